@@ -1,0 +1,582 @@
+//! `accord log ...`: init, append, verify, proof, get.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use miette::{IntoDiagnostic, Result, WrapErr, miette};
+use tlog::checkpoint::SignedCheckpoint;
+use tlog::client::{DirSource, TileReader, TileSource};
+use tlog::keys::KeyType;
+use tlog::merkle::verify_inclusion;
+use tlog::note::is_valid_key_name;
+use tlog::sequencer::{BatchOptions, Pending, Sequencer};
+use tlog::verify::{VerifyOptions, verify_log};
+use tlog::{DirStorage, Log, MAX_ENTRY_SIZE, SignerKey, VerifierKey};
+
+use crate::keys::{read_secret_key, write_secret_key};
+use crate::logdir::{LogConfig, open_writer, read_config, write_config};
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The directory to create the log in (created if missing; must not hold a log).
+    pub dir: PathBuf,
+    /// The log's origin, e.g. `log.example.org/accord` (no spaces or '+'). Also the log key's name.
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// An existing Ed25519 signer key file; by default a new key is made in DIR/.tlog/log.key.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+}
+
+pub fn init(a: InitArgs) -> Result<()> {
+    let dir = &a.dir;
+    if dir.join("checkpoint").exists() {
+        return Err(miette!(
+            "{} already holds a log (it has a checkpoint)",
+            dir.display()
+        ));
+    }
+    let (signer, key_path) = match &a.key {
+        Some(p) => {
+            let k = read_secret_key(p)?;
+            if let Some(o) = &a.origin
+                && o != k.name()
+            {
+                return Err(miette!(
+                    "--origin {o:?} differs from the key's name {:?}: a log's origin is its key's name",
+                    k.name()
+                ));
+            }
+            let abs = std::fs::canonicalize(p).into_diagnostic()?;
+            (k, abs)
+        }
+        None => {
+            let origin = a
+                .origin
+                .as_deref()
+                .ok_or_else(|| miette!("give --origin (or --key)"))?;
+            if !is_valid_key_name(origin) {
+                return Err(miette!(
+                    "origin {origin:?} must be non-empty, without spaces or '+'"
+                ));
+            }
+            let k = SignerKey::generate(origin, KeyType::Ed25519).map_err(|e| miette!("{e}"))?;
+            (k, PathBuf::from(".tlog/log.key"))
+        }
+    };
+    if signer.key_type() != KeyType::Ed25519 {
+        return Err(miette!(
+            "a log key must be an Ed25519 (type 0x01) key, not a cosignature key"
+        ));
+    }
+    let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
+    if a.key.is_none() {
+        write_secret_key(&dir.join(&key_path), &signer)?;
+    }
+    let cfg = LogConfig {
+        origin: signer.name().to_string(),
+        vkey: signer.verifier().to_string(),
+        key: key_path,
+    };
+    write_config(dir, &cfg)?;
+    let log = Log::create(storage, signer).map_err(|e| miette!("{}: {e}", dir.display()))?;
+    eprintln!("created log {} with origin {}", dir.display(), cfg.origin);
+    eprintln!("serve only `checkpoint` and `tile/` from it; `.tlog/` is private");
+    println!("{}", log.verifier());
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct AppendArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// Input files; none, or `-`, reads standard input.
+    pub files: Vec<PathBuf>,
+    /// Take each file whole as one entry, instead of one entry per line.
+    #[arg(long)]
+    pub raw: bool,
+    /// Entries per commit request (the sequencer may group several).
+    #[arg(long, default_value_t = 8192)]
+    pub chunk: usize,
+    /// Commit a batch once it holds this many entries...
+    #[arg(long, default_value_t = BatchOptions::default().max_batch_entries)]
+    pub batch_entries: usize,
+    /// ...or once this many milliseconds have passed since its first entry.
+    #[arg(long, default_value_t = BatchOptions::default().max_batch_delay.as_millis() as u64)]
+    pub batch_delay_ms: u64,
+}
+
+/// One input, readable twice: once to check every entry, once to append.
+struct Input {
+    name: String,
+    path: PathBuf,
+    _spool: Option<tempfile::NamedTempFile>,
+}
+
+fn collect_inputs(files: &[PathBuf], dir: &Path) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    let stdin_only = files.is_empty();
+    for f in files.iter().map(Some).chain(stdin_only.then_some(None)) {
+        match f {
+            Some(p) if p.as_os_str() != "-" => {
+                if !p.is_file() {
+                    return Err(miette!("{}: no such file", p.display()));
+                }
+                out.push(Input {
+                    name: p.display().to_string(),
+                    path: p.clone(),
+                    _spool: None,
+                })
+            }
+            _ => {
+                // Standard input can only be read once: keep a copy beside the
+                // log so that it can be checked whole before anything is appended.
+                let mut spool = tempfile::NamedTempFile::new_in(dir.join(".tlog").join("tmp"))
+                    .into_diagnostic()
+                    .wrap_err("creating a spool file for standard input")?;
+                std::io::copy(&mut std::io::stdin().lock(), &mut spool)
+                    .into_diagnostic()
+                    .wrap_err("reading standard input")?;
+                let path = spool.path().to_path_buf();
+                out.push(Input {
+                    name: "<stdin>".into(),
+                    path,
+                    _spool: Some(spool),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Calls `f` with each line of a file (without its "\n" or "\r\n") and its
+/// 1-based line number, skipping blank lines.
+fn for_each_line(path: &Path, mut f: impl FnMut(u64, Vec<u8>) -> Result<()>) -> Result<u64> {
+    let file = File::open(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("opening {}", path.display()))?;
+    let mut r = BufReader::with_capacity(1 << 20, file);
+    let mut line_no = 0u64;
+    let mut blank = 0u64;
+    loop {
+        let mut buf = Vec::new();
+        let n = r
+            .read_until(b'\n', &mut buf)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("reading {}", path.display()))?;
+        if n == 0 {
+            return Ok(blank);
+        }
+        line_no += 1;
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        if buf.is_empty() {
+            blank += 1;
+            continue;
+        }
+        f(line_no, buf)?;
+    }
+}
+
+pub fn append(a: AppendArgs) -> Result<()> {
+    let log = open_writer(&a.dir)?;
+    let inputs = collect_inputs(&a.files, &a.dir)?;
+
+    // Pass 1: check every entry, so that a bad one stops the append before
+    // anything is written.
+    let mut problems = Vec::new();
+    let mut total = 0u64;
+    for inp in &inputs {
+        if a.raw {
+            let len = std::fs::metadata(&inp.path).into_diagnostic()?.len();
+            if len > MAX_ENTRY_SIZE as u64 {
+                problems.push(format!(
+                    "{}: {len} bytes; an entry is at most {MAX_ENTRY_SIZE} bytes",
+                    inp.name
+                ));
+            }
+            total += 1;
+        } else {
+            for_each_line(&inp.path, |line, e| {
+                if e.len() > MAX_ENTRY_SIZE {
+                    problems.push(format!(
+                        "{}:{line}: line is {} bytes; an entry is at most {MAX_ENTRY_SIZE} bytes",
+                        inp.name,
+                        e.len()
+                    ));
+                }
+                total += 1;
+                Ok(())
+            })?;
+        }
+    }
+    if !problems.is_empty() {
+        let shown: Vec<&String> = problems.iter().take(20).collect();
+        let more = if problems.len() > 20 {
+            format!("\n... and {} more", problems.len() - 20)
+        } else {
+            String::new()
+        };
+        return Err(miette!(
+            "nothing was appended: {} problem(s):\n{}{more}",
+            problems.len(),
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+
+    let start_size = log.size();
+    let opts = BatchOptions {
+        max_batch_entries: a.batch_entries.max(1),
+        max_batch_delay: Duration::from_millis(a.batch_delay_ms),
+        ..BatchOptions::default()
+    };
+    let (seq, thread) = Sequencer::start(log, opts);
+    let bar = progress_bar(total, "appending");
+
+    // Pass 2: stream the entries in chunks, keeping a few chunks in flight
+    // so that reading, hashing and committing overlap.
+    let mut ap = Appender {
+        seq: Some(seq),
+        chunk: Vec::new(),
+        chunk_size: a.chunk.max(1),
+        in_flight: VecDeque::new(),
+        first: None,
+        end: start_size,
+        appended: 0,
+        bar,
+    };
+    let mut result = Ok(());
+    for inp in &inputs {
+        result = if a.raw {
+            std::fs::read(&inp.path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("reading {}", inp.name))
+                .and_then(|data| ap.push(data))
+        } else {
+            for_each_line(&inp.path, |_, e| ap.push(e)).map(|_| ())
+        };
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = ap.flush();
+    }
+    // Whatever happened, wait for what was submitted and report it exactly.
+    let waited = ap.drain(0);
+    ap.bar.finish_and_clear();
+    ap.seq = None;
+    let log = thread.join();
+    let (first, last_end, appended) = (ap.first, ap.end, ap.appended);
+    if let Err(f) = result.and(waited) {
+        let done = match first {
+            Some(s) => format!("entries {s} to {} were appended before it", last_end - 1),
+            None => "nothing was appended".to_string(),
+        };
+        return Err(miette!(
+            "append failed: {f}\n{done}; the log is at size {} and intact",
+            log.size()
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    if appended == 0 {
+        writeln!(out, "nothing to append; the log is at size {}", log.size()).into_diagnostic()?;
+    } else {
+        let s = first.expect("appended something");
+        writeln!(
+            out,
+            "appended {appended} entries at indices {s} to {}",
+            last_end - 1
+        )
+        .into_diagnostic()?;
+    }
+    out.write_all(&log.checkpoint().to_bytes())
+        .into_diagnostic()?;
+    Ok(())
+}
+
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || total < 10_000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{human_pos}}/{{human_len}} entries ({{per_sec}}, {{eta}} left)"
+        ))
+        .expect("valid template"),
+    );
+    bar
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// The log's verifier key (default: the one in DIR/.tlog/config.toml, which only checks the log against itself).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// A witness cosignature key (type 0x04) that must have cosigned the checkpoint. Repeatable.
+    #[arg(long = "witness")]
+    pub witnesses: Vec<String>,
+    /// An earlier checkpoint file that the current log must extend.
+    #[arg(long)]
+    pub old: Option<PathBuf>,
+    /// Skip hashing every entry bundle (checks only tiles and the checkpoint).
+    #[arg(long)]
+    pub skip_entries: bool,
+}
+
+fn log_key(dir: &Path, given: Option<&str>) -> Result<(VerifierKey, &'static str)> {
+    match given {
+        Some(k) => Ok((
+            VerifierKey::parse(k).map_err(|e| miette!("--key: {e}"))?,
+            "given",
+        )),
+        None => match read_config(dir) {
+            Ok(cfg) => Ok((cfg.verifier()?, "from the log's own config")),
+            Err(_) => Err(miette!(
+                "no --key given and {} has no .tlog/config.toml to take it from",
+                dir.display()
+            )),
+        },
+    }
+}
+
+pub fn verify(a: VerifyArgs) -> Result<()> {
+    let (key, whence) = log_key(&a.dir, a.key.as_deref())?;
+    let witnesses = a
+        .witnesses
+        .iter()
+        .map(|w| VerifierKey::parse(w).map_err(|e| miette!("--witness {w:?}: {e}")))
+        .collect::<Result<Vec<_>>>()?;
+    let old = match &a.old {
+        Some(p) => Some(
+            std::fs::read(p)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("reading {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let source = DirSource::new(&a.dir);
+    let size = source
+        .fetch("checkpoint")
+        .ok()
+        .flatten()
+        .and_then(|c| SignedCheckpoint::parse(&c).ok())
+        .map(|c| c.checkpoint.size)
+        .unwrap_or(0);
+    let bar = progress_bar(size, "verifying");
+    let opts = VerifyOptions {
+        log_key: Some(&key),
+        witnesses: &witnesses,
+        entries: !a.skip_entries,
+        old_checkpoint: old.as_deref(),
+    };
+    let report = verify_log(&source, &opts, |n| bar.set_position(n));
+    bar.finish_and_clear();
+    let report = report.map_err(|e| miette!("{}: verification FAILED: {e}", a.dir.display()))?;
+    let cp = &report.checkpoint.checkpoint;
+    println!(
+        "checkpoint ok: origin {}, size {}, root {}, signed by {} (key {whence})",
+        cp.origin, cp.size, cp.root, key
+    );
+    for c in &report.cosignatures {
+        println!("cosigned by {} at {}", c.witness, c.timestamp);
+    }
+    println!("{} hash tiles ok", report.hash_tiles);
+    if !a.skip_entries {
+        println!(
+            "{} entry bundles ok ({} entries)",
+            report.entry_bundles, report.entries
+        );
+    }
+    if let Some(m) = report.consistent_with {
+        println!("consistent with the old checkpoint of size {m}");
+    }
+    println!("OK");
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ProofArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// Prove that the entry at this index is in the log (C2SP tlog-proof format).
+    #[arg(long)]
+    pub index: Option<u64>,
+    /// Prove that the tree of this size is a prefix of the current one (`old M`, proof hashes, blank line, checkpoint, as in C2SP tlog-witness).
+    #[arg(long)]
+    pub old_size: Option<u64>,
+}
+
+pub fn proof(a: ProofArgs) -> Result<()> {
+    if a.index.is_none() && a.old_size.is_none() {
+        return Err(miette!("give --index I, --old-size M, or both"));
+    }
+    let source = DirSource::new(&a.dir);
+    let raw = source
+        .fetch("checkpoint")
+        .map_err(|e| miette!("{e}"))?
+        .ok_or_else(|| miette!("{} has no checkpoint: not a log", a.dir.display()))?;
+    let cp = SignedCheckpoint::parse(&raw)
+        .map_err(|e| miette!("{}/checkpoint: {e}", a.dir.display()))?;
+    let size = cp.checkpoint.size;
+    let mut reader = TileReader::new(&source);
+    let mut out = String::new();
+    if let Some(i) = a.index {
+        if i >= size {
+            return Err(miette!("index {i} is not in the log: its size is {size}"));
+        }
+        let proof = reader
+            .inclusion_proof(size, i)
+            .map_err(|e| miette!("{e}"))?;
+        let entry = reader.entry(size, i).map_err(|e| miette!("{e}"))?;
+        // Never print a proof that does not verify.
+        verify_inclusion(
+            i,
+            size,
+            &tlog::leaf_hash(&entry),
+            &proof,
+            &cp.checkpoint.root,
+        )
+        .map_err(|e| miette!("the log's tiles do not prove entry {i}: {e}"))?;
+        out.push_str(&format!("c2sp.org/tlog-proof@v1\nindex {i}\n"));
+        for h in &proof {
+            out.push_str(&format!("{h}\n"));
+        }
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&raw));
+    }
+    if let Some(m) = a.old_size {
+        if m > size {
+            return Err(miette!("--old-size {m} is larger than the log ({size})"));
+        }
+        let proof = reader
+            .consistency_proof(m, size)
+            .map_err(|e| miette!("{e}"))?;
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("old {m}\n"));
+        for h in &proof {
+            out.push_str(&format!("{h}\n"));
+        }
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&raw));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct GetArgs {
+    /// The log directory.
+    pub dir: PathBuf,
+    /// The entry's index.
+    #[arg(long)]
+    pub index: u64,
+    /// Print the entry's bytes exactly, without a trailing newline.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+pub fn get(a: GetArgs) -> Result<()> {
+    let source = DirSource::new(&a.dir);
+    let raw = source
+        .fetch("checkpoint")
+        .map_err(|e| miette!("{e}"))?
+        .ok_or_else(|| miette!("{} has no checkpoint: not a log", a.dir.display()))?;
+    let cp = SignedCheckpoint::parse(&raw)
+        .map_err(|e| miette!("{}/checkpoint: {e}", a.dir.display()))?;
+    let size = cp.checkpoint.size;
+    if a.index >= size {
+        return Err(miette!(
+            "index {} is not in the log: its size is {size}",
+            a.index
+        ));
+    }
+    let entry = TileReader::new(&source)
+        .entry(size, a.index)
+        .map_err(|e| miette!("{e}"))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&entry).into_diagnostic()?;
+    if !a.raw {
+        out.write_all(b"\n").into_diagnostic()?;
+    }
+    Ok(())
+}
+
+/// Feeds entries to the sequencer in chunks and keeps count of what is done.
+struct Appender {
+    seq: Option<Sequencer>,
+    chunk: Vec<Vec<u8>>,
+    chunk_size: usize,
+    in_flight: VecDeque<Pending>,
+    first: Option<u64>,
+    end: u64,
+    appended: u64,
+    bar: ProgressBar,
+}
+
+impl Appender {
+    /// How many chunks may be committing while the next is read.
+    const IN_FLIGHT: usize = 4;
+
+    fn push(&mut self, entry: Vec<u8>) -> Result<()> {
+        self.chunk.push(entry);
+        if self.chunk.len() >= self.chunk_size {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let seq = self.seq.as_ref().expect("sequencer running");
+        let p = seq
+            .submit(std::mem::take(&mut self.chunk))
+            .map_err(|e| miette!("{e}"))?;
+        self.in_flight.push_back(p);
+        self.drain(Self::IN_FLIGHT)
+    }
+
+    /// Waits until at most `keep` chunks are in flight.
+    fn drain(&mut self, keep: usize) -> Result<()> {
+        let mut failure = None;
+        while self.in_flight.len() > keep {
+            match self.in_flight.pop_front().expect("non-empty").wait() {
+                Ok(r) => {
+                    self.first.get_or_insert(r.start);
+                    self.end = self.end.max(r.end);
+                    self.appended += r.end - r.start;
+                    self.bar.inc(r.end - r.start);
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(miette!("{e}")),
+            None => Ok(()),
+        }
+    }
+}

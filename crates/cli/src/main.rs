@@ -1,0 +1,72 @@
+//! The `accord` command line: wires the `tlog` log (and, as it grows, the
+//! `accord` domain) to files, terminals and exit codes.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod demo;
+mod keys;
+mod logcmd;
+mod logdir;
+
+/// Verifiable ceasefire agreements: signed observations in a public,
+/// tamper-evident log, and an evaluator anyone can re-run.
+#[derive(Parser)]
+#[command(name = "accord", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the demonstration: build a log, append to it, verify it, prove an entry.
+    Demo(demo::DemoArgs),
+    /// Generate a signing key; writes the secret key to a file and prints the verifier key.
+    Keygen(keys::KeygenArgs),
+    /// Create, append to, verify and prove from a transparency log.
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Create a new, empty log in DIR.
+    Init(logcmd::InitArgs),
+    /// Append entries: one per line of each FILE (or of standard input), or each FILE whole with --raw.
+    Append(logcmd::AppendArgs),
+    /// Verify a log: checkpoint signature and cosignatures, every tile, every entry, consistency with an older checkpoint.
+    Verify(logcmd::VerifyArgs),
+    /// Print an inclusion proof for an entry (C2SP tlog-proof) and optionally a consistency proof.
+    Proof(logcmd::ProofArgs),
+    /// Print the entry at an index.
+    Get(logcmd::GetArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => demo::run(a),
+        Command::Keygen(a) => keys::keygen(a),
+        Command::Log(LogCommand::Init(a)) => logcmd::init(a),
+        Command::Log(LogCommand::Append(a)) => logcmd::append(a),
+        Command::Log(LogCommand::Verify(a)) => logcmd::verify(a),
+        Command::Log(LogCommand::Proof(a)) => logcmd::proof(a),
+        Command::Log(LogCommand::Get(a)) => logcmd::get(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e:?}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! A C2SP transparency log.
+//!
+//! - [`hash`]: RFC 6962 leaf and node hashes.
+//! - [`tile`]: the tlog-tiles layout and paths.
+//! - [`merkle`]: inclusion and consistency proofs, made and checked.
+//! - [`note`], [`keys`], [`checkpoint`]: signed notes, Ed25519 and
+//!   cosignature keys, checkpoints.
+//! - [`tree`]: the right edge of a tiled tree, which appends and roots.
+//! - [`storage`]: the storage seam, and the local filesystem behind it.
+//! - [`log`], [`sequencer`]: the durable, crash-safe writer and its group
+//!   commit.
+//! - [`client`], [`verify`]: reading a log from tiles alone, and checking all
+//!   of it.
+//!
+//! This crate knows nothing of what the entries mean.
+
+pub mod checkpoint;
+pub mod client;
+pub mod hash;
+pub mod keys;
+pub mod log;
+pub mod merkle;
+pub mod note;
+pub mod sequencer;
+pub mod storage;
+pub mod tile;
+pub mod tree;
+pub mod verify;
+
+pub use checkpoint::{Checkpoint, SignedCheckpoint};
+pub use client::{DirSource, TileReader, TileSource};
+pub use hash::{Hash, leaf_hash, node_hash};
+pub use keys::{KeyType, SignerKey, VerifierKey};
+pub use log::{Log, LogError};
+pub use note::Note;
+pub use sequencer::{AppendError, BatchOptions, Sequencer};
+pub use storage::{DirStorage, Storage, StorageError};
+pub use tile::{MAX_ENTRY_SIZE, TileId};
