@@ -239,6 +239,19 @@ pub fn verify_consistency(
         });
     }
     if old_size == 0 {
+        // The empty tree is a prefix of every tree, but its root is fixed.
+        if *old_root != Hash::EMPTY_ROOT {
+            return Err(ProofError::OldRootMismatch {
+                computed: Hash::EMPTY_ROOT,
+                expected: *old_root,
+            });
+        }
+        if new_size == 0 && *new_root != Hash::EMPTY_ROOT {
+            return Err(ProofError::RootMismatch {
+                computed: Hash::EMPTY_ROOT,
+                expected: *new_root,
+            });
+        }
         return Ok(());
     }
     if old_size == new_size {
