@@ -61,7 +61,7 @@ impl Periodic {
     }
     /// The root of the first `size` leaves, by the RFC 6962 definition.
     fn root(&mut self, start: u64, size: u64) -> Hash {
-        if size.is_power_of_two() && start % size == 0 {
+        if size.is_power_of_two() && start.is_multiple_of(size) {
             return self.node(size.trailing_zeros(), start / size);
         }
         let k = 1u64 << (63 - (size - 1).leading_zeros());
