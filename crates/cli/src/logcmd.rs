@@ -125,8 +125,14 @@ fn collect_inputs(files: &[PathBuf], dir: &Path) -> Result<Vec<Input>> {
     for f in files.iter().map(Some).chain(stdin_only.then_some(None)) {
         match f {
             Some(p) if p.as_os_str() != "-" => {
-                if !p.is_file() {
+                if !p.exists() {
                     return Err(miette!("{}: no such file", p.display()));
+                }
+                if p.is_dir() {
+                    return Err(miette!(
+                        "{}: is a directory, not a file of entries",
+                        p.display()
+                    ));
                 }
                 out.push(Input {
                     name: p.display().to_string(),

@@ -52,6 +52,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // Wrapped error lines read well on a terminal but break grep and logs.
+    let wrap = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(wrap).build())
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),

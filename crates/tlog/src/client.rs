@@ -280,6 +280,35 @@ impl<S: TileSource> TileReader<S> {
     }
 }
 
+impl<S: TileSource> TileReader<S> {
+    /// The entries at `range` of a tree of `size`, reading each bundle once.
+    pub fn entries(
+        &mut self,
+        size: u64,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<Vec<u8>>, ReadError> {
+        if range.end > size {
+            return Err(crate::merkle::ProofError::IndexOutOfRange {
+                index: range.end - 1,
+                size,
+            }
+            .into());
+        }
+        let mut out = Vec::with_capacity((range.end.saturating_sub(range.start)) as usize);
+        let mut at = range.start;
+        while at < range.end {
+            let t = at / TILE_WIDTH;
+            let width = (size - t * TILE_WIDTH).min(TILE_WIDTH) as u16;
+            let bundle = fetch_bundle(&self.source, TileId::entries(t, width))?;
+            let from = (at % TILE_WIDTH) as usize;
+            let to = ((range.end - t * TILE_WIDTH).min(u64::from(width))) as usize;
+            out.extend(bundle.into_iter().skip(from).take(to - from));
+            at = t * TILE_WIDTH + to as u64;
+        }
+        Ok(out)
+    }
+}
+
 /// A [`TileReader`] bound to one tree size, as a [`NodeReader`].
 pub struct AtSize<'a, S> {
     pub reader: &'a mut TileReader<S>,

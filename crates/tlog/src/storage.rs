@@ -102,12 +102,6 @@ impl DirStorage {
         for d in [&root, &private, &tmp] {
             create_dir_durable(d)?;
         }
-        // Temporary files left by a crash are garbage: nothing links to them.
-        if let Ok(rd) = fs::read_dir(&tmp) {
-            for e in rd.flatten() {
-                let _ = fs::remove_file(e.path());
-            }
-        }
         Ok(DirStorage {
             root,
             private,
@@ -297,7 +291,16 @@ impl Storage for DirStorage {
             .open(&path)
             .map_err(|e| StorageError::io(&disp, e))?;
         match f.try_lock() {
-            Ok(()) => Ok(Box::new(DirLock(f))),
+            Ok(()) => {
+                // Temporary files left by a crashed writer are garbage: nothing
+                // links to them. Only the lock holder may clear them.
+                if let Ok(rd) = fs::read_dir(&self.tmp) {
+                    for e in rd.flatten() {
+                        let _ = fs::remove_file(e.path());
+                    }
+                }
+                Ok(Box::new(DirLock(f)))
+            }
             Err(fs::TryLockError::WouldBlock) => Err(StorageError::Locked {
                 what: format!("log {}", self.root.display()),
             }),

@@ -153,6 +153,8 @@ proptest! {
             prop_assert!(verify_inclusion(index, size, &leaves[other as usize], &from_tiles, &root).is_err());
         }
         prop_assert_eq!(reader.entry(size, index).unwrap(), entries[index as usize].clone());
+        let (lo, hi) = (index.min(b % size), index.max(b % size) + 1);
+        prop_assert_eq!(reader.entries(size, lo..hi).unwrap(), entries[lo as usize..hi as usize].to_vec());
         let old = 1 + b % size;
         let cons = reader.consistency_proof(old, size).unwrap();
         let mut old_edge = RightEdge::new(false);
