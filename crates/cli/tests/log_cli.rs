@@ -343,3 +343,31 @@ fn verify_names_what_was_tampered_with() {
     // Without the entries the tiles alone still verify.
     ok(&["log", "verify", d, "--skip-entries"]);
 }
+
+#[test]
+fn relative_paths_work_as_in_the_readme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run_in = |args: &[&str]| {
+        accord()
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = run_in(&["log", "init", "mylog", "--origin", "example.org/readme"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(tmp.path().join("entries.txt"), "a\nb\nc\n").unwrap();
+    let out = run_in(&["log", "append", "mylog", "entries.txt"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_in(&["log", "verify", "mylog"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).ends_with("OK\n"));
+    assert_eq!(checkpoint_size(&tmp.path().join("mylog")), 3);
+}

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use crate::checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
 use crate::hash::Hash;
 use crate::keys::{KeyType, SignerKey, VerifierKey};
-use crate::storage::{Storage, StorageError, WriterLock};
+use crate::storage::{CommitStage, Storage, StorageError, WriterLock};
 use crate::tile::{MAX_ENTRY_SIZE, TILE_WIDTH, TileId, hashes_at_level, new_tiles};
 use crate::tree::{EdgeError, RightEdge, hash_entries};
 
@@ -176,6 +176,19 @@ impl Log {
         &mut self,
         entries: &[E],
     ) -> Result<Range<u64>, LogError> {
+        check_entries(entries)?;
+        let leaf_hashes = hash_entries(entries);
+        self.append_hashed(entries, &leaf_hashes)
+    }
+
+    /// As [`Log::append_batch`], with the entries' leaf hashes computed by
+    /// the caller (the sequencer has its callers hash their own entries, in
+    /// parallel with the commit of the previous batch).
+    pub fn append_hashed<E: AsRef<[u8]> + Sync>(
+        &mut self,
+        entries: &[E],
+        leaf_hashes: &[Hash],
+    ) -> Result<Range<u64>, LogError> {
         if let Some(why) = &self.poisoned {
             return Err(LogError::Poisoned(why.clone()));
         }
@@ -187,9 +200,9 @@ impl Log {
         let new = old
             .checked_add(entries.len() as u64)
             .ok_or(LogError::Overflow)?;
-        let leaf_hashes = hash_entries(entries);
+        assert_eq!(entries.len(), leaf_hashes.len(), "one leaf hash per entry");
         let mut edge = self.edge.clone();
-        let objects = edge.append_hashed(entries, &leaf_hashes);
+        let objects = edge.append_hashed(entries, leaf_hashes);
         let root = edge.root();
         let cp = Checkpoint {
             origin: self.signer.name().to_string(),
@@ -199,26 +212,29 @@ impl Log {
         };
         let signed = cp.sign(&self.signer)?;
 
-        // Steps 1 and 2: a failure leaves the published checkpoint untouched,
-        // so undoing the batch's objects is safe.
-        let staged = self
-            .storage
-            .write_private(PENDING, format!("{old} {new}\n").as_bytes())
-            .and_then(|()| self.storage.create_all(&objects));
-        if let Err(e) = staged {
-            let paths: Vec<String> = new_tiles(old, new).iter().map(TileId::path).collect();
-            if let Err(e2) = self.storage.delete_all(&paths, true) {
-                self.poisoned = Some(format!("{e}; removing the batch's tiles failed too: {e2}"));
+        let intent = format!("{old} {new}\n");
+        let cp_bytes = signed.to_bytes();
+        if let Err(e) = self.storage.commit_batch(
+            (PENDING, intent.as_bytes()),
+            &objects,
+            ("checkpoint", &cp_bytes),
+        ) {
+            if e.stage == CommitStage::Checkpoint {
+                // The new checkpoint may or may not be visible: only recovery
+                // on reopen can tell, so stop here.
+                self.poisoned = Some(format!(
+                    "publishing the checkpoint failed: {e}; reopen the log to recover"
+                ));
+            } else {
+                // The published checkpoint is untouched, so undoing the
+                // batch's objects is safe.
+                let paths: Vec<String> = new_tiles(old, new).iter().map(TileId::path).collect();
+                if let Err(e2) = self.storage.delete_all(&paths, true) {
+                    self.poisoned =
+                        Some(format!("{e}; removing the batch's tiles failed too: {e2}"));
+                }
             }
-            return Err(e.into());
-        }
-        // Step 3, the commit point. If it fails the new checkpoint may or may
-        // not be visible: only recovery on reopen can tell, so stop here.
-        if let Err(e) = self.storage.replace("checkpoint", &signed.to_bytes()) {
-            self.poisoned = Some(format!(
-                "publishing the checkpoint failed: {e}; reopen the log to recover"
-            ));
-            return Err(e.into());
+            return Err(e.error.into());
         }
         self.edge = edge;
         self.checkpoint = signed;

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::checkpoint::SignedCheckpoint;
+use crate::hash::Hash;
 use crate::log::{Log, LogError, check_entries};
+use crate::tree::hash_entries;
 
 /// How batches are formed.
 #[derive(Clone, Debug)]
@@ -39,7 +41,7 @@ impl Default for BatchOptions {
         BatchOptions {
             max_batch_entries: 16_384,
             max_batch_bytes: 32 << 20,
-            max_batch_delay: Duration::from_millis(2),
+            max_batch_delay: Duration::from_millis(1),
             queue_depth: 4096,
         }
     }
@@ -60,6 +62,9 @@ pub enum AppendError {
 
 struct Request {
     entries: Vec<Vec<u8>>,
+    /// Computed by the caller, so that hashing overlaps the commit of the
+    /// batch before.
+    leaf_hashes: Vec<Hash>,
     bytes: usize,
     reply: oneshot::Sender<Result<Range<u64>, AppendError>>,
 }
@@ -115,35 +120,17 @@ impl Sequencer {
     /// Queues entries to be appended together, with consecutive indices.
     /// Blocks while the queue is full.
     pub fn submit(&self, entries: Vec<Vec<u8>>) -> Result<Pending, AppendError> {
-        if let Err(LogError::EntryTooLarge { size, .. }) = check_entries(&entries) {
-            return Err(AppendError::TooLarge { size });
-        }
-        let bytes = entries.iter().map(Vec::len).sum();
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Request {
-                entries,
-                bytes,
-                reply,
-            })
-            .map_err(|_| AppendError::Closed)?;
-        Ok(Pending(rx))
+        let (req, pending) = request(entries)?;
+        self.tx.send(req).map_err(|_| AppendError::Closed)?;
+        Ok(pending)
     }
 
     /// As [`Sequencer::submit`], but fails instead of blocking when the
     /// queue is full (for async callers, which must not block).
     pub fn try_submit(&self, entries: Vec<Vec<u8>>) -> Result<Option<Pending>, AppendError> {
-        if let Err(LogError::EntryTooLarge { size, .. }) = check_entries(&entries) {
-            return Err(AppendError::TooLarge { size });
-        }
-        let bytes = entries.iter().map(Vec::len).sum();
-        let (reply, rx) = oneshot::channel();
-        match self.tx.try_send(Request {
-            entries,
-            bytes,
-            reply,
-        }) {
-            Ok(()) => Ok(Some(Pending(rx))),
+        let (req, pending) = request(entries)?;
+        match self.tx.try_send(req) {
+            Ok(()) => Ok(Some(pending)),
             Err(TrySendError::Full(_)) => Ok(None),
             Err(TrySendError::Disconnected(_)) => Err(AppendError::Closed),
         }
@@ -168,6 +155,25 @@ impl Sequencer {
     pub fn checkpoint(&self) -> SignedCheckpoint {
         self.latest.read().expect("checkpoint lock").clone()
     }
+}
+
+/// Checks and hashes entries on the caller's thread.
+fn request(entries: Vec<Vec<u8>>) -> Result<(Request, Pending), AppendError> {
+    if let Err(LogError::EntryTooLarge { size, .. }) = check_entries(&entries) {
+        return Err(AppendError::TooLarge { size });
+    }
+    let bytes = entries.iter().map(Vec::len).sum();
+    let leaf_hashes = hash_entries(&entries);
+    let (reply, rx) = oneshot::channel();
+    Ok((
+        Request {
+            entries,
+            leaf_hashes,
+            bytes,
+            reply,
+        },
+        Pending(rx),
+    ))
 }
 
 fn run(
@@ -226,13 +232,16 @@ fn run(
 }
 
 fn commit(log: &mut Log, batch: Vec<Request>, latest: &RwLock<SignedCheckpoint>) {
-    let mut entries = Vec::with_capacity(batch.iter().map(|r| r.entries.len()).sum());
+    let n = batch.iter().map(|r| r.entries.len()).sum();
+    let mut entries = Vec::with_capacity(n);
+    let mut hashes = Vec::with_capacity(n);
     let mut replies = Vec::with_capacity(batch.len());
     for r in batch {
         replies.push((r.entries.len() as u64, r.reply));
         entries.extend(r.entries);
+        hashes.extend(r.leaf_hashes);
     }
-    match log.append_batch(&entries) {
+    match log.append_hashed(&entries, &hashes) {
         Ok(range) => {
             *latest.write().expect("checkpoint lock") = log.checkpoint().clone();
             let mut at = range.start;

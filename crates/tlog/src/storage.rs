@@ -43,6 +43,30 @@ impl StorageError {
 /// An object to write: its path below the log's prefix and its bytes.
 pub type Object = (String, Vec<u8>);
 
+/// The step of [`Storage::commit_batch`] that failed. Before
+/// [`CommitStage::Checkpoint`] nothing a reader can rely on has changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitStage {
+    Intent,
+    Objects,
+    Checkpoint,
+}
+
+/// A failed batch commit: where it failed and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct CommitError {
+    pub stage: CommitStage,
+    #[source]
+    pub error: StorageError,
+}
+
+impl CommitError {
+    fn at(stage: CommitStage) -> impl FnOnce(StorageError) -> CommitError {
+        move |error| CommitError { stage, error }
+    }
+}
+
 /// Proof that the single-writer lock is held; dropping it releases the lock.
 pub trait WriterLock: Send {}
 
@@ -75,15 +99,35 @@ pub trait Storage: Send + Sync {
     /// Takes the single-writer lock, failing at once (with
     /// [`StorageError::Locked`]) if another writer holds it.
     fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError>;
+
+    /// Commits a batch, in this order, each step durable before the next
+    /// becomes visible: the private `intent`, then the immutable `objects`,
+    /// then the replaced `checkpoint`. Backends may overlap what the order
+    /// allows, such as uploading or syncing data before it is made visible.
+    fn commit_batch(
+        &self,
+        intent: (&str, &[u8]),
+        objects: &[Object],
+        checkpoint: (&str, &[u8]),
+    ) -> Result<(), CommitError> {
+        self.write_private(intent.0, intent.1)
+            .map_err(CommitError::at(CommitStage::Intent))?;
+        self.create_all(objects)
+            .map_err(CommitError::at(CommitStage::Objects))?;
+        self.replace(checkpoint.0, checkpoint.1)
+            .map_err(CommitError::at(CommitStage::Checkpoint))
+    }
 }
 
 /// A log in a local directory: `DIR/checkpoint`, `DIR/tile/...`, and the
 /// writer's private `DIR/.tlog/`.
 ///
-/// Durability: every new file is written to `.tlog/tmp`, fsynced, then
-/// hard-linked into place (which fails if the name exists: create-only),
-/// and the directories that gained a name are fsynced. The checkpoint is
-/// renamed over the old one and its directory fsynced.
+/// Durability: every new file is first written to `.tlog/tmp` and synced;
+/// then it is linked into place (a hard link, which fails if the name exists:
+/// create-only) or renamed over its old version, and the directories that
+/// gained a name are synced. A batch commit syncs all its files at once, in
+/// parallel, and then makes them visible in order: four rounds of syncs
+/// however many files the batch has.
 pub struct DirStorage {
     root: PathBuf,
     private: PathBuf,
@@ -92,6 +136,16 @@ pub struct DirStorage {
 }
 
 const PRIVATE_DIR: &str = ".tlog";
+
+/// Files and directories are synced on up to this many threads: the work is
+/// waiting on the device, not computing.
+const SYNC_THREADS: usize = 8;
+
+/// A file written to `.tlog/tmp`, not yet synced or visible.
+struct Staged {
+    tmp: PathBuf,
+    file: File,
+}
 
 impl DirStorage {
     /// Opens (creating when needed) the directory layout under `root`.
@@ -135,65 +189,92 @@ impl DirStorage {
         Ok(self.private.join(name))
     }
 
-    fn tmp_file(&self) -> PathBuf {
+    /// Writes `data` to a fresh temporary file (not yet synced).
+    fn stage(&self, data: &[u8]) -> Result<Staged, StorageError> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        self.tmp.join(format!("{}.{n}", std::process::id()))
-    }
-
-    /// Writes `data` to a fresh temporary file and fsyncs it.
-    fn write_tmp(&self, data: &[u8]) -> Result<PathBuf, StorageError> {
-        let tmp = self.tmp_file();
-        let disp = tmp.display().to_string();
-        let mut f = OpenOptions::new()
+        let tmp = self.tmp.join(format!("{}.{n}", std::process::id()));
+        let disp = || tmp.display().to_string();
+        let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
-            .map_err(|e| StorageError::io(&disp, e))?;
-        f.write_all(data).map_err(|e| StorageError::io(&disp, e))?;
-        f.sync_data().map_err(|e| StorageError::io(&disp, e))?;
-        Ok(tmp)
+            .map_err(|e| StorageError::io(disp(), e))?;
+        file.write_all(data)
+            .map_err(|e| StorageError::io(disp(), e))?;
+        Ok(Staged { tmp, file })
     }
 
-    /// Creates one object, returning the directories that need an fsync.
-    fn create_one(
+    /// Writes and syncs the staged copies of `datas`.
+    fn stage_all(&self, datas: &[&[u8]]) -> Result<Vec<PathBuf>, StorageError> {
+        let mut staged = Vec::with_capacity(datas.len());
+        let result = (|| {
+            for d in datas {
+                staged.push(self.stage(d)?);
+            }
+            parallel(&staged, |s| {
+                s.file
+                    .sync_data()
+                    .map_err(|e| StorageError::io(s.tmp.display().to_string(), e))
+            })
+        })();
+        let paths: Vec<PathBuf> = staged.into_iter().map(|s| s.tmp).collect();
+        match result {
+            Ok(()) => Ok(paths),
+            Err(e) => {
+                remove_quietly(&paths);
+                Err(e)
+            }
+        }
+    }
+
+    /// Links staged files into place, create-only, collecting the
+    /// directories that gained a name.
+    fn link_all(
         &self,
-        path: &str,
-        data: &[u8],
+        staged: &[PathBuf],
+        objects: &[Object],
         dirs: &mut BTreeSet<PathBuf>,
     ) -> Result<(), StorageError> {
-        let dest = self.public_path(path)?;
-        let parent = dest
-            .parent()
-            .expect("object paths have a parent")
-            .to_path_buf();
-        if !parent.is_dir() {
-            create_dirs_collect(&parent, dirs)?;
-        }
-        let tmp = self.write_tmp(data)?;
-        let linked = fs::hard_link(&tmp, &dest);
-        let _ = fs::remove_file(&tmp);
-        match linked {
-            Ok(()) => {
-                dirs.insert(parent);
-                Ok(())
+        for (tmp, (path, data)) in staged.iter().zip(objects) {
+            let dest = self.public_path(path)?;
+            let parent = dest
+                .parent()
+                .expect("object paths have a parent")
+                .to_path_buf();
+            if !parent.is_dir() {
+                create_dirs_collect(&parent, dirs)?;
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let existing = fs::read(&dest).map_err(|e| StorageError::io(path, e))?;
-                if existing == data {
+            match fs::hard_link(tmp, &dest) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let existing = fs::read(&dest).map_err(|e| StorageError::io(path, e))?;
+                    if existing != *data {
+                        return Err(StorageError::AlreadyExists {
+                            path: path.to_string(),
+                        });
+                    }
                     // A retry of a write that landed: make sure it is durable.
                     File::open(&dest)
                         .and_then(|f| f.sync_data())
                         .map_err(|e| StorageError::io(path, e))?;
-                    dirs.insert(parent);
-                    Ok(())
-                } else {
-                    Err(StorageError::AlreadyExists {
-                        path: path.to_string(),
-                    })
                 }
+                Err(e) => return Err(StorageError::io(path, e)),
             }
-            Err(e) => Err(StorageError::io(path, e)),
+            dirs.insert(parent);
         }
+        Ok(())
+    }
+
+    fn create_staged(&self, staged: &[PathBuf], objects: &[Object]) -> Result<(), StorageError> {
+        let mut dirs = BTreeSet::new();
+        let linked = self.link_all(staged, objects, &mut dirs);
+        let synced = sync_dirs(&dirs);
+        linked.and(synced)
+    }
+
+    fn rename_into(&self, tmp: &Path, dest: &Path, name: &str) -> Result<(), StorageError> {
+        fs::rename(tmp, dest).map_err(|e| StorageError::io(name, e))?;
+        sync_dir(dest.parent().expect("has parent"))
     }
 }
 
@@ -206,45 +287,19 @@ impl Storage for DirStorage {
         if objects.is_empty() {
             return Ok(());
         }
-        // Two writers share the work: fsync latency, not bandwidth, bounds
-        // a single one.
-        let mut dirs = BTreeSet::new();
-        if objects.len() >= 8 {
-            let mid = objects.len() / 2;
-            let (a, b) = objects.split_at(mid);
-            let (ra, rb) = std::thread::scope(|s| {
-                let h = s.spawn(|| {
-                    let mut d = BTreeSet::new();
-                    for (p, data) in a {
-                        self.create_one(p, data, &mut d)?;
-                    }
-                    Ok::<_, StorageError>(d)
-                });
-                let mut d = BTreeSet::new();
-                let rb = b
-                    .iter()
-                    .try_for_each(|(p, data)| self.create_one(p, data, &mut d))
-                    .map(|_| d);
-                (h.join().expect("writer thread panicked"), rb)
-            });
-            dirs.extend(ra?);
-            dirs.extend(rb?);
-        } else {
-            for (p, data) in objects {
-                self.create_one(p, data, &mut dirs)?;
-            }
-        }
-        for d in &dirs {
-            sync_dir(d)?;
-        }
-        Ok(())
+        let datas: Vec<&[u8]> = objects.iter().map(|(_, d)| d.as_slice()).collect();
+        let staged = self.stage_all(&datas)?;
+        let r = self.create_staged(&staged, objects);
+        remove_quietly(&staged);
+        r
     }
 
     fn replace(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
         let dest = self.public_path(path)?;
-        let tmp = self.write_tmp(data)?;
-        fs::rename(&tmp, &dest).map_err(|e| StorageError::io(path, e))?;
-        sync_dir(dest.parent().expect("has parent"))
+        let staged = self.stage_all(&[data])?;
+        let r = self.rename_into(&staged[0], &dest, path);
+        remove_quietly(&staged);
+        r
     }
 
     fn delete_all(&self, paths: &[String], durable: bool) -> Result<(), StorageError> {
@@ -261,12 +316,7 @@ impl Storage for DirStorage {
         }
         // Empty `.p` directories are left behind; they are harmless and
         // removing them would race with a writer creating the next partial.
-        if durable {
-            for d in &dirs {
-                sync_dir(d)?;
-            }
-        }
-        Ok(())
+        if durable { sync_dirs(&dirs) } else { Ok(()) }
     }
 
     fn read_private(&self, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
@@ -275,9 +325,10 @@ impl Storage for DirStorage {
 
     fn write_private(&self, name: &str, data: &[u8]) -> Result<(), StorageError> {
         let dest = self.private_path(name)?;
-        let tmp = self.write_tmp(data)?;
-        fs::rename(&tmp, &dest).map_err(|e| StorageError::io(name, e))?;
-        sync_dir(&self.private)
+        let staged = self.stage_all(&[data])?;
+        let r = self.rename_into(&staged[0], &dest, name);
+        remove_quietly(&staged);
+        r
     }
 
     fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError> {
@@ -307,10 +358,72 @@ impl Storage for DirStorage {
             Err(fs::TryLockError::Error(e)) => Err(StorageError::io(&disp, e)),
         }
     }
+
+    fn commit_batch(
+        &self,
+        intent: (&str, &[u8]),
+        objects: &[Object],
+        checkpoint: (&str, &[u8]),
+    ) -> Result<(), CommitError> {
+        use CommitStage::*;
+        let intent_dest = self
+            .private_path(intent.0)
+            .map_err(CommitError::at(Intent))?;
+        let cp_dest = self
+            .public_path(checkpoint.0)
+            .map_err(CommitError::at(Intent))?;
+        // Round 1: every byte of the batch, synced in parallel while nothing
+        // is visible yet.
+        let mut datas: Vec<&[u8]> = Vec::with_capacity(objects.len() + 2);
+        datas.push(intent.1);
+        datas.extend(objects.iter().map(|(_, d)| d.as_slice()));
+        datas.push(checkpoint.1);
+        let staged = self.stage_all(&datas).map_err(CommitError::at(Intent))?;
+        let result = (|| {
+            // Round 2: the intent, so that recovery knows what follows.
+            self.rename_into(&staged[0], &intent_dest, intent.0)
+                .map_err(CommitError::at(Intent))?;
+            // Round 3: the objects.
+            self.create_staged(&staged[1..staged.len() - 1], objects)
+                .map_err(CommitError::at(Objects))?;
+            // Round 4: the commit point.
+            self.rename_into(&staged[staged.len() - 1], &cp_dest, checkpoint.0)
+                .map_err(CommitError::at(Checkpoint))
+        })();
+        remove_quietly(&staged);
+        result
+    }
 }
 
 struct DirLock(#[allow(dead_code)] File);
 impl WriterLock for DirLock {}
+
+/// Runs `f` over `items` on up to [`SYNC_THREADS`] threads; the first error wins.
+fn parallel<T: Sync>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<(), StorageError> + Sync,
+) -> Result<(), StorageError> {
+    if items.len() <= 1 {
+        return items.iter().try_for_each(&f);
+    }
+    let per = items.len().div_ceil(SYNC_THREADS);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|c| s.spawn(|| c.iter().try_for_each(&f)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("sync thread panicked"))
+            .collect::<Result<(), _>>()
+    })
+}
+
+fn remove_quietly(paths: &[PathBuf]) {
+    for p in paths {
+        let _ = fs::remove_file(p);
+    }
+}
 
 fn read_opt(full: &Path, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
     match fs::read(full) {
@@ -321,20 +434,38 @@ fn read_opt(full: &Path, name: &str) -> Result<Option<Vec<u8>>, StorageError> {
 }
 
 fn sync_dir(d: &Path) -> Result<(), StorageError> {
+    let d = if d.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        d
+    };
     File::open(d)
         .and_then(|f| f.sync_all())
         .map_err(|e| StorageError::io(d.display().to_string(), e))
 }
 
+fn sync_dirs(dirs: &BTreeSet<PathBuf>) -> Result<(), StorageError> {
+    let v: Vec<&PathBuf> = dirs.iter().collect();
+    parallel(&v, |d| sync_dir(d))
+}
+
 /// Creates `d` and its missing ancestors, noting each parent that gained an
 /// entry so that the new names can be made durable.
 fn create_dirs_collect(d: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<(), StorageError> {
+    // A relative path's last ancestor is "", which means ".".
+    let dot = |p: &Path| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    };
     let mut missing = Vec::new();
-    let mut at = d;
+    let mut at = dot(d);
     while !at.is_dir() {
-        missing.push(at.to_path_buf());
+        missing.push(at.clone());
         match at.parent() {
-            Some(p) => at = p,
+            Some(p) => at = dot(p),
             None => break,
         }
     }
@@ -345,7 +476,7 @@ fn create_dirs_collect(d: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<(), Sto
             Err(e) => return Err(StorageError::io(m.display().to_string(), e)),
         }
         if let Some(p) = m.parent() {
-            dirs.insert(p.to_path_buf());
+            dirs.insert(dot(p));
         }
     }
     Ok(())
@@ -354,8 +485,5 @@ fn create_dirs_collect(d: &Path, dirs: &mut BTreeSet<PathBuf>) -> Result<(), Sto
 fn create_dir_durable(d: &Path) -> Result<(), StorageError> {
     let mut dirs = BTreeSet::new();
     create_dirs_collect(d, &mut dirs)?;
-    for p in &dirs {
-        sync_dir(p)?;
-    }
-    Ok(())
+    sync_dirs(&dirs)
 }
