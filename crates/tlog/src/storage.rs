@@ -414,8 +414,7 @@ fn parallel<T: Sync>(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("sync thread panicked"))
-            .collect::<Result<(), _>>()
+            .try_for_each(|h| h.join().expect("sync thread panicked"))
     })
 }
 
