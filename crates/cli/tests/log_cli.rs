@@ -297,15 +297,18 @@ fn a_second_writer_gets_a_clear_error() {
     stdin.flush().unwrap();
     let input = tmp.path().join("in.txt");
     std::fs::write(&input, "from the second\n").unwrap();
-    let mut err = String::new();
-    for _ in 0..100 {
-        // Wait until the first writer has taken the lock.
-        err = fails(&["log", "append", d, input.to_str().unwrap()]);
-        if err.contains("locked by another writer") {
-            break;
+    // Wait until the first writer holds the lock (probing it takes and
+    // releases it at once while it is free).
+    let lock = std::fs::File::open(dir.join(".tlog/lock")).unwrap();
+    for _ in 0..600 {
+        match lock.try_lock() {
+            Ok(()) => lock.unlock().unwrap(),
+            Err(std::fs::TryLockError::WouldBlock) => break,
+            Err(e) => panic!("{e:?}"),
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let err = fails(&["log", "append", d, input.to_str().unwrap()]);
     assert!(err.contains("locked by another writer"), "{err}");
     drop(stdin);
     let out = first.wait_with_output().unwrap();

@@ -1,1 +1,102 @@
-fn main() {}
+//! Micro-benchmarks of the log's hot functions:
+//!
+//!     cargo bench -p tlog --bench tlog
+//!
+//! Whole-program comparisons with Go's reference, SQLite and plain files are
+//! in bench/ (see BENCHMARKS.md).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use tlog::keys::{KeyType, SignerKey};
+use tlog::merkle::{MemoryNodes, inclusion_plan, resolve, verify_inclusion};
+use tlog::note::{Note, NoteVerifier};
+use tlog::tree::RightEdge;
+use tlog::{leaf_hash, node_hash};
+
+fn hashing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hash");
+    let entry = vec![7u8; 1024];
+    g.throughput(Throughput::Bytes(1024));
+    g.bench_function("leaf_hash 1 KiB", |b| {
+        b.iter(|| leaf_hash(black_box(&entry)))
+    });
+    let (l, r) = (leaf_hash(b"l"), leaf_hash(b"r"));
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("node_hash", |b| {
+        b.iter(|| node_hash(black_box(&l), black_box(&r)))
+    });
+    g.finish();
+}
+
+fn tree(c: &mut Criterion) {
+    let mut g = c.benchmark_group("tree");
+    let hashes: Vec<_> = (0..65_536u32)
+        .map(|i| leaf_hash(&i.to_be_bytes()))
+        .collect();
+    g.throughput(Throughput::Elements(hashes.len() as u64));
+    g.bench_function(
+        "append 65536 leaf hashes (interior hashes and tiles)",
+        |b| {
+            b.iter(|| {
+                let mut e = RightEdge::new(false);
+                for h in &hashes {
+                    e.push_hash(*h, |_, _| {});
+                }
+                e.root()
+            })
+        },
+    );
+    let n = hashes.len() as u64;
+    let plan = inclusion_plan(12_345, n).unwrap();
+    let proof = resolve(&plan, &mut MemoryNodes { leaves: &hashes }).unwrap();
+    let mut e = RightEdge::new(false);
+    for h in &hashes {
+        e.push_hash(*h, |_, _| {});
+    }
+    let root = e.root();
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("verify_inclusion in 65536", |b| {
+        b.iter(|| {
+            verify_inclusion(
+                12_345,
+                n,
+                black_box(&hashes[12_345]),
+                black_box(&proof),
+                &root,
+            )
+            .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn notes(c: &mut Criterion) {
+    let mut g = c.benchmark_group("note");
+    let key = SignerKey::from_seed("bench.example/key", KeyType::Ed25519, [5; 32]).unwrap();
+    let v = key.verifier();
+    let mut n =
+        Note::new("bench.example/log\n123456\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n")
+            .unwrap();
+    g.bench_function("sign a checkpoint", |b| {
+        b.iter(|| {
+            let mut m = n.clone();
+            m.sign(&key).unwrap();
+            m
+        })
+    });
+    n.sign(&key).unwrap();
+    let bytes = n.to_bytes();
+    g.bench_function("parse and verify_strict a signed checkpoint", |b| {
+        b.iter(|| {
+            Note::parse(black_box(&bytes))
+                .unwrap()
+                .verify(&[&v as &dyn NoteVerifier])
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, hashing, tree, notes);
+criterion_main!(benches);

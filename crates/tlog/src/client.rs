@@ -196,6 +196,14 @@ impl<S: TileSource> TileReader<S> {
         }
     }
 
+    /// Keeps up to `tiles` tiles (with their interior hashes, about 16 KiB
+    /// each) in memory. The default, 4096, suits a client; a server
+    /// answering many proofs can afford more.
+    pub fn with_cache_limit(mut self, tiles: usize) -> TileReader<S> {
+        self.cache_limit = tiles.max(16);
+        self
+    }
+
     pub fn source(&self) -> &S {
         &self.source
     }
@@ -207,7 +215,9 @@ impl<S: TileSource> TileReader<S> {
         let data = fetch_tile(&self.source, id)?;
         let nodes = Arc::new(TileNodes::new(parse_tile(&data).expect("length checked")));
         if self.cache.len() >= self.cache_limit {
-            self.cache.clear();
+            // Tiles above level 0 are few and on every proof's path: keep
+            // them; drop the leaf tiles.
+            self.cache.retain(|t, _| t.level() > 0);
         }
         self.cache.insert(id, nodes.clone());
         Ok(nodes)

@@ -122,12 +122,12 @@ pub trait Storage: Send + Sync {
 /// A log in a local directory: `DIR/checkpoint`, `DIR/tile/...`, and the
 /// writer's private `DIR/.tlog/`.
 ///
-/// Durability: every new file is first written to `.tlog/tmp` and synced;
-/// then it is linked into place (a hard link, which fails if the name exists:
-/// create-only) or renamed over its old version, and the directories that
-/// gained a name are synced. A batch commit syncs all its files at once, in
-/// parallel, and then makes them visible in order: four rounds of syncs
-/// however many files the batch has.
+/// Durability: immutable objects are created at their final paths,
+/// create-only (`O_EXCL`), written and synced on several threads; then the
+/// directories that gained a name are synced. Mutable objects (the
+/// checkpoint, private state) are written to `.tlog/tmp`, synced, renamed
+/// over the old version, and their directory synced. A batch commit takes
+/// four rounds of syncs however many files the batch has.
 pub struct DirStorage {
     root: PathBuf,
     private: PathBuf,
@@ -227,49 +227,31 @@ impl DirStorage {
         }
     }
 
-    /// Links staged files into place, create-only, collecting the
-    /// directories that gained a name.
-    fn link_all(
-        &self,
-        staged: &[PathBuf],
-        objects: &[Object],
-        dirs: &mut BTreeSet<PathBuf>,
-    ) -> Result<(), StorageError> {
-        for (tmp, (path, data)) in staged.iter().zip(objects) {
+    /// Creates the objects at their final paths, create-only
+    /// (`O_CREAT|O_EXCL`), writing and syncing them on several threads, then
+    /// syncs the directories that gained a name.
+    ///
+    /// A reader may see a file while it is being written; none needs to, as
+    /// no published checkpoint covers it yet, and after a crash the writer's
+    /// recovery removes or completes every object of an unpublished batch.
+    fn create_direct(&self, objects: &[Object]) -> Result<(), StorageError> {
+        let mut dirs = BTreeSet::new();
+        let mut dests = Vec::with_capacity(objects.len());
+        for (path, _) in objects {
             let dest = self.public_path(path)?;
             let parent = dest
                 .parent()
                 .expect("object paths have a parent")
                 .to_path_buf();
-            if !parent.is_dir() {
-                create_dirs_collect(&parent, dirs)?;
-            }
-            match fs::hard_link(tmp, &dest) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    let existing = fs::read(&dest).map_err(|e| StorageError::io(path, e))?;
-                    if existing != *data {
-                        return Err(StorageError::AlreadyExists {
-                            path: path.to_string(),
-                        });
-                    }
-                    // A retry of a write that landed: make sure it is durable.
-                    File::open(&dest)
-                        .and_then(|f| f.sync_data())
-                        .map_err(|e| StorageError::io(path, e))?;
-                }
-                Err(e) => return Err(StorageError::io(path, e)),
+            if !dirs.contains(&parent) && !parent.is_dir() {
+                create_dirs_collect(&parent, &mut dirs)?;
             }
             dirs.insert(parent);
+            dests.push(dest);
         }
-        Ok(())
-    }
-
-    fn create_staged(&self, staged: &[PathBuf], objects: &[Object]) -> Result<(), StorageError> {
-        let mut dirs = BTreeSet::new();
-        let linked = self.link_all(staged, objects, &mut dirs);
-        let synced = sync_dirs(&dirs);
-        linked.and(synced)
+        let work: Vec<(&PathBuf, &Object)> = dests.iter().zip(objects).collect();
+        parallel(&work, |(dest, (path, data))| create_one(dest, path, data))?;
+        sync_dirs(&dirs)
     }
 
     fn rename_into(&self, tmp: &Path, dest: &Path, name: &str) -> Result<(), StorageError> {
@@ -287,11 +269,7 @@ impl Storage for DirStorage {
         if objects.is_empty() {
             return Ok(());
         }
-        let datas: Vec<&[u8]> = objects.iter().map(|(_, d)| d.as_slice()).collect();
-        let staged = self.stage_all(&datas)?;
-        let r = self.create_staged(&staged, objects);
-        remove_quietly(&staged);
-        r
+        self.create_direct(objects)
     }
 
     fn replace(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
@@ -372,22 +350,19 @@ impl Storage for DirStorage {
         let cp_dest = self
             .public_path(checkpoint.0)
             .map_err(CommitError::at(Intent))?;
-        // Round 1: every byte of the batch, synced in parallel while nothing
-        // is visible yet.
-        let mut datas: Vec<&[u8]> = Vec::with_capacity(objects.len() + 2);
-        datas.push(intent.1);
-        datas.extend(objects.iter().map(|(_, d)| d.as_slice()));
-        datas.push(checkpoint.1);
-        let staged = self.stage_all(&datas).map_err(CommitError::at(Intent))?;
+        // Round 1: the intent and the new checkpoint, staged and synced.
+        let staged = self
+            .stage_all(&[intent.1, checkpoint.1])
+            .map_err(CommitError::at(Intent))?;
         let result = (|| {
-            // Round 2: the intent, so that recovery knows what follows.
+            // Round 2: the intent made visible, so that recovery knows what follows.
             self.rename_into(&staged[0], &intent_dest, intent.0)
                 .map_err(CommitError::at(Intent))?;
-            // Round 3: the objects.
-            self.create_staged(&staged[1..staged.len() - 1], objects)
+            // Round 3: the objects, written and synced in parallel.
+            self.create_direct(objects)
                 .map_err(CommitError::at(Objects))?;
             // Round 4: the commit point.
-            self.rename_into(&staged[staged.len() - 1], &cp_dest, checkpoint.0)
+            self.rename_into(&staged[1], &cp_dest, checkpoint.0)
                 .map_err(CommitError::at(Checkpoint))
         })();
         remove_quietly(&staged);
@@ -416,6 +391,29 @@ fn parallel<T: Sync>(
             .into_iter()
             .try_for_each(|h| h.join().expect("sync thread panicked"))
     })
+}
+
+/// Creates one file, create-only, and syncs its data. An existing file with
+/// exactly these bytes is a retried write and is accepted.
+fn create_one(dest: &Path, path: &str, data: &[u8]) -> Result<(), StorageError> {
+    match OpenOptions::new().write(true).create_new(true).open(dest) {
+        Ok(mut f) => f
+            .write_all(data)
+            .and_then(|()| f.sync_data())
+            .map_err(|e| StorageError::io(path, e)),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let existing = fs::read(dest).map_err(|e| StorageError::io(path, e))?;
+            if existing != data {
+                return Err(StorageError::AlreadyExists {
+                    path: path.to_string(),
+                });
+            }
+            File::open(dest)
+                .and_then(|f| f.sync_data())
+                .map_err(|e| StorageError::io(path, e))
+        }
+        Err(e) => Err(StorageError::io(path, e)),
+    }
 }
 
 fn remove_quietly(paths: &[PathBuf]) {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need when it is missing, then
+# runs formatting and lint checks and the whole test suite.
+#
+#   scripts/test.sh            # from the repository root; .ci/run calls exactly this
+#
+# Needs ../shared (real data, test vectors, tlogcheck) beside the
+# repository, or ACCORD_SHARED pointing at it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+shared=${ACCORD_SHARED:-$(cd .. && pwd)/shared}
+if [[ ! -d $shared/vectors || ! -d $shared/data ]]; then
+  echo "scripts/test.sh: the tests need the shared data and vectors at $shared (set ACCORD_SHARED)" >&2
+  exit 2
+fi
+export ACCORD_SHARED=$shared
+
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+need_apt=()
+command -v go >/dev/null && [[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]] || need_apt+=(golang-go golang-golang-x-mod-dev)
+if ((${#need_apt[@]})); then
+  echo "installing ${need_apt[*]} ..." >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# Build the independent verifier once, up front, so that no test times it.
+"$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --locked "$@"
