@@ -2,5 +2,15 @@
 //! sign, the geography of zones, and the evaluator that says whether the
 //! terms are kept. Pure: no network, no database, no wall clock.
 //!
-//! It grows with the issues that build it (agreements and statements, then
-//! geography, then the evaluator and the audit); see ARCHITECTURE.md.
+//! - [`agreement`]: the agreement format, its checks and canonical hash.
+//! - [`statement`]: statements (observations and the rest), their
+//!   canonical JSON and signed-note form, their JSON Schema.
+//! - [`quorum`]: who must sign.
+//! - [`cel`]: the conditions' language, pinned and wrapped.
+//! - [`diag`]: diagnostics that say what and where.
+
+pub mod agreement;
+pub mod cel;
+pub mod diag;
+pub mod quorum;
+pub mod statement;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod demo;
 mod keys;
 mod logcmd;
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run the demonstration: build a log, append to it, verify it, prove an entry.
     Demo(demo::DemoArgs),
+    /// Check an agreement file: syntax, names, zones, conditions, phases, quorums; print its canonical hash.
+    Check(check::CheckArgs),
     /// Generate a signing key; writes the secret key to a file and prints the verifier key.
     Keygen(keys::KeygenArgs),
     /// Create, append to, verify and prove from a transparency log.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
+        Command::Check(a) => check::run(a),
         Command::Keygen(a) => keys::keygen(a),
         Command::Log(LogCommand::Init(a)) => logcmd::init(a),
         Command::Log(LogCommand::Append(a)) => logcmd::append(a),

@@ -1,0 +1,783 @@
+//! The bodies of statements, one type per kind, and the observation
+//! taxonomy, following what ceasefire monitoring missions record (the OSCE
+//! Special Monitoring Mission's daily reports: ceasefire violations by type
+//! with counts, direction and distance; weapons seen in violation of
+//! withdrawal lines or missing from storage; restrictions of the monitors'
+//! freedom of movement; civilian casualties; damage; crossings).
+//!
+//! Every type rejects unknown fields, so a typo is an error that names the
+//! field, never a silently ignored value.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An instant, written in UTC to the second: `2026-03-01T04:30:00Z`. One
+/// form only, so that a statement has one canonical spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Time(pub jiff::Timestamp);
+
+impl Time {
+    pub fn parse(s: &str) -> Result<Time, String> {
+        let t = jiff::Timestamp::from_str(s).map_err(|e| format!("not an RFC 3339 time: {e}"))?;
+        let t = Time(t);
+        if t.to_string() != s {
+            return Err(format!("times are written in UTC to the second, as {t}"));
+        }
+        Ok(t)
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
+        let s = String::deserialize(d)?;
+        Time::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Time {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Time".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "UTC to the second, e.g. 2026-03-01T04:30:00Z",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
+        })
+    }
+}
+
+/// A SHA-256 digest, as `sha256:` and 64 lower-case hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    pub fn of(bytes: &[u8]) -> Digest {
+        use sha2::Digest as _;
+        Digest(sha2::Sha256::digest(bytes).into())
+    }
+    pub fn parse(s: &str) -> Result<Digest, String> {
+        let hex = s.strip_prefix("sha256:").ok_or("a digest starts with \"sha256:\"")?;
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err("a digest is \"sha256:\" and 64 lower-case hex digits".into());
+        }
+        let mut out = [0u8; 32];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+        }
+        Ok(Digest(out))
+    }
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sha256:{}", self.hex())
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+        let s = String::deserialize(d)?;
+        Digest::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Digest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Digest".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"})
+    }
+}
+
+/// What kind of statement it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Adoption,
+    Accreditation,
+    Observation,
+    Corroboration,
+    Dispute,
+    Certification,
+    Amendment,
+    Status,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Adoption,
+        Kind::Accreditation,
+        Kind::Observation,
+        Kind::Corroboration,
+        Kind::Dispute,
+        Kind::Certification,
+        Kind::Amendment,
+        Kind::Status,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Adoption => "adoption",
+            Kind::Accreditation => "accreditation",
+            Kind::Observation => "observation",
+            Kind::Corroboration => "corroboration",
+            Kind::Dispute => "dispute",
+            Kind::Certification => "certification",
+            Kind::Amendment => "amendment",
+            Kind::Status => "status",
+        }
+    }
+}
+
+/// The adoption of the agreement, signed by every signatory; the log's
+/// first statement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adoption {
+    /// The agreement's title, for readers of the log.
+    pub title: String,
+    /// The agreement's version.
+    pub version: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccreditationAction {
+    Grant,
+    Revoke,
+}
+
+/// A monitor's key added to or removed from an organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accreditation {
+    pub action: AccreditationAction,
+    /// The organisation's id in the agreement.
+    pub organisation: String,
+    /// The monitor's verifier key (`name+hash+base64`).
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The observation categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    CeasefireViolation,
+    WeaponSighting,
+    TroopMovement,
+    FreedomOfMovement,
+    CivilianCasualties,
+    InfrastructureDamage,
+    CrossingStatus,
+    DisengagementPresence,
+    WithdrawalVerified,
+    PrisonerExchange,
+}
+
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::CeasefireViolation,
+        Category::WeaponSighting,
+        Category::TroopMovement,
+        Category::FreedomOfMovement,
+        Category::CivilianCasualties,
+        Category::InfrastructureDamage,
+        Category::CrossingStatus,
+        Category::DisengagementPresence,
+        Category::WithdrawalVerified,
+        Category::PrisonerExchange,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::CeasefireViolation => "ceasefire_violation",
+            Category::WeaponSighting => "weapon_sighting",
+            Category::TroopMovement => "troop_movement",
+            Category::FreedomOfMovement => "freedom_of_movement",
+            Category::CivilianCasualties => "civilian_casualties",
+            Category::InfrastructureDamage => "infrastructure_damage",
+            Category::CrossingStatus => "crossing_status",
+            Category::DisengagementPresence => "disengagement_presence",
+            Category::WithdrawalVerified => "withdrawal_verified",
+            Category::PrisonerExchange => "prisoner_exchange",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == s)
+    }
+    /// The details a metric may filter on, for this category, with their
+    /// possible values.
+    pub fn filterable(self) -> &'static [(&'static str, &'static [&'static str])] {
+        const WEAPON_STATUS: &[&str] = &[
+            "in_violation_of_withdrawal_line",
+            "outside_storage",
+            "missing_from_storage",
+            "in_storage",
+            "in_transit",
+            "other",
+        ];
+        const RESTRICTION: &[&str] =
+            &["denial", "delay", "conditional_access", "uav_jamming", "fire_at_uav", "camera_interference", "threat"];
+        const CAUSE: &[&str] = &["shelling", "small_arms", "mine_or_uxo", "airstrike", "missile", "drone", "other"];
+        const FACILITY: &[&str] =
+            &["residential", "water", "power", "gas", "school", "hospital", "road", "bridge", "other"];
+        const DAMAGE: &[&str] = &["minor", "major", "destroyed"];
+        const CROSSING: &[&str] = &["open", "restricted", "closed"];
+        const PRESENCE: &[&str] = &["armed_personnel", "military_vehicles", "heavy_weapons", "fortification"];
+        match self {
+            Category::WeaponSighting => &[("status", WEAPON_STATUS)],
+            Category::FreedomOfMovement => &[("restriction", RESTRICTION)],
+            Category::CivilianCasualties => &[("cause", CAUSE)],
+            Category::InfrastructureDamage => &[("facility", FACILITY), ("damage", DAMAGE)],
+            Category::CrossingStatus => &[("status", CROSSING)],
+            Category::DisengagementPresence => &[("presence", PRESENCE)],
+            _ => &[],
+        }
+    }
+
+    /// The numeric details a metric may sum, for this category.
+    pub fn summable(self) -> &'static [&'static str] {
+        match self {
+            Category::CeasefireViolation => &["events"],
+            Category::WeaponSighting => &["count"],
+            Category::TroopMovement => &["personnel", "vehicles"],
+            Category::FreedomOfMovement => &["duration_minutes"],
+            Category::CivilianCasualties => &["killed", "injured"],
+            Category::InfrastructureDamage => &[],
+            Category::CrossingStatus => &["people_waiting", "vehicles_waiting"],
+            Category::DisengagementPresence => &["count"],
+            Category::WithdrawalVerified => &["count"],
+            Category::PrisonerExchange => &["count"],
+        }
+    }
+}
+
+/// How an observation was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensor {
+    Patrol,
+    Camera,
+    Uav,
+    Acoustic,
+    Satellite,
+    OpenSource,
+}
+
+impl Sensor {
+    pub const NAMES: [&'static str; 6] = ["patrol", "camera", "uav", "acoustic", "satellite", "open_source"];
+}
+
+/// Where: WGS 84 longitude and latitude in degrees, and how uncertain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub lon: f64,
+    pub lat: f64,
+    /// Radius, in metres, within which the event is believed to be.
+    pub uncertainty_m: f64,
+}
+
+/// When: an instant, or an interval from `from` to `to`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    pub from: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Time>,
+}
+
+/// Evidence kept outside the log, named by its SHA-256.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub sha256: Digest,
+    /// e.g. `image/jpeg`, `video/mp4`.
+    pub media_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+    Confirmed,
+}
+
+/// Who the observer believes is responsible, and how sure: kept apart from
+/// the raw facts, so that counts and attributions can each be read (and
+/// disputed) on their own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// A party id, or null when responsibility cannot be determined.
+    pub responsible: Option<String>,
+    pub confidence: Confidence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Credibility {
+    /// Confirmed by several independent sources.
+    Confirmed,
+    /// One credible source.
+    Probable,
+    /// Reported, not confirmed.
+    Possible,
+    Doubtful,
+}
+
+/// Where an open-source observation came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// e.g. `ucdp-ged`, `acled`.
+    pub dataset: String,
+    /// The dataset's own identifier of the event: importing again adds nothing.
+    pub id: String,
+    pub credibility: Credibility,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}
+
+/// An observation: what was seen, where, when, how, and the evidence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub category: Category,
+    pub observed: Interval,
+    pub position: Position,
+    pub sensor: Sensor,
+    /// Category-specific facts; their shape depends on `category`.
+    pub details: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// The observer's own reference (patrol report number, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ViolationType {
+    Explosion,
+    ProjectileInFlight,
+    MuzzleFlash,
+    IlluminationFlare,
+    Burst,
+    Shot,
+    Undetermined,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Outgoing,
+    Incoming,
+    Undetermined,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationEvent {
+    #[serde(rename = "type")]
+    pub type_: ViolationType,
+    pub count: u32,
+    /// A weapon class of the agreement, when it can be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_class: Option<String>,
+    /// Bearing from the observer towards the origin, degrees from north.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearing_deg: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+}
+
+/// Ceasefire violations: explosions, projectiles, flashes, flares, bursts
+/// and shots, with counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CeasefireViolation {
+    pub events: Vec<ViolationEvent>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WeaponStatus {
+    /// Inside the withdrawal zone of its class.
+    InViolationOfWithdrawalLine,
+    /// Outside the agreed storage site.
+    OutsideStorage,
+    /// Listed at a storage site and not found there.
+    MissingFromStorage,
+    InStorage,
+    InTransit,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeaponSighting {
+    /// e.g. `2S1 Gvozdika`, `BM-21 Grad`.
+    pub system: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibre_mm: Option<f64>,
+    pub count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_class: Option<String>,
+    pub status: WeaponStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TroopMovement {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personnel: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicles: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading_deg: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Restriction {
+    Denial,
+    Delay,
+    ConditionalAccess,
+    UavJamming,
+    FireAtUav,
+    CameraInterference,
+    Threat,
+}
+
+/// A restriction of the monitors' freedom of movement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FreedomOfMovement {
+    pub restriction: Restriction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    Shelling,
+    SmallArms,
+    MineOrUxo,
+    Airstrike,
+    Missile,
+    Drone,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CivilianCasualties {
+    pub killed: u32,
+    pub injured: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Facility {
+    Residential,
+    Water,
+    Power,
+    Gas,
+    School,
+    Hospital,
+    Road,
+    Bridge,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Damage {
+    Minor,
+    Major,
+    Destroyed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InfrastructureDamage {
+    pub facility: Facility,
+    pub damage: Damage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CrossingState {
+    Open,
+    Restricted,
+    Closed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrossingStatus {
+    /// The crossing's zone id in the agreement.
+    pub crossing: String,
+    pub status: CrossingState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_waiting: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicles_waiting: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    ArmedPersonnel,
+    MilitaryVehicles,
+    HeavyWeapons,
+    Fortification,
+}
+
+/// Military presence inside a disengagement area.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisengagementPresence {
+    /// The area's zone id in the agreement.
+    pub area: String,
+    pub presence: Presence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalVerified {
+    pub weapon_class: String,
+    pub count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_site: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrisonerExchange {
+    /// The party releasing them.
+    pub released_by: String,
+    pub count: u32,
+}
+
+/// An observation's details, by category.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Details {
+    CeasefireViolation(CeasefireViolation),
+    WeaponSighting(WeaponSighting),
+    TroopMovement(TroopMovement),
+    FreedomOfMovement(FreedomOfMovement),
+    CivilianCasualties(CivilianCasualties),
+    InfrastructureDamage(InfrastructureDamage),
+    CrossingStatus(CrossingStatus),
+    DisengagementPresence(DisengagementPresence),
+    WithdrawalVerified(WithdrawalVerified),
+    PrisonerExchange(PrisonerExchange),
+}
+
+impl Details {
+    /// A filterable detail's value by name (see [`Category::filterable`]).
+    pub fn text(&self, name: &str) -> Option<String> {
+        fn n<T: Serialize>(t: &T) -> Option<String> {
+            serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string))
+        }
+        match (self, name) {
+            (Details::WeaponSighting(w), "status") => n(&w.status),
+            (Details::FreedomOfMovement(f), "restriction") => n(&f.restriction),
+            (Details::CivilianCasualties(c), "cause") => c.cause.as_ref().and_then(n),
+            (Details::InfrastructureDamage(d), "facility") => n(&d.facility),
+            (Details::InfrastructureDamage(d), "damage") => n(&d.damage),
+            (Details::CrossingStatus(c), "status") => n(&c.status),
+            (Details::DisengagementPresence(d), "presence") => n(&d.presence),
+            _ => None,
+        }
+    }
+
+    /// A numeric detail by name (those listed by [`Category::summable`]).
+    pub fn number(&self, name: &str) -> Option<u64> {
+        match (self, name) {
+            (Details::CeasefireViolation(v), "events") => Some(v.events.iter().map(|e| u64::from(e.count)).sum()),
+            (Details::WeaponSighting(w), "count") => Some(w.count.into()),
+            (Details::TroopMovement(t), "personnel") => t.personnel.map(u64::from),
+            (Details::TroopMovement(t), "vehicles") => t.vehicles.map(u64::from),
+            (Details::FreedomOfMovement(f), "duration_minutes") => f.duration_minutes.map(u64::from),
+            (Details::CivilianCasualties(c), "killed") => Some(c.killed.into()),
+            (Details::CivilianCasualties(c), "injured") => Some(c.injured.into()),
+            (Details::CrossingStatus(c), "people_waiting") => c.people_waiting.map(u64::from),
+            (Details::CrossingStatus(c), "vehicles_waiting") => c.vehicles_waiting.map(u64::from),
+            (Details::DisengagementPresence(d), "count") => d.count.map(u64::from),
+            (Details::WithdrawalVerified(w), "count") => Some(w.count.into()),
+            (Details::PrisonerExchange(p), "count") => Some(p.count.into()),
+            _ => None,
+        }
+    }
+}
+
+/// A reference to another statement: its SHA-256 (of the signed text) and,
+/// as a hint, its index in the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatementRef {
+    pub sha256: Digest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+}
+
+/// One monitor's confirmation (or contradiction) of another's observation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Corroboration {
+    pub observation: StatementRef,
+    /// Whether the corroborating monitor saw the same.
+    pub agrees: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeAction {
+    /// A party disputes a statement.
+    Lodge,
+    /// The dispute is decided.
+    Resolve,
+    /// The party that lodged it withdraws it.
+    Withdraw,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeSubject {
+    /// That it happened as reported.
+    Facts,
+    /// Who is responsible.
+    Attribution,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// The disputed statement stands.
+    Rejected,
+    /// The disputed statement no longer counts.
+    Upheld,
+    /// The attribution changes to the resolution's assessment.
+    Reattributed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dispute {
+    pub action: DisputeAction,
+    /// The disputed statement (for lodge) or the dispute (for resolve and withdraw).
+    pub target: StatementRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<DisputeSubject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grounds: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<DisputeOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificationOf {
+    /// A phase transition.
+    Transition,
+    /// A relief tranche entering into force.
+    Tranche,
+    /// Notice of an alleged breach, opening snapback dispute resolution.
+    SnapbackNotice,
+    /// A vote to continue relief after a snapback dispute.
+    ContinueRelief,
+    /// Guarantors' decision after a guarantee was triggered.
+    GuaranteeDecision,
+}
+
+/// A decision that needs a quorum of signatures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    pub of: CertificationOf,
+    /// The transition, tranche or guarantee id in the agreement.
+    pub target: String,
+    /// What was decided, in words.
+    pub statement: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    /// The amended agreement's canonical hash.
+    pub new_agreement: Digest,
+    pub summary: String,
+}
+
+/// The operator's digest of the evaluated status at a log size, which
+/// audits hold the operator to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Status {
+    pub log_size: u64,
+    pub status: Digest,
+    pub phase: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tranches: BTreeMap<String, String>,
+}

@@ -1,0 +1,70 @@
+//! `accord check AGREEMENT`: every problem at once, each with its file, line
+//! and column and the source line underlined.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use accord::agreement;
+use accord::diag::{Diags, Report, Severity, Sources, render_plain};
+use clap::Args;
+use miette::{IntoDiagnostic, Result, WrapErr, miette};
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The agreement file (TOML, with its GeoJSON zone files beside it).
+    pub agreement: PathBuf,
+    /// Print the agreement's canonical JSON (RFC 8785), whose SHA-256 is its hash.
+    #[arg(long)]
+    pub canonical: bool,
+    /// Treat warnings (unused names) as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Prints diagnostics to standard error: with colour on a terminal,
+/// plain otherwise.
+pub fn print_diags(diags: &Diags, sources: &Sources) {
+    if diags.0.is_empty() {
+        return;
+    }
+    if std::io::stderr().is_terminal() {
+        for d in diags.sorted() {
+            eprintln!("{:?}", miette::Report::new(Report::new(d, sources)));
+        }
+        let (e, w) = (diags.errors(), diags.warnings());
+        eprintln!("{e} error(s), {w} warning(s)");
+    } else {
+        eprint!("{}", render_plain(diags, sources, 100));
+    }
+}
+
+pub fn run(a: CheckArgs) -> Result<()> {
+    let checked = agreement::check_file(&a.agreement)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("reading {}", a.agreement.display()))?;
+    print_diags(&checked.diags, &checked.sources);
+    let warnings = checked.diags.0.iter().filter(|d| d.severity == Severity::Warning).count();
+    let (Some(ag), Some(hash)) = (&checked.agreement, checked.hash) else {
+        return Err(miette!("{} is not a valid agreement", a.agreement.display()));
+    };
+    if a.deny_warnings && warnings > 0 {
+        return Err(miette!("{warnings} warning(s), and --deny-warnings was given"));
+    }
+    if a.canonical {
+        println!("{}", agreement::canonical::canonical_json(ag));
+        return Ok(());
+    }
+    println!("{} (version {}) is a valid agreement.", ag.title.get_ref(), ag.version.get_ref());
+    println!(
+        "  {} parties, {} organisations, {} zones, {} clauses, {} phases, {} relief tranches, {} guarantees",
+        ag.parties.len(),
+        ag.organisations.len(),
+        ag.zones.len(),
+        ag.clauses.len(),
+        ag.phases.len(),
+        ag.relief.len(),
+        ag.guarantees.len()
+    );
+    println!("  canonical hash: {hash}");
+    Ok(())
+}
