@@ -36,20 +36,31 @@ pub enum CelError {
 impl Condition {
     pub fn compile(source: &str) -> Result<Condition, CelError> {
         if source.trim().is_empty() {
-            return Err(CelError::Syntax { message: "the condition is empty".into(), offset: Some(0) });
+            return Err(CelError::Syntax {
+                message: "the condition is empty".into(),
+                offset: Some(0),
+            });
         }
         // The parser can panic on some malformed input; a condition is
         // user input, so a panic is turned into an error.
         let result = std::panic::catch_unwind(|| cel::Program::compile(source));
         match result {
-            Ok(Ok(program)) => Ok(Condition { source: source.to_string(), program }),
+            Ok(Ok(program)) => Ok(Condition {
+                source: source.to_string(),
+                program,
+            }),
             Ok(Err(errs)) => {
                 let first = errs.errors.first();
-                let message = first.map(|e| e.msg.clone()).unwrap_or_else(|| "syntax error".into());
+                let message = first
+                    .map(|e| e.msg.clone())
+                    .unwrap_or_else(|| "syntax error".into());
                 let offset = first.and_then(|e| offset_of(source, e.pos.0, e.pos.1));
                 Err(CelError::Syntax { message, offset })
             }
-            Err(_) => Err(CelError::Syntax { message: "the condition could not be parsed".into(), offset: None }),
+            Err(_) => Err(CelError::Syntax {
+                message: "the condition could not be parsed".into(),
+                offset: None,
+            }),
         }
     }
 
@@ -59,21 +70,35 @@ impl Condition {
 
     /// The top-level names the condition reads (`violations`, `clauses`, …).
     pub fn variables(&self) -> BTreeSet<String> {
-        self.program.references().variables().into_iter().map(str::to_string).collect()
+        self.program
+            .references()
+            .variables()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// The functions it calls, operators included (`_==_`, `size`, …).
     pub fn functions(&self) -> BTreeSet<String> {
-        self.program.references().functions().into_iter().map(str::to_string).collect()
+        self.program
+            .references()
+            .functions()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     /// Evaluates the condition with `vars` (a JSON object of top-level names).
-    pub fn eval(&self, vars: &serde_json::Map<String, serde_json::Value>) -> Result<bool, CelError> {
+    pub fn eval(
+        &self,
+        vars: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<bool, CelError> {
         let mut ctx = cel::Context::default();
         for (k, v) in vars {
             ctx.add_variable_from_value(k.clone(), to_cel(v));
         }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.program.execute(&ctx)));
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.program.execute(&ctx)));
         match result {
             Ok(Ok(cel::Value::Bool(b))) => Ok(b),
             Ok(Ok(other)) => Err(CelError::NotBoolean(format!("{other:?}"))),
@@ -132,19 +157,40 @@ mod tests {
     #[test]
     fn compiles_lists_names_and_evaluates() {
         let c = Condition::compile("violations == 0 && day >= 14").unwrap();
-        assert_eq!(c.variables(), ["day", "violations"].into_iter().map(String::from).collect());
-        let vars = serde_json::json!({"violations": 0, "day": 20}).as_object().unwrap().clone();
+        assert_eq!(
+            c.variables(),
+            ["day", "violations"]
+                .into_iter()
+                .map(String::from)
+                .collect()
+        );
+        let vars = serde_json::json!({"violations": 0, "day": 20})
+            .as_object()
+            .unwrap()
+            .clone();
         assert!(c.eval(&vars).unwrap());
-        let vars = serde_json::json!({"violations": 3, "day": 20}).as_object().unwrap().clone();
+        let vars = serde_json::json!({"violations": 3, "day": 20})
+            .as_object()
+            .unwrap()
+            .clone();
         assert!(!c.eval(&vars).unwrap());
     }
 
     #[test]
     fn errors_are_reported_not_panicked() {
-        assert!(matches!(Condition::compile("violations == "), Err(CelError::Syntax { .. })));
-        assert!(matches!(Condition::compile(""), Err(CelError::Syntax { .. })));
+        assert!(matches!(
+            Condition::compile("violations == "),
+            Err(CelError::Syntax { .. })
+        ));
+        assert!(matches!(
+            Condition::compile(""),
+            Err(CelError::Syntax { .. })
+        ));
         let c = Condition::compile("violations + 1").unwrap();
-        let vars = serde_json::json!({"violations": 0}).as_object().unwrap().clone();
+        let vars = serde_json::json!({"violations": 0})
+            .as_object()
+            .unwrap()
+            .clone();
         assert!(matches!(c.eval(&vars), Err(CelError::NotBoolean(_))));
         let c = Condition::compile("violations == 'x'").unwrap();
         assert!(c.eval(&vars).is_err() || !c.eval(&vars).unwrap());

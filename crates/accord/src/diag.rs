@@ -37,7 +37,12 @@ impl Sources {
         let offset = offset.min(text.len());
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
 }
@@ -77,10 +82,20 @@ pub struct Diag {
 
 impl Diag {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diag {
-        Diag { severity: Severity::Error, code, message: message.into(), at: None, also: vec![], help: None }
+        Diag {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            at: None,
+            also: vec![],
+            help: None,
+        }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diag {
-        Diag { severity: Severity::Warning, ..Diag::error(code, message) }
+        Diag {
+            severity: Severity::Warning,
+            ..Diag::error(code, message)
+        }
     }
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Diag {
         self.at = Some((span, label.into()));
@@ -105,10 +120,16 @@ impl Diags {
         self.0.push(d);
     }
     pub fn errors(&self) -> usize {
-        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     pub fn warnings(&self) -> usize {
-        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
@@ -117,7 +138,11 @@ impl Diags {
     /// that output follows the files.
     pub fn sorted(&self) -> Vec<&Diag> {
         let mut v: Vec<&Diag> = self.0.iter().collect();
-        v.sort_by_key(|d| d.at.as_ref().map(|(s, _)| (s.file, s.range.start)).unwrap_or((FileId(usize::MAX), 0)));
+        v.sort_by_key(|d| {
+            d.at.as_ref()
+                .map(|(s, _)| (s.file, s.range.start))
+                .unwrap_or((FileId(usize::MAX), 0))
+        });
         v
     }
 }
@@ -130,9 +155,14 @@ pub struct Report {
 
 impl Report {
     pub fn new(diag: &Diag, sources: &Sources) -> Report {
-        let source =
-            diag.at.as_ref().map(|(s, _)| NamedSource::new(sources.name(s.file), sources.text(s.file).clone()));
-        Report { diag: diag.clone(), source }
+        let source = diag
+            .at
+            .as_ref()
+            .map(|(s, _)| NamedSource::new(sources.name(s.file), sources.text(s.file).clone()));
+        Report {
+            diag: diag.clone(),
+            source,
+        }
     }
 }
 
@@ -161,17 +191,26 @@ impl miette::Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (s, label) = self.diag.at.as_ref()?;
-        let mut v = vec![LabeledSpan::new_primary_with_span(Some(label.clone()), span_of(&s.range))];
+        let mut v = vec![LabeledSpan::new_primary_with_span(
+            Some(label.clone()),
+            span_of(&s.range),
+        )];
         for (s2, l2) in &self.diag.also {
             if s2.file == s.file {
-                v.push(LabeledSpan::new_with_span(Some(l2.clone()), span_of(&s2.range)));
+                v.push(LabeledSpan::new_with_span(
+                    Some(l2.clone()),
+                    span_of(&s2.range),
+                ));
             }
         }
         Some(Box::new(v.into_iter()))
@@ -186,14 +225,21 @@ fn span_of(r: &Range<usize>) -> miette::SourceSpan {
 /// for files, logs and snapshot tests; the CLI renders with colour on a
 /// terminal itself.
 pub fn render_plain(diags: &Diags, sources: &Sources, width: usize) -> String {
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
     let mut out = String::new();
     for d in diags.sorted() {
         let r = Report::new(d, sources);
-        handler.render_report(&mut out, &r).expect("rendering to a String cannot fail");
+        handler
+            .render_report(&mut out, &r)
+            .expect("rendering to a String cannot fail");
     }
     let (e, w) = (diags.errors(), diags.warnings());
-    out.push_str(&format!("{e} error{}, {w} warning{}\n", plural(e), plural(w)));
+    out.push_str(&format!(
+        "{e} error{}, {w} warning{}\n",
+        plural(e),
+        plural(w)
+    ));
     out
 }
 

@@ -21,11 +21,21 @@ use crate::agreement::reader::Sp;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Requirement {
     /// Every one of these must sign.
-    All { names: Vec<Sp<String>>, span: Range<usize> },
+    All {
+        names: Vec<Sp<String>>,
+        span: Range<usize>,
+    },
     /// At least `k` of these must sign.
-    AtLeast { k: Sp<u64>, of: Vec<Sp<String>>, span: Range<usize> },
+    AtLeast {
+        k: Sp<u64>,
+        of: Vec<Sp<String>>,
+        span: Range<usize>,
+    },
     /// One of these quorums must be met.
-    Any { options: Vec<Quorum>, span: Range<usize> },
+    Any {
+        options: Vec<Quorum>,
+        span: Range<usize>,
+    },
 }
 
 /// Requirements that must all hold.
@@ -40,11 +50,13 @@ impl Quorum {
     /// name (`UA`, `@guarantors`, `@organisation`) into principals.
     pub fn is_met(&self, signed: &BTreeSet<String>, expand: &dyn Fn(&str) -> Vec<String>) -> bool {
         self.requirements.iter().all(|r| match r {
-            Requirement::All { names, .. } => {
-                names.iter().flat_map(|n| expand(n.get_ref())).all(|p| signed.contains(&p))
-            }
+            Requirement::All { names, .. } => names
+                .iter()
+                .flat_map(|n| expand(n.get_ref()))
+                .all(|p| signed.contains(&p)),
             Requirement::AtLeast { k, of, .. } => {
-                let candidates: BTreeSet<String> = of.iter().flat_map(|n| expand(n.get_ref())).collect();
+                let candidates: BTreeSet<String> =
+                    of.iter().flat_map(|n| expand(n.get_ref())).collect();
                 candidates.intersection(signed).count() as u64 >= *k.get_ref()
             }
             Requirement::Any { options, .. } => options.iter().any(|q| q.is_met(signed, expand)),
@@ -74,7 +86,9 @@ impl Quorum {
         let mut out = BTreeSet::new();
         for r in &self.requirements {
             match r {
-                Requirement::All { names, .. } => out.extend(names.iter().flat_map(|n| expand(n.get_ref()))),
+                Requirement::All { names, .. } => {
+                    out.extend(names.iter().flat_map(|n| expand(n.get_ref())))
+                }
                 Requirement::AtLeast { k, of, .. } => {
                     let c: BTreeSet<String> = of.iter().flat_map(|n| expand(n.get_ref())).collect();
                     // k of n with k == n is everyone.
@@ -119,8 +133,15 @@ mod tests {
     fn all_and_at_least_and_any() {
         let q = Quorum {
             requirements: vec![
-                Requirement::All { names: vec![sp("UA")], span: 0..0 },
-                Requirement::AtLeast { k: Spanned::new(0..0, 2), of: vec![sp("@eu")], span: 0..0 },
+                Requirement::All {
+                    names: vec![sp("UA")],
+                    span: 0..0,
+                },
+                Requirement::AtLeast {
+                    k: Spanned::new(0..0, 2),
+                    of: vec![sp("@eu")],
+                    span: 0..0,
+                },
             ],
             span: 0..0,
         };
@@ -132,8 +153,20 @@ mod tests {
         let any = Quorum {
             requirements: vec![Requirement::Any {
                 options: vec![
-                    Quorum { requirements: vec![Requirement::All { names: vec![sp("UA"), sp("RU")], span: 0..0 }], span: 0..0 },
-                    Quorum { requirements: vec![Requirement::All { names: vec![sp("UA"), sp("US")], span: 0..0 }], span: 0..0 },
+                    Quorum {
+                        requirements: vec![Requirement::All {
+                            names: vec![sp("UA"), sp("RU")],
+                            span: 0..0,
+                        }],
+                        span: 0..0,
+                    },
+                    Quorum {
+                        requirements: vec![Requirement::All {
+                            names: vec![sp("UA"), sp("US")],
+                            span: 0..0,
+                        }],
+                        span: 0..0,
+                    },
                 ],
                 span: 0..0,
             }],

@@ -43,18 +43,32 @@ pub fn run(a: CheckArgs) -> Result<()> {
         .into_diagnostic()
         .wrap_err_with(|| format!("reading {}", a.agreement.display()))?;
     print_diags(&checked.diags, &checked.sources);
-    let warnings = checked.diags.0.iter().filter(|d| d.severity == Severity::Warning).count();
+    let warnings = checked
+        .diags
+        .0
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let (Some(ag), Some(hash)) = (&checked.agreement, checked.hash) else {
-        return Err(miette!("{} is not a valid agreement", a.agreement.display()));
+        return Err(miette!(
+            "{} is not a valid agreement",
+            a.agreement.display()
+        ));
     };
     if a.deny_warnings && warnings > 0 {
-        return Err(miette!("{warnings} warning(s), and --deny-warnings was given"));
+        return Err(miette!(
+            "{warnings} warning(s), and --deny-warnings was given"
+        ));
     }
     if a.canonical {
         println!("{}", agreement::canonical::canonical_json(ag));
         return Ok(());
     }
-    println!("{} (version {}) is a valid agreement.", ag.title.get_ref(), ag.version.get_ref());
+    println!(
+        "{} (version {}) is a valid agreement.",
+        ag.title.get_ref(),
+        ag.version.get_ref()
+    );
     println!(
         "  {} parties, {} organisations, {} zones, {} clauses, {} phases, {} relief tranches, {} guarantees",
         ag.parties.len(),

@@ -10,6 +10,7 @@ mod demo;
 mod keys;
 mod logcmd;
 mod logdir;
+mod statement_cmd;
 
 /// Verifiable ceasefire agreements: signed observations in a public,
 /// tamper-evident log, and an evaluator anyone can re-run.
@@ -24,6 +25,11 @@ struct Cli {
 enum Command {
     /// Run the demonstration: build a log, append to it, verify it, prove an entry.
     Demo(demo::DemoArgs),
+    /// Build and sign a statement (from JSON or flags), or co-sign a signed one.
+    Sign(Box<statement_cmd::SignArgs>),
+    /// Check signed statements, print the statement JSON Schema.
+    #[command(subcommand)]
+    Statement(statement_cmd::StatementCommand),
     /// Check an agreement file: syntax, names, zones, conditions, phases, quorums; print its canonical hash.
     Check(check::CheckArgs),
     /// Generate a signing key; writes the secret key to a file and prints the verifier key.
@@ -64,6 +70,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+        Command::Sign(a) => statement_cmd::sign(*a),
+        Command::Statement(c) => statement_cmd::run(c),
         Command::Keygen(a) => keys::keygen(a),
         Command::Log(LogCommand::Init(a)) => logcmd::init(a),
         Command::Log(LogCommand::Append(a)) => logcmd::append(a),

@@ -33,8 +33,12 @@ pub fn quorum(q: &Quorum) -> Value {
             .iter()
             .map(|r| match r {
                 Requirement::All { names, .. } => json!({"all": strs(names)}),
-                Requirement::AtLeast { k, of, .. } => json!({"at_least": k.get_ref(), "of": strs(of)}),
-                Requirement::Any { options, .. } => json!({"any": options.iter().map(quorum).collect::<Vec<_>>()}),
+                Requirement::AtLeast { k, of, .. } => {
+                    json!({"at_least": k.get_ref(), "of": strs(of)})
+                }
+                Requirement::Any { options, .. } => {
+                    json!({"any": options.iter().map(quorum).collect::<Vec<_>>()})
+                }
             })
             .collect(),
     )
@@ -44,7 +48,12 @@ pub fn quorum(q: &Quorum) -> Value {
 /// give the same canonical form.
 fn prune(v: Value) -> Value {
     match v {
-        Value::Object(o) => Value::Object(o.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, prune(v))).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, prune(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(prune).collect()),
         other => other,
     }

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use geo::{CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Validation};
+use geo::{
+    CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Validation,
+};
 
 /// A feature of a GeoJSON file, with where it is in the file.
 pub struct Feature {
@@ -16,9 +18,11 @@ pub struct Feature {
     pub geometry: Option<Geometry<f64>>,
 }
 
-/// Parses a GeoJSON text into features. Errors carry a message and, when
-/// known, the byte range to point at.
-pub fn parse(text: &str) -> Result<Vec<Feature>, (String, Option<Range<usize>>)> {
+/// A GeoJSON problem: a message and, when known, the byte range to point at.
+pub type GeoError = (String, Option<Range<usize>>);
+
+/// Parses a GeoJSON text into features.
+pub fn parse(text: &str) -> Result<Vec<Feature>, GeoError> {
     let gj: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| {
         let span = match &e {
             geojson::Error::MalformedGeoJson(j) => Some(offset_of(text, j.line(), j.column())),
@@ -27,7 +31,9 @@ pub fn parse(text: &str) -> Result<Vec<Feature>, (String, Option<Range<usize>>)>
         (e.to_string(), span.map(|o| o..o + 1))
     })?;
     let whole = 0..text.len();
-    let convert = |g: Option<geojson::Geometry>, span: &Range<usize>| -> Result<Option<Geometry<f64>>, (String, Option<Range<usize>>)> {
+    let convert = |g: Option<geojson::Geometry>,
+                   span: &Range<usize>|
+     -> Result<Option<Geometry<f64>>, GeoError> {
         match g {
             None => Ok(None),
             Some(g) => Geometry::<f64>::try_from(g)
@@ -54,7 +60,11 @@ pub fn parse(text: &str) -> Result<Vec<Feature>, (String, Option<Range<usize>>)>
                 .map(|(i, f)| {
                     let span = spans.get(i).cloned().unwrap_or_else(|| whole.clone());
                     let geometry = convert(f.geometry, &span)?;
-                    Ok(Feature { span, properties: f.properties.unwrap_or_default(), geometry })
+                    Ok(Feature {
+                        span,
+                        properties: f.properties.unwrap_or_default(),
+                        geometry,
+                    })
                 })
                 .collect()
         }
@@ -110,10 +120,11 @@ pub fn feature_spans(text: &str) -> Option<Vec<Range<usize>>> {
                 }
             }
             b'}' | b']' => {
-                if in_features && depth == 3 {
-                    if let Some(s) = elem_start.take() {
-                        out.push(s..i + 1);
-                    }
+                if in_features
+                    && depth == 3
+                    && let Some(s) = elem_start.take()
+                {
+                    out.push(s..i + 1);
                 }
                 if in_features && depth == 2 && c == b']' {
                     return Some(out);
@@ -139,7 +150,9 @@ pub fn property_text(v: &serde_json::Value) -> Option<String> {
 
 /// Whether a feature's properties match every `select` pair.
 pub fn matches(f: &Feature, select: &BTreeMap<String, String>) -> bool {
-    select.iter().all(|(k, want)| f.properties.get(k).and_then(property_text).as_deref() == Some(want.as_str()))
+    select.iter().all(|(k, want)| {
+        f.properties.get(k).and_then(property_text).as_deref() == Some(want.as_str())
+    })
 }
 
 /// What shape a zone needs.
@@ -168,7 +181,11 @@ pub fn check(g: &Geometry<f64>, shape: Shape) -> Result<(), String> {
             return Err(format!("coordinate {} is not a number", i + 1));
         }
         if !(-180.0..=180.0).contains(&c.x) {
-            return Err(format!("coordinate {} has longitude {}, outside -180 to 180", i + 1, c.x));
+            return Err(format!(
+                "coordinate {} has longitude {}, outside -180 to 180",
+                i + 1,
+                c.x
+            ));
         }
         if !(-90.0..=90.0).contains(&c.y) {
             return Err(format!(
@@ -180,20 +197,35 @@ pub fn check(g: &Geometry<f64>, shape: Shape) -> Result<(), String> {
     }
     let ok_shape = matches!(
         (shape, g),
-        (Shape::Line, Geometry::LineString(_) | Geometry::MultiLineString(_))
-            | (Shape::Area | Shape::PointOrArea, Geometry::Polygon(_) | Geometry::MultiPolygon(_))
-            | (Shape::PointOrArea, Geometry::Point(_) | Geometry::MultiPoint(_))
+        (
+            Shape::Line,
+            Geometry::LineString(_) | Geometry::MultiLineString(_)
+        ) | (
+            Shape::Area | Shape::PointOrArea,
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_)
+        ) | (
+            Shape::PointOrArea,
+            Geometry::Point(_) | Geometry::MultiPoint(_)
+        )
     );
     if !ok_shape {
-        return Err(format!("is a {}, this zone needs a {}", geometry_name(g), shape.describe()));
+        return Err(format!(
+            "is a {}, this zone needs a {}",
+            geometry_name(g),
+            shape.describe()
+        ));
     }
     match g {
         Geometry::LineString(l) if l.0.len() < 2 => Err("a line needs at least two points".into()),
         Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.len() < 2) => {
             Err("every line needs at least two points".into())
         }
-        Geometry::Polygon(p) => p.check_validation().map_err(|e| format!("invalid polygon: {e}")),
-        Geometry::MultiPolygon(m) => m.check_validation().map_err(|e| format!("invalid polygons: {e}")),
+        Geometry::Polygon(p) => p
+            .check_validation()
+            .map_err(|e| format!("invalid polygon: {e}")),
+        Geometry::MultiPolygon(m) => m
+            .check_validation()
+            .map_err(|e| format!("invalid polygons: {e}")),
         _ => Ok(()),
     }
 }
@@ -263,12 +295,27 @@ mod tests {
     #[test]
     fn checks_coordinates_shape_and_validity() {
         let ring = |pts: &[(f64, f64)]| LineString::from(pts.to_vec());
-        let bow = Geometry::Polygon(geo::Polygon::new(ring(&[(0., 0.), (1., 1.), (1., 0.), (0., 1.), (0., 0.)]), vec![]));
-        assert!(check(&bow, Shape::Area).unwrap_err().contains("invalid polygon"));
+        let bow = Geometry::Polygon(geo::Polygon::new(
+            ring(&[(0., 0.), (1., 1.), (1., 0.), (0., 1.), (0., 0.)]),
+            vec![],
+        ));
+        assert!(
+            check(&bow, Shape::Area)
+                .unwrap_err()
+                .contains("invalid polygon")
+        );
         let swapped = Geometry::Point(geo::point!(x: 48.0, y: 137.0));
-        assert!(check(&swapped, Shape::PointOrArea).unwrap_err().contains("swapped"));
+        assert!(
+            check(&swapped, Shape::PointOrArea)
+                .unwrap_err()
+                .contains("swapped")
+        );
         let line = Geometry::LineString(ring(&[(0., 0.), (1., 1.)]));
-        assert!(check(&line, Shape::Area).unwrap_err().contains("needs a Polygon"));
+        assert!(
+            check(&line, Shape::Area)
+                .unwrap_err()
+                .contains("needs a Polygon")
+        );
         assert!(check(&line, Shape::Line).is_ok());
     }
 }

@@ -45,22 +45,43 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Checked {
     for e in &errors {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
-        diags.push(Diag::error("toml::syntax", format!("TOML syntax: {msg}")).at(Span::new(file, span), "here"));
+        diags.push(
+            Diag::error("toml::syntax", format!("TOML syntax: {msg}"))
+                .at(Span::new(file, span), "here"),
+        );
     }
     if !errors.is_empty() {
         // The rest would only repeat the syntax errors' consequences.
-        return Checked { agreement: None, hash: None, sources, diags };
+        return Checked {
+            agreement: None,
+            hash: None,
+            sources,
+            diags,
+        };
     }
     let mut agreement = {
-        let mut ctx = reader::Ctx { file, diags: &mut diags };
+        let mut ctx = reader::Ctx {
+            file,
+            diags: &mut diags,
+        };
         parse::parse(file, &root, &mut ctx)
     };
     Checker::new(&mut agreement, &mut sources, &mut diags).run(loader);
     if diags.has_errors() {
-        return Checked { agreement: None, hash: None, sources, diags };
+        return Checked {
+            agreement: None,
+            hash: None,
+            sources,
+            diags,
+        };
     }
     let hash = canonical::hash(&agreement);
-    Checked { agreement: Some(agreement), hash: Some(hash), sources, diags }
+    Checked {
+        agreement: Some(agreement),
+        hash: Some(hash),
+        sources,
+        diags,
+    }
 }
 
 /// Loads zone files from the agreement's directory.
@@ -80,5 +101,9 @@ impl Loader for DirLoader {
 pub fn check_file(path: &Path) -> Result<Checked, std::io::Error> {
     let text = std::fs::read_to_string(path)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(check(&path.display().to_string(), &text, &DirLoader { dir }))
+    Ok(check(
+        &path.display().to_string(),
+        &text,
+        &DirLoader { dir },
+    ))
 }

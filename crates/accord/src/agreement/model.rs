@@ -66,7 +66,11 @@ impl TimeRef {
             None => (s, ""),
         };
         let anchor = anchor.trim();
-        if anchor.is_empty() || !anchor.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if anchor.is_empty()
+            || !anchor
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return None;
         }
         let offset_hours = if rest.is_empty() {
@@ -83,7 +87,10 @@ impl TimeRef {
             }
             sign * num.parse::<i64>().ok()? * unit
         };
-        Some(TimeRef { anchor: anchor.to_string(), offset_hours })
+        Some(TimeRef {
+            anchor: anchor.to_string(),
+            offset_hours,
+        })
     }
 }
 
@@ -132,7 +139,11 @@ impl Role {
         ("observer", Role::Observer),
     ];
     pub fn name(self) -> &'static str {
-        Role::ALL.iter().find(|(_, r)| *r == self).expect("listed").0
+        Role::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .expect("listed")
+            .0
     }
 }
 
@@ -164,7 +175,11 @@ impl OrgKind {
         ("open_source", OrgKind::OpenSource),
     ];
     pub fn name(self) -> &'static str {
-        OrgKind::ALL.iter().find(|(_, k)| *k == self).expect("listed").0
+        OrgKind::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .expect("listed")
+            .0
     }
 }
 
@@ -227,7 +242,11 @@ impl ZoneKind {
         ("buffer", ZoneKind::Buffer),
     ];
     pub fn name(self) -> &'static str {
-        ZoneKind::ALL.iter().find(|(_, k)| *k == self).expect("listed").0
+        ZoneKind::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .expect("listed")
+            .0
     }
     /// Whether the zone is a line (measured from) rather than an area.
     pub fn is_line(self) -> bool {

@@ -26,13 +26,21 @@ fn missing() -> Sp<String> {
 }
 
 /// Reads an enumeration value (one of `options`), reporting others.
-fn choice<T: Copy>(ctx: &mut Ctx<'_>, v: &Sp<String>, what: &str, options: &[(&'static str, T)]) -> Option<T> {
+fn choice<T: Copy>(
+    ctx: &mut Ctx<'_>,
+    v: &Sp<String>,
+    what: &str,
+    options: &[(&'static str, T)],
+) -> Option<T> {
     if let Some((_, t)) = options.iter().find(|(n, _)| *n == v.get_ref()) {
         return Some(*t);
     }
     let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-    let mut d = Diag::error("agreement::value", format!("`{}` is not a {what}", v.get_ref()))
-        .at(ctx.span(v.span()), format!("not a {what}"));
+    let mut d = Diag::error(
+        "agreement::value",
+        format!("`{}` is not a {what}", v.get_ref()),
+    )
+    .at(ctx.span(v.span()), format!("not a {what}"));
     d = match closest(v.get_ref(), &names) {
         Some(c) => d.help(format!("did you mean `{c}`?")),
         None => d.help(format!("one of: {}", names.join(", "))),
@@ -48,14 +56,20 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         Some(f) => ctx.error(
             "agreement::format",
             f.span(),
-            format!("agreement format {} is not known to this version of accord", f.get_ref()),
+            format!(
+                "agreement format {} is not known to this version of accord",
+                f.get_ref()
+            ),
             format!("this version reads format {FORMAT}"),
         ),
         None => {
             if top.value("format").is_none() {
-                let d = Diag::error("agreement::missing", "the agreement does not say its format")
-                    .at(ctx.span(0..0), "add `format = 1` at the top")
-                    .help("every agreement file starts with `format = 1`");
+                let d = Diag::error(
+                    "agreement::missing",
+                    "the agreement does not say its format",
+                )
+                .at(ctx.span(0..0), "add `format = 1` at the top")
+                .help("every agreement file starts with `format = 1`");
                 ctx.push(d);
             }
         }
@@ -94,7 +108,12 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 name: o.req_str(ctx, "name").unwrap_or_else(missing),
                 roles: o
                     .strs(ctx, "roles")
-                    .map(|r| r.into_inner().iter().filter_map(|s| choice(ctx, s, "role", &Role::ALL)).collect())
+                    .map(|r| {
+                        r.into_inner()
+                            .iter()
+                            .filter_map(|s| choice(ctx, s, "role", &Role::ALL))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 keys: keys(&mut o, ctx),
                 id: name.clone(),
@@ -111,7 +130,9 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
             let kind_s = o.req_str(ctx, "kind");
             let org = Organisation {
                 name: o.req_str(ctx, "name").unwrap_or_else(missing),
-                kind: kind_s.and_then(|k| choice(ctx, &k, "kind of organisation", &OrgKind::ALL)).unwrap_or(OrgKind::Mission),
+                kind: kind_s
+                    .and_then(|k| choice(ctx, &k, "kind of organisation", &OrgKind::ALL))
+                    .unwrap_or(OrgKind::Mission),
                 affiliation: o.str(ctx, "affiliation"),
                 keys: keys(&mut o, ctx),
                 id: name.clone(),
@@ -133,7 +154,10 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 .at(ctx.span(0..0), "add an [accreditation] table")
                 .help("[accreditation] has `grant` and `revoke`: who signs the statements adding and removing monitor keys");
             ctx.push(d);
-            Accreditation { grant: empty_quorum(), revoke: empty_quorum() }
+            Accreditation {
+                grant: empty_quorum(),
+                revoke: empty_quorum(),
+            }
         }
     };
 
@@ -145,7 +169,10 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 title: o.req_str(ctx, "title").unwrap_or_else(missing),
                 min_calibre_mm: o.num(ctx, "min_calibre_mm"),
                 max_calibre_mm: o.num(ctx, "max_calibre_mm"),
-                systems: o.strs(ctx, "systems").map(Spanned::into_inner).unwrap_or_default(),
+                systems: o
+                    .strs(ctx, "systems")
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default(),
                 withdrawal_km: o.num(ctx, "withdrawal_km"),
                 id: name.clone(),
             };
@@ -156,17 +183,25 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
 
     let withdrawal = match top.table(ctx, "withdrawal") {
         Some(mut o) => {
-            let mut w = Withdrawal { span: Some(o.span.clone()), ..Default::default() };
+            let mut w = Withdrawal {
+                span: Some(o.span.clone()),
+                ..Default::default()
+            };
             if let Some(lines) = o.table(ctx, "reference_lines") {
                 for (k, v) in g_entries(&lines) {
                     match v.get_ref() {
                         DeValue::String(s) => {
-                            w.reference_lines.insert(k.get_ref().clone(), sp(v.span(), s.to_string()));
+                            w.reference_lines
+                                .insert(k.get_ref().clone(), sp(v.span(), s.to_string()));
                         }
                         other => ctx.error(
                             "agreement::type",
                             v.span(),
-                            format!("`withdrawal.reference_lines.{}` must be a zone name, not {}", k.get_ref(), type_name(other)),
+                            format!(
+                                "`withdrawal.reference_lines.{}` must be a zone name, not {}",
+                                k.get_ref(),
+                                type_name(other)
+                            ),
                             "expected a zone name",
                         ),
                     }
@@ -193,12 +228,16 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                             select.insert(k.get_ref().clone(), sp(v.span(), x.to_string()));
                         }
                         DeValue::Integer(i) => {
-                            select.insert(k.get_ref().clone(), sp(v.span(), i.as_str().to_string()));
+                            select
+                                .insert(k.get_ref().clone(), sp(v.span(), i.as_str().to_string()));
                         }
                         other => ctx.error(
                             "agreement::type",
                             v.span(),
-                            format!("a `select` value must be a string or integer, not {}", type_name(other)),
+                            format!(
+                                "a `select` value must be a string or integer, not {}",
+                                type_name(other)
+                            ),
                             "expected a property value",
                         ),
                     }
@@ -232,8 +271,11 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         .map(|(name, mut o)| {
             let binds = o.strs(ctx, "binds");
             if binds.is_none() && o.value("binds").is_none() {
-                let d = Diag::error("agreement::missing", format!("clause `{}` does not say whom it binds", name.get_ref()))
-                    .at(ctx.span(name.span()), "needs `binds`");
+                let d = Diag::error(
+                    "agreement::missing",
+                    format!("clause `{}` does not say whom it binds", name.get_ref()),
+                )
+                .at(ctx.span(name.span()), "needs `binds`");
                 ctx.push(d);
             }
             let c = Clause {
@@ -272,7 +314,10 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
             let p = Phase {
                 title: o.req_str(ctx, "title").unwrap_or_else(missing),
                 text: o.req_str(ctx, "text").unwrap_or_else(missing),
-                initial: o.bool(ctx, "initial").map(Spanned::into_inner).unwrap_or(false),
+                initial: o
+                    .bool(ctx, "initial")
+                    .map(Spanned::into_inner)
+                    .unwrap_or(false),
                 min_days: o.uint(ctx, "min_days"),
                 id: name.clone(),
             };
@@ -290,7 +335,10 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 to: o.req_str(ctx, "to").unwrap_or_else(missing),
                 when: o.str(ctx, "when"),
                 certify: req_quorum(&mut o, ctx, "certify"),
-                revert: o.bool(ctx, "revert").map(Spanned::into_inner).unwrap_or(false),
+                revert: o
+                    .bool(ctx, "revert")
+                    .map(Spanned::into_inner)
+                    .unwrap_or(false),
                 id: name.clone(),
             };
             o.finish(ctx);
@@ -318,7 +366,10 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 title: o.req_str(ctx, "title").unwrap_or_else(missing),
                 text: o.req_str(ctx, "text").unwrap_or_else(missing),
                 authority: o.req_str(ctx, "authority").unwrap_or_else(missing),
-                phases: o.strs(ctx, "phases").map(Spanned::into_inner).unwrap_or_default(),
+                phases: o
+                    .strs(ctx, "phases")
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default(),
                 certify: req_quorum(&mut o, ctx, "certify"),
                 snapback,
                 id: name.clone(),
@@ -335,8 +386,14 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
             let g = Guarantee {
                 title: o.req_str(ctx, "title").unwrap_or_else(missing),
                 text: o.req_str(ctx, "text").unwrap_or_else(missing),
-                protects: o.strs(ctx, "protects").map(Spanned::into_inner).unwrap_or_default(),
-                guarantors: o.strs(ctx, "guarantors").map(Spanned::into_inner).unwrap_or_default(),
+                protects: o
+                    .strs(ctx, "protects")
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default(),
+                guarantors: o
+                    .strs(ctx, "guarantors")
+                    .map(Spanned::into_inner)
+                    .unwrap_or_default(),
                 trigger: o.req_str(ctx, "trigger").unwrap_or_else(missing),
                 consultation_hours: req_uint(&mut o, ctx, "consultation_hours"),
                 decision: req_quorum(&mut o, ctx, "decision"),
@@ -358,7 +415,9 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 .at(ctx.span(0..0), "add an [amendments] table")
                 .help("[amendments] require = [{ all = \"@signatories\" }] at least: never without the parties bound");
             ctx.push(d);
-            Amendments { require: empty_quorum() }
+            Amendments {
+                require: empty_quorum(),
+            }
         }
     };
 
@@ -396,13 +455,19 @@ fn g_entries<'v, 'i>(o: &Obj<'v, 'i>) -> Vec<(Sp<String>, &'v Spanned<DeValue<'i
 }
 
 fn empty_quorum() -> Quorum {
-    Quorum { requirements: Vec::new(), span: 0..0 }
+    Quorum {
+        requirements: Vec::new(),
+        span: 0..0,
+    }
 }
 
 fn req_uint(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, key: &'static str) -> Sp<u64> {
     if o.value(key).is_none() {
-        let d = Diag::error("agreement::missing", format!("`[{}]` is missing `{key}`", o.path))
-            .at(ctx.span(o.span.clone()), format!("needs `{key}`"));
+        let d = Diag::error(
+            "agreement::missing",
+            format!("`[{}]` is missing `{key}`", o.path),
+        )
+        .at(ctx.span(o.span.clone()), format!("needs `{key}`"));
         ctx.push(d);
         return sp(0..0, 0);
     }
@@ -410,7 +475,9 @@ fn req_uint(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, key: &'static str) -> Sp<u64
 }
 
 fn keys(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Vec<Sp<tlog::VerifierKey>> {
-    let Some(list) = o.strs(ctx, "keys") else { return Vec::new() };
+    let Some(list) = o.strs(ctx, "keys") else {
+        return Vec::new();
+    };
     list.into_inner()
         .into_iter()
         .filter_map(|k| match tlog::VerifierKey::parse(k.get_ref()) {
@@ -425,7 +492,12 @@ fn keys(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Vec<Sp<tlog::VerifierKey>> {
                 None
             }
             Err(e) => {
-                ctx.error("agreement::key", k.span(), format!("not a verifier key: {e}"), "bad key");
+                ctx.error(
+                    "agreement::key",
+                    k.span(),
+                    format!("not a verifier key: {e}"),
+                    "bad key",
+                );
                 None
             }
         })
@@ -443,14 +515,19 @@ fn anchors(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, Anchor>
     };
     for (k, v) in t.entries() {
         let a = match v.get_ref() {
-            DeValue::String(s) if s.as_ref() == "adoption" => Some(Anchor::Adoption(sp(v.span(), ()))),
+            DeValue::String(s) if s.as_ref() == "adoption" => {
+                Some(Anchor::Adoption(sp(v.span(), ())))
+            }
             DeValue::Datetime(dt) => match dt.to_string().parse::<jiff::Timestamp>() {
                 Ok(ts) if dt.offset.is_some() => Some(Anchor::At(sp(v.span(), ts))),
                 _ => {
                     ctx.error(
                         "agreement::anchor",
                         v.span(),
-                        format!("anchor `{}` must be a date-time with a UTC offset", k.get_ref()),
+                        format!(
+                            "anchor `{}` must be a date-time with a UTC offset",
+                            k.get_ref()
+                        ),
                         "e.g. 2026-02-01T00:00:00+02:00",
                     );
                     None
@@ -462,7 +539,10 @@ fn anchors(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, Anchor>
                     ctx.error(
                         "agreement::anchor",
                         v.span(),
-                        format!("anchor `{}` must be \"adoption\" or a date-time with a UTC offset", k.get_ref()),
+                        format!(
+                            "anchor `{}` must be \"adoption\" or a date-time with a UTC offset",
+                            k.get_ref()
+                        ),
                         "not an anchor",
                     );
                     None
@@ -472,7 +552,11 @@ fn anchors(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, Anchor>
                 ctx.error(
                     "agreement::type",
                     v.span(),
-                    format!("anchor `{}` must be \"adoption\" or a date-time, not {}", k.get_ref(), type_name(other)),
+                    format!(
+                        "anchor `{}` must be \"adoption\" or a date-time, not {}",
+                        k.get_ref(),
+                        type_name(other)
+                    ),
                     "not an anchor",
                 );
                 None
@@ -486,8 +570,13 @@ fn anchors(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, Anchor>
 }
 
 fn reporting(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Reporting {
-    let mut r = Reporting { cutoff_minutes: 0, weekends: Weekends::Daily };
-    let Some(mut o) = top.table(ctx, "reporting") else { return r };
+    let mut r = Reporting {
+        cutoff_minutes: 0,
+        weekends: Weekends::Daily,
+    };
+    let Some(mut o) = top.table(ctx, "reporting") else {
+        return r;
+    };
     if let Some(c) = o.str(ctx, "cutoff") {
         let parsed = c.get_ref().split_once(':').and_then(|(h, m)| {
             let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
@@ -495,13 +584,23 @@ fn reporting(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Reporting {
         });
         match parsed {
             Some(m) => r.cutoff_minutes = m,
-            None => ctx.error("agreement::value", c.span(), "`reporting.cutoff` must be a local time HH:MM", "e.g. \"19:30\""),
+            None => ctx.error(
+                "agreement::value",
+                c.span(),
+                "`reporting.cutoff` must be a local time HH:MM",
+                "e.g. \"19:30\"",
+            ),
         }
     }
-    if let Some(w) = o.str(ctx, "weekends") {
-        if let Some(x) = choice(ctx, &w, "weekend rule", &[("daily", Weekends::Daily), ("combined", Weekends::Combined)]) {
-            r.weekends = x;
-        }
+    if let Some(w) = o.str(ctx, "weekends")
+        && let Some(x) = choice(
+            ctx,
+            &w,
+            "weekend rule",
+            &[("daily", Weekends::Daily), ("combined", Weekends::Combined)],
+        )
+    {
+        r.weekends = x;
     }
     o.finish(ctx);
     r
@@ -536,11 +635,20 @@ fn verification(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Verification {
         let rule = VerificationRule {
             id: r.req_str(ctx, "id").unwrap_or_else(missing),
             organisations: req_uint(&mut r, ctx, "organisations"),
-            independent: r.bool(ctx, "independent").map(Spanned::into_inner).unwrap_or(true),
+            independent: r
+                .bool(ctx, "independent")
+                .map(Spanned::into_inner)
+                .unwrap_or(true),
             within_minutes: r.uint(ctx, "within_minutes"),
             within_km: r.num(ctx, "within_km"),
-            with_evidence: r.bool(ctx, "with_evidence").map(Spanned::into_inner).unwrap_or(false),
-            sensors: r.strs(ctx, "sensors").map(Spanned::into_inner).unwrap_or_default(),
+            with_evidence: r
+                .bool(ctx, "with_evidence")
+                .map(Spanned::into_inner)
+                .unwrap_or(false),
+            sensors: r
+                .strs(ctx, "sensors")
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
         };
         for s in &rule.sensors {
             if !Sensor::NAMES.contains(&s.get_ref().as_str()) {
@@ -573,7 +681,8 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
                 l.into_inner()
                     .into_iter()
                     .filter_map(|s| {
-                        let opts: Vec<(&str, Category)> = Category::ALL.iter().map(|c| (c.name(), *c)).collect();
+                        let opts: Vec<(&str, Category)> =
+                            Category::ALL.iter().map(|c| (c.name(), *c)).collect();
                         choice(ctx, &s, "observation category", &opts).map(|c| (c, s.span()))
                     })
                     .collect::<Vec<_>>()
@@ -582,7 +691,10 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
         if observations.is_empty() && m.value("observations").is_none() {
             let d = Diag::error(
                 "agreement::missing",
-                format!("metric `{}` of clause `{clause}` does not say which observations it counts", name.get_ref()),
+                format!(
+                    "metric `{}` of clause `{clause}` does not say which observations it counts",
+                    name.get_ref()
+                ),
             )
             .at(ctx.span(name.span()), "needs `observations`");
             ctx.push(d);
@@ -596,7 +708,11 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
             Some(w) => match w.get_ref().as_str() {
                 "period" => Window::Period,
                 "cumulative" => Window::Cumulative,
-                s => match s.strip_prefix("rolling:").and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0) {
+                s => match s
+                    .strip_prefix("rolling:")
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .filter(|n| *n > 0)
+                {
                     Some(n) => Window::Rolling(n),
                     None => {
                         ctx.error(
@@ -613,7 +729,8 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
         let mut details = BTreeMap::new();
         if let Some(d) = m.table(ctx, "details") {
             for (k, v) in d.entries() {
-                if let Some(list) = strs_of(ctx, &format!("{}.details.{}", m.path, k.get_ref()), v) {
+                if let Some(list) = strs_of(ctx, &format!("{}.details.{}", m.path, k.get_ref()), v)
+                {
                     details.insert(k.into_inner(), list);
                 }
             }
@@ -621,11 +738,26 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
         let metric = Metric {
             observations,
             details,
-            zones: m.strs(ctx, "zones").map(Spanned::into_inner).unwrap_or_default(),
-            weapon_classes: m.strs(ctx, "weapon_classes").map(Spanned::into_inner).unwrap_or_default(),
-            in_withdrawal_zone: m.bool(ctx, "in_withdrawal_zone").map(Spanned::into_inner).unwrap_or(false),
-            verified: m.bool(ctx, "verified").map(Spanned::into_inner).unwrap_or(true),
-            attributed: m.bool(ctx, "attributed").map(Spanned::into_inner).unwrap_or(true),
+            zones: m
+                .strs(ctx, "zones")
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
+            weapon_classes: m
+                .strs(ctx, "weapon_classes")
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
+            in_withdrawal_zone: m
+                .bool(ctx, "in_withdrawal_zone")
+                .map(Spanned::into_inner)
+                .unwrap_or(false),
+            verified: m
+                .bool(ctx, "verified")
+                .map(Spanned::into_inner)
+                .unwrap_or(true),
+            attributed: m
+                .bool(ctx, "attributed")
+                .map(Spanned::into_inner)
+                .unwrap_or(true),
             measure,
             window,
             id: name.clone(),
@@ -668,7 +800,9 @@ fn quorum(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Option<Quo
     let mut requirements = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         let ipath = format!("{path}[{i}]");
-        let Some(mut o) = Obj::of(ctx, ipath.clone(), item) else { continue };
+        let Some(mut o) = Obj::of(ctx, ipath.clone(), item) else {
+            continue;
+        };
         let all = o.value("all");
         let at_least = o.value("at_least");
         let of = o.value("of");
@@ -714,5 +848,8 @@ fn quorum(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Option<Quo
         }
         o.finish(ctx);
     }
-    Some(Quorum { requirements, span: v.span() })
+    Some(Quorum {
+        requirements,
+        span: v.span(),
+    })
 }

@@ -22,7 +22,13 @@ impl Ctx<'_> {
     pub fn span(&self, r: Range<usize>) -> Span {
         Span::new(self.file, r)
     }
-    pub fn error(&mut self, code: &'static str, at: Range<usize>, msg: impl Into<String>, label: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        at: Range<usize>,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+    ) {
         let s = self.span(at);
         self.diags.push(Diag::error(code, msg).at(s, label));
     }
@@ -54,11 +60,20 @@ pub struct Obj<'v, 'i> {
 
 impl<'v, 'i> Obj<'v, 'i> {
     pub fn new(path: impl Into<String>, span: Range<usize>, table: &'v DeTable<'i>) -> Obj<'v, 'i> {
-        Obj { path: path.into(), span, table, known: Vec::new() }
+        Obj {
+            path: path.into(),
+            span,
+            table,
+            known: Vec::new(),
+        }
     }
 
     /// Reads `v` as a table, or reports that it is not one.
-    pub fn of(ctx: &mut Ctx<'_>, path: impl Into<String>, v: &'v Spanned<DeValue<'i>>) -> Option<Obj<'v, 'i>> {
+    pub fn of(
+        ctx: &mut Ctx<'_>,
+        path: impl Into<String>,
+        v: &'v Spanned<DeValue<'i>>,
+    ) -> Option<Obj<'v, 'i>> {
         let path = path.into();
         match v.get_ref() {
             DeValue::Table(t) => Some(Obj::new(path, v.span(), t)),
@@ -75,7 +90,11 @@ impl<'v, 'i> Obj<'v, 'i> {
     }
 
     fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) }
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
     }
 
     /// The raw value of `key`, if present.
@@ -86,20 +105,31 @@ impl<'v, 'i> Obj<'v, 'i> {
 
     fn missing(&self, ctx: &mut Ctx<'_>, key: &str, what: &str) {
         let at = self.span.clone();
-        let d = Diag::error("agreement::missing", format!("`{}` is missing {what} `{key}`", self.path_or_root()))
-            .at(ctx.span(at), format!("needs `{key}`"));
+        let d = Diag::error(
+            "agreement::missing",
+            format!("`{}` is missing {what} `{key}`", self.path_or_root()),
+        )
+        .at(ctx.span(at), format!("needs `{key}`"));
         ctx.push(d);
     }
 
     fn path_or_root(&self) -> String {
-        if self.path.is_empty() { "the agreement".into() } else { format!("[{}]", self.path) }
+        if self.path.is_empty() {
+            "the agreement".into()
+        } else {
+            format!("[{}]", self.path)
+        }
     }
 
     fn wrong(&self, ctx: &mut Ctx<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str) {
         ctx.error(
             "agreement::type",
             v.span(),
-            format!("`{}` must be {want}, not {}", self.key_path(key), type_name(v.get_ref())),
+            format!(
+                "`{}` must be {want}, not {}",
+                self.key_path(key),
+                type_name(v.get_ref())
+            ),
             format!("expected {want}"),
         );
     }
@@ -145,7 +175,10 @@ impl<'v, 'i> Obj<'v, 'i> {
                     ctx.error(
                         "agreement::value",
                         v.span(),
-                        format!("`{}` must be a non-negative decimal integer", self.key_path(key)),
+                        format!(
+                            "`{}` must be a non-negative decimal integer",
+                            self.key_path(key)
+                        ),
                         "not a count",
                     );
                     None
@@ -162,7 +195,9 @@ impl<'v, 'i> Obj<'v, 'i> {
     pub fn num(&mut self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<Sp<f64>> {
         let v = self.value(key)?;
         let n = match v.get_ref() {
-            DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) if i.radix() == 10 => {
+                i.as_str().replace('_', "").parse::<f64>().ok()
+            }
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => {
                 self.wrong(ctx, key, v, "a number");
@@ -175,7 +210,10 @@ impl<'v, 'i> Obj<'v, 'i> {
                 ctx.error(
                     "agreement::value",
                     v.span(),
-                    format!("`{}` must be a finite, non-negative number", self.key_path(key)),
+                    format!(
+                        "`{}` must be a finite, non-negative number",
+                        self.key_path(key)
+                    ),
                     "not usable here",
                 );
                 None
@@ -186,7 +224,10 @@ impl<'v, 'i> Obj<'v, 'i> {
     /// A list of strings; a single string is accepted as a list of one.
     pub fn strs(&mut self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<Sp<Vec<Sp<String>>>> {
         let v = self.value(key)?;
-        Some(Spanned::new(v.span(), strs_of(ctx, &self.key_path(key), v)?))
+        Some(Spanned::new(
+            v.span(),
+            strs_of(ctx, &self.key_path(key), v)?,
+        ))
     }
 
     pub fn table(&mut self, ctx: &mut Ctx<'_>, key: &'static str) -> Option<Obj<'v, 'i>> {
@@ -197,8 +238,14 @@ impl<'v, 'i> Obj<'v, 'i> {
 
     /// The entries of a table of named things (`[parties.UA]`, ...), each
     /// with its name's span.
-    pub fn named(&mut self, ctx: &mut Ctx<'_>, key: &'static str) -> Vec<(Sp<String>, Obj<'v, 'i>)> {
-        let Some(t) = self.table(ctx, key) else { return Vec::new() };
+    pub fn named(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        key: &'static str,
+    ) -> Vec<(Sp<String>, Obj<'v, 'i>)> {
+        let Some(t) = self.table(ctx, key) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (k, v) in t.table.iter() {
             let name = k.get_ref().to_string();
@@ -212,7 +259,9 @@ impl<'v, 'i> Obj<'v, 'i> {
     /// An array of tables (`[[verification.rules]]`).
     pub fn tables(&mut self, ctx: &mut Ctx<'_>, key: &'static str) -> Vec<Obj<'v, 'i>> {
         let path = self.key_path(key);
-        let Some(v) = self.value(key) else { return Vec::new() };
+        let Some(v) = self.value(key) else {
+            return Vec::new();
+        };
         match v.get_ref() {
             DeValue::Array(a) => a
                 .iter()
@@ -228,7 +277,10 @@ impl<'v, 'i> Obj<'v, 'i> {
 
     /// Every entry, for tables whose keys are free-form names.
     pub fn entries(&self) -> Vec<(Sp<String>, &'v Spanned<DeValue<'i>>)> {
-        self.table.iter().map(|(k, v)| (Spanned::new(k.span(), k.get_ref().to_string()), v)).collect()
+        self.table
+            .iter()
+            .map(|(k, v)| (Spanned::new(k.span(), k.get_ref().to_string()), v))
+            .collect()
     }
 
     /// Reports every key that was not asked for.
@@ -281,7 +333,10 @@ pub fn strs_of(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Optio
             ctx.error(
                 "agreement::type",
                 v.span(),
-                format!("`{path}` must be a string or a list of strings, not {}", type_name(other)),
+                format!(
+                    "`{path}` must be a string or a list of strings, not {}",
+                    type_name(other)
+                ),
                 "expected strings",
             );
             None

@@ -23,8 +23,11 @@ pub trait Loader {
     fn load(&self, path: &str) -> Result<(String, String), String>;
 }
 
-const BUILT_IN_GROUPS: [(&str, Role); 3] =
-    [("signatories", Role::Signatory), ("guarantors", Role::Guarantor), ("mediators", Role::Mediator)];
+const BUILT_IN_GROUPS: [(&str, Role); 3] = [
+    ("signatories", Role::Signatory),
+    ("guarantors", Role::Guarantor),
+    ("mediators", Role::Mediator),
+];
 
 pub struct Checker<'a> {
     pub a: &'a mut Agreement,
@@ -37,22 +40,46 @@ pub struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(a: &'a mut Agreement, sources: &'a mut Sources, diags: &'a mut Diags) -> Checker<'a> {
+    pub fn new(
+        a: &'a mut Agreement,
+        sources: &'a mut Sources,
+        diags: &'a mut Diags,
+    ) -> Checker<'a> {
         let file = a.file;
-        Checker { a, sources, diags, file, used_groups: BTreeSet::new(), used_zones: BTreeSet::new(), used_anchors: BTreeSet::new() }
+        Checker {
+            a,
+            sources,
+            diags,
+            file,
+            used_groups: BTreeSet::new(),
+            used_zones: BTreeSet::new(),
+            used_anchors: BTreeSet::new(),
+        }
     }
 
     fn span(&self, r: Range<usize>) -> Span {
         Span::new(self.file, r)
     }
 
-    fn err(&mut self, code: &'static str, at: Range<usize>, msg: impl Into<String>, label: impl Into<String>) -> &mut Diag {
+    fn err(
+        &mut self,
+        code: &'static str,
+        at: Range<usize>,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diag {
         let s = self.span(at);
         self.diags.push(Diag::error(code, msg).at(s, label));
         self.diags.0.last_mut().expect("just pushed")
     }
 
-    fn warn(&mut self, code: &'static str, at: Range<usize>, msg: impl Into<String>, label: impl Into<String>) -> &mut Diag {
+    fn warn(
+        &mut self,
+        code: &'static str,
+        at: Range<usize>,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+    ) -> &mut Diag {
         let s = self.span(at);
         self.diags.push(Diag::warning(code, msg).at(s, label));
         self.diags.0.last_mut().expect("just pushed")
@@ -98,21 +125,50 @@ impl<'a> Checker<'a> {
     // --- principals and groups ---------------------------------------
 
     fn principal_names(&self) -> Vec<String> {
-        self.a.parties.keys().chain(self.a.organisations.keys()).cloned().collect()
+        self.a
+            .parties
+            .keys()
+            .chain(self.a.organisations.keys())
+            .cloned()
+            .collect()
     }
 
     fn principals(&mut self) {
-        let clashes: Vec<Sp<String>> =
-            self.a.organisations.values().filter(|o| self.a.parties.contains_key(o.id.get_ref())).map(|o| o.id.clone()).collect();
+        let clashes: Vec<Sp<String>> = self
+            .a
+            .organisations
+            .values()
+            .filter(|o| self.a.parties.contains_key(o.id.get_ref()))
+            .map(|o| o.id.clone())
+            .collect();
         for id in clashes {
-            self.err("agreement::duplicate", id.span(), format!("`{}` names both a party and an organisation", id.get_ref()), "already a party");
+            self.err(
+                "agreement::duplicate",
+                id.span(),
+                format!("`{}` names both a party and an organisation", id.get_ref()),
+                "already a party",
+            );
         }
-        if !self.a.parties.values().any(|p| p.roles.contains(&Role::Signatory)) {
-            self.err("agreement::parties", 0..0, "the agreement has no signatory party", "add a party with roles = [\"signatory\"]");
+        if !self
+            .a
+            .parties
+            .values()
+            .any(|p| p.roles.contains(&Role::Signatory))
+        {
+            self.err(
+                "agreement::parties",
+                0..0,
+                "the agreement has no signatory party",
+                "add a party with roles = [\"signatory\"]",
+            );
         }
         let parties: Vec<String> = self.a.parties.keys().cloned().collect();
-        let orgs: Vec<(Sp<String>, OrgKind, Option<Sp<String>>)> =
-            self.a.organisations.values().map(|o| (o.id.clone(), o.kind, o.affiliation.clone())).collect();
+        let orgs: Vec<(Sp<String>, OrgKind, Option<Sp<String>>)> = self
+            .a
+            .organisations
+            .values()
+            .map(|o| (o.id.clone(), o.kind, o.affiliation.clone()))
+            .collect();
         for (id, kind, aff) in orgs {
             match (&aff, kind) {
                 (Some(a), _) if !parties.contains(a.get_ref()) => {
@@ -123,7 +179,10 @@ impl<'a> Checker<'a> {
                     self.err(
                         "agreement::organisation",
                         id.span(),
-                        format!("organisation `{}` is of kind \"party\" but has no `affiliation`", id.get_ref()),
+                        format!(
+                            "organisation `{}` is of kind \"party\" but has no `affiliation`",
+                            id.get_ref()
+                        ),
                         "whose monitors are these?",
                     );
                 }
@@ -131,7 +190,9 @@ impl<'a> Checker<'a> {
             }
         }
         for p in self.a.parties.values() {
-            if p.keys.is_empty() && (p.roles.contains(&Role::Signatory) || p.roles.contains(&Role::Guarantor)) {
+            if p.keys.is_empty()
+                && (p.roles.contains(&Role::Signatory) || p.roles.contains(&Role::Guarantor))
+            {
                 let s = Span::new(self.file, p.id.span());
                 self.diags.push(
                     Diag::error("agreement::keys", format!("party `{}` signs, but has no keys", p.id.get_ref()))
@@ -144,13 +205,20 @@ impl<'a> Checker<'a> {
 
     fn groups(&mut self) {
         let names: Vec<String> = self.principal_names();
-        let groups: Vec<(String, Sp<Vec<Sp<String>>>)> = self.a.groups.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let groups: Vec<(String, Sp<Vec<Sp<String>>>)> = self
+            .a
+            .groups
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for (g, members) in &groups {
             if BUILT_IN_GROUPS.iter().any(|(b, _)| b == g) {
                 self.err(
                     "agreement::group",
                     members.span(),
-                    format!("`@{g}` is built in (the parties with that role) and cannot be redefined"),
+                    format!(
+                        "`@{g}` is built in (the parties with that role) and cannot be redefined"
+                    ),
                     "built-in group",
                 );
             }
@@ -163,7 +231,12 @@ impl<'a> Checker<'a> {
             let mut seen = BTreeSet::new();
             if self.group_cycle(g, &mut seen) {
                 let span = self.a.groups[g].span();
-                self.err("agreement::group", span, format!("group `@{g}` contains itself"), "cycle");
+                self.err(
+                    "agreement::group",
+                    span,
+                    format!("group `@{g}` contains itself"),
+                    "cycle",
+                );
             }
         }
     }
@@ -174,10 +247,10 @@ impl<'a> Checker<'a> {
         }
         if let Some(members) = self.a.groups.get(g) {
             for m in members.get_ref() {
-                if let Some(inner) = m.get_ref().strip_prefix('@') {
-                    if self.group_cycle(inner, seen) {
-                        return true;
-                    }
+                if let Some(inner) = m.get_ref().strip_prefix('@')
+                    && self.group_cycle(inner, seen)
+                {
+                    return true;
                 }
             }
         }
@@ -186,7 +259,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a name in a quorum or group: a principal, or `@group`.
-    fn check_principal_or_group(&mut self, n: &Sp<String>, principals: &[String], allow_org_placeholder: bool) {
+    fn check_principal_or_group(
+        &mut self,
+        n: &Sp<String>,
+        principals: &[String],
+        allow_org_placeholder: bool,
+    ) {
         let s = n.get_ref();
         if let Some(g) = s.strip_prefix('@') {
             if g == "organisation" {
@@ -202,7 +280,8 @@ impl<'a> Checker<'a> {
             }
             self.used_groups.insert(g.to_string());
             if !self.a.groups.contains_key(g) && !BUILT_IN_GROUPS.iter().any(|(b, _)| *b == g) {
-                let mut known: Vec<String> = self.a.groups.keys().map(|k| format!("@{k}")).collect();
+                let mut known: Vec<String> =
+                    self.a.groups.keys().map(|k| format!("@{k}")).collect();
                 known.extend(BUILT_IN_GROUPS.iter().map(|(b, _)| format!("@{b}")));
                 let k: Vec<&str> = known.iter().map(String::as_str).collect();
                 self.unknown(n, "group", &k);
@@ -222,7 +301,12 @@ impl<'a> Checker<'a> {
             match name.strip_prefix('@') {
                 Some(g) => {
                     if let Some((_, role)) = BUILT_IN_GROUPS.iter().find(|(b, _)| *b == g) {
-                        out.extend(a.parties.values().filter(|p| p.roles.contains(role)).map(|p| p.id.get_ref().clone()));
+                        out.extend(
+                            a.parties
+                                .values()
+                                .filter(|p| p.roles.contains(role))
+                                .map(|p| p.id.get_ref().clone()),
+                        );
                     } else if let Some(m) = a.groups.get(g) {
                         for x in m.get_ref() {
                             go(a, x.get_ref(), depth + 1, out);
@@ -265,7 +349,8 @@ impl<'a> Checker<'a> {
     fn zones(&mut self, loader: &dyn Loader) {
         let parties: Vec<String> = self.a.parties.keys().cloned().collect();
         let zone_ids: Vec<String> = self.a.zones.keys().cloned().collect();
-        let mut files: BTreeMap<String, Result<(FileId, Vec<geojson::Feature>), String>> = BTreeMap::new();
+        let mut files: BTreeMap<String, Result<(FileId, Vec<geojson::Feature>), String>> =
+            BTreeMap::new();
         let ids = zone_ids.clone();
         for id in ids {
             let z = self.a.zones[&id].clone();
@@ -282,7 +367,10 @@ impl<'a> Checker<'a> {
                 self.err(
                     "agreement::zone",
                     name_span.clone(),
-                    format!("zone `{id}` is a {} and must say whose (`party`)", z.kind.name()),
+                    format!(
+                        "zone `{id}` is a {} and must say whose (`party`)",
+                        z.kind.name()
+                    ),
                     "needs `party`",
                 );
             }
@@ -293,7 +381,12 @@ impl<'a> Checker<'a> {
                             let k: Vec<&str> = zone_ids.iter().map(String::as_str).collect();
                             self.unknown(around, "zone", &k);
                         } else if around.get_ref() == &id {
-                            self.err("agreement::zone", around.span(), format!("zone `{id}` surrounds itself"), "cycle");
+                            self.err(
+                                "agreement::zone",
+                                around.span(),
+                                format!("zone `{id}` surrounds itself"),
+                                "cycle",
+                            );
                         }
                         self.used_zones.insert(around.get_ref().clone());
                     }
@@ -307,7 +400,12 @@ impl<'a> Checker<'a> {
                     }
                 }
                 if let Some(s) = &z.source {
-                    self.err("agreement::zone", s.span(), "a buffer is derived from another zone; it has no `source`", "remove this");
+                    self.err(
+                        "agreement::zone",
+                        s.span(),
+                        "a buffer is derived from another zone; it has no `source`",
+                        "remove this",
+                    );
                 }
                 continue;
             }
@@ -320,20 +418,28 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             };
-            let entry = files.entry(source.get_ref().clone()).or_insert_with(|| match loader.load(source.get_ref()) {
-                Err(e) => Err(e),
-                Ok((name, text)) => {
-                    let fid = self.sources.add(name, text.clone());
-                    match geojson::parse(&text) {
-                        Ok(fs) => Ok((fid, fs)),
-                        Err((msg, span)) => {
-                            let d = Diag::error("zone::geojson", format!("{} is not valid GeoJSON: {msg}", self.sources.name(fid)));
-                            let d = match span {
-                                Some(r) => d.at(Span::new(fid, r), "here"),
-                                None => d,
-                            };
-                            self.diags.push(d);
-                            Err(String::new())
+            let entry = files.entry(source.get_ref().clone()).or_insert_with(|| {
+                match loader.load(source.get_ref()) {
+                    Err(e) => Err(e),
+                    Ok((name, text)) => {
+                        let fid = self.sources.add(name, text.clone());
+                        match geojson::parse(&text) {
+                            Ok(fs) => Ok((fid, fs)),
+                            Err((msg, span)) => {
+                                let d = Diag::error(
+                                    "zone::geojson",
+                                    format!(
+                                        "{} is not valid GeoJSON: {msg}",
+                                        self.sources.name(fid)
+                                    ),
+                                );
+                                let d = match span {
+                                    Some(r) => d.at(Span::new(fid, r), "here"),
+                                    None => d,
+                                };
+                                self.diags.push(d);
+                                Err(String::new())
+                            }
                         }
                     }
                 }
@@ -348,17 +454,35 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
-            let select: BTreeMap<String, String> = z.select.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())).collect();
-            let chosen: Vec<&geojson::Feature> = features.iter().filter(|f| geojson::matches(f, &select)).collect();
+            let select: BTreeMap<String, String> = z
+                .select
+                .iter()
+                .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+                .collect();
+            let chosen: Vec<&geojson::Feature> = features
+                .iter()
+                .filter(|f| geojson::matches(f, &select))
+                .collect();
             if chosen.is_empty() {
                 let what = if select.is_empty() {
                     "has no features".to_string()
                 } else {
-                    let s: Vec<String> = select.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+                    let s: Vec<String> =
+                        select.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
                     format!("has no feature with {}", s.join(", "))
                 };
-                let span = z.select.values().next().map(|v| v.span()).unwrap_or(source.span());
-                self.err("zone::select", span, format!("`{}` {what}", source.get_ref()), "selects nothing");
+                let span = z
+                    .select
+                    .values()
+                    .next()
+                    .map(|v| v.span())
+                    .unwrap_or(source.span());
+                self.err(
+                    "zone::select",
+                    span,
+                    format!("`{}` {what}", source.get_ref()),
+                    "selects nothing",
+                );
                 continue;
             }
             let shape = match z.kind {
@@ -372,8 +496,11 @@ impl<'a> Checker<'a> {
                 match &f.geometry {
                     None => {
                         self.diags.push(
-                            Diag::error("zone::geometry", format!("zone `{id}`: a selected feature has no geometry"))
-                                .at(Span::new(fid, f.span.clone()), "no geometry"),
+                            Diag::error(
+                                "zone::geometry",
+                                format!("zone `{id}`: a selected feature has no geometry"),
+                            )
+                            .at(Span::new(fid, f.span.clone()), "no geometry"),
                         );
                         bad = true;
                     }
@@ -383,31 +510,45 @@ impl<'a> Checker<'a> {
                             let start = f.span.start;
                             let end = (start + 200).min(f.span.end);
                             self.diags.push(
-                                Diag::error("zone::geometry", format!("zone `{id}`: the geometry {why}"))
-                                    .at(Span::new(fid, start..end), "this feature")
-                                    .help(format!("selected by zone `{id}` of {}", self.sources.name(self.file))),
+                                Diag::error(
+                                    "zone::geometry",
+                                    format!("zone `{id}`: the geometry {why}"),
+                                )
+                                .at(Span::new(fid, start..end), "this feature")
+                                .help(format!(
+                                    "selected by zone `{id}` of {}",
+                                    self.sources.name(self.file)
+                                )),
                             );
                             bad = true;
                         }
                     },
                 }
             }
-            if !bad {
-                if let Some(zz) = self.a.zones.get_mut(&id) {
-                    zz.geometry = geojson::combine(geoms);
-                }
+            if !bad && let Some(zz) = self.a.zones.get_mut(&id) {
+                zz.geometry = geojson::combine(geoms);
             }
         }
     }
 
     fn withdrawal(&mut self) {
-        let refs: Vec<(String, Sp<String>)> =
-            self.a.withdrawal.reference_lines.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let refs: Vec<(String, Sp<String>)> = self
+            .a
+            .withdrawal
+            .reference_lines
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let parties: Vec<String> = self.a.parties.keys().cloned().collect();
         for (party, zone) in refs {
             if !parties.contains(&party) {
                 let span = self.a.withdrawal.span.clone().unwrap_or(0..0);
-                self.err("agreement::unknown-name", span, format!("`withdrawal.reference_lines` names unknown party `{party}`"), "unknown party");
+                self.err(
+                    "agreement::unknown-name",
+                    span,
+                    format!("`withdrawal.reference_lines` names unknown party `{party}`"),
+                    "unknown party",
+                );
             }
             self.used_zones.insert(zone.get_ref().clone());
             match self.a.zones.get(zone.get_ref()) {
@@ -417,7 +558,11 @@ impl<'a> Checker<'a> {
                     self.unknown(&zone, "zone", &k);
                 }
                 Some(z) if !z.kind.is_line() => {
-                    let msg = format!("withdrawal is measured from a line; zone `{}` is a {}", zone.get_ref(), z.kind.name());
+                    let msg = format!(
+                        "withdrawal is measured from a line; zone `{}` is a {}",
+                        zone.get_ref(),
+                        z.kind.name()
+                    );
                     self.err("agreement::zone", zone.span(), msg, "not a line");
                 }
                 _ => {}
@@ -428,17 +573,30 @@ impl<'a> Checker<'a> {
     fn weapon_classes(&mut self) {
         let classes: Vec<WeaponClass> = self.a.weapon_classes.values().cloned().collect();
         for w in classes {
-            if let (Some(lo), Some(hi)) = (&w.min_calibre_mm, &w.max_calibre_mm) {
-                if lo.get_ref() > hi.get_ref() {
-                    self.err("agreement::weapon-class", lo.span(), format!("weapon class `{}`: minimum calibre above maximum", w.id.get_ref()), "min > max");
-                }
+            if let (Some(lo), Some(hi)) = (&w.min_calibre_mm, &w.max_calibre_mm)
+                && lo.get_ref() > hi.get_ref()
+            {
+                self.err(
+                    "agreement::weapon-class",
+                    lo.span(),
+                    format!(
+                        "weapon class `{}`: minimum calibre above maximum",
+                        w.id.get_ref()
+                    ),
+                    "min > max",
+                );
             }
             if w.withdrawal_km.is_some() && self.a.withdrawal.reference_lines.is_empty() {
                 let msg = format!(
                     "weapon class `{}` has a withdrawal distance, but [withdrawal] names no reference lines to measure it from",
                     w.id.get_ref()
                 );
-                self.err("agreement::weapon-class", w.id.span(), msg, "withdrawal from what?");
+                self.err(
+                    "agreement::weapon-class",
+                    w.id.span(),
+                    msg,
+                    "withdrawal from what?",
+                );
             }
         }
     }
@@ -448,19 +606,43 @@ impl<'a> Checker<'a> {
         let mut seen = BTreeSet::new();
         for r in &rules {
             if !seen.insert(r.id.get_ref().clone()) {
-                self.err("agreement::duplicate", r.id.span(), format!("two verification rules are called `{}`", r.id.get_ref()), "duplicate");
+                self.err(
+                    "agreement::duplicate",
+                    r.id.span(),
+                    format!("two verification rules are called `{}`", r.id.get_ref()),
+                    "duplicate",
+                );
             }
             if *r.organisations.get_ref() == 0 {
-                self.err("agreement::verification", r.organisations.span(), "a verification rule needs at least one organisation", "must be 1 or more");
+                self.err(
+                    "agreement::verification",
+                    r.organisations.span(),
+                    "a verification rule needs at least one organisation",
+                    "must be 1 or more",
+                );
             }
             let n = self.a.organisations.len() as u64;
             if *r.organisations.get_ref() > n {
-                let msg = format!("rule `{}` needs {} organisations; the agreement has {n}", r.id.get_ref(), r.organisations.get_ref());
-                self.err("agreement::verification", r.organisations.span(), msg, "can never be met");
+                let msg = format!(
+                    "rule `{}` needs {} organisations; the agreement has {n}",
+                    r.id.get_ref(),
+                    r.organisations.get_ref()
+                );
+                self.err(
+                    "agreement::verification",
+                    r.organisations.span(),
+                    msg,
+                    "can never be met",
+                );
             }
         }
         if rules.is_empty() && self.a.verification.disputes.is_some() {
-            self.err("agreement::verification", 0..0, "[verification] has no rules: nothing would ever be verified", "add [[verification.rules]]");
+            self.err(
+                "agreement::verification",
+                0..0,
+                "[verification] has no rules: nothing would ever be verified",
+                "add [[verification.rules]]",
+            );
         }
     }
 
@@ -468,7 +650,13 @@ impl<'a> Checker<'a> {
 
     /// Compiles a CEL condition, checks the names it reads, and evaluates
     /// it on `sample` to check it gives true or false.
-    fn condition(&mut self, src: &Sp<String>, allowed: &BTreeSet<String>, sample: &Map<String, Value>, what: &str) {
+    fn condition(
+        &mut self,
+        src: &Sp<String>,
+        allowed: &BTreeSet<String>,
+        sample: &Map<String, Value>,
+        what: &str,
+    ) {
         if src.get_ref().is_empty() {
             return;
         }
@@ -485,7 +673,12 @@ impl<'a> Checker<'a> {
         let c = match Condition::compile(src.get_ref()) {
             Ok(c) => c,
             Err(CelError::Syntax { message, offset }) => {
-                let d = self.err("cel::syntax", at(offset, 1), format!("{what}: the condition does not compile: {message}"), "here");
+                let d = self.err(
+                    "cel::syntax",
+                    at(offset, 1),
+                    format!("{what}: the condition does not compile: {message}"),
+                    "here",
+                );
                 d.help = Some("conditions are CEL expressions, e.g. `violations == 0`".into());
                 return;
             }
@@ -494,7 +687,11 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
-        let unknown: Vec<String> = c.variables().into_iter().filter(|v| !allowed.contains(v)).collect();
+        let unknown: Vec<String> = c
+            .variables()
+            .into_iter()
+            .filter(|v| !allowed.contains(v))
+            .collect();
         if !unknown.is_empty() {
             let offset = find_identifier(src.get_ref(), &unknown[0]);
             let known: Vec<&str> = allowed.iter().map(String::as_str).collect();
@@ -505,7 +702,10 @@ impl<'a> Checker<'a> {
             let d = self.err(
                 "cel::unknown-name",
                 at(offset, unknown[0].len()),
-                format!("{what}: the condition reads `{}`, which is not defined here", unknown.join("`, `")),
+                format!(
+                    "{what}: the condition reads `{}`, which is not defined here",
+                    unknown.join("`, `")
+                ),
                 "unknown name",
             );
             d.help = Some(help);
@@ -514,11 +714,21 @@ impl<'a> Checker<'a> {
         match c.eval(sample) {
             Ok(_) => {}
             Err(CelError::NotBoolean(v)) => {
-                let d = self.err("cel::type", src.span(), format!("{what}: the condition gives {v}, not true or false"), "not a boolean");
+                let d = self.err(
+                    "cel::type",
+                    src.span(),
+                    format!("{what}: the condition gives {v}, not true or false"),
+                    "not a boolean",
+                );
                 d.help = Some("compare the value, e.g. `violations == 0`".into());
             }
             Err(e) => {
-                let d = self.err("cel::type", src.span(), format!("{what}: the condition fails on sample values: {e}"), "type error");
+                let d = self.err(
+                    "cel::type",
+                    src.span(),
+                    format!("{what}: the condition fails on sample values: {e}"),
+                    "type error",
+                );
                 d.help = Some("check the names and that numbers are compared with numbers".into());
             }
         }
@@ -530,8 +740,14 @@ impl<'a> Checker<'a> {
     fn string_layout(&self, s: &Sp<String>) -> (usize, bool) {
         let text = self.sources.text(self.file);
         let raw = text.get(s.span()).unwrap_or("");
-        let quote = if raw.starts_with("'''") || raw.starts_with("\"\"\"") { 3 } else { 1 };
-        let inner = raw.get(quote..raw.len().saturating_sub(quote)).unwrap_or("");
+        let quote = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+            3
+        } else {
+            1
+        };
+        let inner = raw
+            .get(quote..raw.len().saturating_sub(quote))
+            .unwrap_or("");
         (quote, inner == s.get_ref())
     }
 
@@ -539,18 +755,52 @@ impl<'a> Checker<'a> {
     fn status_env(&self) -> Map<String, Value> {
         let mut clauses = Map::new();
         for (id, c) in &self.a.clauses {
-            let bound: Vec<String> = c.binds.iter().flat_map(|b| Checker::expand(self.a, b.get_ref())).collect();
-            let kept_by: Map<String, Value> = bound.iter().map(|p| (p.clone(), json!(true))).collect();
+            let bound: Vec<String> = c
+                .binds
+                .iter()
+                .flat_map(|b| Checker::expand(self.a, b.get_ref()))
+                .collect();
+            let kept_by: Map<String, Value> =
+                bound.iter().map(|p| (p.clone(), json!(true))).collect();
             let metrics: Map<String, Value> = bound
                 .iter()
-                .map(|p| (p.clone(), Value::Object(c.metrics.keys().map(|m| (m.clone(), json!(0))).collect())))
+                .map(|p| {
+                    (
+                        p.clone(),
+                        Value::Object(c.metrics.keys().map(|m| (m.clone(), json!(0))).collect()),
+                    )
+                })
                 .collect();
-            clauses.insert(id.clone(), json!({"kept": true, "kept_by": kept_by, "metrics": metrics}));
+            clauses.insert(
+                id.clone(),
+                json!({"kept": true, "kept_by": kept_by, "metrics": metrics}),
+            );
         }
-        let clocks: Map<String, Value> = self.a.clocks.keys().map(|k| (k.clone(), json!(0))).collect();
-        let tranches: Map<String, Value> = self.a.relief.keys().map(|k| (k.clone(), json!("pending"))).collect();
-        let guarantees: Map<String, Value> = self.a.guarantees.keys().map(|k| (k.clone(), json!("dormant"))).collect();
-        let phase = self.a.phases.values().find(|p| p.initial).map(|p| p.id.get_ref().clone()).unwrap_or_default();
+        let clocks: Map<String, Value> = self
+            .a
+            .clocks
+            .keys()
+            .map(|k| (k.clone(), json!(0)))
+            .collect();
+        let tranches: Map<String, Value> = self
+            .a
+            .relief
+            .keys()
+            .map(|k| (k.clone(), json!("pending")))
+            .collect();
+        let guarantees: Map<String, Value> = self
+            .a
+            .guarantees
+            .keys()
+            .map(|k| (k.clone(), json!("dormant")))
+            .collect();
+        let phase = self
+            .a
+            .phases
+            .values()
+            .find(|p| p.initial)
+            .map(|p| p.id.get_ref().clone())
+            .unwrap_or_default();
         json!({
             "clauses": clauses, "clocks": clocks, "tranches": tranches, "guarantees": guarantees,
             "phase": phase, "phase_days": 0, "day": 0,
@@ -578,14 +828,25 @@ impl<'a> Checker<'a> {
                     self.unknown(&name, "anchor", &k);
                 }
             }
-            if let (Some(f), Some(u)) = (&c.from, &c.until) {
-                if f.get_ref().anchor == u.get_ref().anchor && u.get_ref().offset_hours <= f.get_ref().offset_hours {
-                    self.err("agreement::clause", u.span(), format!("clause `{cid}` ends before it starts"), "until is not after from");
-                }
+            if let (Some(f), Some(u)) = (&c.from, &c.until)
+                && f.get_ref().anchor == u.get_ref().anchor
+                && u.get_ref().offset_hours <= f.get_ref().offset_hours
+            {
+                self.err(
+                    "agreement::clause",
+                    u.span(),
+                    format!("clause `{cid}` ends before it starts"),
+                    "until is not after from",
+                );
             }
             if c.metrics.is_empty() {
                 let msg = format!("clause `{cid}` measures nothing: it needs at least one metric");
-                self.err("agreement::clause", c.id.span(), msg, "add [clauses.{id}.metrics.NAME]");
+                self.err(
+                    "agreement::clause",
+                    c.id.span(),
+                    msg,
+                    "add [clauses.{id}.metrics.NAME]",
+                );
             }
             for m in c.metrics.values() {
                 for z in &m.zones {
@@ -615,27 +876,61 @@ impl<'a> Checker<'a> {
                 }
                 let cats: Vec<Category> = m.observations.iter().map(|(c, _)| *c).collect();
                 if (!m.weapon_classes.is_empty() || m.in_withdrawal_zone)
-                    && !cats.iter().all(|c| matches!(c, Category::WeaponSighting | Category::WithdrawalVerified | Category::CeasefireViolation))
+                    && !cats.iter().all(|c| {
+                        matches!(
+                            c,
+                            Category::WeaponSighting
+                                | Category::WithdrawalVerified
+                                | Category::CeasefireViolation
+                        )
+                    })
                 {
-                    let msg = format!("metric `{}` filters by weapon class, but counts observations that have none", m.id.get_ref());
-                    self.err("agreement::metric", m.id.span(), msg, "weapon classes apply to weapon sightings, withdrawals and violations");
+                    let msg = format!(
+                        "metric `{}` filters by weapon class, but counts observations that have none",
+                        m.id.get_ref()
+                    );
+                    self.err(
+                        "agreement::metric",
+                        m.id.span(),
+                        msg,
+                        "weapon classes apply to weapon sightings, withdrawals and violations",
+                    );
                 }
                 if m.in_withdrawal_zone && self.a.withdrawal.reference_lines.is_empty() {
-                    let msg = format!("metric `{}` counts weapons in withdrawal zones, but [withdrawal] defines no reference lines", m.id.get_ref());
+                    let msg = format!(
+                        "metric `{}` counts weapons in withdrawal zones, but [withdrawal] defines no reference lines",
+                        m.id.get_ref()
+                    );
                     self.err("agreement::metric", m.id.span(), msg, "no withdrawal zones");
                 }
                 for (field, values) in &m.details {
                     for (cat, _) in &m.observations {
                         match cat.filterable().iter().find(|(f, _)| f == field) {
                             None => {
-                                let fields: Vec<&str> = cat.filterable().iter().map(|(f, _)| *f).collect();
-                                let msg = format!("`{}` observations have no detail `{field}` to filter on", cat.name());
+                                let fields: Vec<&str> =
+                                    cat.filterable().iter().map(|(f, _)| *f).collect();
+                                let msg = format!(
+                                    "`{}` observations have no detail `{field}` to filter on",
+                                    cat.name()
+                                );
                                 let span = values.first().map(|v| v.span()).unwrap_or(m.id.span());
-                                let d = self.err("agreement::metric", span, msg, "cannot filter on this");
+                                let d = self.err(
+                                    "agreement::metric",
+                                    span,
+                                    msg,
+                                    "cannot filter on this",
+                                );
                                 d.help = Some(if fields.is_empty() {
-                                    format!("`{}` observations cannot be filtered by detail", cat.name())
+                                    format!(
+                                        "`{}` observations cannot be filtered by detail",
+                                        cat.name()
+                                    )
                                 } else {
-                                    format!("`{}` observations can be filtered on: {}", cat.name(), fields.join(", "))
+                                    format!(
+                                        "`{}` observations can be filtered on: {}",
+                                        cat.name(),
+                                        fields.join(", ")
+                                    )
                                 });
                             }
                             Some((_, allowed)) => {
@@ -652,12 +947,20 @@ impl<'a> Checker<'a> {
                 if let Measure::Sum(f) = &m.measure {
                     for (cat, _) in &m.observations {
                         if !cat.summable().contains(&f.get_ref().as_str()) {
-                            let msg = format!("`{}` observations have no number `{}` to sum", cat.name(), f.get_ref());
+                            let msg = format!(
+                                "`{}` observations have no number `{}` to sum",
+                                cat.name(),
+                                f.get_ref()
+                            );
                             let d = self.err("agreement::metric", f.span(), msg, "cannot sum this");
                             d.help = Some(if cat.summable().is_empty() {
                                 format!("`{}` observations can only be counted", cat.name())
                             } else {
-                                format!("`{}` observations have: {}", cat.name(), cat.summable().join(", "))
+                                format!(
+                                    "`{}` observations have: {}",
+                                    cat.name(),
+                                    cat.summable().join(", ")
+                                )
                             });
                         }
                     }
@@ -667,15 +970,27 @@ impl<'a> Checker<'a> {
             let mut allowed: BTreeSet<String> = c.metrics.keys().cloned().collect();
             allowed.insert("party".into());
             allowed.insert("day".into());
-            let mut sample: Map<String, Value> = c.metrics.keys().map(|k| (k.clone(), json!(0))).collect();
-            sample.insert("party".into(), json!(c.binds.first().map(|b| b.get_ref().clone()).unwrap_or_default()));
+            let mut sample: Map<String, Value> =
+                c.metrics.keys().map(|k| (k.clone(), json!(0))).collect();
+            sample.insert(
+                "party".into(),
+                json!(
+                    c.binds
+                        .first()
+                        .map(|b| b.get_ref().clone())
+                        .unwrap_or_default()
+                ),
+            );
             sample.insert("day".into(), json!(0));
             self.condition(&c.condition, &allowed, &sample, &format!("clause `{cid}`"));
             if let Ok(cond) = Condition::compile(c.condition.get_ref()) {
                 let used = cond.variables();
                 for m in c.metrics.values() {
                     if !used.contains(m.id.get_ref()) {
-                        let msg = format!("metric `{}` of clause `{cid}` is not used by its condition", m.id.get_ref());
+                        let msg = format!(
+                            "metric `{}` of clause `{cid}` is not used by its condition",
+                            m.id.get_ref()
+                        );
                         self.warn("agreement::unused", m.id.span(), msg, "unused metric");
                     }
                 }
@@ -687,7 +1002,12 @@ impl<'a> Checker<'a> {
         let allowed = env.keys().cloned().collect();
         let clocks: Vec<Clock> = self.a.clocks.values().cloned().collect();
         for c in clocks {
-            self.condition(&c.while_, &allowed, env, &format!("clock `{}`", c.id.get_ref()));
+            self.condition(
+                &c.while_,
+                &allowed,
+                env,
+                &format!("clock `{}`", c.id.get_ref()),
+            );
         }
     }
 
@@ -696,14 +1016,33 @@ impl<'a> Checker<'a> {
     fn phases(&mut self, env: &Map<String, Value>) {
         let allowed: BTreeSet<String> = env.keys().cloned().collect();
         let phase_ids: Vec<String> = self.a.phases.keys().cloned().collect();
-        let initial: Vec<Sp<String>> = self.a.phases.values().filter(|p| p.initial).map(|p| p.id.clone()).collect();
+        let initial: Vec<Sp<String>> = self
+            .a
+            .phases
+            .values()
+            .filter(|p| p.initial)
+            .map(|p| p.id.clone())
+            .collect();
         if self.a.phases.is_empty() {
-            self.err("agreement::phases", 0..0, "the agreement has no phases", "add [phases.NAME] with one `initial = true`");
+            self.err(
+                "agreement::phases",
+                0..0,
+                "the agreement has no phases",
+                "add [phases.NAME] with one `initial = true`",
+            );
         } else if initial.is_empty() {
-            self.err("agreement::phases", 0..0, "no phase is marked `initial = true`", "the agreement must start somewhere");
+            self.err(
+                "agreement::phases",
+                0..0,
+                "no phase is marked `initial = true`",
+                "the agreement must start somewhere",
+            );
         } else if initial.len() > 1 {
-            let mut d = Diag::error("agreement::phases", "more than one phase is marked `initial = true`")
-                .at(self.span(initial[0].span()), "initial");
+            let mut d = Diag::error(
+                "agreement::phases",
+                "more than one phase is marked `initial = true`",
+            )
+            .at(self.span(initial[0].span()), "initial");
             for p in &initial[1..] {
                 d = d.also(self.span(p.span()), "also initial");
             }
@@ -719,13 +1058,26 @@ impl<'a> Checker<'a> {
                 }
             }
             if t.from.get_ref() == t.to.get_ref() && !t.from.get_ref().is_empty() {
-                self.err("agreement::phases", t.to.span(), format!("transition `{}` goes nowhere", t.id.get_ref()), "same phase");
+                self.err(
+                    "agreement::phases",
+                    t.to.span(),
+                    format!("transition `{}` goes nowhere", t.id.get_ref()),
+                    "same phase",
+                );
             }
             if !t.revert && t.from.get_ref() != t.to.get_ref() {
-                forward.entry(t.from.get_ref().clone()).or_default().push(t.to.get_ref().clone());
+                forward
+                    .entry(t.from.get_ref().clone())
+                    .or_default()
+                    .push(t.to.get_ref().clone());
             }
             if let Some(w) = &t.when {
-                self.condition(w, &allowed, env, &format!("transition `{}`", t.id.get_ref()));
+                self.condition(
+                    w,
+                    &allowed,
+                    env,
+                    &format!("transition `{}`", t.id.get_ref()),
+                );
             }
         }
         // Forward transitions must not loop.
@@ -733,12 +1085,33 @@ impl<'a> Checker<'a> {
         for p in &phase_ids {
             let mut path = Vec::new();
             if let Some(cycle) = find_cycle(p, &forward, &mut state, &mut path) {
-                let t = transitions.iter().find(|t| !t.revert && t.to.get_ref() == &cycle[0]
-                    && t.from.get_ref() == cycle.last().expect("non-empty")).or_else(|| transitions.iter().find(|t| !t.revert && cycle.contains(t.to.get_ref())));
+                let t = transitions
+                    .iter()
+                    .find(|t| {
+                        !t.revert
+                            && t.to.get_ref() == &cycle[0]
+                            && t.from.get_ref() == cycle.last().expect("non-empty")
+                    })
+                    .or_else(|| {
+                        transitions
+                            .iter()
+                            .find(|t| !t.revert && cycle.contains(t.to.get_ref()))
+                    });
                 let span = t.map(|t| t.to.span()).unwrap_or(0..0);
-                let msg = format!("the phases form a cycle: {} -> {}", cycle.join(" -> "), cycle[0]);
-                let d = self.err("agreement::phase-cycle", span, msg, "back to an earlier phase");
-                d.help = Some("phases move forward; mark a deliberate step back with `revert = true`".into());
+                let msg = format!(
+                    "the phases form a cycle: {} -> {}",
+                    cycle.join(" -> "),
+                    cycle[0]
+                );
+                let d = self.err(
+                    "agreement::phase-cycle",
+                    span,
+                    msg,
+                    "back to an earlier phase",
+                );
+                d.help = Some(
+                    "phases move forward; mark a deliberate step back with `revert = true`".into(),
+                );
                 break;
             }
         }
@@ -753,10 +1126,19 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            let unreachable: Vec<Sp<String>> =
-                self.a.phases.values().filter(|p| !reach.contains(p.id.get_ref())).map(|p| p.id.clone()).collect();
+            let unreachable: Vec<Sp<String>> = self
+                .a
+                .phases
+                .values()
+                .filter(|p| !reach.contains(p.id.get_ref()))
+                .map(|p| p.id.clone())
+                .collect();
             for p in unreachable {
-                let msg = format!("phase `{}` cannot be reached from the initial phase `{}`", p.get_ref(), start.get_ref());
+                let msg = format!(
+                    "phase `{}` cannot be reached from the initial phase `{}`",
+                    p.get_ref(),
+                    start.get_ref()
+                );
                 self.err("agreement::phases", p.span(), msg, "unreachable");
             }
         }
@@ -769,9 +1151,15 @@ impl<'a> Checker<'a> {
         let phase_ids: Vec<String> = self.a.phases.keys().cloned().collect();
         let tranches: Vec<Tranche> = self.a.relief.values().cloned().collect();
         for t in tranches {
-            self.check_parties(std::slice::from_ref(&t.authority), "the authority of relief");
+            self.check_parties(
+                std::slice::from_ref(&t.authority),
+                "the authority of relief",
+            );
             if t.phases.is_empty() {
-                let msg = format!("tranche `{}` says in which phases it may be in force (`phases`)", t.id.get_ref());
+                let msg = format!(
+                    "tranche `{}` says in which phases it may be in force (`phases`)",
+                    t.id.get_ref()
+                );
                 self.err("agreement::relief", t.id.span(), msg, "needs `phases`");
             }
             for p in &t.phases {
@@ -780,10 +1168,15 @@ impl<'a> Checker<'a> {
                     self.unknown(p, "phase", &k);
                 }
             }
-            if let Some(s) = &t.snapback {
-                if let Some(w) = &s.when {
-                    self.condition(w, &allowed, env, &format!("snapback of `{}`", t.id.get_ref()));
-                }
+            if let Some(s) = &t.snapback
+                && let Some(w) = &s.when
+            {
+                self.condition(
+                    w,
+                    &allowed,
+                    env,
+                    &format!("snapback of `{}`", t.id.get_ref()),
+                );
             }
         }
     }
@@ -795,13 +1188,31 @@ impl<'a> Checker<'a> {
             self.check_parties(&g.protects, "the parties a guarantee protects");
             self.check_parties(&g.guarantors, "guarantors");
             if g.protects.is_empty() || g.guarantors.is_empty() {
-                let msg = format!("guarantee `{}` must name whom it protects and who guarantees", g.id.get_ref());
-                self.err("agreement::guarantee", g.id.span(), msg, "needs `protects` and `guarantors`");
+                let msg = format!(
+                    "guarantee `{}` must name whom it protects and who guarantees",
+                    g.id.get_ref()
+                );
+                self.err(
+                    "agreement::guarantee",
+                    g.id.span(),
+                    msg,
+                    "needs `protects` and `guarantors`",
+                );
             }
             if *g.consultation_hours.get_ref() == 0 && !g.consultation_hours.span().is_empty() {
-                self.err("agreement::guarantee", g.consultation_hours.span(), "a consultation deadline of 0 hours cannot be met", "must be more than 0");
+                self.err(
+                    "agreement::guarantee",
+                    g.consultation_hours.span(),
+                    "a consultation deadline of 0 hours cannot be met",
+                    "must be more than 0",
+                );
             }
-            self.condition(&g.trigger, &allowed, env, &format!("guarantee `{}`", g.id.get_ref()));
+            self.condition(
+                &g.trigger,
+                &allowed,
+                env,
+                &format!("guarantee `{}`", g.id.get_ref()),
+            );
         }
     }
 
@@ -809,26 +1220,62 @@ impl<'a> Checker<'a> {
 
     fn quorums(&mut self) {
         let mut all: Vec<(Quorum, String, bool)> = vec![
-            (self.a.accreditation.grant.clone(), "accreditation.grant".into(), true),
-            (self.a.accreditation.revoke.clone(), "accreditation.revoke".into(), true),
-            (self.a.amendments.require.clone(), "amendments.require".into(), false),
+            (
+                self.a.accreditation.grant.clone(),
+                "accreditation.grant".into(),
+                true,
+            ),
+            (
+                self.a.accreditation.revoke.clone(),
+                "accreditation.revoke".into(),
+                true,
+            ),
+            (
+                self.a.amendments.require.clone(),
+                "amendments.require".into(),
+                false,
+            ),
         ];
         if let Some(d) = &self.a.verification.disputes {
             all.push((d.lodge.clone(), "verification.disputes.lodge".into(), false));
-            all.push((d.resolve.clone(), "verification.disputes.resolve".into(), false));
+            all.push((
+                d.resolve.clone(),
+                "verification.disputes.resolve".into(),
+                false,
+            ));
         }
         for t in self.a.transitions.values() {
-            all.push((t.certify.clone(), format!("transitions.{}.certify", t.id.get_ref()), false));
+            all.push((
+                t.certify.clone(),
+                format!("transitions.{}.certify", t.id.get_ref()),
+                false,
+            ));
         }
         for t in self.a.relief.values() {
-            all.push((t.certify.clone(), format!("relief.{}.certify", t.id.get_ref()), false));
+            all.push((
+                t.certify.clone(),
+                format!("relief.{}.certify", t.id.get_ref()),
+                false,
+            ));
             if let Some(s) = &t.snapback {
-                all.push((s.notify.clone(), format!("relief.{}.snapback.notify", t.id.get_ref()), false));
-                all.push((s.continue_.clone(), format!("relief.{}.snapback.continue", t.id.get_ref()), false));
+                all.push((
+                    s.notify.clone(),
+                    format!("relief.{}.snapback.notify", t.id.get_ref()),
+                    false,
+                ));
+                all.push((
+                    s.continue_.clone(),
+                    format!("relief.{}.snapback.continue", t.id.get_ref()),
+                    false,
+                ));
             }
         }
         for g in self.a.guarantees.values() {
-            all.push((g.decision.clone(), format!("guarantees.{}.decision", g.id.get_ref()), false));
+            all.push((
+                g.decision.clone(),
+                format!("guarantees.{}.decision", g.id.get_ref()),
+                false,
+            ));
         }
         for (q, path, in_accreditation) in all {
             self.quorum(&q, &path, in_accreditation);
@@ -840,7 +1287,12 @@ impl<'a> Checker<'a> {
             return; // missing: already reported
         }
         if q.requirements.is_empty() {
-            self.err("agreement::quorum", q.span.clone(), format!("`{path}` requires no one: anyone could sign it alone"), "empty quorum");
+            self.err(
+                "agreement::quorum",
+                q.span.clone(),
+                format!("`{path}` requires no one: anyone could sign it alone"),
+                "empty quorum",
+            );
             return;
         }
         let principals = self.principal_names();
@@ -850,25 +1302,57 @@ impl<'a> Checker<'a> {
         for r in &q.requirements {
             match r {
                 Requirement::All { names, span } if names.is_empty() => {
-                    self.err("agreement::quorum", span.clone(), format!("`{path}`: `all` lists no one"), "empty");
+                    self.err(
+                        "agreement::quorum",
+                        span.clone(),
+                        format!("`{path}`: `all` lists no one"),
+                        "empty",
+                    );
                 }
                 Requirement::AtLeast { k, of, .. } => {
                     let candidates: BTreeSet<String> = of
                         .iter()
-                        .flat_map(|n| if n.get_ref() == "@organisation" { vec![n.get_ref().clone()] } else { Checker::expand(self.a, n.get_ref()) })
+                        .flat_map(|n| {
+                            if n.get_ref() == "@organisation" {
+                                vec![n.get_ref().clone()]
+                            } else {
+                                Checker::expand(self.a, n.get_ref())
+                            }
+                        })
                         .collect();
                     let n = candidates.len() as u64;
                     if *k.get_ref() == 0 {
-                        self.err("agreement::quorum", k.span(), format!("`{path}`: at_least = 0 requires no one"), "must be 1 or more");
+                        self.err(
+                            "agreement::quorum",
+                            k.span(),
+                            format!("`{path}`: at_least = 0 requires no one"),
+                            "must be 1 or more",
+                        );
                     } else if *k.get_ref() > n {
-                        let msg = format!("`{path}` needs {} signatures from a list of {n}: it can never be met", k.get_ref());
-                        let d = self.err("agreement::quorum", k.span(), msg, format!("only {n} can sign"));
-                        d.help = Some(format!("the list is: {}", candidates.into_iter().collect::<Vec<_>>().join(", ")));
+                        let msg = format!(
+                            "`{path}` needs {} signatures from a list of {n}: it can never be met",
+                            k.get_ref()
+                        );
+                        let d = self.err(
+                            "agreement::quorum",
+                            k.span(),
+                            msg,
+                            format!("only {n} can sign"),
+                        );
+                        d.help = Some(format!(
+                            "the list is: {}",
+                            candidates.into_iter().collect::<Vec<_>>().join(", ")
+                        ));
                     }
                 }
                 Requirement::Any { options, span } => {
                     if options.is_empty() {
-                        self.err("agreement::quorum", span.clone(), format!("`{path}`: `any` lists no quorum"), "empty");
+                        self.err(
+                            "agreement::quorum",
+                            span.clone(),
+                            format!("`{path}`: `any` lists no quorum"),
+                            "empty",
+                        );
                     }
                     for (i, o) in options.iter().enumerate() {
                         self.quorum(o, &format!("{path}.any[{i}]"), in_accreditation);
@@ -912,27 +1396,52 @@ impl<'a> Checker<'a> {
         }
         for (p, clause) in bound {
             if self.a.parties.contains_key(&p) && !required.contains(&p) {
-                let msg = format!("an amendment could be made without `{p}`, which clause `{clause}` binds");
-                let d = self.err("agreement::amendment", q.span.clone(), msg, format!("`{p}` is not always required"));
+                let msg = format!(
+                    "an amendment could be made without `{p}`, which clause `{clause}` binds"
+                );
+                let d = self.err(
+                    "agreement::amendment",
+                    q.span.clone(),
+                    msg,
+                    format!("`{p}` is not always required"),
+                );
                 d.help = Some("no amendment without the parties it binds: require them all, e.g. { all = \"@signatories\" }".into());
             }
         }
     }
 
     fn unused(&mut self) {
-        let groups: Vec<(String, Range<usize>)> = self.a.groups.iter().map(|(k, v)| (k.clone(), v.span())).collect();
+        let groups: Vec<(String, Range<usize>)> = self
+            .a
+            .groups
+            .iter()
+            .map(|(k, v)| (k.clone(), v.span()))
+            .collect();
         for (g, span) in groups {
             if !self.used_groups.contains(&g) {
-                self.warn("agreement::unused", span, format!("group `@{g}` is never used"), "unused group");
+                self.warn(
+                    "agreement::unused",
+                    span,
+                    format!("group `@{g}` is never used"),
+                    "unused group",
+                );
             }
         }
         for z in self.a.zones.values().cloned().collect::<Vec<_>>() {
             let referable_by_statements = matches!(
                 z.kind,
-                ZoneKind::Crossing | ZoneKind::DisengagementArea | ZoneKind::LineOfContact | ZoneKind::ControlledArea
+                ZoneKind::Crossing
+                    | ZoneKind::DisengagementArea
+                    | ZoneKind::LineOfContact
+                    | ZoneKind::ControlledArea
             );
             if !referable_by_statements && !self.used_zones.contains(z.id.get_ref()) {
-                self.warn("agreement::unused", z.id.span(), format!("zone `{}` is never used", z.id.get_ref()), "unused zone");
+                self.warn(
+                    "agreement::unused",
+                    z.id.span(),
+                    format!("zone `{}` is never used", z.id.get_ref()),
+                    "unused zone",
+                );
             }
         }
         let anchors: Vec<String> = self.a.anchors.keys().cloned().collect();
@@ -942,7 +1451,12 @@ impl<'a> Checker<'a> {
                     Anchor::At(s) => s.span(),
                     Anchor::Adoption(s) => s.span(),
                 };
-                self.warn("agreement::unused", span, format!("anchor `{a}` is never used"), "unused anchor");
+                self.warn(
+                    "agreement::unused",
+                    span,
+                    format!("anchor `{a}` is never used"),
+                    "unused anchor",
+                );
             }
         }
         // Clocks not read by any condition.
@@ -962,8 +1476,15 @@ impl<'a> Checker<'a> {
         }
         let clocks: Vec<Sp<String>> = self.a.clocks.values().map(|c| c.id.clone()).collect();
         for c in clocks {
-            if !reads.contains(&format!("clocks.{}", c.get_ref())) && !reads.contains(&format!("clocks[\"{}\"]", c.get_ref())) {
-                self.warn("agreement::unused", c.span(), format!("clock `{}` is never read", c.get_ref()), "unused clock");
+            if !reads.contains(&format!("clocks.{}", c.get_ref()))
+                && !reads.contains(&format!("clocks[\"{}\"]", c.get_ref()))
+            {
+                self.warn(
+                    "agreement::unused",
+                    c.span(),
+                    format!("clock `{}` is never read", c.get_ref()),
+                    "unused clock",
+                );
             }
         }
     }

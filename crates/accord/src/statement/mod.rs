@@ -36,7 +36,11 @@ pub enum StatementError {
     #[error("the statement is {size} bytes signed; a log entry is at most 65535")]
     TooLarge { size: usize },
     #[error("not JSON (line {line}, column {column}): {message}")]
-    NotJson { line: usize, column: usize, message: String },
+    NotJson {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {message}")]
     Field { path: String, message: String },
     #[error("the text is not in RFC 8785 canonical form; it should read:\n{canonical}")]
@@ -44,7 +48,10 @@ pub enum StatementError {
 }
 
 fn field(path: impl Into<String>, message: impl Into<String>) -> StatementError {
-    StatementError::Field { path: path.into(), message: message.into() }
+    StatementError::Field {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// A statement's body, by kind.
@@ -136,13 +143,21 @@ impl Statement {
         };
         for k in obj.keys() {
             if !["v", "kind", "agreement", "issued_at", "body"].contains(&k.as_str()) {
-                return Err(field(k.clone(), "unknown field (expected v, kind, agreement, issued_at, body)"));
+                return Err(field(
+                    k.clone(),
+                    "unknown field (expected v, kind, agreement, issued_at, body)",
+                ));
             }
         }
         let mut take = |k: &str| obj.remove(k).ok_or_else(|| field(k, "missing"));
         match take("v")? {
             Value::Number(n) if n.as_u64() == Some(FORMAT) => {}
-            other => return Err(field("v", format!("must be {FORMAT}, the statement format version; found {other}"))),
+            other => {
+                return Err(field(
+                    "v",
+                    format!("must be {FORMAT}, the statement format version; found {other}"),
+                ));
+            }
         }
         let kind: Kind = typed("kind", take("kind")?)?;
         let agreement: Digest = typed("agreement", take("agreement")?)?;
@@ -162,7 +177,11 @@ impl Statement {
             Kind::Amendment => Body::Amendment(typed("body", body)?),
             Kind::Status => Body::Status(typed("body", body)?),
         };
-        let s = Statement { agreement, issued_at, body };
+        let s = Statement {
+            agreement,
+            issued_at,
+            body,
+        };
         s.check()?;
         Ok(s)
     }
@@ -176,22 +195,45 @@ impl Statement {
                 Ok(())
             }
             Body::Dispute(d) => {
-                let need = |ok: bool, path: &str, msg: &str| if ok { Ok(()) } else { Err(field(path, msg)) };
+                let need = |ok: bool, path: &str, msg: &str| {
+                    if ok { Ok(()) } else { Err(field(path, msg)) }
+                };
                 match d.action {
                     DisputeAction::Lodge => {
-                        need(d.subject.is_some(), "body.subject", "a dispute lodged says what is disputed")?;
-                        need(d.grounds.is_some(), "body.grounds", "a dispute lodged gives its grounds")?;
-                        need(d.outcome.is_none(), "body.outcome", "only a resolution has an outcome")
+                        need(
+                            d.subject.is_some(),
+                            "body.subject",
+                            "a dispute lodged says what is disputed",
+                        )?;
+                        need(
+                            d.grounds.is_some(),
+                            "body.grounds",
+                            "a dispute lodged gives its grounds",
+                        )?;
+                        need(
+                            d.outcome.is_none(),
+                            "body.outcome",
+                            "only a resolution has an outcome",
+                        )
                     }
                     DisputeAction::Resolve => {
-                        need(d.outcome.is_some(), "body.outcome", "a resolution has an outcome")?;
                         need(
-                            d.outcome != Some(DisputeOutcome::Reattributed) || d.assessment.is_some(),
+                            d.outcome.is_some(),
+                            "body.outcome",
+                            "a resolution has an outcome",
+                        )?;
+                        need(
+                            d.outcome != Some(DisputeOutcome::Reattributed)
+                                || d.assessment.is_some(),
                             "body.assessment",
                             "a reattribution gives the new assessment",
                         )
                     }
-                    DisputeAction::Withdraw => need(d.outcome.is_none(), "body.outcome", "a withdrawal has no outcome"),
+                    DisputeAction::Withdraw => need(
+                        d.outcome.is_none(),
+                        "body.outcome",
+                        "a withdrawal has no outcome",
+                    ),
                 }
             }
             _ => Ok(()),
@@ -202,7 +244,11 @@ impl Statement {
 fn typed<T: DeserializeOwned>(path: &str, v: Value) -> Result<T, StatementError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let inner = e.path().to_string();
-        let p = if inner == "." || inner.is_empty() { path.to_string() } else { format!("{path}.{inner}") };
+        let p = if inner == "." || inner.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}.{inner}")
+        };
         field(p, e.inner().to_string())
     })
 }
@@ -226,27 +272,39 @@ fn details(c: Category, v: Value) -> Result<Details, StatementError> {
 fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError> {
     let p = &o.position;
     if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
-        return Err(field("body.position.lon", format!("{} is not a longitude (-180 to 180)", p.lon)));
+        return Err(field(
+            "body.position.lon",
+            format!("{} is not a longitude (-180 to 180)", p.lon),
+        ));
     }
     if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
-        return Err(field("body.position.lat", format!("{} is not a latitude (-90 to 90)", p.lat)));
+        return Err(field(
+            "body.position.lat",
+            format!("{} is not a latitude (-90 to 90)", p.lat),
+        ));
     }
     if !(p.uncertainty_m.is_finite() && p.uncertainty_m >= 0.0) {
-        return Err(field("body.position.uncertainty_m", "must be a distance in metres, 0 or more"));
+        return Err(field(
+            "body.position.uncertainty_m",
+            "must be a distance in metres, 0 or more",
+        ));
     }
-    if let Some(to) = o.observed.to {
-        if to < o.observed.from {
-            return Err(field("body.observed.to", "ends before it starts"));
-        }
+    if let Some(to) = o.observed.to
+        && to < o.observed.from
+    {
+        return Err(field("body.observed.to", "ends before it starts"));
     }
     let angle = |v: Option<f64>, path: &str| match v {
-        Some(a) if !(a.is_finite() && (0.0..360.0).contains(&a)) => {
-            Err(field(path, format!("{a} is not a bearing in degrees (0 to 360)")))
-        }
+        Some(a) if !(a.is_finite() && (0.0..360.0).contains(&a)) => Err(field(
+            path,
+            format!("{a} is not a bearing in degrees (0 to 360)"),
+        )),
         _ => Ok(()),
     };
     let nonneg = |v: Option<f64>, path: &str| match v {
-        Some(a) if !(a.is_finite() && a >= 0.0) => Err(field(path, format!("{a} must be 0 or more"))),
+        Some(a) if !(a.is_finite() && a >= 0.0) => {
+            Err(field(path, format!("{a} must be 0 or more")))
+        }
         _ => Ok(()),
     };
     match d {
@@ -256,10 +314,19 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
             }
             for (i, e) in v.events.iter().enumerate() {
                 if e.count == 0 {
-                    return Err(field(format!("body.details.events[{i}].count"), "must be at least 1"));
+                    return Err(field(
+                        format!("body.details.events[{i}].count"),
+                        "must be at least 1",
+                    ));
                 }
-                angle(e.bearing_deg, &format!("body.details.events[{i}].bearing_deg"))?;
-                nonneg(e.distance_km, &format!("body.details.events[{i}].distance_km"))?;
+                angle(
+                    e.bearing_deg,
+                    &format!("body.details.events[{i}].bearing_deg"),
+                )?;
+                nonneg(
+                    e.distance_km,
+                    &format!("body.details.events[{i}].distance_km"),
+                )?;
             }
         }
         Details::WeaponSighting(w) => {
@@ -283,7 +350,10 @@ pub struct SignedStatement {
 
 impl SignedStatement {
     /// Signs a statement, making a note with one signature line.
-    pub fn sign(statement: Statement, signer: &dyn NoteSigner) -> Result<SignedStatement, StatementError> {
+    pub fn sign(
+        statement: Statement,
+        signer: &dyn NoteSigner,
+    ) -> Result<SignedStatement, StatementError> {
         let mut note = Note::new(format!("{}\n", statement.canonical()))?;
         note.sign(signer)?;
         let s = SignedStatement { statement, note };
@@ -335,9 +405,15 @@ impl SignedStatement {
     /// Which of `keys` signed it. Every signature by a known key must verify
     /// (strictly); signatures by unknown keys are ignored. Errors if a known
     /// key's signature is bad or no known key signed.
-    pub fn verified_signers(&self, keys: &[&dyn NoteVerifier]) -> Result<BTreeSet<String>, StatementError> {
+    pub fn verified_signers(
+        &self,
+        keys: &[&dyn NoteVerifier],
+    ) -> Result<BTreeSet<String>, StatementError> {
         let v = self.note.verify(keys)?;
-        Ok(v.verified.iter().map(|&i| self.note.signatures()[i].name.clone()).collect())
+        Ok(v.verified
+            .iter()
+            .map(|&i| self.note.signatures()[i].name.clone())
+            .collect())
     }
 }
 
@@ -353,11 +429,20 @@ pub fn json_schema() -> Value {
         }));
     };
     body_schema(Kind::Adoption, generator.subschema_for::<Adoption>());
-    body_schema(Kind::Accreditation, generator.subschema_for::<Accreditation>());
+    body_schema(
+        Kind::Accreditation,
+        generator.subschema_for::<Accreditation>(),
+    );
     body_schema(Kind::Observation, generator.subschema_for::<Observation>());
-    body_schema(Kind::Corroboration, generator.subschema_for::<Corroboration>());
+    body_schema(
+        Kind::Corroboration,
+        generator.subschema_for::<Corroboration>(),
+    );
     body_schema(Kind::Dispute, generator.subschema_for::<Dispute>());
-    body_schema(Kind::Certification, generator.subschema_for::<Certification>());
+    body_schema(
+        Kind::Certification,
+        generator.subschema_for::<Certification>(),
+    );
     body_schema(Kind::Amendment, generator.subschema_for::<Amendment>());
     body_schema(Kind::Status, generator.subschema_for::<Status>());
     let mut details = Vec::new();
@@ -367,19 +452,51 @@ pub fn json_schema() -> Value {
             "then": {"properties": {"body": {"properties": {"details": s}}}},
         }));
     };
-    detail(Category::CeasefireViolation, generator.subschema_for::<CeasefireViolation>());
-    detail(Category::WeaponSighting, generator.subschema_for::<WeaponSighting>());
-    detail(Category::TroopMovement, generator.subschema_for::<TroopMovement>());
-    detail(Category::FreedomOfMovement, generator.subschema_for::<FreedomOfMovement>());
-    detail(Category::CivilianCasualties, generator.subschema_for::<CivilianCasualties>());
-    detail(Category::InfrastructureDamage, generator.subschema_for::<InfrastructureDamage>());
-    detail(Category::CrossingStatus, generator.subschema_for::<CrossingStatus>());
-    detail(Category::DisengagementPresence, generator.subschema_for::<DisengagementPresence>());
-    detail(Category::WithdrawalVerified, generator.subschema_for::<WithdrawalVerified>());
-    detail(Category::PrisonerExchange, generator.subschema_for::<PrisonerExchange>());
+    detail(
+        Category::CeasefireViolation,
+        generator.subschema_for::<CeasefireViolation>(),
+    );
+    detail(
+        Category::WeaponSighting,
+        generator.subschema_for::<WeaponSighting>(),
+    );
+    detail(
+        Category::TroopMovement,
+        generator.subschema_for::<TroopMovement>(),
+    );
+    detail(
+        Category::FreedomOfMovement,
+        generator.subschema_for::<FreedomOfMovement>(),
+    );
+    detail(
+        Category::CivilianCasualties,
+        generator.subschema_for::<CivilianCasualties>(),
+    );
+    detail(
+        Category::InfrastructureDamage,
+        generator.subschema_for::<InfrastructureDamage>(),
+    );
+    detail(
+        Category::CrossingStatus,
+        generator.subschema_for::<CrossingStatus>(),
+    );
+    detail(
+        Category::DisengagementPresence,
+        generator.subschema_for::<DisengagementPresence>(),
+    );
+    detail(
+        Category::WithdrawalVerified,
+        generator.subschema_for::<WithdrawalVerified>(),
+    );
+    detail(
+        Category::PrisonerExchange,
+        generator.subschema_for::<PrisonerExchange>(),
+    );
     let kind_names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-    let defs: Map<String, Value> =
-        generator.take_definitions(true).into_iter().collect::<Map<String, Value>>();
+    let defs: Map<String, Value> = generator
+        .take_definitions(true)
+        .into_iter()
+        .collect::<Map<String, Value>>();
     let mut all_of = kinds;
     all_of.extend(details);
     serde_json::json!({
@@ -400,4 +517,155 @@ pub fn json_schema() -> Value {
         "allOf": all_of,
         "$defs": defs,
     })
+}
+
+impl Statement {
+    /// Checks the names a statement uses against its agreement: weapon
+    /// classes, crossings and areas, parties, organisations, and the
+    /// transitions, tranches and guarantees certified. (Signatures and
+    /// accreditation are checked against the log, by the evaluator.)
+    pub fn check_against(&self, a: &crate::agreement::Agreement) -> Result<(), StatementError> {
+        use crate::agreement::ZoneKind;
+        let party = |p: &str, path: &str| -> Result<(), StatementError> {
+            if a.parties.contains_key(p) {
+                Ok(())
+            } else {
+                Err(field(
+                    path,
+                    format!("`{p}` is not a party to the agreement"),
+                ))
+            }
+        };
+        let class = |c: &str, path: &str| -> Result<(), StatementError> {
+            if a.weapon_classes.contains_key(c) {
+                Ok(())
+            } else {
+                let known: Vec<&str> = a.weapon_classes.keys().map(String::as_str).collect();
+                Err(field(
+                    path,
+                    format!(
+                        "`{c}` is not a weapon class of the agreement (known: {})",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        };
+        let zone = |z: &str, kind: ZoneKind, path: &str| -> Result<(), StatementError> {
+            match a.zones.get(z) {
+                Some(zz) if zz.kind == kind => Ok(()),
+                _ => {
+                    let known: Vec<&str> = a
+                        .zones
+                        .values()
+                        .filter(|x| x.kind == kind)
+                        .map(|x| x.id.get_ref().as_str())
+                        .collect();
+                    Err(field(
+                        path,
+                        format!(
+                            "`{z}` is not a {} of the agreement (known: {})",
+                            kind.name(),
+                            known.join(", ")
+                        ),
+                    ))
+                }
+            }
+        };
+        match &self.body {
+            Body::Adoption(ad) => {
+                if &ad.title != a.title.get_ref() || &ad.version != a.version.get_ref() {
+                    return Err(field(
+                        "body",
+                        format!(
+                            "adopts \"{}\" {}, but the agreement is \"{}\" {}",
+                            ad.title,
+                            ad.version,
+                            a.title.get_ref(),
+                            a.version.get_ref()
+                        ),
+                    ));
+                }
+            }
+            Body::Accreditation(ac) => {
+                if !a.organisations.contains_key(&ac.organisation) {
+                    return Err(field(
+                        "body.organisation",
+                        format!(
+                            "`{}` is not an organisation of the agreement",
+                            ac.organisation
+                        ),
+                    ));
+                }
+            }
+            Body::Observation(o, d) => {
+                if let Some(r) = o.assessment.as_ref().and_then(|x| x.responsible.as_deref()) {
+                    party(r, "body.assessment.responsible")?;
+                }
+                match d {
+                    Details::CeasefireViolation(v) => {
+                        for (i, e) in v.events.iter().enumerate() {
+                            if let Some(c) = &e.weapon_class {
+                                class(c, &format!("body.details.events[{i}].weapon_class"))?;
+                            }
+                        }
+                    }
+                    Details::WeaponSighting(w) => {
+                        if let Some(c) = &w.weapon_class {
+                            class(c, "body.details.weapon_class")?;
+                        }
+                    }
+                    Details::WithdrawalVerified(w) => {
+                        class(&w.weapon_class, "body.details.weapon_class")?
+                    }
+                    Details::CrossingStatus(c) => {
+                        zone(&c.crossing, ZoneKind::Crossing, "body.details.crossing")?
+                    }
+                    Details::DisengagementPresence(dp) => {
+                        zone(&dp.area, ZoneKind::DisengagementArea, "body.details.area")?
+                    }
+                    Details::PrisonerExchange(p) => {
+                        party(&p.released_by, "body.details.released_by")?
+                    }
+                    _ => {}
+                }
+            }
+            Body::Corroboration(c) => {
+                if let Some(r) = c.assessment.as_ref().and_then(|x| x.responsible.as_deref()) {
+                    party(r, "body.assessment.responsible")?;
+                }
+            }
+            Body::Dispute(d) => {
+                if let Some(r) = d.assessment.as_ref().and_then(|x| x.responsible.as_deref()) {
+                    party(r, "body.assessment.responsible")?;
+                }
+            }
+            Body::Certification(c) => {
+                let (ok, what) = match c.of {
+                    CertificationOf::Transition => {
+                        (a.transitions.contains_key(&c.target), "transition")
+                    }
+                    CertificationOf::Tranche | CertificationOf::ContinueRelief => {
+                        (a.relief.contains_key(&c.target), "relief tranche")
+                    }
+                    CertificationOf::SnapbackNotice => (
+                        a.relief
+                            .get(&c.target)
+                            .is_some_and(|t| t.snapback.is_some()),
+                        "relief tranche with snapback",
+                    ),
+                    CertificationOf::GuaranteeDecision => {
+                        (a.guarantees.contains_key(&c.target), "guarantee")
+                    }
+                };
+                if !ok {
+                    return Err(field(
+                        "body.target",
+                        format!("`{}` is not a {what} of the agreement", c.target),
+                    ));
+                }
+            }
+            Body::Amendment(_) | Body::Status(_) => {}
+        }
+        Ok(())
+    }
 }

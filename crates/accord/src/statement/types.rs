@@ -73,8 +73,14 @@ impl Digest {
         Digest(sha2::Sha256::digest(bytes).into())
     }
     pub fn parse(s: &str) -> Result<Digest, String> {
-        let hex = s.strip_prefix("sha256:").ok_or("a digest starts with \"sha256:\"")?;
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        let hex = s
+            .strip_prefix("sha256:")
+            .ok_or("a digest starts with \"sha256:\"")?;
+        if hex.len() != 64
+            || !hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err("a digest is \"sha256:\" and 64 lower-case hex digits".into());
         }
         let mut out = [0u8; 32];
@@ -117,7 +123,9 @@ impl JsonSchema for Digest {
 }
 
 /// What kind of statement it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Adoption,
@@ -187,7 +195,9 @@ pub struct Accreditation {
 }
 
 /// The observation categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     CeasefireViolation,
@@ -243,14 +253,43 @@ impl Category {
             "in_transit",
             "other",
         ];
-        const RESTRICTION: &[&str] =
-            &["denial", "delay", "conditional_access", "uav_jamming", "fire_at_uav", "camera_interference", "threat"];
-        const CAUSE: &[&str] = &["shelling", "small_arms", "mine_or_uxo", "airstrike", "missile", "drone", "other"];
-        const FACILITY: &[&str] =
-            &["residential", "water", "power", "gas", "school", "hospital", "road", "bridge", "other"];
+        const RESTRICTION: &[&str] = &[
+            "denial",
+            "delay",
+            "conditional_access",
+            "uav_jamming",
+            "fire_at_uav",
+            "camera_interference",
+            "threat",
+        ];
+        const CAUSE: &[&str] = &[
+            "shelling",
+            "small_arms",
+            "mine_or_uxo",
+            "airstrike",
+            "missile",
+            "drone",
+            "other",
+        ];
+        const FACILITY: &[&str] = &[
+            "residential",
+            "water",
+            "power",
+            "gas",
+            "school",
+            "hospital",
+            "road",
+            "bridge",
+            "other",
+        ];
         const DAMAGE: &[&str] = &["minor", "major", "destroyed"];
         const CROSSING: &[&str] = &["open", "restricted", "closed"];
-        const PRESENCE: &[&str] = &["armed_personnel", "military_vehicles", "heavy_weapons", "fortification"];
+        const PRESENCE: &[&str] = &[
+            "armed_personnel",
+            "military_vehicles",
+            "heavy_weapons",
+            "fortification",
+        ];
         match self {
             Category::WeaponSighting => &[("status", WEAPON_STATUS)],
             Category::FreedomOfMovement => &[("restriction", RESTRICTION)],
@@ -280,7 +319,9 @@ impl Category {
 }
 
 /// How an observation was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sensor {
     Patrol,
@@ -292,7 +333,14 @@ pub enum Sensor {
 }
 
 impl Sensor {
-    pub const NAMES: [&'static str; 6] = ["patrol", "camera", "uav", "acoustic", "satellite", "open_source"];
+    pub const NAMES: [&'static str; 6] = [
+        "patrol",
+        "camera",
+        "uav",
+        "acoustic",
+        "satellite",
+        "open_source",
+    ];
 }
 
 /// Where: WGS 84 longitude and latitude in degrees, and how uncertain.
@@ -325,7 +373,9 @@ pub struct Evidence {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     Low,
@@ -347,7 +397,9 @@ pub struct Assessment {
     pub basis: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Credibility {
     /// Confirmed by several independent sources.
@@ -395,7 +447,9 @@ pub struct Observation {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ViolationType {
     Explosion,
@@ -407,7 +461,9 @@ pub enum ViolationType {
     Undetermined,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Outgoing,
@@ -441,7 +497,9 @@ pub struct CeasefireViolation {
     pub events: Vec<ViolationEvent>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WeaponStatus {
     /// Inside the withdrawal zone of its class.
@@ -481,7 +539,9 @@ pub struct TroopMovement {
     pub heading_deg: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Restriction {
     Denial,
@@ -504,7 +564,9 @@ pub struct FreedomOfMovement {
     pub route: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     Shelling,
@@ -525,7 +587,9 @@ pub struct CivilianCasualties {
     pub cause: Option<Cause>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Facility {
     Residential,
@@ -539,7 +603,9 @@ pub enum Facility {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Damage {
     Minor,
@@ -554,7 +620,9 @@ pub struct InfrastructureDamage {
     pub damage: Damage,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CrossingState {
     Open,
@@ -574,7 +642,9 @@ pub struct CrossingStatus {
     pub vehicles_waiting: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     ArmedPersonnel,
@@ -630,7 +700,9 @@ impl Details {
     /// A filterable detail's value by name (see [`Category::filterable`]).
     pub fn text(&self, name: &str) -> Option<String> {
         fn n<T: Serialize>(t: &T) -> Option<String> {
-            serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string))
+            serde_json::to_value(t)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
         }
         match (self, name) {
             (Details::WeaponSighting(w), "status") => n(&w.status),
@@ -647,11 +719,15 @@ impl Details {
     /// A numeric detail by name (those listed by [`Category::summable`]).
     pub fn number(&self, name: &str) -> Option<u64> {
         match (self, name) {
-            (Details::CeasefireViolation(v), "events") => Some(v.events.iter().map(|e| u64::from(e.count)).sum()),
+            (Details::CeasefireViolation(v), "events") => {
+                Some(v.events.iter().map(|e| u64::from(e.count)).sum())
+            }
             (Details::WeaponSighting(w), "count") => Some(w.count.into()),
             (Details::TroopMovement(t), "personnel") => t.personnel.map(u64::from),
             (Details::TroopMovement(t), "vehicles") => t.vehicles.map(u64::from),
-            (Details::FreedomOfMovement(f), "duration_minutes") => f.duration_minutes.map(u64::from),
+            (Details::FreedomOfMovement(f), "duration_minutes") => {
+                f.duration_minutes.map(u64::from)
+            }
             (Details::CivilianCasualties(c), "killed") => Some(c.killed.into()),
             (Details::CivilianCasualties(c), "injured") => Some(c.injured.into()),
             (Details::CrossingStatus(c), "people_waiting") => c.people_waiting.map(u64::from),
