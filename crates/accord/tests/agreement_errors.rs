@@ -17,20 +17,7 @@ use accord::diag::{Severity, render_plain};
 /// Mistakes the checker does not detect (yet). Their snapshots record that
 /// nothing is reported; when the checker learns to catch one, this test
 /// fails and the entry must be removed (and the snapshot regenerated).
-const UNDETECTED: &[(&str, &str)] = &[
-    (
-        "28-swapped-lon-lat.toml",
-        "[lat, lon] in eastern Ukraine is a valid [lon, lat] (in Iran): only latitudes beyond 90 are caught",
-    ),
-    (
-        "49-cel-string-equals-number.toml",
-        "CEL `==` between an int and a string gives false instead of failing",
-    ),
-    (
-        "51-cel-type-error-beside-false.toml",
-        "types are checked only by evaluating on sample values, and CEL's `&&` turns `error && false` into false",
-    ),
-];
+const UNDETECTED: &[(&str, &str)] = &[];
 
 /// Errors that have no place to point at (`at` is None). None so far: even
 /// the errors about something missing from the whole file point at its start.

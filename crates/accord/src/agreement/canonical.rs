@@ -77,6 +77,7 @@ pub fn to_value(a: &Agreement) -> Value {
         "anchors": map(&a.anchors, |x| match x {
             Anchor::At(t) => json!(t.get_ref().to_string()),
             Anchor::Adoption(_) => json!("adoption"),
+            Anchor::Invalid(_) => Value::Null,
         }),
         "reporting": json!({
             "cutoff_minutes": a.reporting.cutoff_minutes,

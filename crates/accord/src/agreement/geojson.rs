@@ -28,7 +28,13 @@ pub fn parse(text: &str) -> Result<Vec<Feature>, GeoError> {
             geojson::Error::MalformedGeoJson(j) => Some(offset_of(text, j.line(), j.column())),
             _ => None,
         };
-        (e.to_string(), span.map(|o| o..o + 1))
+        // The position is shown with the source; drop it from the message.
+        let msg = e.to_string();
+        let msg = match msg.rfind(" at line ") {
+            Some(i) => msg[..i].to_string(),
+            None => msg,
+        };
+        (msg, span.map(|o| o..o + 1))
     })?;
     let whole = 0..text.len();
     let convert = |g: Option<geojson::Geometry>,
@@ -178,18 +184,21 @@ impl Shape {
 pub fn check(g: &Geometry<f64>, shape: Shape) -> Result<(), String> {
     for (i, c) in g.coords_iter().enumerate() {
         if !(c.x.is_finite() && c.y.is_finite()) {
-            return Err(format!("coordinate {} is not a number", i + 1));
+            return Err(format!(
+                "coordinate {} of its geometry is not a number",
+                i + 1
+            ));
         }
         if !(-180.0..=180.0).contains(&c.x) {
             return Err(format!(
-                "coordinate {} has longitude {}, outside -180 to 180",
+                "coordinate {} of its geometry has longitude {}, outside -180 to 180",
                 i + 1,
                 c.x
             ));
         }
         if !(-90.0..=90.0).contains(&c.y) {
             return Err(format!(
-                "coordinate {} has latitude {}, outside -90 to 90 (are longitude and latitude swapped?)",
+                "coordinate {} of its geometry has latitude {}, outside -90 to 90",
                 i + 1,
                 c.y
             ));
@@ -210,22 +219,24 @@ pub fn check(g: &Geometry<f64>, shape: Shape) -> Result<(), String> {
     );
     if !ok_shape {
         return Err(format!(
-            "is a {}, this zone needs a {}",
+            "its geometry is a {}; this zone needs a {}",
             geometry_name(g),
             shape.describe()
         ));
     }
     match g {
-        Geometry::LineString(l) if l.0.len() < 2 => Err("a line needs at least two points".into()),
+        Geometry::LineString(l) if l.0.len() < 2 => {
+            Err("its line has fewer than two points".into())
+        }
         Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.len() < 2) => {
-            Err("every line needs at least two points".into())
+            Err("one of its lines has fewer than two points".into())
         }
         Geometry::Polygon(p) => p
             .check_validation()
-            .map_err(|e| format!("invalid polygon: {e}")),
+            .map_err(|e| format!("its polygon is invalid: {e}")),
         Geometry::MultiPolygon(m) => m
             .check_validation()
-            .map_err(|e| format!("invalid polygons: {e}")),
+            .map_err(|e| format!("its polygons are invalid: {e}")),
         _ => Ok(()),
     }
 }
@@ -302,13 +313,13 @@ mod tests {
         assert!(
             check(&bow, Shape::Area)
                 .unwrap_err()
-                .contains("invalid polygon")
+                .contains("its polygon is invalid")
         );
         let swapped = Geometry::Point(geo::point!(x: 48.0, y: 137.0));
         assert!(
             check(&swapped, Shape::PointOrArea)
                 .unwrap_err()
-                .contains("swapped")
+                .contains("latitude 137")
         );
         let line = Geometry::LineString(ring(&[(0., 0.), (1., 1.)]));
         assert!(

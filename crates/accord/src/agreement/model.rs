@@ -49,6 +49,8 @@ pub enum Anchor {
     At(Sp<jiff::Timestamp>),
     /// The moment the adoption statement is logged (its `issued_at`).
     Adoption(Sp<()>),
+    /// Written, but not readable (already reported).
+    Invalid(Sp<()>),
 }
 
 /// A time relative to an anchor: `D`, `D+14` (days), `D+36h` (hours).
@@ -153,6 +155,9 @@ pub struct Party {
     pub name: Sp<String>,
     pub roles: Vec<Role>,
     pub keys: Vec<Sp<VerifierKey>>,
+    /// How many keys were written, valid or not (so that a bad key is not
+    /// also reported as a missing one).
+    pub keys_written: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,6 +197,7 @@ pub struct Organisation {
     pub affiliation: Option<Sp<String>>,
     /// The organisation's own keys: they sign the accreditation of its monitors.
     pub keys: Vec<Sp<VerifierKey>>,
+    pub keys_written: usize,
 }
 
 /// Who signs the statements that add and remove monitor keys.
@@ -260,6 +266,9 @@ pub struct Zone {
     pub title: Option<Sp<String>>,
     pub kind: ZoneKind,
     pub kind_span: std::ops::Range<usize>,
+    /// False when `kind` could not be read (already reported): the zone
+    /// exists for references, nothing else is checked.
+    pub kind_ok: bool,
     /// The GeoJSON file (relative to the agreement) and which features.
     pub source: Option<Sp<String>>,
     pub select: BTreeMap<String, Sp<String>>,

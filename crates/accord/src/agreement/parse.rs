@@ -20,6 +20,15 @@ fn sp<T>(span: std::ops::Range<usize>, v: T) -> Sp<T> {
     Spanned::new(span, v)
 }
 
+/// "a" or "an", for messages.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// A placeholder for something required but missing (already reported).
 fn missing() -> Sp<String> {
     sp(0..0, String::new())
@@ -38,9 +47,9 @@ fn choice<T: Copy>(
     let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
     let mut d = Diag::error(
         "agreement::value",
-        format!("`{}` is not a {what}", v.get_ref()),
+        format!("`{}` is not {} {what}", v.get_ref(), article(what)),
     )
-    .at(ctx.span(v.span()), format!("not a {what}"));
+    .at(ctx.span(v.span()), format!("not {} {what}", article(what)));
     d = match closest(v.get_ref(), &names) {
         Some(c) => d.help(format!("did you mean `{c}`?")),
         None => d.help(format!("one of: {}", names.join(", "))),
@@ -115,6 +124,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                             .collect()
                     })
                     .unwrap_or_default(),
+                keys_written: o.strs(ctx, "keys").map(|k| k.get_ref().len()).unwrap_or(0),
                 keys: keys(&mut o, ctx),
                 id: name.clone(),
             };
@@ -134,6 +144,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                     .and_then(|k| choice(ctx, &k, "kind of organisation", &OrgKind::ALL))
                     .unwrap_or(OrgKind::Mission),
                 affiliation: o.str(ctx, "affiliation"),
+                keys_written: o.strs(ctx, "keys").map(|k| k.get_ref().len()).unwrap_or(0),
                 keys: keys(&mut o, ctx),
                 id: name.clone(),
             };
@@ -247,6 +258,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 title: o.str(ctx, "title"),
                 kind: kind.unwrap_or(ZoneKind::Region),
                 kind_span,
+                kind_ok: kind.is_some(),
                 source: o.str(ctx, "source"),
                 select,
                 geometry: None,
@@ -259,7 +271,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 id: name.clone(),
             };
             o.finish(ctx);
-            kind.map(|_| (name.into_inner(), z))
+            Some((name.into_inner(), z))
         })
         .collect();
 
@@ -562,9 +574,10 @@ fn anchors(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, Anchor>
                 None
             }
         };
-        if let Some(a) = a {
-            out.insert(k.into_inner(), a);
-        }
+        out.insert(
+            k.into_inner(),
+            a.unwrap_or(Anchor::Invalid(sp(v.span(), ()))),
+        );
     }
     out
 }

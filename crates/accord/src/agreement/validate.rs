@@ -11,7 +11,11 @@ use serde_json::{Map, Value, json};
 use super::geojson::{self, Shape};
 use super::model::*;
 use super::reader::{Sp, closest};
+use crate::cel::types::Ty;
 use crate::cel::{CelError, Condition};
+
+/// The types and sample values of what status conditions read.
+type StatusEnv = (BTreeMap<String, Ty>, Map<String, Value>);
 use crate::diag::{Diag, Diags, FileId, Sources, Span};
 use crate::quorum::{Quorum, Requirement};
 use crate::statement::Category;
@@ -37,6 +41,10 @@ pub struct Checker<'a> {
     used_groups: BTreeSet<String>,
     used_zones: BTreeSet<String>,
     used_anchors: BTreeSet<String>,
+    /// Names offered as "did you mean": not reported unused as well.
+    suggested: BTreeSet<String>,
+    /// Principals whose missing keys were already reported.
+    keyless_reported: BTreeSet<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -54,6 +62,8 @@ impl<'a> Checker<'a> {
             used_groups: BTreeSet::new(),
             used_zones: BTreeSet::new(),
             used_anchors: BTreeSet::new(),
+            suggested: BTreeSet::new(),
+            keyless_reported: BTreeSet::new(),
         }
     }
 
@@ -90,7 +100,11 @@ impl<'a> Checker<'a> {
         if name.get_ref().is_empty() {
             return; // missing, already reported
         }
-        let help = match closest(name.get_ref(), known) {
+        let suggestion = closest(name.get_ref(), known);
+        if let Some(s) = suggestion {
+            self.suggested.insert(s.trim_start_matches('@').to_string());
+        }
+        let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None if known.is_empty() => format!("the agreement defines no {what}"),
             None => format!("known: {}", known.join(", ")),
@@ -108,15 +122,16 @@ impl<'a> Checker<'a> {
         self.principals();
         self.groups();
         self.zones(loader);
+        self.plausibility();
         self.withdrawal();
         self.weapon_classes();
         self.verification();
-        let status_env = self.status_env();
+        let env = (self.status_types(), self.status_env());
         self.clauses();
-        self.clocks(&status_env);
-        self.phases(&status_env);
-        self.relief(&status_env);
-        self.guarantees(&status_env);
+        self.clocks(&env);
+        self.phases(&env);
+        self.relief(&env);
+        self.guarantees(&env);
         self.quorums();
         self.amendments();
         self.unused();
@@ -190,9 +205,10 @@ impl<'a> Checker<'a> {
             }
         }
         for p in self.a.parties.values() {
-            if p.keys.is_empty()
+            if p.keys_written == 0
                 && (p.roles.contains(&Role::Signatory) || p.roles.contains(&Role::Guarantor))
             {
+                self.keyless_reported.insert(p.id.get_ref().clone());
                 let s = Span::new(self.file, p.id.span());
                 self.diags.push(
                     Diag::error("agreement::keys", format!("party `{}` signs, but has no keys", p.id.get_ref()))
@@ -354,6 +370,9 @@ impl<'a> Checker<'a> {
         let ids = zone_ids.clone();
         for id in ids {
             let z = self.a.zones[&id].clone();
+            if !z.kind_ok {
+                continue;
+            }
             let name_span = z.id.span();
             // Who a zone belongs to.
             for p in [&z.party, &z.left, &z.right].into_iter().flatten() {
@@ -510,15 +529,12 @@ impl<'a> Checker<'a> {
                             let start = f.span.start;
                             let end = (start + 200).min(f.span.end);
                             self.diags.push(
-                                Diag::error(
-                                    "zone::geometry",
-                                    format!("zone `{id}`: the geometry {why}"),
-                                )
-                                .at(Span::new(fid, start..end), "this feature")
-                                .help(format!(
-                                    "selected by zone `{id}` of {}",
-                                    self.sources.name(self.file)
-                                )),
+                                Diag::error("zone::geometry", format!("zone `{id}`: {why}"))
+                                    .at(Span::new(fid, start..end), "this feature")
+                                    .help(format!(
+                                        "selected by zone `{id}` of {}",
+                                        self.sources.name(self.file)
+                                    )),
                             );
                             bad = true;
                         }
@@ -527,6 +543,50 @@ impl<'a> Checker<'a> {
             }
             if !bad && let Some(zz) = self.a.zones.get_mut(&id) {
                 zz.geometry = geojson::combine(geoms);
+            }
+        }
+    }
+
+    /// A zone far from all the others is most likely a typo, such as
+    /// longitude and latitude swapped (which still gives a valid pair).
+    fn plausibility(&mut self) {
+        use geo::{BoundingRect, Distance, Haversine};
+        let centres: Vec<(Sp<String>, geo::Point<f64>)> = self
+            .a
+            .zones
+            .values()
+            .filter_map(|z| {
+                Some((
+                    z.id.clone(),
+                    z.geometry.as_ref()?.bounding_rect()?.center().into(),
+                ))
+            })
+            .collect();
+        if centres.len() < 3 {
+            return;
+        }
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let mid = geo::Point::new(
+            median(centres.iter().map(|(_, p)| p.x()).collect()),
+            median(centres.iter().map(|(_, p)| p.y()).collect()),
+        );
+        for (id, c) in centres {
+            let km = Haversine.distance(mid, c) / 1000.0;
+            // Far away, and near once swapped: almost certainly swapped.
+            let swapped_km = Haversine.distance(mid, geo::Point::new(c.y(), c.x())) / 1000.0;
+            if (km > 800.0 && swapped_km < km / 3.0) || km > 2500.0 {
+                let msg = format!(
+                    "zone `{}` lies {km:.0} km from the agreement's other zones (centred at {:.2}, {:.2})",
+                    id.get_ref(),
+                    c.x(),
+                    c.y()
+                );
+                let d = self.warn("zone::far", id.span(), msg, "far from the rest");
+                d.help =
+                    Some("GeoJSON coordinates are [longitude, latitude]: are they swapped?".into());
             }
         }
     }
@@ -648,24 +708,26 @@ impl<'a> Checker<'a> {
 
     // --- conditions --------------------------------------------------------
 
-    /// Compiles a CEL condition, checks the names it reads, and evaluates
-    /// it on `sample` to check it gives true or false.
+    /// Compiles a CEL condition, checks the names it reads and its types,
+    /// and evaluates it once on `sample` as a last check. Returns the names
+    /// it reads, when it compiles.
     fn condition(
         &mut self,
         src: &Sp<String>,
-        allowed: &BTreeSet<String>,
+        types: &BTreeMap<String, Ty>,
         sample: &Map<String, Value>,
         what: &str,
-    ) {
+    ) -> Option<BTreeSet<String>> {
         if src.get_ref().is_empty() {
-            return;
+            return None;
         }
         let (quote, verbatim) = self.string_layout(src);
-        let at = |offset: Option<usize>, len: usize| -> Range<usize> {
-            match (offset, verbatim) {
-                (Some(o), true) => {
-                    let s = src.span().start + quote + o;
-                    s..(s + len.max(1)).min(src.span().end)
+        let at = |range: Option<Range<usize>>| -> Range<usize> {
+            match (range, verbatim) {
+                (Some(r), true) => {
+                    let s = src.span().start + quote + r.start;
+                    let e = (src.span().start + quote + r.end).min(src.span().end);
+                    s..e.max(s + 1)
                 }
                 _ => src.span(),
             }
@@ -673,35 +735,45 @@ impl<'a> Checker<'a> {
         let c = match Condition::compile(src.get_ref()) {
             Ok(c) => c,
             Err(CelError::Syntax { message, offset }) => {
+                let help = if message.contains("'='") || message.contains("'= '") {
+                    "`=` is not a comparison in CEL: did you mean `==`?".to_string()
+                } else {
+                    "conditions are CEL expressions, e.g. `violations == 0`".to_string()
+                };
                 let d = self.err(
                     "cel::syntax",
-                    at(offset, 1),
+                    at(offset.map(|o| o..o + 1)),
                     format!("{what}: the condition does not compile: {message}"),
                     "here",
                 );
-                d.help = Some("conditions are CEL expressions, e.g. `violations == 0`".into());
-                return;
+                d.help = Some(help);
+                return None;
             }
             Err(e) => {
                 self.err("cel::syntax", src.span(), format!("{what}: {e}"), "here");
-                return;
+                return None;
             }
         };
-        let unknown: Vec<String> = c
-            .variables()
-            .into_iter()
-            .filter(|v| !allowed.contains(v))
+        let used = c.variables();
+        let unknown: Vec<String> = used
+            .iter()
+            .filter(|v| !types.contains_key(*v))
+            .cloned()
             .collect();
         if !unknown.is_empty() {
             let offset = find_identifier(src.get_ref(), &unknown[0]);
-            let known: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            let help = match closest(&unknown[0], &known) {
+            let known: Vec<&str> = types.keys().map(String::as_str).collect();
+            let suggestion = closest(&unknown[0], &known);
+            if let Some(s) = suggestion {
+                self.suggested.insert(s.to_string());
+            }
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("a {what} can read: {}", known.join(", ")),
             };
             let d = self.err(
                 "cel::unknown-name",
-                at(offset, unknown[0].len()),
+                at(offset.map(|o| o..o + unknown[0].len())),
                 format!(
                     "{what}: the condition reads `{}`, which is not defined here",
                     unknown.join("`, `")
@@ -709,29 +781,27 @@ impl<'a> Checker<'a> {
                 "unknown name",
             );
             d.help = Some(help);
-            return;
+            return Some(used);
         }
-        match c.eval(sample) {
-            Ok(_) => {}
-            Err(CelError::NotBoolean(v)) => {
-                let d = self.err(
-                    "cel::type",
-                    src.span(),
-                    format!("{what}: the condition gives {v}, not true or false"),
-                    "not a boolean",
-                );
-                d.help = Some("compare the value, e.g. `violations == 0`".into());
-            }
-            Err(e) => {
-                let d = self.err(
-                    "cel::type",
-                    src.span(),
-                    format!("{what}: the condition fails on sample values: {e}"),
-                    "type error",
-                );
-                d.help = Some("check the names and that numbers are compared with numbers".into());
-            }
+        if let Err(e) = c.type_check(types) {
+            let d = self.err(
+                "cel::type",
+                at(e.range),
+                format!("{what}: {}", e.message),
+                "here",
+            );
+            d.help = e.help;
+            return Some(used);
         }
+        if let Err(e) = c.eval(sample) {
+            self.err(
+                "cel::eval",
+                src.span(),
+                format!("{what}: the condition fails on sample values: {e}"),
+                "here",
+            );
+        }
+        Some(used)
     }
 
     /// How a TOML string is written: the length of its opening quote, and
@@ -740,15 +810,72 @@ impl<'a> Checker<'a> {
     fn string_layout(&self, s: &Sp<String>) -> (usize, bool) {
         let text = self.sources.text(self.file);
         let raw = text.get(s.span()).unwrap_or("");
-        let quote = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
+        let close = if raw.starts_with("'''") || raw.starts_with("\"\"\"") {
             3
         } else {
             1
         };
+        let mut quote = close;
+        // A multi-line string drops a newline right after its opening quotes.
+        if close == 3 {
+            if raw[3..].starts_with("\r\n") {
+                quote += 2;
+            } else if raw[3..].starts_with('\n') {
+                quote += 1;
+            }
+        }
         let inner = raw
-            .get(quote..raw.len().saturating_sub(quote))
+            .get(quote..raw.len().saturating_sub(close))
             .unwrap_or("");
         (quote, inner == s.get_ref())
+    }
+
+    /// The types of everything status conditions may read.
+    fn status_types(&self) -> BTreeMap<String, Ty> {
+        let clauses = self.a.clauses.iter().map(|(id, c)| {
+            let bound: Vec<String> = c
+                .binds
+                .iter()
+                .flat_map(|b| Checker::expand(self.a, b.get_ref()))
+                .collect();
+            let metric_rec = Ty::record("metric", c.metrics.keys().map(|m| (m.clone(), Ty::Int)));
+            let by_party = |t: &Ty| {
+                Ty::record(
+                    "party bound by the clause",
+                    bound.iter().map(|p| (p.clone(), t.clone())),
+                )
+            };
+            let fields = [
+                ("kept".to_string(), Ty::Bool),
+                ("kept_by".to_string(), by_party(&Ty::Bool)),
+                ("metrics".to_string(), by_party(&metric_rec)),
+            ];
+            (id.clone(), Ty::record("field of a clause", fields))
+        });
+        let mut t = BTreeMap::new();
+        t.insert("clauses".into(), Ty::record("clause", clauses));
+        t.insert(
+            "clocks".into(),
+            Ty::record("clock", self.a.clocks.keys().map(|k| (k.clone(), Ty::Int))),
+        );
+        t.insert(
+            "tranches".into(),
+            Ty::record(
+                "relief tranche",
+                self.a.relief.keys().map(|k| (k.clone(), Ty::String)),
+            ),
+        );
+        t.insert(
+            "guarantees".into(),
+            Ty::record(
+                "guarantee",
+                self.a.guarantees.keys().map(|k| (k.clone(), Ty::String)),
+            ),
+        );
+        t.insert("phase".into(), Ty::String);
+        t.insert("phase_days".into(), Ty::Int);
+        t.insert("day".into(), Ty::Int);
+        t
     }
 
     /// Sample values of everything status conditions may read.
@@ -967,9 +1094,10 @@ impl<'a> Checker<'a> {
                 }
             }
             // The condition reads its metrics, the party and the day.
-            let mut allowed: BTreeSet<String> = c.metrics.keys().cloned().collect();
-            allowed.insert("party".into());
-            allowed.insert("day".into());
+            let mut types: BTreeMap<String, Ty> =
+                c.metrics.keys().map(|k| (k.clone(), Ty::Int)).collect();
+            types.insert("party".into(), Ty::String);
+            types.insert("day".into(), Ty::Int);
             let mut sample: Map<String, Value> =
                 c.metrics.keys().map(|k| (k.clone(), json!(0))).collect();
             sample.insert(
@@ -982,11 +1110,11 @@ impl<'a> Checker<'a> {
                 ),
             );
             sample.insert("day".into(), json!(0));
-            self.condition(&c.condition, &allowed, &sample, &format!("clause `{cid}`"));
-            if let Ok(cond) = Condition::compile(c.condition.get_ref()) {
-                let used = cond.variables();
+            if let Some(used) =
+                self.condition(&c.condition, &types, &sample, &format!("clause `{cid}`"))
+            {
                 for m in c.metrics.values() {
-                    if !used.contains(m.id.get_ref()) {
+                    if !used.contains(m.id.get_ref()) && !self.suggested.contains(m.id.get_ref()) {
                         let msg = format!(
                             "metric `{}` of clause `{cid}` is not used by its condition",
                             m.id.get_ref()
@@ -998,14 +1126,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn clocks(&mut self, env: &Map<String, Value>) {
-        let allowed = env.keys().cloned().collect();
+    fn clocks(&mut self, env: &StatusEnv) {
         let clocks: Vec<Clock> = self.a.clocks.values().cloned().collect();
         for c in clocks {
             self.condition(
                 &c.while_,
-                &allowed,
-                env,
+                &env.0,
+                &env.1,
                 &format!("clock `{}`", c.id.get_ref()),
             );
         }
@@ -1013,8 +1140,7 @@ impl<'a> Checker<'a> {
 
     // --- phases ------------------------------------------------------------
 
-    fn phases(&mut self, env: &Map<String, Value>) {
-        let allowed: BTreeSet<String> = env.keys().cloned().collect();
+    fn phases(&mut self, env: &StatusEnv) {
         let phase_ids: Vec<String> = self.a.phases.keys().cloned().collect();
         let initial: Vec<Sp<String>> = self
             .a
@@ -1031,9 +1157,16 @@ impl<'a> Checker<'a> {
                 "add [phases.NAME] with one `initial = true`",
             );
         } else if initial.is_empty() {
+            let first = self
+                .a
+                .phases
+                .values()
+                .map(|p| p.id.span())
+                .min_by_key(|r| r.start)
+                .unwrap_or(0..0);
             self.err(
                 "agreement::phases",
-                0..0,
+                first,
                 "no phase is marked `initial = true`",
                 "the agreement must start somewhere",
             );
@@ -1074,8 +1207,8 @@ impl<'a> Checker<'a> {
             if let Some(w) = &t.when {
                 self.condition(
                     w,
-                    &allowed,
-                    env,
+                    &env.0,
+                    &env.1,
                     &format!("transition `{}`", t.id.get_ref()),
                 );
             }
@@ -1115,8 +1248,12 @@ impl<'a> Checker<'a> {
                 break;
             }
         }
-        // Every phase reachable from the initial one.
-        if let Some(start) = initial.first() {
+        // Every phase reachable from the initial one (unless a transition
+        // names an unknown phase: the graph is incomplete, already reported).
+        let complete = transitions
+            .iter()
+            .all(|t| phase_ids.contains(t.from.get_ref()) && phase_ids.contains(t.to.get_ref()));
+        if let Some(start) = initial.first().filter(|_| complete) {
             let mut reach = BTreeSet::from([start.get_ref().clone()]);
             let mut frontier = vec![start.get_ref().clone()];
             while let Some(p) = frontier.pop() {
@@ -1146,8 +1283,7 @@ impl<'a> Checker<'a> {
 
     // --- relief and guarantees --------------------------------------------
 
-    fn relief(&mut self, env: &Map<String, Value>) {
-        let allowed: BTreeSet<String> = env.keys().cloned().collect();
+    fn relief(&mut self, env: &StatusEnv) {
         let phase_ids: Vec<String> = self.a.phases.keys().cloned().collect();
         let tranches: Vec<Tranche> = self.a.relief.values().cloned().collect();
         for t in tranches {
@@ -1173,16 +1309,15 @@ impl<'a> Checker<'a> {
             {
                 self.condition(
                     w,
-                    &allowed,
-                    env,
+                    &env.0,
+                    &env.1,
                     &format!("snapback of `{}`", t.id.get_ref()),
                 );
             }
         }
     }
 
-    fn guarantees(&mut self, env: &Map<String, Value>) {
-        let allowed: BTreeSet<String> = env.keys().cloned().collect();
+    fn guarantees(&mut self, env: &StatusEnv) {
         let gs: Vec<Guarantee> = self.a.guarantees.values().cloned().collect();
         for g in gs {
             self.check_parties(&g.protects, "the parties a guarantee protects");
@@ -1209,8 +1344,8 @@ impl<'a> Checker<'a> {
             }
             self.condition(
                 &g.trigger,
-                &allowed,
-                env,
+                &env.0,
+                &env.1,
                 &format!("guarantee `{}`", g.id.get_ref()),
             );
         }
@@ -1296,7 +1431,17 @@ impl<'a> Checker<'a> {
             return;
         }
         let principals = self.principal_names();
-        for n in q.names() {
+        // Names of this level only: `any` options are checked by recursion.
+        let direct: Vec<Sp<String>> = q
+            .requirements
+            .iter()
+            .flat_map(|r| match r {
+                Requirement::All { names, .. } => names.clone(),
+                Requirement::AtLeast { of, .. } => of.clone(),
+                Requirement::Any { .. } => Vec::new(),
+            })
+            .collect();
+        for n in &direct {
             self.check_principal_or_group(n, &principals, in_accreditation);
         }
         for r in &q.requirements {
@@ -1361,18 +1506,18 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        // Everyone who may sign needs a key to sign with.
-        for n in q.names() {
+        // Everyone who may sign needs a key to sign with (each reported once).
+        for n in &direct {
             if n.get_ref() == "@organisation" {
                 continue;
             }
             for p in Checker::expand(self.a, n.get_ref()) {
                 let keyless = match (self.a.parties.get(&p), self.a.organisations.get(&p)) {
-                    (Some(party), _) => party.keys.is_empty(),
-                    (_, Some(org)) => org.keys.is_empty(),
+                    (Some(party), _) => party.keys_written == 0,
+                    (_, Some(org)) => org.keys_written == 0,
                     _ => false,
                 };
-                if keyless {
+                if keyless && self.keyless_reported.insert(p.clone()) {
                     let msg = format!("`{path}` counts on `{p}`, which has no keys to sign with");
                     self.err("agreement::quorum", n.span(), msg, "cannot sign");
                 }
@@ -1394,16 +1539,24 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        for (p, clause) in bound {
-            if self.a.parties.contains_key(&p) && !required.contains(&p) {
-                let msg = format!(
-                    "an amendment could be made without `{p}`, which clause `{clause}` binds"
-                );
+        let missing: Vec<(String, String)> = bound
+            .into_iter()
+            .filter(|(p, _)| self.a.parties.contains_key(p) && !required.contains(p))
+            .collect();
+        if !missing.is_empty() {
+            let who: Vec<String> = missing
+                .iter()
+                .map(|(p, c)| format!("`{p}` (bound by `{c}`)"))
+                .collect();
+            let names: Vec<String> = missing.iter().map(|(p, _)| format!("`{p}`")).collect();
+            let (p, clause) = (names.join(", "), who.join(", "));
+            {
+                let msg = format!("an amendment could be made without {clause}");
                 let d = self.err(
                     "agreement::amendment",
                     q.span.clone(),
                     msg,
-                    format!("`{p}` is not always required"),
+                    format!("{p} not always required"),
                 );
                 d.help = Some("no amendment without the parties it binds: require them all, e.g. { all = \"@signatories\" }".into());
             }
@@ -1418,7 +1571,7 @@ impl<'a> Checker<'a> {
             .map(|(k, v)| (k.clone(), v.span()))
             .collect();
         for (g, span) in groups {
-            if !self.used_groups.contains(&g) {
+            if !self.used_groups.contains(&g) && !self.suggested.contains(&g) {
                 self.warn(
                     "agreement::unused",
                     span,
@@ -1435,7 +1588,10 @@ impl<'a> Checker<'a> {
                     | ZoneKind::LineOfContact
                     | ZoneKind::ControlledArea
             );
-            if !referable_by_statements && !self.used_zones.contains(z.id.get_ref()) {
+            if !referable_by_statements
+                && !self.used_zones.contains(z.id.get_ref())
+                && !self.suggested.contains(z.id.get_ref())
+            {
                 self.warn(
                     "agreement::unused",
                     z.id.span(),
@@ -1449,7 +1605,7 @@ impl<'a> Checker<'a> {
             if !self.used_anchors.contains(&a) && a != "D" {
                 let span = match &self.a.anchors[&a] {
                     Anchor::At(s) => s.span(),
-                    Anchor::Adoption(s) => s.span(),
+                    Anchor::Adoption(s) | Anchor::Invalid(s) => s.span(),
                 };
                 self.warn(
                     "agreement::unused",

@@ -133,6 +133,8 @@ fn to_cel(v: &serde_json::Value) -> cel::Value {
     }
 }
 
+pub mod types;
+
 /// Byte offset of a 1-based (line, column) in `source`.
 fn offset_of(source: &str, line: isize, column: isize) -> Option<usize> {
     if line < 1 || column < 1 {
