@@ -227,7 +227,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
     let zones = top
         .named(ctx, "zones")
         .into_iter()
-        .filter_map(|(name, mut o)| {
+        .map(|(name, mut o)| {
             let kind_s = o.req_str(ctx, "kind");
             let kind_span = kind_s.as_ref().map(|k| k.span()).unwrap_or(o.span.clone());
             let kind = kind_s.and_then(|k| choice(ctx, &k, "zone kind", &ZoneKind::ALL));
@@ -271,7 +271,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 id: name.clone(),
             };
             o.finish(ctx);
-            Some((name.into_inner(), z))
+            (name.into_inner(), z)
         })
         .collect();
 
