@@ -30,3 +30,9 @@ fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --locked "$@"
+
+# A bounded fuzzing run of the parsers of untrusted input (set FUZZ_SECONDS=0
+# to skip; scripts/fuzz.sh runs longer ones).
+if [[ ${FUZZ_SECONDS:-20} != 0 ]]; then
+  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+fi
