@@ -96,6 +96,11 @@ pub fn to_value(a: &Agreement) -> Value {
             "keys": o.keys.iter().map(|k| k.get_ref().to_string()).collect::<Vec<_>>(),
         })),
         "accreditation": json!({"grant": quorum(&a.accreditation.grant), "revoke": quorum(&a.accreditation.revoke)}),
+        "operator": opt(&a.operator, |o| json!({
+            "name": s(&o.name),
+            "keys": o.keys.iter().map(|k| k.get_ref().to_string()).collect::<Vec<_>>(),
+            "log": opt(&o.log, |k| json!(k.get_ref().to_string())),
+        })),
         "weapon_classes": map(&a.weapon_classes, |w| json!({
             "title": s(&w.title),
             "min_calibre_mm": opt(&w.min_calibre_mm, |x| json!(x.get_ref())),

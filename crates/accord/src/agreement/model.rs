@@ -29,6 +29,8 @@ pub struct Agreement {
     pub parties: BTreeMap<String, Party>,
     pub organisations: BTreeMap<String, Organisation>,
     pub accreditation: Accreditation,
+    /// Who runs the log and signs its status statements.
+    pub operator: Option<Operator>,
     pub weapon_classes: BTreeMap<String, WeaponClass>,
     pub withdrawal: Withdrawal,
     pub zones: BTreeMap<String, Zone>,
@@ -198,6 +200,16 @@ pub struct Organisation {
     /// The organisation's own keys: they sign the accreditation of its monitors.
     pub keys: Vec<Sp<VerifierKey>>,
     pub keys_written: usize,
+}
+
+/// The log's operator: signs the status statements audits hold it to.
+#[derive(Clone, Debug)]
+pub struct Operator {
+    pub name: Sp<String>,
+    pub keys: Vec<Sp<VerifierKey>>,
+    /// The key the log's checkpoints are signed with, when known when the
+    /// agreement is written: audits check checkpoints against it.
+    pub log: Option<Sp<VerifierKey>>,
 }
 
 /// Who signs the statements that add and remove monitor keys.

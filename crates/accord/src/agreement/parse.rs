@@ -172,6 +172,39 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         }
     };
 
+    let operator = top.table(ctx, "operator").map(|mut o| {
+        let log = o
+            .str(ctx, "log")
+            .and_then(|k| match tlog::VerifierKey::parse(k.get_ref()) {
+                Ok(v) if v.key_type() == tlog::KeyType::Ed25519 => Some(sp(k.span(), v)),
+                Ok(_) => {
+                    ctx.error(
+                        "agreement::key",
+                        k.span(),
+                        "the log's key must be an Ed25519 (type 0x01) note key",
+                        "this is a cosignature key",
+                    );
+                    None
+                }
+                Err(e) => {
+                    ctx.error(
+                        "agreement::key",
+                        k.span(),
+                        format!("not a verifier key: {e}"),
+                        "bad key",
+                    );
+                    None
+                }
+            });
+        let op = Operator {
+            name: o.req_str(ctx, "name").unwrap_or_else(missing),
+            keys: keys(&mut o, ctx),
+            log,
+        };
+        o.finish(ctx);
+        op
+    });
+
     let weapon_classes = top
         .named(ctx, "weapon_classes")
         .into_iter()
@@ -447,6 +480,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         parties,
         organisations,
         accreditation,
+        operator,
         weapon_classes,
         withdrawal,
         zones,

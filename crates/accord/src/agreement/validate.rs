@@ -1587,6 +1587,8 @@ impl<'a> Checker<'a> {
                     | ZoneKind::DisengagementArea
                     | ZoneKind::LineOfContact
                     | ZoneKind::ControlledArea
+                    // Regions are what reports count by, clause or not.
+                    | ZoneKind::Region
             );
             if !referable_by_statements
                 && !self.used_zones.contains(z.id.get_ref())
