@@ -1,0 +1,528 @@
+//! `accord classify`: where each point is among an agreement's zones.
+//! Streams its input in chunks, places each chunk on every core, and writes
+//! the results in input order: memory stays flat however large the input.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use accord::agreement;
+use accord::geography::{Placement, ZoneIndex};
+use accord::statement::{Body, SignedStatement};
+use clap::{Args, ValueEnum};
+use miette::{IntoDiagnostic, Result, WrapErr, miette};
+
+use crate::check::print_diags;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum InputFormat {
+    /// CSV with longitude and latitude columns (found by name, or --lon/--lat).
+    Csv,
+    /// A GeoJSON FeatureCollection of Points.
+    Geojson,
+    /// Observation statements: a log directory, or one signed statement file.
+    Statements,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Args)]
+pub struct ClassifyArgs {
+    /// The agreement whose zones to place the points in.
+    #[arg(long)]
+    pub agreement: PathBuf,
+    /// The points: a CSV file ('-' for standard input), a GeoJSON file, or statements.
+    pub input: PathBuf,
+    /// What the input is (default: from the file name: .csv, .geojson/.json, or a directory of a log).
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// The CSV column with longitudes (default: lon, lng, long, longitude, x).
+    #[arg(long)]
+    pub lon: Option<String>,
+    /// The CSV column with latitudes (default: lat, latitude, y).
+    #[arg(long)]
+    pub lat: Option<String>,
+    /// The CSV column identifying each row, copied to the output (default: id, if there is one).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub output: OutputFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// One point to place: where it came from, its id, its coordinates.
+struct Point {
+    row: u64,
+    id: String,
+    lon: f64,
+    lat: f64,
+    /// Why it could not even be read.
+    bad: Option<String>,
+}
+
+const CHUNK: usize = 65_536;
+
+pub fn run(a: ClassifyArgs) -> Result<()> {
+    let checked = agreement::check_file(&a.agreement)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("reading {}", a.agreement.display()))?;
+    if checked.agreement.is_none() {
+        print_diags(&checked.diags, &checked.sources);
+    }
+    let ag = checked.agreement.ok_or_else(|| {
+        miette!(
+            "{} is not a valid agreement (run `accord check` on it)",
+            a.agreement.display()
+        )
+    })?;
+    let index = ZoneIndex::new(&ag);
+    let format = a.format.unwrap_or_else(|| guess_format(&a.input));
+    let out: Box<dyn Write> = match &a.out {
+        Some(p) => Box::new(
+            File::create(p)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("creating {}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut w = Writer::new(BufWriter::with_capacity(1 << 20, out), a.output, &index);
+    w.header()?;
+    let mut stats = Stats::default();
+    let mut flush = |chunk: &mut Vec<Point>, w: &mut Writer<'_>| -> Result<()> {
+        let placed = place_all(&index, chunk);
+        for (p, r) in chunk.iter().zip(placed) {
+            stats.count(&p.bad, &r);
+            w.row(p, &r)?;
+        }
+        chunk.clear();
+        Ok(())
+    };
+    let mut chunk = Vec::with_capacity(CHUNK);
+    match format {
+        InputFormat::Csv => read_csv(&a, |p| {
+            chunk.push(p);
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut w)
+            } else {
+                Ok(())
+            }
+        })?,
+        InputFormat::Geojson => {
+            for p in read_geojson(&a.input)? {
+                chunk.push(p);
+                if chunk.len() == CHUNK {
+                    flush(&mut chunk, &mut w)?;
+                }
+            }
+        }
+        InputFormat::Statements => read_statements(&a.input, |p| {
+            chunk.push(p);
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut w)
+            } else {
+                Ok(())
+            }
+        })?,
+    }
+    flush(&mut chunk, &mut w)?;
+    w.finish()?;
+    if std::io::stderr().is_terminal() || a.out.is_some() {
+        eprintln!(
+            "placed {} points ({} could not be placed)",
+            stats.placed, stats.failed
+        );
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Stats {
+    placed: u64,
+    failed: u64,
+}
+
+impl Stats {
+    fn count(&mut self, bad: &Option<String>, r: &Result<Placement, String>) {
+        if bad.is_some() || r.is_err() {
+            self.failed += 1;
+        } else {
+            self.placed += 1;
+        }
+    }
+}
+
+fn guess_format(p: &Path) -> InputFormat {
+    if p.is_dir() {
+        return InputFormat::Statements;
+    }
+    match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("geojson" | "json") => InputFormat::Geojson,
+        Some("note" | "statement") => InputFormat::Statements,
+        _ => InputFormat::Csv,
+    }
+}
+
+/// Places a chunk of points on every core.
+fn place_all(index: &ZoneIndex, points: &[Point]) -> Vec<Result<Placement, String>> {
+    let one = |p: &Point| -> Result<Placement, String> {
+        if let Some(why) = &p.bad {
+            return Err(why.clone());
+        }
+        index.place(p.lon, p.lat).map_err(|e| e.to_string())
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if threads == 1 || points.len() < 1024 {
+        return points.iter().map(one).collect();
+    }
+    let per = points.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = points
+            .chunks(per)
+            .map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("placing thread panicked"))
+            .collect()
+    })
+}
+
+fn find_column(
+    headers: &csv::StringRecord,
+    given: &Option<String>,
+    defaults: &[&str],
+    what: &str,
+) -> Result<Option<usize>> {
+    if let Some(name) = given {
+        return headers
+            .iter()
+            .position(|h| h == name)
+            .map(Some)
+            .ok_or_else(|| {
+                miette!(
+                    "the CSV has no column {name:?} (its columns: {})",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                )
+            });
+    }
+    let found = headers
+        .iter()
+        .position(|h| defaults.contains(&h.trim().to_ascii_lowercase().as_str()));
+    if found.is_none() && what != "id" {
+        return Err(miette!(
+            "the CSV has no {what} column (looked for {}); name it with --{}",
+            defaults.join(", "),
+            if what == "longitude" { "lon" } else { "lat" }
+        ));
+    }
+    Ok(found)
+}
+
+fn read_csv(a: &ClassifyArgs, mut each: impl FnMut(Point) -> Result<()>) -> Result<()> {
+    let reader: Box<dyn std::io::Read> = if a.input.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            File::open(&a.input)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("opening {}", a.input.display()))?,
+        )
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, reader));
+    let headers = r
+        .headers()
+        .into_diagnostic()
+        .wrap_err("reading the CSV header")?
+        .clone();
+    let lon = find_column(
+        &headers,
+        &a.lon,
+        &["lon", "lng", "long", "longitude", "x"],
+        "longitude",
+    )?
+    .expect("required");
+    let lat =
+        find_column(&headers, &a.lat, &["lat", "latitude", "y"], "latitude")?.expect("required");
+    let id = find_column(&headers, &a.id, &["id"], "id")?;
+    let mut rec = csv::StringRecord::new();
+    let mut row = 0u64;
+    loop {
+        let line = r.position().line();
+        match r.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(miette!("{}:{line}: {e}", a.input.display())),
+        }
+        row += 1;
+        let num = |i: usize, what: &str| -> std::result::Result<f64, String> {
+            let s = rec.get(i).unwrap_or("").trim();
+            s.parse::<f64>()
+                .map_err(|_| format!("line {line}: {what} {s:?} is not a number"))
+        };
+        let (x, y) = (num(lon, "longitude"), num(lat, "latitude"));
+        let bad = x.as_ref().err().or(y.as_ref().err()).cloned();
+        each(Point {
+            row,
+            id: id.and_then(|i| rec.get(i)).unwrap_or("").to_string(),
+            lon: x.unwrap_or(f64::NAN),
+            lat: y.unwrap_or(f64::NAN),
+            bad,
+        })?;
+    }
+    Ok(())
+}
+
+fn read_geojson(path: &Path) -> Result<Vec<Point>> {
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("reading {}", path.display()))?;
+    let gj: geojson::GeoJson = text
+        .parse()
+        .map_err(|e| miette!("{}: not GeoJSON: {e}", path.display()))?;
+    let features = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(g) => vec![geojson::Feature {
+            geometry: Some(g),
+            ..Default::default()
+        }],
+    };
+    Ok(features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let id =
+                f.id.as_ref()
+                    .map(|x| match x {
+                        geojson::feature::Id::String(s) => s.clone(),
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    })
+                    .or_else(|| {
+                        f.properties
+                            .as_ref()
+                            .and_then(|p| p.get("id"))
+                            .map(|v| v.as_str().map(str::to_string).unwrap_or(v.to_string()))
+                    })
+                    .unwrap_or_default();
+            match f.geometry.map(|g| g.value) {
+                Some(geojson::GeometryValue::Point { coordinates: c }) if c.len() >= 2 => Point {
+                    row: i as u64 + 1,
+                    id,
+                    lon: c[0],
+                    lat: c[1],
+                    bad: None,
+                },
+                _ => Point {
+                    row: i as u64 + 1,
+                    id,
+                    lon: f64::NAN,
+                    lat: f64::NAN,
+                    bad: Some("not a Point".into()),
+                },
+            }
+        })
+        .collect())
+}
+
+fn read_statements(path: &Path, mut each: impl FnMut(Point) -> Result<()>) -> Result<()> {
+    let mut one = |row: u64, bytes: &[u8]| -> Result<()> {
+        let Ok(s) = SignedStatement::parse(bytes) else {
+            return Ok(());
+        };
+        if let Body::Observation(o, _) = &s.statement.body {
+            each(Point {
+                row,
+                id: s.digest().to_string(),
+                lon: o.position.lon,
+                lat: o.position.lat,
+                bad: None,
+            })?;
+        }
+        Ok(())
+    };
+    if !path.is_dir() {
+        let bytes = std::fs::read(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("reading {}", path.display()))?;
+        return one(0, &bytes);
+    }
+    use tlog::client::{DirSource, TileReader, TileSource};
+    let src = DirSource::new(path);
+    let raw = src
+        .fetch("checkpoint")
+        .map_err(|e| miette!("{e}"))?
+        .ok_or_else(|| miette!("{} is not a log", path.display()))?;
+    let size = tlog::SignedCheckpoint::parse(&raw)
+        .map_err(|e| miette!("{e}"))?
+        .checkpoint
+        .size;
+    let mut reader = TileReader::new(&src);
+    let mut at = 0;
+    while at < size {
+        let end = (at + 4096).min(size);
+        for (i, e) in reader
+            .entries(size, at..end)
+            .map_err(|e| miette!("{e}"))?
+            .iter()
+            .enumerate()
+        {
+            one(at + i as u64, e)?;
+        }
+        at = end;
+    }
+    Ok(())
+}
+
+/// Writes placements as CSV or JSON Lines.
+struct Writer<'a> {
+    w: BufWriter<Box<dyn Write>>,
+    format: OutputFormat,
+    index: &'a ZoneIndex,
+    lines: Vec<String>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(w: BufWriter<Box<dyn Write>>, format: OutputFormat, index: &'a ZoneIndex) -> Writer<'a> {
+        let lines = index.line_zones().map(str::to_string).collect();
+        Writer {
+            w,
+            format,
+            index,
+            lines,
+        }
+    }
+
+    fn header(&mut self) -> Result<()> {
+        if let OutputFormat::Csv = self.format {
+            let mut h = vec![
+                "row".to_string(),
+                "id".into(),
+                "lon".into(),
+                "lat".into(),
+                "zones".into(),
+                "controlled_by".into(),
+                "side".into(),
+            ];
+            h.extend(self.lines.iter().map(|l| format!("distance_m.{l}")));
+            h.extend(["withdrawal".to_string(), "error".into()]);
+            writeln!(self.w, "{}", h.join(",")).into_diagnostic()?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, p: &Point, r: &std::result::Result<Placement, String>) -> Result<()> {
+        let ix = self.index;
+        match (self.format, r) {
+            (OutputFormat::Csv, Ok(pl)) => {
+                let zones: Vec<&str> = pl.zones.iter().map(|&z| ix.zone_id(z)).collect();
+                let wd: Vec<String> = withdrawal_names(ix, pl);
+                let mut f = vec![
+                    p.row.to_string(),
+                    csv_field(&p.id),
+                    fmt_coord(p.lon),
+                    fmt_coord(p.lat),
+                    zones.join(";"),
+                    pl.controlled_by
+                        .map(|i| ix.party(i).to_string())
+                        .unwrap_or_default(),
+                    pl.side.map(|i| ix.party(i).to_string()).unwrap_or_default(),
+                ];
+                f.extend(pl.distances_m.iter().map(|d| format!("{d:.3}")));
+                f.extend([wd.join(";"), String::new()]);
+                writeln!(self.w, "{}", f.join(",")).into_diagnostic()
+            }
+            (OutputFormat::Csv, Err(e)) => {
+                let mut f = vec![
+                    p.row.to_string(),
+                    csv_field(&p.id),
+                    fmt_coord(p.lon),
+                    fmt_coord(p.lat),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ];
+                f.extend(self.lines.iter().map(|_| String::new()));
+                f.extend([String::new(), csv_field(e)]);
+                writeln!(self.w, "{}", f.join(",")).into_diagnostic()
+            }
+            (OutputFormat::Jsonl, Ok(pl)) => {
+                let distances: serde_json::Map<String, serde_json::Value> = self
+                    .lines
+                    .iter()
+                    .zip(&pl.distances_m)
+                    .map(|(l, d)| (l.clone(), serde_json::json!((d * 1000.0).round() / 1000.0)))
+                    .collect();
+                let v = serde_json::json!({
+                    "row": p.row, "id": p.id, "lon": p.lon, "lat": p.lat,
+                    "zones": pl.zones.iter().map(|&z| ix.zone_id(z)).collect::<Vec<_>>(),
+                    "controlled_by": pl.controlled_by.map(|i| ix.party(i)),
+                    "side": pl.side.map(|i| ix.party(i)),
+                    "distance_m": distances,
+                    "withdrawal": withdrawal_names(ix, pl),
+                });
+                writeln!(self.w, "{v}").into_diagnostic()
+            }
+            (OutputFormat::Jsonl, Err(e)) => {
+                let lon = if p.lon.is_finite() {
+                    serde_json::json!(p.lon)
+                } else {
+                    serde_json::Value::Null
+                };
+                let lat = if p.lat.is_finite() {
+                    serde_json::json!(p.lat)
+                } else {
+                    serde_json::Value::Null
+                };
+                let v = serde_json::json!({"row": p.row, "id": p.id, "lon": lon, "lat": lat, "error": e});
+                writeln!(self.w, "{v}").into_diagnostic()
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.w.flush().into_diagnostic()
+    }
+}
+
+fn withdrawal_names(ix: &ZoneIndex, pl: &Placement) -> Vec<String> {
+    let all: Vec<(String, String)> = ix
+        .withdrawal_zones()
+        .map(|(c, p)| (c.to_string(), p.to_string()))
+        .collect();
+    pl.withdrawal
+        .iter()
+        .map(|&w| format!("{}@{}", all[w].0, all[w].1))
+        .collect()
+}
+
+fn fmt_coord(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
