@@ -5,6 +5,10 @@
 //! - [`agreement`]: the agreement format, its checks and canonical hash.
 //! - [`statement`]: statements (observations and the rest), their
 //!   canonical JSON and signed-note form, their JSON Schema.
+//! - [`geography`]: placing points among the zones (membership, sides,
+//!   geodesic distances).
+//! - [`evaluate`]: the evaluator — (agreement, log prefix) to status.
+//! - [`example`]: the Ukraine example built in, and scripted histories.
 //! - [`quorum`]: who must sign.
 //! - [`cel`]: the conditions' language, pinned and wrapped.
 //! - [`diag`]: diagnostics that say what and where.
@@ -12,5 +16,9 @@
 pub mod agreement;
 pub mod cel;
 pub mod diag;
+pub mod evaluate;
+pub mod example;
+pub mod geography;
+pub mod import;
 pub mod quorum;
 pub mod statement;

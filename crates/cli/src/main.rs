@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod classify_cmd;
 mod demo;
+mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
@@ -30,6 +32,8 @@ enum Command {
     /// Check signed statements, print the statement JSON Schema.
     #[command(subcommand)]
     Statement(statement_cmd::StatementCommand),
+    /// Place points among an agreement's zones: areas, sides, geodesic distances to the lines.
+    Classify(classify_cmd::ClassifyArgs),
     /// Check an agreement file: syntax, names, zones, conditions, phases, quorums; print its canonical hash.
     Check(check::CheckArgs),
     /// Generate a signing key; writes the secret key to a file and prints the verifier key.
@@ -37,6 +41,8 @@ enum Command {
     /// Create, append to, verify and prove from a transparency log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Import real event data (UCDP GED, ACLED, GeoJSON) as signed open-source observations into a log.
+    Import(import_cmd::ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -70,6 +76,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+        Command::Classify(a) => classify_cmd::run(a),
         Command::Sign(a) => statement_cmd::sign(*a),
         Command::Statement(c) => statement_cmd::run(c),
         Command::Keygen(a) => keys::keygen(a),
@@ -78,9 +85,19 @@ fn main() -> ExitCode {
         Command::Log(LogCommand::Verify(a)) => logcmd::verify(a),
         Command::Log(LogCommand::Proof(a)) => logcmd::proof(a),
         Command::Log(LogCommand::Get(a)) => logcmd::get(a),
+        Command::Import(a) => import_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Output cut short by its reader (`| head`) is not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{e:?}");
             ExitCode::FAILURE

@@ -1,0 +1,2092 @@
+//! The evaluator: a pure function of (agreement, log prefix) to status.
+//!
+//! Entries are applied one by one, in log order; nothing else is read — no
+//! clock, no file, no network. Time is the log's: each accepted statement's
+//! `issued_at` moves the clock forward, and as it passes the end of a
+//! reporting period or a deadline, what falls due is decided in time order
+//! (clauses for the period, clocks, snapback conditions, guarantee triggers,
+//! dispute and consultation deadlines). The whole state is serialisable, so
+//! an evaluation can stop and resume where it stopped: applying entries k+1…n
+//! to the state after k is the same as a full replay (a property test says so).
+//!
+//! The rules are written out in `docs/evaluation.md`.
+
+pub mod periods;
+pub mod status;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use tlog::VerifierKey;
+use tlog::note::NoteVerifier;
+
+use crate::agreement::{
+    Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
+};
+use crate::cel::Condition;
+use crate::geography::{Placement, ZoneIndex};
+use crate::statement::{
+    Accreditation, AccreditationAction, Amendment, Body, Category, Certification, Confidence,
+    Corroboration, Details, Digest, Dispute, DisputeAction, DisputeOutcome, Kind, Observation,
+    Sensor, SignedStatement, Time,
+};
+pub use periods::Periods;
+pub use status::*;
+
+/// A statement dated more than this after the log's clock is refused: one
+/// statement cannot move the agreement's time far ahead.
+pub const MAX_AHEAD_HOURS: i64 = 24;
+
+/// Who signed: the principals quorums are made of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Holder {
+    Party(String),
+    Org(String),
+    Operator,
+}
+
+/// One accepted observation, with what the evaluation needs of it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Obs {
+    pub index: u64,
+    pub digest: Digest,
+    pub category: Category,
+    pub issued: Timestamp,
+    pub observed: Timestamp,
+    pub period: Date,
+    pub lon: f64,
+    pub lat: f64,
+    /// The reporting organisation, and those that corroborated it.
+    pub orgs: BTreeSet<String>,
+    pub sensor: Sensor,
+    pub evidence: bool,
+    /// Zone indices containing it, withdrawal zones (class@party), holder.
+    pub zones: Vec<String>,
+    pub withdrawal: Vec<String>,
+    pub controlled_by: Option<String>,
+    /// The party held responsible, and how that was decided.
+    pub responsible: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub attribution: String,
+    /// Corroborations that disagreed, disputes lodged about it.
+    pub dissent: u32,
+    pub verified_at: Option<u64>,
+    pub dispute: DisputeState,
+    pub weapon_class: Option<String>,
+    pub events: Vec<(Option<String>, u64)>,
+    pub numbers: BTreeMap<String, u64>,
+    pub texts: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeState {
+    None,
+    /// A dispute is open until the deadline.
+    Open {
+        dispute: Digest,
+        lodged_by: String,
+        until: Timestamp,
+    },
+    /// The dispute was upheld: the observation no longer counts.
+    Upheld,
+    /// Decided against the dispute, withdrawn, or not decided in time.
+    Stands,
+}
+
+impl Obs {
+    /// Whether it counts as a verified fact now.
+    pub fn counts(&self) -> bool {
+        self.verified_at.is_some() && self.dispute != DisputeState::Upheld
+    }
+}
+
+/// The result of a clause for one party and period.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PeriodResult {
+    pub kept: bool,
+    pub metrics: BTreeMap<String, i64>,
+    /// Observations counted in the metrics (log indices).
+    pub counted: Vec<u64>,
+    /// The result changed after the period ended (late or revised reports).
+    pub revised: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct PendingCert {
+    signers: BTreeSet<String>,
+    statements: Vec<u64>,
+    waiting_for: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct DisputeRec {
+    target: usize,
+    lodged_by: String,
+    lodged: Timestamp,
+    open: bool,
+}
+
+/// A claim by the operator about the status, and what the replay found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub index: u64,
+    pub log_size: u64,
+    pub claimed: Digest,
+    /// The status digest the replay computed, when the claim could be
+    /// checked (its `log_size` is its own index).
+    pub computed: Option<Digest>,
+}
+
+/// The evaluator's whole state: serialisable, so an evaluation can be
+/// stored and resumed.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    pub size: u64,
+    pub clock: Option<Timestamp>,
+    pub adopted: Option<At>,
+    pub anchors: BTreeMap<String, Timestamp>,
+    /// Accredited monitor keys: "name key_id" to (organisation, vkey).
+    pub monitors: BTreeMap<String, (String, String)>,
+    pub obs: Vec<Obs>,
+    /// Lookups derived from `obs`: not stored, rebuilt on resume.
+    #[serde(skip)]
+    idx: Indices,
+    /// The last period whose end has been processed.
+    pub done: Option<Date>,
+    /// Clause results: clause -> party -> period -> result.
+    pub results: BTreeMap<String, BTreeMap<String, BTreeMap<Date, PeriodResult>>>,
+    pub clocks: BTreeMap<String, u64>,
+    pub phase: PhaseStatus,
+    pub tranches: BTreeMap<String, TrancheStatus>,
+    pub guarantees: BTreeMap<String, GuaranteeStatus>,
+    pending: BTreeMap<String, PendingCert>,
+    disputes: BTreeMap<Digest, DisputeRec>,
+    pub rejected: BTreeMap<String, u64>,
+    /// Why each rejected entry was refused (the first 10,000).
+    pub rejections: Vec<(u64, String)>,
+    pub claims: Vec<Claim>,
+    pub amendments: Vec<(u64, Digest)>,
+}
+
+/// Lookups over the observations, derived from them.
+#[derive(Clone, Debug, Default)]
+struct Indices {
+    by_digest: HashMap<Digest, usize>,
+    /// Observations by (period, category), in log order.
+    by_period: BTreeMap<(Date, Category), Vec<usize>>,
+    /// For corroboration in space and time: (category, time bucket, cell).
+    grid: HashMap<(u8, i64, i32, i32), Vec<usize>>,
+    /// Disputes not yet decided: (deadline, observation).
+    open_disputes: BTreeSet<(Timestamp, usize)>,
+    built: bool,
+}
+
+/// Evaluates a log under an agreement.
+pub struct Evaluator<'a> {
+    a: &'a Agreement,
+    hash: Digest,
+    zones: ZoneIndex,
+    periods: Periods,
+    keys: HashMap<(String, u32), (Holder, VerifierKey)>,
+    monitor_keys: HashMap<(String, u32), (String, VerifierKey)>,
+    conditions: HashMap<String, Condition>,
+    pub state: State,
+    /// Log sizes at which to keep the status digest, and those kept.
+    watch: BTreeSet<u64>,
+    snapshots: BTreeMap<u64, Digest>,
+}
+
+/// Why an entry was not accepted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Rejected(pub String);
+
+fn rej<T>(why: impl Into<String>) -> Result<T, Rejected> {
+    Err(Rejected(why.into()))
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for an agreement (checked, with its canonical hash), at
+    /// the start of the log.
+    pub fn new(a: &'a Agreement, hash: Digest) -> Evaluator<'a> {
+        Evaluator::resume(a, hash, State::default())
+    }
+
+    /// An evaluator that continues from a stored state.
+    pub fn resume(a: &'a Agreement, hash: Digest, state: State) -> Evaluator<'a> {
+        let mut keys = HashMap::new();
+        for p in a.parties.values() {
+            for k in &p.keys {
+                let k = k.get_ref();
+                keys.insert(
+                    (k.name().to_string(), k.key_id()),
+                    (Holder::Party(p.id.get_ref().clone()), k.clone()),
+                );
+            }
+        }
+        for o in a.organisations.values() {
+            for k in &o.keys {
+                let k = k.get_ref();
+                keys.insert(
+                    (k.name().to_string(), k.key_id()),
+                    (Holder::Org(o.id.get_ref().clone()), k.clone()),
+                );
+            }
+        }
+        if let Some(op) = &a.operator {
+            for k in &op.keys {
+                let k = k.get_ref();
+                keys.insert(
+                    (k.name().to_string(), k.key_id()),
+                    (Holder::Operator, k.clone()),
+                );
+            }
+        }
+        let mut conditions = HashMap::new();
+        let mut add = |key: String, src: &str| {
+            if let Ok(c) = Condition::compile(src) {
+                conditions.insert(key, c);
+            }
+        };
+        for c in a.clauses.values() {
+            add(format!("clause:{}", c.id.get_ref()), c.condition.get_ref());
+        }
+        for c in a.clocks.values() {
+            add(format!("clock:{}", c.id.get_ref()), c.while_.get_ref());
+        }
+        for t in a.transitions.values() {
+            if let Some(w) = &t.when {
+                add(format!("transition:{}", t.id.get_ref()), w.get_ref());
+            }
+        }
+        for t in a.relief.values() {
+            if let Some(w) = t.snapback.as_ref().and_then(|s| s.when.as_ref()) {
+                add(format!("snapback:{}", t.id.get_ref()), w.get_ref());
+            }
+        }
+        for g in a.guarantees.values() {
+            add(format!("guarantee:{}", g.id.get_ref()), g.trigger.get_ref());
+        }
+        let mut e = Evaluator {
+            a,
+            hash,
+            zones: ZoneIndex::new(a),
+            periods: Periods::new(a),
+            keys,
+            monitor_keys: HashMap::new(),
+            conditions,
+            state,
+            watch: BTreeSet::new(),
+            snapshots: BTreeMap::new(),
+        };
+        if !e.state.idx.built {
+            e.state.idx = Indices {
+                built: true,
+                ..Indices::default()
+            };
+            for i in 0..e.state.obs.len() {
+                e.index_observation(i);
+            }
+        }
+        let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
+        for (org, vkey) in monitors {
+            if let Ok(k) = VerifierKey::parse(&vkey) {
+                e.monitor_keys
+                    .insert((k.name().to_string(), k.key_id()), (org, k));
+            }
+        }
+        if e.state.tranches.is_empty() {
+            for t in a.relief.keys() {
+                e.state.tranches.insert(
+                    t.clone(),
+                    TrancheStatus {
+                        state: TrancheState::Pending,
+                        since: None,
+                        dispute: None,
+                        history: vec![],
+                    },
+                );
+            }
+            for g in a.guarantees.keys() {
+                e.state.guarantees.insert(
+                    g.clone(),
+                    GuaranteeStatus {
+                        state: GuaranteeState::Dormant,
+                        triggered: None,
+                        consultation_due: None,
+                        decided: None,
+                        cause: vec![],
+                        history: vec![],
+                    },
+                );
+            }
+            for c in a.clocks.keys() {
+                e.state.clocks.insert(c.clone(), 0);
+            }
+        }
+        e
+    }
+
+    pub fn agreement(&self) -> &Agreement {
+        self.a
+    }
+
+    pub fn zones(&self) -> &ZoneIndex {
+        &self.zones
+    }
+
+    pub fn periods(&self) -> &Periods {
+        &self.periods
+    }
+
+    /// Applies the next log entry. Entries that are not acceptable are
+    /// counted, with the reason, and change nothing else.
+    pub fn apply(&mut self, entry: &[u8]) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        let result = SignedStatement::parse(entry)
+            .map_err(|e| Rejected(format!("malformed: {}", short(&e.to_string()))))
+            .and_then(|s| {
+                let signers = self.signers(&s)?;
+                self.accept(index, &s, signers)
+            });
+        if let Err(Rejected(why)) = result {
+            let key = why.split(':').next().unwrap_or(&why).to_string();
+            *self.state.rejected.entry(key).or_default() += 1;
+            if self.state.rejections.len() < 10_000 {
+                self.state.rejections.push((index, why));
+            }
+        }
+    }
+
+    /// Applies an entry whose signatures were verified elsewhere (the audit
+    /// verifies in parallel, in batches): `verified` are the (key name, key
+    /// ID) of its signature lines that verified.
+    pub fn apply_verified(&mut self, s: &SignedStatement, verified: &BTreeSet<(String, u32)>) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        let result = self
+            .holders(s, |name, id, _| verified.contains(&(name.to_string(), id)))
+            .and_then(|signers| self.accept(index, s, signers));
+        if let Err(Rejected(why)) = result {
+            let key = why.split(':').next().unwrap_or(&why).to_string();
+            *self.state.rejected.entry(key).or_default() += 1;
+            if self.state.rejections.len() < 10_000 {
+                self.state.rejections.push((index, why));
+            }
+        }
+    }
+
+    /// Counts an entry that could not even be read (for callers that parse
+    /// entries themselves).
+    pub fn skip(&mut self, why: &str) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        *self
+            .state
+            .rejected
+            .entry(why.split(':').next().unwrap_or(why).to_string())
+            .or_default() += 1;
+        if self.state.rejections.len() < 10_000 {
+            self.state.rejections.push((index, why.to_string()));
+        }
+    }
+
+    fn snapshot(&mut self) {
+        let size = self.state.size;
+        if self.watch.remove(&size) {
+            let d = self.digest_at(size);
+            self.snapshots.insert(size, d);
+        }
+    }
+
+    /// The keys a statement may be signed by at this point of the log: the
+    /// agreement's, and the monitors accredited so far. (Key name, ID.)
+    pub fn known_key(&self, name: &str, key_id: u32) -> Option<&VerifierKey> {
+        let k = (name.to_string(), key_id);
+        self.keys
+            .get(&k)
+            .map(|(_, v)| v)
+            .or_else(|| self.monitor_keys.get(&k).map(|(_, v)| v))
+    }
+
+    /// Verifies every signature by a known key, strictly; returns who signed.
+    fn signers(&self, s: &SignedStatement) -> Result<Vec<Holder>, Rejected> {
+        let text = s.note.text().as_bytes();
+        self.holders(s, |name, id, sig| {
+            self.known_key(name, id)
+                .is_some_and(|k| k.verify(text, sig))
+        })
+    }
+
+    fn holders(
+        &self,
+        s: &SignedStatement,
+        ok: impl Fn(&str, u32, &[u8]) -> bool,
+    ) -> Result<Vec<Holder>, Rejected> {
+        let mut out = Vec::new();
+        let mut known = 0;
+        for sig in s.note.signatures() {
+            let key = (sig.name.clone(), sig.key_id);
+            let holder = match (self.keys.get(&key), self.monitor_keys.get(&key)) {
+                (Some((h, _)), _) => h.clone(),
+                (None, Some((org, _))) => Holder::Org(format!("monitor:{org}")),
+                (None, None) => continue,
+            };
+            known += 1;
+            if !ok(&sig.name, sig.key_id, &sig.signature) {
+                return rej(format!("bad signature: by {}", sig.name));
+            }
+            if !out.contains(&holder) {
+                out.push(holder);
+            }
+        }
+        if known == 0 {
+            return rej(
+                "unknown signer: no signature by a key of the agreement or an accredited monitor",
+            );
+        }
+        Ok(out)
+    }
+
+    fn accept(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        signers: Vec<Holder>,
+    ) -> Result<(), Rejected> {
+        let st = &s.statement;
+        if st.agreement != self.hash {
+            return rej(format!("other agreement: made under {}", st.agreement));
+        }
+        let t = st.issued_at.0;
+        if self.state.adopted.is_none() {
+            if st.kind() != Kind::Adoption {
+                return rej("before adoption: the agreement is not adopted yet");
+            }
+        } else if let Some(clock) = self.state.clock
+            && (t.as_second() - clock.as_second()) > MAX_AHEAD_HOURS * 3600
+            && !signers.contains(&Holder::Operator)
+        {
+            // The operator's status statements may move the clock further:
+            // they are how time passes when nothing else is logged, and
+            // the operator is answerable for them (see docs/evaluation.md).
+            return rej(format!(
+                "dated ahead: issued {} but the log's clock is {}",
+                st.issued_at,
+                Time(clock)
+            ));
+        }
+        st.check_against(self.a)
+            .map_err(|e| Rejected(format!("names: {e}")))?;
+        // A status statement is about the entries before it, as they stood.
+        let before = match &st.body {
+            Body::Status(sc) if sc.log_size == index => Some(self.digest_at(index)),
+            Body::Status(sc) => self.snapshots.get(&sc.log_size).copied(),
+            _ => None,
+        };
+        // Time moves first: what fell due before this statement is decided
+        // before it takes effect.
+        if self.state.adopted.is_some() {
+            self.advance(t, index);
+        }
+        match &st.body {
+            Body::Adoption(_) => self.adoption(index, t, &signers),
+            Body::Accreditation(ac) => self.accreditation(index, ac, &signers),
+            Body::Observation(o, d) => self.observation(index, s, o, d, &signers),
+            Body::Corroboration(c) => self.corroboration(index, c, &signers),
+            Body::Dispute(d) => self.dispute(index, s, d, &signers),
+            Body::Certification(c) => self.certification(index, c, &signers),
+            Body::Amendment(am) => self.amendment(index, am, &signers),
+            Body::Status(sc) => self.status_claim(index, sc, &signers, before),
+        }?;
+        if self.state.clock.is_none_or(|c| t > c) {
+            self.state.clock = Some(t);
+        }
+        Ok(())
+    }
+
+    fn principals(signers: &[Holder]) -> BTreeSet<String> {
+        signers
+            .iter()
+            .filter_map(|h| match h {
+                Holder::Party(p) => Some(p.clone()),
+                Holder::Org(o) if !o.starts_with("monitor:") => Some(o.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn expand(&self, name: &str) -> Vec<String> {
+        Checker::expand(self.a, name)
+    }
+
+    fn at(&self, index: u64) -> At {
+        At {
+            time: Time(self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH)),
+            index,
+        }
+    }
+
+    // --- statements ----------------------------------------------------------
+
+    fn adoption(&mut self, index: u64, t: Timestamp, signers: &[Holder]) -> Result<(), Rejected> {
+        if self.state.adopted.is_some() {
+            return rej("adopted twice: the agreement was already adopted");
+        }
+        let signed = Self::principals(signers);
+        let missing: Vec<String> = self
+            .a
+            .parties
+            .values()
+            .filter(|p| p.roles.contains(&Role::Signatory) && !signed.contains(p.id.get_ref()))
+            .map(|p| p.id.get_ref().clone())
+            .collect();
+        if !missing.is_empty() {
+            return rej(format!(
+                "adoption unsigned: needs every signatory, missing {}",
+                missing.join(", ")
+            ));
+        }
+        self.state.adopted = Some(At {
+            time: Time(t),
+            index,
+        });
+        self.state.clock = Some(t);
+        for (name, anchor) in &self.a.anchors {
+            match anchor {
+                Anchor::At(ts) => {
+                    self.state.anchors.insert(name.clone(), *ts.get_ref());
+                }
+                Anchor::Adoption(_) => {
+                    self.state.anchors.insert(name.clone(), t);
+                }
+                Anchor::Invalid(_) => {}
+            }
+        }
+        if let Some(p) = self.a.phases.values().find(|p| p.initial) {
+            self.state.phase.id = Some(p.id.get_ref().clone());
+            self.state.phase.since = Some(At {
+                time: Time(t),
+                index,
+            });
+        }
+        // Periods are processed from the one containing the adoption.
+        self.state.done = Some(self.periods.previous(self.periods.period_of(t)));
+        Ok(())
+    }
+
+    fn accreditation(
+        &mut self,
+        index: u64,
+        ac: &Accreditation,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let org = &ac.organisation;
+        let signed = Self::principals(signers);
+        let quorum = match ac.action {
+            AccreditationAction::Grant => &self.a.accreditation.grant,
+            AccreditationAction::Revoke => &self.a.accreditation.revoke,
+        };
+        let expand = |n: &str| {
+            if n == "@organisation" {
+                vec![org.clone()]
+            } else {
+                self.expand(n)
+            }
+        };
+        if !quorum.is_met(&signed, &expand) {
+            return rej(format!(
+                "accreditation quorum: not signed as [accreditation] requires for {org}"
+            ));
+        }
+        let key =
+            VerifierKey::parse(&ac.key).map_err(|e| Rejected(format!("accreditation key: {e}")))?;
+        let id = format!("{} {:08x}", key.name(), key.key_id());
+        match ac.action {
+            AccreditationAction::Grant => {
+                if self
+                    .keys
+                    .contains_key(&(key.name().to_string(), key.key_id()))
+                {
+                    return rej(
+                        "accreditation key: a key of the agreement itself cannot be a monitor's",
+                    );
+                }
+                self.state
+                    .monitors
+                    .insert(id, (org.clone(), ac.key.clone()));
+                self.monitor_keys
+                    .insert((key.name().to_string(), key.key_id()), (org.clone(), key));
+            }
+            AccreditationAction::Revoke => {
+                if self.state.monitors.remove(&id).is_none() {
+                    return rej(format!(
+                        "accreditation revoke: {} is not accredited",
+                        key.name()
+                    ));
+                }
+                self.monitor_keys
+                    .remove(&(key.name().to_string(), key.key_id()));
+            }
+        }
+        let _ = index;
+        Ok(())
+    }
+
+    /// The organisation a reporting signer belongs to.
+    fn reporter(&self, signers: &[Holder]) -> Option<String> {
+        signers.iter().find_map(|h| match h {
+            Holder::Org(o) => Some(o.strip_prefix("monitor:").unwrap_or(o).to_string()),
+            _ => None,
+        })
+    }
+
+    fn observation(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        o: &Observation,
+        d: &Details,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let org = self.reporter(signers).ok_or_else(|| {
+            Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
+        })?;
+        let digest = s.digest();
+        if self.state.idx.by_digest.contains_key(&digest) {
+            return rej("duplicate: the same observation is already in the log");
+        }
+        let placement = self
+            .zones
+            .place(o.position.lon, o.position.lat)
+            .map_err(|e| Rejected(format!("position: {e}")))?;
+        let observed = o.observed.from.0;
+        if observed.as_second() > s.statement.issued_at.0.as_second() + 300 {
+            return rej(format!(
+                "observed later: observed at {} but issued at {}",
+                o.observed.from, s.statement.issued_at
+            ));
+        }
+        let period = self.periods.period_of(observed);
+        let obs = self.digest_observation(
+            index,
+            digest,
+            s.statement.issued_at.0,
+            observed,
+            period,
+            org,
+            o,
+            d,
+            &placement,
+        );
+        let i = self.state.obs.len();
+        self.state.obs.push(obs);
+        self.index_observation(i);
+        self.verify_observation(i, index);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn digest_observation(
+        &self,
+        index: u64,
+        digest: Digest,
+        issued: Timestamp,
+        observed: Timestamp,
+        period: Date,
+        org: String,
+        o: &Observation,
+        d: &Details,
+        pl: &Placement,
+    ) -> Obs {
+        let holder = pl
+            .controlled_by
+            .or(pl.side)
+            .map(|p| self.zones.party(p).to_string());
+        let by_location = matches!(
+            o.category,
+            Category::FreedomOfMovement
+                | Category::CrossingStatus
+                | Category::DisengagementPresence
+        );
+        // Weapons and troops are presumed the holder's, weakly: an observer's
+        // assessment, when there is one, is what counts.
+        let presumed = matches!(
+            o.category,
+            Category::WeaponSighting | Category::TroopMovement | Category::WithdrawalVerified
+        );
+        let (responsible, confidence, attribution) = match (&o.assessment, d) {
+            (_, Details::PrisonerExchange(p)) => (
+                Some(p.released_by.clone()),
+                Some(Confidence::Confirmed),
+                "details".to_string(),
+            ),
+            (Some(a), _) => (
+                a.responsible.clone(),
+                Some(a.confidence),
+                "observer".to_string(),
+            ),
+            (None, _) if by_location && holder.is_some() => (
+                holder.clone(),
+                Some(Confidence::Medium),
+                "location".to_string(),
+            ),
+            (None, _) if presumed && holder.is_some() => (
+                holder.clone(),
+                Some(Confidence::Low),
+                "location".to_string(),
+            ),
+            (None, _) => (None, None, "none".to_string()),
+        };
+        let classify = |system: Option<&str>, calibre: Option<f64>| -> Option<String> {
+            self.a.weapon_classes.iter().find_map(|(id, w)| {
+                let by_system = system.is_some_and(|s| {
+                    w.systems
+                        .iter()
+                        .any(|x| x.get_ref().eq_ignore_ascii_case(s))
+                });
+                let by_calibre = calibre.is_some_and(|c| {
+                    let lo = w.min_calibre_mm.as_ref().map(|x| *x.get_ref());
+                    let hi = w.max_calibre_mm.as_ref().map(|x| *x.get_ref());
+                    (lo.is_some() || hi.is_some())
+                        && lo.is_none_or(|l| c >= l)
+                        && hi.is_none_or(|h| c < h)
+                });
+                (by_system || by_calibre).then(|| id.clone())
+            })
+        };
+        let (weapon_class, events) = match d {
+            Details::WeaponSighting(w) => (
+                w.weapon_class
+                    .clone()
+                    .or_else(|| classify(Some(&w.system), w.calibre_mm)),
+                vec![],
+            ),
+            Details::WithdrawalVerified(w) => (Some(w.weapon_class.clone()), vec![]),
+            Details::CeasefireViolation(v) => (
+                None,
+                v.events
+                    .iter()
+                    .map(|e| (e.weapon_class.clone(), u64::from(e.count)))
+                    .collect(),
+            ),
+            _ => (None, vec![]),
+        };
+        let numbers = o
+            .category
+            .summable()
+            .iter()
+            .filter_map(|f| d.number(f).map(|n| (f.to_string(), n)))
+            .collect();
+        let texts = o
+            .category
+            .filterable()
+            .iter()
+            .filter_map(|(f, _)| d.text(f).map(|v| (f.to_string(), v)))
+            .collect();
+        let withdrawal = {
+            let all: Vec<(String, String)> = self
+                .zones
+                .withdrawal_zones()
+                .map(|(c, p)| (c.to_string(), p.to_string()))
+                .collect();
+            pl.withdrawal
+                .iter()
+                .map(|&w| format!("{}@{}", all[w].0, all[w].1))
+                .collect()
+        };
+        Obs {
+            index,
+            digest,
+            category: o.category,
+            issued,
+            observed,
+            period,
+            lon: o.position.lon,
+            lat: o.position.lat,
+            orgs: BTreeSet::from([org]),
+            sensor: o.sensor,
+            evidence: !o.evidence.is_empty(),
+            zones: pl
+                .zones
+                .iter()
+                .map(|&z| self.zones.zone_id(z).to_string())
+                .collect(),
+            withdrawal,
+            controlled_by: pl.controlled_by.map(|p| self.zones.party(p).to_string()),
+            responsible,
+            confidence,
+            attribution,
+            dissent: 0,
+            verified_at: None,
+            dispute: DisputeState::None,
+            weapon_class,
+            events,
+            numbers,
+            texts,
+        }
+    }
+
+    /// Adds observation `i` to the lookups.
+    fn index_observation(&mut self, i: usize) {
+        let cell = self.cell(i);
+        let o = &self.state.obs[i];
+        self.state.idx.by_digest.insert(o.digest, i);
+        self.state
+            .idx
+            .by_period
+            .entry((o.period, o.category))
+            .or_default()
+            .push(i);
+        if let DisputeState::Open { until, .. } = o.dispute {
+            self.state.idx.open_disputes.insert((until, i));
+        }
+        self.state.idx.grid.entry(cell).or_default().push(i);
+    }
+
+    fn bucket_minutes(&self) -> i64 {
+        self.a
+            .verification
+            .rules
+            .iter()
+            .filter_map(|r| r.within_minutes.as_ref().map(|m| *m.get_ref() as i64))
+            .max()
+            .unwrap_or(60)
+            .max(1)
+    }
+
+    fn cell_degrees(&self) -> f64 {
+        let km = self
+            .a
+            .verification
+            .rules
+            .iter()
+            .filter_map(|r| r.within_km.as_ref().map(|k| *k.get_ref()))
+            .fold(1.0, f64::max);
+        (km / 111.0).max(0.01)
+    }
+
+    fn cell(&self, i: usize) -> (u8, i64, i32, i32) {
+        let o = &self.state.obs[i];
+        let deg = self.cell_degrees();
+        (
+            o.category as u8,
+            o.observed
+                .as_second()
+                .div_euclid(self.bucket_minutes() * 60),
+            (o.lat / deg).floor() as i32,
+            (o.lon / deg).floor() as i32,
+        )
+    }
+
+    /// Organisations count as independent unless they answer to the same party.
+    fn independent_count(&self, orgs: &BTreeSet<String>, independent: bool) -> u64 {
+        if !independent {
+            return orgs.len() as u64;
+        }
+        let mut parties = BTreeSet::new();
+        let mut free = 0;
+        for o in orgs {
+            match self
+                .a
+                .organisations
+                .get(o)
+                .and_then(|x| x.affiliation.as_ref())
+            {
+                Some(p) => {
+                    parties.insert(p.get_ref().clone());
+                }
+                None => free += 1,
+            }
+        }
+        free + parties.len() as u64
+    }
+
+    /// Applies the verification rules to observation `i` (and any it
+    /// corroborates in space and time).
+    fn verify_observation(&mut self, i: usize, index: u64) {
+        if self.state.obs[i].verified_at.is_some() {
+            return;
+        }
+        let rules = self.a.verification.rules.clone();
+        for r in &rules {
+            let o = &self.state.obs[i];
+            let sensor_ok = r.sensors.is_empty()
+                || r.sensors.iter().any(|s| {
+                    Sensor::NAMES.iter().position(|n| n == s.get_ref()) == Some(o.sensor as usize)
+                });
+            if !sensor_ok {
+                continue;
+            }
+            if r.with_evidence && !o.evidence {
+                continue;
+            }
+            let need = *r.organisations.get_ref();
+            // The group: this observation and those of the same kind near it.
+            let mut group = vec![i];
+            if need > 1 {
+                let (mins, km) = (
+                    r.within_minutes
+                        .as_ref()
+                        .map(|m| *m.get_ref() as i64)
+                        .unwrap_or(60),
+                    r.within_km.as_ref().map(|k| *k.get_ref()).unwrap_or(1.0),
+                );
+                let (cat, tb, cy, cx) = self.cell(i);
+                let reach = ((km / 111.0 / self.cell_degrees() / o.lat.to_radians().cos().max(0.1))
+                    .ceil() as i32)
+                    .max(1);
+                let tspan = (mins / self.bucket_minutes()).max(1) + 1;
+                let here = crate::geography::Pos::new(o.lon, o.lat);
+                for dt in -tspan..=tspan {
+                    for dy in -reach..=reach {
+                        for dx in -reach..=reach {
+                            for &j in self
+                                .state
+                                .idx
+                                .grid
+                                .get(&(cat, tb + dt, cy + dy, cx + dx))
+                                .into_iter()
+                                .flatten()
+                            {
+                                if j == i {
+                                    continue;
+                                }
+                                let p = &self.state.obs[j];
+                                if (p.observed.as_second() - o.observed.as_second()).abs()
+                                    > mins * 60
+                                {
+                                    continue;
+                                }
+                                if here.distance(&crate::geography::Pos::new(p.lon, p.lat))
+                                    > km * 1000.0
+                                {
+                                    continue;
+                                }
+                                group.push(j);
+                            }
+                        }
+                    }
+                }
+            }
+            let orgs: BTreeSet<String> = group
+                .iter()
+                .flat_map(|&j| self.state.obs[j].orgs.iter().cloned())
+                .collect();
+            if self.independent_count(&orgs, r.independent) >= need {
+                for &j in &group {
+                    if self.state.obs[j].verified_at.is_none() {
+                        self.state.obs[j].verified_at = Some(index);
+                        self.revise(j);
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    fn corroboration(
+        &mut self,
+        index: u64,
+        c: &Corroboration,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let org = self.reporter(signers).ok_or_else(|| {
+            Rejected("not a monitor: corroborations are signed by monitors".into())
+        })?;
+        let &i = self
+            .state
+            .idx
+            .by_digest
+            .get(&c.observation.sha256)
+            .ok_or_else(|| {
+                Rejected(format!(
+                    "unknown observation: {} is not an observation in the log",
+                    c.observation.sha256
+                ))
+            })?;
+        if c.agrees {
+            if !self.state.obs[i].orgs.insert(org) {
+                return rej(
+                    "self-corroboration: an organisation cannot corroborate its own report",
+                );
+            }
+            self.verify_observation(i, index);
+        } else {
+            self.state.obs[i].dissent += 1;
+        }
+        Ok(())
+    }
+
+    fn dispute(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        d: &Dispute,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let rules = self
+            .a
+            .verification
+            .disputes
+            .clone()
+            .ok_or_else(|| Rejected("no disputes: the agreement provides none".into()))?;
+        let signed = Self::principals(signers);
+        let now = self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH);
+        let expand = |n: &str| self.expand(n);
+        match d.action {
+            DisputeAction::Lodge => {
+                if !rules.lodge.is_met(&signed, &expand) {
+                    return rej("dispute quorum: not lodged by whom [verification.disputes] says");
+                }
+                let &i = self
+                    .state
+                    .idx
+                    .by_digest
+                    .get(&d.target.sha256)
+                    .ok_or_else(|| Rejected(format!("unknown observation: {}", d.target.sha256)))?;
+                let o = &self.state.obs[i];
+                if now.as_second() - o.issued.as_second()
+                    > *rules.window_hours.get_ref() as i64 * 3600
+                {
+                    return rej("dispute late: the window for disputing it has closed");
+                }
+                if matches!(o.dispute, DisputeState::Open { .. }) {
+                    return rej("dispute open: it is already disputed");
+                }
+                let until = Timestamp::from_second(
+                    now.as_second() + *rules.resolution_hours.get_ref() as i64 * 3600,
+                )
+                .expect("in range");
+                let by = signed.iter().next().cloned().unwrap_or_default();
+                self.state.obs[i].dispute = DisputeState::Open {
+                    dispute: s.digest(),
+                    lodged_by: by.clone(),
+                    until,
+                };
+                self.state.idx.open_disputes.insert((until, i));
+                self.state.obs[i].dissent += 1;
+                self.state.disputes.insert(
+                    s.digest(),
+                    DisputeRec {
+                        target: i,
+                        lodged_by: by,
+                        lodged: now,
+                        open: true,
+                    },
+                );
+            }
+            DisputeAction::Resolve | DisputeAction::Withdraw => {
+                let rec = self
+                    .state
+                    .disputes
+                    .get(&d.target.sha256)
+                    .cloned()
+                    .ok_or_else(|| Rejected(format!("unknown dispute: {}", d.target.sha256)))?;
+                if !rec.open {
+                    return rej("dispute closed: it was already decided");
+                }
+                let ok = match d.action {
+                    DisputeAction::Resolve => rules.resolve.is_met(&signed, &expand),
+                    _ => signed.contains(&rec.lodged_by),
+                };
+                if !ok {
+                    return rej("dispute quorum: not signed by whom it needs");
+                }
+                let i = rec.target;
+                if let DisputeState::Open { until, .. } = self.state.obs[i].dispute {
+                    self.state.idx.open_disputes.remove(&(until, i));
+                }
+                self.state.obs[i].dispute = match (d.action, d.outcome) {
+                    (DisputeAction::Resolve, Some(DisputeOutcome::Upheld)) => DisputeState::Upheld,
+                    (DisputeAction::Resolve, Some(DisputeOutcome::Reattributed)) => {
+                        if let Some(a) = &d.assessment {
+                            let o = &mut self.state.obs[i];
+                            o.responsible = a.responsible.clone();
+                            o.confidence = Some(a.confidence);
+                            o.attribution = "dispute".into();
+                        }
+                        DisputeState::Stands
+                    }
+                    _ => DisputeState::Stands,
+                };
+                if let Some(r) = self.state.disputes.get_mut(&d.target.sha256) {
+                    r.open = false;
+                }
+                self.revise(i);
+            }
+        }
+        let _ = index;
+        Ok(())
+    }
+
+    fn amendment(
+        &mut self,
+        index: u64,
+        am: &Amendment,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let signed = Self::principals(signers);
+        if !self
+            .a
+            .amendments
+            .require
+            .is_met(&signed, &|n| self.expand(n))
+        {
+            return rej("amendment quorum: not signed by whom [amendments] requires");
+        }
+        self.state.amendments.push((index, am.new_agreement));
+        Ok(())
+    }
+
+    fn status_claim(
+        &mut self,
+        index: u64,
+        sc: &crate::statement::Status,
+        signers: &[Holder],
+        computed: Option<Digest>,
+    ) -> Result<(), Rejected> {
+        if !signers.contains(&Holder::Operator) {
+            return rej("not the operator: status statements are signed by the log's operator");
+        }
+        if sc.log_size > index {
+            return rej(format!(
+                "status ahead: about {} entries, but it is entry {index}",
+                sc.log_size
+            ));
+        }
+        self.state.claims.push(Claim {
+            index,
+            log_size: sc.log_size,
+            claimed: sc.status,
+            computed,
+        });
+        Ok(())
+    }
+
+    /// The digest of the status after the first `size` entries (which must
+    /// be all applied so far, the one being applied aside).
+    fn digest_at(&self, size: u64) -> Digest {
+        let mut st = self.status();
+        st.log_size = size;
+        st.digest()
+    }
+
+    /// Asks for the status digest at these log sizes to be kept, so that
+    /// status statements about an earlier size can be checked (the audit
+    /// finds the sizes in a first pass).
+    pub fn watch(&mut self, sizes: impl IntoIterator<Item = u64>) {
+        self.watch.extend(sizes);
+    }
+
+    // --- certifications ----------------------------------------------------
+
+    fn certification(
+        &mut self,
+        index: u64,
+        c: &Certification,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let key = format!(
+            "{}:{}",
+            serde_json::to_value(c.of)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            c.target
+        );
+        let p = self.state.pending.entry(key.clone()).or_default();
+        p.signers.extend(Self::principals(signers));
+        p.statements.push(index);
+        self.fire_pending(index);
+        Ok(())
+    }
+
+    /// Fires every pending certification whose quorum and conditions hold,
+    /// until none does: one taking effect (a phase beginning) may let
+    /// another (a tranche for that phase).
+    fn fire_pending(&mut self, index: u64) {
+        loop {
+            let keys: Vec<String> = self.state.pending.keys().cloned().collect();
+            let mut fired = false;
+            for k in keys {
+                fired |= self.try_fire(&k, index);
+            }
+            if !fired {
+                return;
+            }
+        }
+    }
+
+    /// Fires a pending certification if its quorum and conditions hold.
+    fn try_fire(&mut self, key: &str, index: u64) -> bool {
+        let Some(p) = self.state.pending.get(key).cloned() else {
+            return false;
+        };
+        let (of, target) = key.split_once(':').expect("of:target");
+        let expand = |n: &str| self.expand(n);
+        let waiting: Option<String> = match of {
+            "transition" => {
+                let t = &self.a.transitions[target];
+                if self.state.phase.id.as_deref() != Some(t.from.get_ref()) {
+                    Some(format!(
+                        "the phase is {}, not {}",
+                        self.state.phase.id.clone().unwrap_or_default(),
+                        t.from.get_ref()
+                    ))
+                } else if !t.certify.is_met(&p.signers, &expand) {
+                    Some("signatures".into())
+                } else if let Some(min) = self
+                    .a
+                    .phases
+                    .get(t.from.get_ref())
+                    .and_then(|ph| ph.min_days.as_ref())
+                    .filter(|_| !t.revert)
+                {
+                    let days = self.phase_days();
+                    if days < *min.get_ref() as i64 {
+                        Some(format!(
+                            "the phase has lasted {days} of its {} days",
+                            min.get_ref()
+                        ))
+                    } else {
+                        self.condition_holds(&format!("transition:{target}"))
+                    }
+                } else {
+                    self.condition_holds(&format!("transition:{target}"))
+                }
+            }
+            "tranche" => {
+                let t = &self.a.relief[target];
+                let st = &self.state.tranches[target];
+                if st.state != TrancheState::Pending && st.state != TrancheState::SnappedBack {
+                    Some(format!("the tranche is {:?}", st.state))
+                } else if !t
+                    .phases
+                    .iter()
+                    .any(|ph| Some(ph.get_ref().as_str()) == self.state.phase.id.as_deref())
+                {
+                    Some(format!(
+                        "the tranche is not for phase {}",
+                        self.state.phase.id.clone().unwrap_or_default()
+                    ))
+                } else if !t.certify.is_met(&p.signers, &expand) {
+                    Some("signatures".into())
+                } else {
+                    None
+                }
+            }
+            "snapback_notice" => {
+                let t = &self.a.relief[target];
+                let st = &self.state.tranches[target];
+                match &t.snapback {
+                    _ if st.state != TrancheState::InForce => {
+                        Some("the tranche is not in force".into())
+                    }
+                    Some(sb) if !sb.notify.is_met(&p.signers, &expand) => Some("signatures".into()),
+                    _ => None,
+                }
+            }
+            "continue_relief" => {
+                let t = &self.a.relief[target];
+                let st = &self.state.tranches[target];
+                match &t.snapback {
+                    _ if st.state != TrancheState::InVote => {
+                        Some("the tranche is not in its continuation vote".into())
+                    }
+                    Some(sb) if !sb.continue_.is_met(&p.signers, &expand) => {
+                        Some("signatures".into())
+                    }
+                    _ => None,
+                }
+            }
+            "guarantee_decision" => {
+                let g = &self.a.guarantees[target];
+                let st = &self.state.guarantees[target];
+                if !matches!(
+                    st.state,
+                    GuaranteeState::Triggered | GuaranteeState::Overdue
+                ) {
+                    Some("the guarantee is not triggered".into())
+                } else if !g.decision.is_met(&p.signers, &expand) {
+                    Some("signatures".into())
+                } else {
+                    None
+                }
+            }
+            _ => Some("unknown".into()),
+        };
+        if let Some(w) = waiting {
+            if let Some(pp) = self.state.pending.get_mut(key) {
+                pp.waiting_for = w;
+            }
+            return false;
+        }
+        self.state.pending.remove(key);
+        let at = self.at(index);
+        match of {
+            "transition" => {
+                let t = &self.a.transitions[target];
+                self.state.phase.history.push(PhaseChange {
+                    from: t.from.get_ref().clone(),
+                    to: t.to.get_ref().clone(),
+                    transition: target.to_string(),
+                    at,
+                    statements: p.statements.clone(),
+                });
+                self.state.phase.id = Some(t.to.get_ref().clone());
+                self.state.phase.since = Some(at);
+                // Tranches not for the new phase lapse back to pending.
+                let phase = t.to.get_ref().clone();
+                for (id, tr) in &self.a.relief {
+                    let st = self.state.tranches.get_mut(id).expect("every tranche");
+                    let active = matches!(
+                        st.state,
+                        TrancheState::InForce | TrancheState::InDispute | TrancheState::InVote
+                    );
+                    if active && !tr.phases.iter().any(|p| p.get_ref() == &phase) {
+                        st.state = TrancheState::Pending;
+                        st.since = Some(at);
+                        st.dispute = None;
+                        st.history.push(TrancheChange {
+                            state: TrancheState::Pending,
+                            at,
+                            why: format!("phase {phase}"),
+                            statements: p.statements.clone(),
+                        });
+                    }
+                }
+            }
+            "tranche" => self.tranche_to(
+                target,
+                TrancheState::InForce,
+                at,
+                "certified".into(),
+                p.statements.clone(),
+            ),
+            "snapback_notice" => self.open_snapback(target, at, "notice", p.statements.clone()),
+            "continue_relief" => {
+                self.tranche_to(
+                    target,
+                    TrancheState::InForce,
+                    at,
+                    "continued by vote".into(),
+                    p.statements.clone(),
+                );
+                self.state
+                    .tranches
+                    .get_mut(target)
+                    .expect("tranche")
+                    .dispute = None;
+            }
+            "guarantee_decision" => {
+                let st = self.state.guarantees.get_mut(target).expect("guarantee");
+                st.state = GuaranteeState::Decided;
+                st.decided = Some(at);
+                st.history.push(GuaranteeChange {
+                    state: GuaranteeState::Decided,
+                    at,
+                    why: "decided".into(),
+                    statements: p.statements.clone(),
+                });
+            }
+            _ => {}
+        }
+        true
+    }
+
+    fn tranche_to(
+        &mut self,
+        id: &str,
+        state: TrancheState,
+        at: At,
+        why: String,
+        statements: Vec<u64>,
+    ) {
+        let st = self.state.tranches.get_mut(id).expect("tranche");
+        st.state = state.clone();
+        st.since = Some(at);
+        st.history.push(TrancheChange {
+            state,
+            at,
+            why,
+            statements,
+        });
+    }
+
+    fn open_snapback(&mut self, id: &str, at: At, by: &str, statements: Vec<u64>) {
+        let sb = self.a.relief[id].snapback.clone().expect("snapback");
+        let day = |n: u64| {
+            Time(
+                Timestamp::from_second(at.time.0.as_second() + n as i64 * 86_400)
+                    .expect("in range"),
+            )
+        };
+        let jc = *sb.joint_commission_days.get_ref();
+        let mi = jc + *sb.ministerial_days.get_ref();
+        let vo = mi + *sb.vote_days.get_ref();
+        self.tranche_to(
+            id,
+            TrancheState::InDispute,
+            at,
+            format!("snapback by {by}"),
+            statements,
+        );
+        self.state.tranches.get_mut(id).expect("tranche").dispute = Some(SnapbackDispute {
+            opened: at,
+            opened_by: by.to_string(),
+            commission_until: day(jc),
+            ministers_until: day(mi),
+            vote_until: day(vo),
+            continue_signers: vec![],
+        });
+    }
+
+    fn condition_holds(&self, key: &str) -> Option<String> {
+        match self.conditions.get(key) {
+            None => None,
+            Some(c) => match c.eval(&self.status_env()) {
+                Ok(true) => None,
+                Ok(false) => Some(format!("the condition `{}`", c.source())),
+                Err(e) => Some(format!("the condition could not be evaluated: {e}")),
+            },
+        }
+    }
+
+    fn phase_days(&self) -> i64 {
+        match (self.state.phase.since, self.state.clock) {
+            (Some(s), Some(c)) => periods::days_between(s.time.0, c),
+            _ => 0,
+        }
+    }
+
+    fn day(&self, at: Timestamp) -> i64 {
+        let d = self
+            .state
+            .anchors
+            .get("D")
+            .or_else(|| self.state.anchors.values().next());
+        d.map(|d| periods::days_between(*d, at)).unwrap_or(0)
+    }
+
+    // --- time ----------------------------------------------------------------
+
+    /// Decides everything that falls due before `to`, in time order.
+    fn advance(&mut self, to: Timestamp, index: u64) {
+        loop {
+            let Some(done) = self.state.done else { return };
+            let next = self.periods.next(done);
+            let period_end = self.periods.end(next);
+            let deadline = self.next_deadline();
+            let (when, is_period) = match deadline {
+                Some(d) if d < period_end => (d, false),
+                _ => (period_end, true),
+            };
+            if when >= to {
+                return;
+            }
+            // Decisions are made as of that moment.
+            let saved = self.state.clock;
+            self.state.clock = Some(when.max(saved.unwrap_or(when)));
+            if is_period {
+                // Done first: conditions checked as it completes read its results.
+                self.state.done = Some(next);
+                self.complete_period(next, index);
+            } else {
+                self.deadlines(when, index);
+            }
+            self.state.clock = saved.map(|s| s.max(when)).or(Some(when));
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Timestamp> {
+        let mut out: Option<Timestamp> = None;
+        let mut consider = |t: Timestamp| out = Some(out.map_or(t, |o| o.min(t)));
+        for st in self.state.tranches.values() {
+            if let Some(d) = &st.dispute {
+                match st.state {
+                    TrancheState::InDispute => consider(d.ministers_until.0),
+                    TrancheState::InVote => consider(d.vote_until.0),
+                    _ => {}
+                }
+            }
+        }
+        for st in self.state.guarantees.values() {
+            if st.state == GuaranteeState::Triggered
+                && let Some(d) = st.consultation_due
+            {
+                consider(d.0);
+            }
+        }
+        if let Some(&(until, _)) = self.state.idx.open_disputes.first() {
+            consider(until);
+        }
+        out
+    }
+
+    fn deadlines(&mut self, when: Timestamp, index: u64) {
+        let at = At {
+            time: Time(when),
+            index,
+        };
+        let ids: Vec<String> = self.state.tranches.keys().cloned().collect();
+        for id in ids {
+            let st = &self.state.tranches[&id];
+            let Some(d) = st.dispute.clone() else {
+                continue;
+            };
+            match st.state {
+                TrancheState::InDispute if d.ministers_until.0 <= when => {
+                    self.tranche_to(
+                        &id,
+                        TrancheState::InVote,
+                        at,
+                        "dispute resolution ended".into(),
+                        vec![],
+                    );
+                }
+                TrancheState::InVote if d.vote_until.0 <= when => {
+                    self.tranche_to(
+                        &id,
+                        TrancheState::SnappedBack,
+                        at,
+                        "no quorum to continue relief".into(),
+                        vec![],
+                    );
+                }
+                _ => {}
+            }
+        }
+        for st in self.state.guarantees.values_mut() {
+            if st.state == GuaranteeState::Triggered
+                && st.consultation_due.is_some_and(|d| d.0 <= when)
+            {
+                st.state = GuaranteeState::Overdue;
+                st.history.push(GuaranteeChange {
+                    state: GuaranteeState::Overdue,
+                    at,
+                    why: "no decision by the deadline".into(),
+                    statements: vec![],
+                });
+            }
+        }
+        while let Some(&(until, i)) = self.state.idx.open_disputes.first() {
+            if until > when {
+                break;
+            }
+            self.state.idx.open_disputes.pop_first();
+            if let DisputeState::Open { dispute, .. } = self.state.obs[i].dispute.clone() {
+                // Not decided in time: the observation stands.
+                self.state.obs[i].dispute = DisputeState::Stands;
+                if let Some(r) = self.state.disputes.get_mut(&dispute) {
+                    r.open = false;
+                }
+                self.revise(i);
+            }
+        }
+        // A vote signed early counts once the vote opens.
+        self.fire_pending(index);
+    }
+
+    /// Decides a period that has ended.
+    fn complete_period(&mut self, period: Date, index: u64) {
+        let end = self.periods.end(period);
+        let clause_ids: Vec<String> = self.a.clauses.keys().cloned().collect();
+        for c in &clause_ids {
+            self.evaluate_clause(c, period, false);
+        }
+        // Clocks.
+        let env = self.status_env_for(Some(period), end);
+        let clock_ids: Vec<String> = self.a.clocks.keys().cloned().collect();
+        for c in clock_ids {
+            let holds = self
+                .conditions
+                .get(&format!("clock:{c}"))
+                .is_some_and(|cond| cond.eval(&env) == Ok(true));
+            let v = self.state.clocks.entry(c).or_default();
+            *v = if holds { *v + 1 } else { 0 };
+        }
+        let at = At {
+            time: Time(end),
+            index,
+        };
+        // Snapback conditions and guarantee triggers, on the period's results.
+        let env = self.status_env_for(Some(period), end);
+        let ids: Vec<String> = self.a.relief.keys().cloned().collect();
+        for id in ids {
+            if self.state.tranches[&id].state == TrancheState::InForce
+                && self
+                    .conditions
+                    .get(&format!("snapback:{id}"))
+                    .is_some_and(|c| c.eval(&env) == Ok(true))
+            {
+                let cause = self.breach_statements(period);
+                self.open_snapback(&id, at, "condition", cause);
+            }
+        }
+        let gids: Vec<String> = self.a.guarantees.keys().cloned().collect();
+        for id in gids {
+            let st = &self.state.guarantees[&id];
+            if matches!(st.state, GuaranteeState::Dormant | GuaranteeState::Decided)
+                && self
+                    .conditions
+                    .get(&format!("guarantee:{id}"))
+                    .is_some_and(|c| c.eval(&env) == Ok(true))
+            {
+                let hours = *self.a.guarantees[&id].consultation_hours.get_ref() as i64;
+                let cause = self.breach_statements(period);
+                let st = self.state.guarantees.get_mut(&id).expect("guarantee");
+                st.state = GuaranteeState::Triggered;
+                st.triggered = Some(at);
+                st.consultation_due = Some(Time(
+                    Timestamp::from_second(end.as_second() + hours * 3600).expect("in range"),
+                ));
+                st.decided = None;
+                st.cause = cause.clone();
+                st.history.push(GuaranteeChange {
+                    state: GuaranteeState::Triggered,
+                    at,
+                    why: "armed attack verified".into(),
+                    statements: cause,
+                });
+            }
+        }
+        // Certifications waiting for conditions may now fire.
+        self.fire_pending(index);
+    }
+
+    /// The observations counted in clauses broken in a period.
+    fn breach_statements(&self, period: Date) -> Vec<u64> {
+        let mut v: BTreeSet<u64> = BTreeSet::new();
+        for by_party in self.state.results.values() {
+            for res in by_party.values() {
+                if let Some(r) = res.get(&period)
+                    && !r.kept
+                {
+                    v.extend(r.counted.iter().copied());
+                }
+            }
+        }
+        v.into_iter().collect()
+    }
+
+    /// Whether a clause is in force during a period.
+    fn in_force(&self, c: &Clause, period: Date) -> bool {
+        let at = |t: &crate::agreement::TimeRef| {
+            self.state.anchors.get(&t.anchor).map(|a| {
+                Timestamp::from_second(a.as_second() + t.offset_hours * 3600).expect("in range")
+            })
+        };
+        let (start, end) = (self.periods.start(period), self.periods.end(period));
+        let from_ok = match &c.from {
+            None => true,
+            Some(f) => at(f.get_ref()).is_some_and(|f| end > f),
+        };
+        let until_ok = match &c.until {
+            None => true,
+            Some(u) => at(u.get_ref()).is_some_and(|u| start < u),
+        };
+        from_ok && until_ok && self.state.anchors.values().next().is_some()
+    }
+
+    /// Evaluates a clause for every party it binds, for one period.
+    fn evaluate_clause(&mut self, id: &str, period: Date, revision: bool) {
+        let c = &self.a.clauses[id];
+        if !self.in_force(c, period) {
+            return;
+        }
+        let parties: Vec<String> = c
+            .binds
+            .iter()
+            .flat_map(|b| self.expand(b.get_ref()))
+            .collect();
+        let day = self.day(self.periods.end(period));
+        for p in parties {
+            let mut metrics = BTreeMap::new();
+            let mut counted = BTreeSet::new();
+            for (mid, m) in &c.metrics {
+                let (v, used) = self.metric(c, m, &p, period);
+                metrics.insert(mid.clone(), v);
+                counted.extend(used);
+            }
+            let mut vars: Map<String, Value> =
+                metrics.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            vars.insert("party".into(), json!(p));
+            vars.insert("day".into(), json!(day));
+            let kept = self
+                .conditions
+                .get(&format!("clause:{id}"))
+                .is_none_or(|cond| cond.eval(&vars) == Ok(true));
+            let slot = self
+                .state
+                .results
+                .entry(id.to_string())
+                .or_default()
+                .entry(p.clone())
+                .or_default();
+            let prev = slot.get(&period).map(|r| (r.kept, r.metrics.clone()));
+            let revised = revision
+                && prev
+                    .as_ref()
+                    .is_some_and(|(k, ms)| *k != kept || *ms != metrics);
+            let was_revised = slot.get(&period).is_some_and(|r| r.revised);
+            slot.insert(
+                period,
+                PeriodResult {
+                    kept,
+                    metrics,
+                    counted: counted.into_iter().collect(),
+                    revised: revised || was_revised,
+                },
+            );
+        }
+    }
+
+    /// A metric's value for a party and period, and the observations counted.
+    fn metric(&self, c: &Clause, m: &Metric, party: &str, period: Date) -> (i64, Vec<u64>) {
+        let periods: Vec<Date> = match m.window {
+            Window::Period => vec![period],
+            Window::Rolling(n) => {
+                let mut v = vec![period];
+                while v.len() < n as usize {
+                    let prev = self.periods.previous(*v.last().expect("non-empty"));
+                    v.push(prev);
+                }
+                v
+            }
+            Window::Cumulative => {
+                let mut v: Vec<Date> = self
+                    .state
+                    .idx
+                    .by_period
+                    .keys()
+                    .map(|k| k.0)
+                    .filter(|d| *d <= period && self.in_force(c, *d))
+                    .collect();
+                v.dedup();
+                v
+            }
+        };
+        let mut total: i64 = 0;
+        let mut used = Vec::new();
+        for d in periods {
+            let in_period = m
+                .observations
+                .iter()
+                .flat_map(|(cat, _)| self.state.idx.by_period.get(&(d, *cat)))
+                .flatten();
+            for &i in in_period {
+                let o = &self.state.obs[i];
+                if m.verified && !o.counts() {
+                    continue;
+                }
+                if o.dispute == DisputeState::Upheld {
+                    continue;
+                }
+                if m.attributed && o.responsible.as_deref() != Some(party) {
+                    continue;
+                }
+                if !m.zones.is_empty() && !m.zones.iter().any(|z| o.zones.contains(z.get_ref())) {
+                    continue;
+                }
+                if !m.details.iter().all(|(f, vals)| {
+                    o.texts
+                        .get(f)
+                        .is_some_and(|v| vals.iter().any(|x| x.get_ref() == v))
+                }) {
+                    continue;
+                }
+                let classes: Vec<&str> = m
+                    .weapon_classes
+                    .iter()
+                    .map(|w| w.get_ref().as_str())
+                    .collect();
+                if m.in_withdrawal_zone {
+                    let Some(class) = &o.weapon_class else {
+                        continue;
+                    };
+                    if !classes.is_empty() && !classes.contains(&class.as_str()) {
+                        continue;
+                    }
+                    if !o.withdrawal.contains(&format!("{class}@{party}")) {
+                        continue;
+                    }
+                }
+                let value = if o.category == Category::CeasefireViolation && !classes.is_empty() {
+                    let matching: Vec<u64> = o
+                        .events
+                        .iter()
+                        .filter(|(cl, _)| cl.as_deref().is_some_and(|x| classes.contains(&x)))
+                        .map(|(_, n)| *n)
+                        .collect();
+                    if matching.is_empty() {
+                        continue;
+                    }
+                    match &m.measure {
+                        Measure::Observations => 1,
+                        Measure::Sum(_) => matching.iter().sum::<u64>() as i64,
+                    }
+                } else {
+                    if !classes.is_empty()
+                        && !o
+                            .weapon_class
+                            .as_deref()
+                            .is_some_and(|x| classes.contains(&x))
+                    {
+                        continue;
+                    }
+                    match &m.measure {
+                        Measure::Observations => 1,
+                        Measure::Sum(f) => o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64,
+                    }
+                };
+                total += value;
+                used.push(o.index);
+            }
+        }
+        (total, used)
+    }
+
+    /// A completed period's results may change when an observation in it is
+    /// verified, disputed or reattributed late.
+    fn revise(&mut self, i: usize) {
+        let period = self.state.obs[i].period;
+        let Some(done) = self.state.done else { return };
+        if period > done {
+            return;
+        }
+        let ids: Vec<String> = self.a.clauses.keys().cloned().collect();
+        for c in ids {
+            // The periods whose windows include this one.
+            let span = self.a.clauses[&c]
+                .metrics
+                .values()
+                .map(|m| match m.window {
+                    Window::Period => 1,
+                    Window::Rolling(n) => n as usize,
+                    Window::Cumulative => usize::MAX,
+                })
+                .max()
+                .unwrap_or(1);
+            let mut d = period;
+            for _ in 0..span {
+                self.evaluate_clause(&c, d, true);
+                d = self.periods.next(d);
+                if d > done {
+                    break;
+                }
+            }
+        }
+    }
+
+    // --- status ----------------------------------------------------------------
+
+    fn status_env(&self) -> Map<String, Value> {
+        let end = self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH);
+        self.status_env_for(self.state.done, end)
+    }
+
+    /// What status conditions read: the results of `period`, the clocks, the
+    /// phase, the day.
+    fn status_env_for(&self, period: Option<Date>, now: Timestamp) -> Map<String, Value> {
+        let mut clauses = Map::new();
+        for (id, c) in &self.a.clauses {
+            let parties: Vec<String> = c
+                .binds
+                .iter()
+                .flat_map(|b| self.expand(b.get_ref()))
+                .collect();
+            let mut kept_by = Map::new();
+            let mut metrics = Map::new();
+            let mut all = true;
+            for p in &parties {
+                let r = period.and_then(|d| {
+                    self.state
+                        .results
+                        .get(id)
+                        .and_then(|x| x.get(p))
+                        .and_then(|x| x.get(&d))
+                });
+                // Not in force (no result) counts as kept.
+                let kept = r.is_none_or(|r| r.kept);
+                all &= kept;
+                kept_by.insert(p.clone(), json!(kept));
+                let ms: Map<String, Value> = c
+                    .metrics
+                    .keys()
+                    .map(|m| {
+                        (
+                            m.clone(),
+                            json!(r.and_then(|r| r.metrics.get(m)).copied().unwrap_or(0)),
+                        )
+                    })
+                    .collect();
+                metrics.insert(p.clone(), Value::Object(ms));
+            }
+            clauses.insert(
+                id.clone(),
+                json!({"kept": all, "kept_by": kept_by, "metrics": metrics}),
+            );
+        }
+        let tranches: Map<String, Value> = self
+            .state
+            .tranches
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(&v.state).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        let guarantees: Map<String, Value> = self
+            .state
+            .guarantees
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(&v.state).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        let phase_days = self
+            .state
+            .phase
+            .since
+            .map(|s| periods::days_between(s.time.0, now))
+            .unwrap_or(0);
+        json!({
+            "clauses": clauses,
+            "clocks": self.state.clocks,
+            "tranches": tranches,
+            "guarantees": guarantees,
+            "phase": self.state.phase.id.clone().unwrap_or_default(),
+            "phase_days": phase_days,
+            "day": self.day(now),
+        })
+        .as_object()
+        .expect("object")
+        .clone()
+    }
+
+    /// The status after the entries applied so far.
+    pub fn status(&self) -> Status {
+        let s = &self.state;
+        let mut clauses = BTreeMap::new();
+        for (id, c) in &self.a.clauses {
+            let parties: Vec<String> = c
+                .binds
+                .iter()
+                .flat_map(|b| self.expand(b.get_ref()))
+                .collect();
+            let mut cs = ClauseStatus::default();
+            let mut any = false;
+            let mut all = true;
+            for p in parties {
+                let res = s.results.get(id).and_then(|x| x.get(&p));
+                let last = s.done.and_then(|d| res.and_then(|r| r.get(&d)));
+                let breaches: Vec<&Date> = res
+                    .map(|r| r.iter().filter(|(_, v)| !v.kept).map(|(d, _)| d).collect())
+                    .unwrap_or_default();
+                let pc = PartyClause {
+                    kept: last.map(|r| r.kept),
+                    metrics: last.map(|r| r.metrics.clone()).unwrap_or_default(),
+                    breaches: breaches.len() as u64,
+                    last_breach: breaches.last().map(|d| d.to_string()),
+                    revised: res
+                        .map(|r| r.values().filter(|v| v.revised).count() as u64)
+                        .unwrap_or(0),
+                };
+                if let Some(k) = pc.kept {
+                    any = true;
+                    all &= k;
+                }
+                cs.by_party.insert(p, pc);
+            }
+            cs.kept = any.then_some(all);
+            clauses.insert(id.clone(), cs);
+        }
+        let mut counts = ObservationCounts::default();
+        for o in &s.obs {
+            counts.total += 1;
+            if o.counts() {
+                counts.verified += 1;
+            }
+            match o.dispute {
+                DisputeState::Open { .. } => counts.disputed += 1,
+                DisputeState::Upheld => counts.withdrawn += 1,
+                _ => {}
+            }
+            if o.responsible.is_none() {
+                counts.unattributed += 1;
+            }
+            *counts
+                .by_category
+                .entry(o.category.name().to_string())
+                .or_default() += 1;
+        }
+        let mut monitors = BTreeMap::new();
+        for (org, _) in s.monitors.values() {
+            *monitors.entry(org.clone()).or_default() += 1;
+        }
+        let pending = s
+            .pending
+            .iter()
+            .map(|(k, p)| {
+                (
+                    k.clone(),
+                    Pending {
+                        signers: p.signers.iter().cloned().collect(),
+                        statements: p.statements.clone(),
+                        waiting_for: p.waiting_for.clone(),
+                    },
+                )
+            })
+            .collect();
+        Status {
+            agreement: Some(self.hash),
+            log_size: s.size,
+            clock: s.clock.map(Time),
+            adopted: s.adopted,
+            last_complete_period: s.done.map(|d| d.to_string()),
+            current_period: s.clock.map(|c| self.periods.period_of(c).to_string()),
+            phase: s.phase.clone(),
+            clauses,
+            clocks: s.clocks.clone(),
+            tranches: s.tranches.clone(),
+            guarantees: s.guarantees.clone(),
+            observations: counts,
+            monitors,
+            rejected: s.rejected.clone(),
+            pending,
+        }
+    }
+
+    /// The organisation kinds, for reports.
+    pub fn organisation_kind(&self, org: &str) -> Option<OrgKind> {
+        self.a.organisations.get(org).map(|o| o.kind)
+    }
+
+    /// Zones of a kind, for reports.
+    pub fn zones_of(&self, kind: ZoneKind) -> Vec<String> {
+        self.a
+            .zones
+            .values()
+            .filter(|z| z.kind == kind)
+            .map(|z| z.id.get_ref().clone())
+            .collect()
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(200).collect()
+}

@@ -1,0 +1,183 @@
+//! What the evaluator says, at a log size: the status that parties,
+//! guarantors and the public read, and that the operator's status statements
+//! are held to. Everything is in maps sorted by name, so that its canonical
+//! JSON (and so its SHA-256) is the same on every machine.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::statement::{Digest, Time};
+
+/// A moment in the log: when (the log's clock) and at which entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct At {
+    pub time: Time,
+    pub index: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    pub agreement: Option<Digest>,
+    pub log_size: u64,
+    /// The log's clock: the latest `issued_at` of an accepted statement.
+    pub clock: Option<Time>,
+    pub adopted: Option<At>,
+    /// The latest reporting period that has ended, and the current one.
+    pub last_complete_period: Option<String>,
+    pub current_period: Option<String>,
+    pub phase: PhaseStatus,
+    pub clauses: BTreeMap<String, ClauseStatus>,
+    pub clocks: BTreeMap<String, u64>,
+    pub tranches: BTreeMap<String, TrancheStatus>,
+    pub guarantees: BTreeMap<String, GuaranteeStatus>,
+    pub observations: ObservationCounts,
+    /// Accredited monitor keys, by organisation.
+    pub monitors: BTreeMap<String, u64>,
+    /// Entries that were not accepted, by reason.
+    pub rejected: BTreeMap<String, u64>,
+    /// Certifications waiting for signatures or conditions.
+    pub pending: BTreeMap<String, Pending>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseStatus {
+    pub id: Option<String>,
+    pub since: Option<At>,
+    pub history: Vec<PhaseChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhaseChange {
+    pub from: String,
+    pub to: String,
+    pub transition: String,
+    pub at: At,
+    /// The certification statements that made it (log indices).
+    pub statements: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClauseStatus {
+    /// Kept by every party it binds in the last complete period (null when
+    /// not yet in force).
+    pub kept: Option<bool>,
+    pub by_party: BTreeMap<String, PartyClause>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartyClause {
+    pub kept: Option<bool>,
+    /// The metrics of the last complete period.
+    pub metrics: BTreeMap<String, i64>,
+    /// Periods in which the party broke the clause.
+    pub breaches: u64,
+    pub last_breach: Option<String>,
+    /// Periods whose result changed after they ended (late reports).
+    pub revised: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrancheState {
+    Pending,
+    InForce,
+    /// A snapback dispute is running (joint commission, then ministers).
+    InDispute,
+    /// Dispute resolution is over: relief continues only if the quorum
+    /// signs before the vote closes.
+    InVote,
+    SnappedBack,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrancheStatus {
+    pub state: TrancheState,
+    pub since: Option<At>,
+    pub dispute: Option<SnapbackDispute>,
+    pub history: Vec<TrancheChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapbackDispute {
+    pub opened: At,
+    /// "notice" (signed by a notify quorum) or "condition" (the agreement's
+    /// `when` held).
+    pub opened_by: String,
+    pub commission_until: Time,
+    pub ministers_until: Time,
+    pub vote_until: Time,
+    /// Who has signed to continue relief.
+    pub continue_signers: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrancheChange {
+    pub state: TrancheState,
+    pub at: At,
+    pub why: String,
+    pub statements: Vec<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuaranteeState {
+    Dormant,
+    /// Triggered; the guarantors must decide by the deadline.
+    Triggered,
+    /// The deadline passed without a decision.
+    Overdue,
+    Decided,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GuaranteeStatus {
+    pub state: GuaranteeState,
+    pub triggered: Option<At>,
+    pub consultation_due: Option<Time>,
+    pub decided: Option<At>,
+    /// The verified observations behind the trigger (log indices).
+    pub cause: Vec<u64>,
+    pub history: Vec<GuaranteeChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GuaranteeChange {
+    pub state: GuaranteeState,
+    pub at: At,
+    pub why: String,
+    pub statements: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ObservationCounts {
+    pub total: u64,
+    pub verified: u64,
+    /// Under a dispute not yet decided.
+    pub disputed: u64,
+    /// No longer counted: a dispute about them was upheld.
+    pub withdrawn: u64,
+    /// Counted without a party held responsible.
+    pub unattributed: u64,
+    pub by_category: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub signers: Vec<String>,
+    pub statements: Vec<u64>,
+    /// Why it has not taken effect yet.
+    pub waiting_for: String,
+}
+
+impl Status {
+    /// The status's canonical JSON (RFC 8785).
+    pub fn canonical(&self) -> String {
+        serde_jcs::to_string(self).expect("status serialises")
+    }
+
+    /// What a status statement names: SHA-256 of the canonical JSON.
+    pub fn digest(&self) -> Digest {
+        Digest::of(self.canonical().as_bytes())
+    }
+}

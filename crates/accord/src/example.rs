@@ -1,0 +1,329 @@
+//! The Ukraine example, built into the program, and a way to write histories
+//! under it: the demonstration and the evaluator's scenario tests both use
+//! it.
+//!
+//! The example's keys are demonstration keys: each secret is the SHA-256 of a
+//! published phrase naming the key (see [`key`]), so anyone can sign as
+//! anyone. That is the point of a demonstration and the reason the keys must
+//! never be used for anything else.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+use tlog::keys::{KeyType, SignerKey};
+
+use crate::agreement::{Agreement, Loader};
+use crate::evaluate::{Evaluator, Status};
+use crate::statement::{Digest, SignedStatement, Statement};
+
+/// The example agreement's file name, as messages show it.
+pub const AGREEMENT_PATH: &str = "examples/ukraine-2025/agreement.toml";
+/// The example agreement's text.
+pub const AGREEMENT_TOML: &str = include_str!("../../../examples/ukraine-2025/agreement.toml");
+
+/// The annex files the example reads, by the path it names them with.
+pub const ANNEX: &[(&str, &str)] = &[
+    (
+        "annex/control.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/control.geojson"),
+    ),
+    (
+        "annex/crossings.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/crossings.geojson"),
+    ),
+    (
+        "annex/disengagement.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/disengagement.geojson"),
+    ),
+    (
+        "annex/line-of-contact-2024.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/line-of-contact-2024.geojson"),
+    ),
+    (
+        "annex/line-of-contact.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/line-of-contact.geojson"),
+    ),
+    (
+        "annex/regions.geojson",
+        include_str!("../../../examples/ukraine-2025/annex/regions.geojson"),
+    ),
+    (
+        "annex/SOURCES.md",
+        include_str!("../../../examples/ukraine-2025/annex/SOURCES.md"),
+    ),
+];
+
+/// Reads the annex from the program itself.
+pub struct EmbeddedLoader;
+
+impl Loader for EmbeddedLoader {
+    fn load(&self, path: &str) -> Result<(String, String), String> {
+        ANNEX
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(p, text)| (format!("examples/ukraine-2025/{p}"), text.to_string()))
+            .ok_or_else(|| format!("{path} is not part of the built-in example"))
+    }
+}
+
+/// The example agreement and its canonical hash.
+pub fn agreement() -> (Agreement, Digest) {
+    let checked = crate::agreement::check(AGREEMENT_PATH, AGREEMENT_TOML, &EmbeddedLoader);
+    match (checked.agreement, checked.hash) {
+        (Some(a), Some(h)) => (a, h),
+        _ => panic!(
+            "the built-in example does not check:\n{}",
+            crate::diag::render_plain(&checked.diags, &checked.sources, 100)
+        ),
+    }
+}
+
+/// A demonstration key: its secret is SHA-256 of
+/// "accord example ukraine-2025 demonstration key: NAME".
+pub fn key(name: &str) -> SignerKey {
+    let seed: [u8; 32] =
+        Sha256::digest(format!("accord example ukraine-2025 demonstration key: {name}").as_bytes())
+            .into();
+    SignerKey::from_seed(name, KeyType::Ed25519, seed).expect("a valid key name")
+}
+
+/// The name of a monitor's key: `mission.accord.example/monitor-03`.
+pub fn monitor_key_name(org_key_name: &str, n: u32) -> String {
+    let host = org_key_name.split('/').next().unwrap_or(org_key_name);
+    format!("{host}/monitor-{n:02}")
+}
+
+/// A history being written: statements signed with demonstration keys,
+/// applied to an evaluator as they are written, so that the operator's
+/// status statements can name the status they see.
+pub struct Script<'a> {
+    pub eval: Evaluator<'a>,
+    pub entries: Vec<Vec<u8>>,
+    hash: Digest,
+    /// The time the next statement is issued at.
+    pub now: Timestamp,
+    /// Signers by who they are: a party, an organisation, the operator
+    /// (`operator`), or a monitor (`MISSION/2`).
+    signers: BTreeMap<String, SignerKey>,
+}
+
+/// What happened to a statement written by a [`Script`].
+#[derive(Clone, Debug)]
+pub struct Written {
+    pub index: u64,
+    pub digest: Digest,
+    /// Why the evaluator refused it, if it did.
+    pub rejected: Option<String>,
+}
+
+impl Written {
+    /// The index, asserting that the statement was accepted.
+    #[track_caller]
+    pub fn ok(&self) -> u64 {
+        assert!(
+            self.rejected.is_none(),
+            "entry {} was refused: {:?}",
+            self.index,
+            self.rejected
+        );
+        self.index
+    }
+}
+
+impl<'a> Script<'a> {
+    pub fn new(a: &'a Agreement, hash: Digest, start: Timestamp) -> Script<'a> {
+        let mut signers = BTreeMap::new();
+        for p in a.parties.values() {
+            if let Some(k) = p.keys.first() {
+                signers.insert(p.id.get_ref().clone(), key(k.get_ref().name()));
+            }
+        }
+        for o in a.organisations.values() {
+            if let Some(k) = o.keys.first() {
+                signers.insert(o.id.get_ref().clone(), key(k.get_ref().name()));
+            }
+        }
+        if let Some(k) = a.operator.as_ref().and_then(|o| o.keys.first()) {
+            signers.insert("operator".into(), key(k.get_ref().name()));
+        }
+        Script {
+            eval: Evaluator::new(a, hash),
+            entries: vec![],
+            hash,
+            now: start,
+            signers,
+        }
+    }
+
+    /// The signer called `who` (see [`Script`]).
+    pub fn signer(&self, who: &str) -> &SignerKey {
+        self.signers
+            .get(who)
+            .unwrap_or_else(|| panic!("no demonstration key for {who}"))
+    }
+
+    /// Moves the script's clock on.
+    pub fn wait_hours(&mut self, hours: f64) -> &mut Self {
+        self.now = Timestamp::from_second(self.now.as_second() + (hours * 3600.0) as i64)
+            .expect("in range");
+        self
+    }
+
+    /// Signs `body` as a statement of `kind` by each of `by`, appends it and
+    /// applies it.
+    pub fn write(&mut self, kind: &str, body: Value, by: &[&str]) -> Written {
+        let v = json!({"v": 1, "kind": kind, "agreement": self.hash, "issued_at": Time(self.now), "body": body});
+        let st = Statement::from_value(v).unwrap_or_else(|e| panic!("a bad {kind} statement: {e}"));
+        let mut s = SignedStatement::sign(st, self.signer(by[0])).expect("signs");
+        for who in &by[1..] {
+            s.cosign(self.signer(who)).expect("co-signs");
+        }
+        self.append(s.to_bytes())
+    }
+
+    /// Appends an entry as it is (forged or otherwise) and applies it.
+    pub fn append(&mut self, entry: Vec<u8>) -> Written {
+        let index = self.entries.len() as u64;
+        let digest = SignedStatement::parse(&entry)
+            .map(|s| s.digest())
+            .unwrap_or(Digest([0; 32]));
+        let before = self.eval.state.rejections.len();
+        self.eval.apply(&entry);
+        self.entries.push(entry);
+        let rejected = self
+            .eval
+            .state
+            .rejections
+            .get(before)
+            .map(|(_, why)| why.clone());
+        Written {
+            index,
+            digest,
+            rejected,
+        }
+    }
+
+    /// The adoption, signed by every signatory.
+    pub fn adopt(&mut self) -> Written {
+        let a = self.eval.agreement();
+        let signatories: Vec<String> = a
+            .parties
+            .values()
+            .filter(|p| p.roles.contains(&crate::agreement::Role::Signatory))
+            .map(|p| p.id.get_ref().clone())
+            .collect();
+        let body = json!({"title": a.title.get_ref(), "version": a.version.get_ref()});
+        let by: Vec<&str> = signatories.iter().map(String::as_str).collect();
+        self.write("adoption", body, &by)
+    }
+
+    /// Accredits monitor number `n` of `org` (its key becomes `ORG/n`).
+    pub fn accredit(&mut self, org: &str, n: u32) -> Written {
+        let org_key = self.signer(org).name().to_string();
+        let k = key(&monitor_key_name(&org_key, n));
+        let body = json!({"action": "grant", "organisation": org, "key": k.verifier().to_string()});
+        self.signers.insert(format!("{org}/{n}"), k);
+        self.write("accreditation", body, &[org])
+    }
+
+    /// An observation by `by` (an organisation or `ORG/n`), observed half an
+    /// hour before it is issued. `extra` is merged into the body
+    /// (`assessment`, `evidence`, `sensor`…).
+    pub fn observe(
+        &mut self,
+        by: &str,
+        category: &str,
+        at: (f64, f64),
+        details: Value,
+        extra: Value,
+    ) -> Written {
+        let observed = Time(Timestamp::from_second(self.now.as_second() - 1800).expect("in range"));
+        let mut body = json!({
+            "category": category,
+            "observed": {"from": observed},
+            "position": {"lon": at.0, "lat": at.1, "uncertainty_m": 200},
+            "sensor": "patrol",
+            "details": details,
+        });
+        if let (Some(b), Some(x)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in x {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        self.write("observation", body, &[by])
+    }
+
+    /// A corroboration of observation `of` by `by`.
+    pub fn corroborate(&mut self, by: &str, of: &Written, agrees: bool) -> Written {
+        let body =
+            json!({"observation": {"sha256": of.digest, "index": of.index}, "agrees": agrees});
+        self.write("corroboration", body, &[by])
+    }
+
+    /// A dispute statement (`lodge`, `resolve`, `withdraw`) about `target`.
+    pub fn dispute(
+        &mut self,
+        action: &str,
+        target: &Written,
+        extra: Value,
+        by: &[&str],
+    ) -> Written {
+        let mut body =
+            json!({"action": action, "target": {"sha256": target.digest, "index": target.index}});
+        if let (Some(b), Some(x)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in x {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        self.write("dispute", body, by)
+    }
+
+    /// A certification (`transition`, `tranche`, `snapback_notice`,
+    /// `continue_relief`, `guarantee_decision`) of `target`, signed by `by`.
+    pub fn certify(&mut self, of: &str, target: &str, by: &[&str]) -> Written {
+        let body = json!({"of": of, "target": target, "statement": format!("{of} {target}")});
+        self.write("certification", body, by)
+    }
+
+    /// The operator's status statement about everything logged so far.
+    pub fn status(&mut self) -> Written {
+        let size = self.entries.len() as u64;
+        let mut st = self.eval.status();
+        // What the evaluator will see at that index, after the clock moves.
+        st.log_size = size;
+        let body = self.status_body(size, &st);
+        self.write("status", body, &["operator"])
+    }
+
+    /// A status statement's body for a status.
+    pub fn status_body(&self, size: u64, st: &Status) -> Value {
+        let tranches: BTreeMap<String, String> = st
+            .tranches
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(&v.state)
+                        .ok()
+                        .and_then(|x| x.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        json!({"log_size": size, "status": st.digest(), "phase": st.phase.id.clone().unwrap_or_default(), "tranches": tranches})
+    }
+
+    /// Lets days pass: the operator logs a status statement after each
+    /// reporting period's cut-off, which moves the log's clock.
+    pub fn days(&mut self, n: u32) -> &mut Self {
+        for _ in 0..n {
+            self.wait_hours(24.0);
+            self.status();
+        }
+        self
+    }
+}
+
+use crate::statement::Time;
