@@ -1,184 +1,503 @@
-//! `accord demo`: the README's first command. It shows the log at work on
-//! its own, with no server to set up: create a log, append entries, verify
-//! everything, prove one entry. (Later issues grow it into the full
-//! walk-through of an agreement.)
+//! `accord demo`: the README's first command, on the embedded default.
+//!
+//! It builds a log under the built-in Ukraine example: real events from
+//! UCDP GED, imported as open-source reports, under a hypothetical D-day
+//! (the Minsk II ceasefire, 15 February 2015, by default, so that the
+//! events fall inside the agreement's life), interleaved with a short
+//! scripted sequence of monitors' and parties' statements that walks the
+//! agreement through its phases: a held ceasefire, the verification phase,
+//! a relief tranche certified, a breach, a guarantee triggered and decided,
+//! snapback. Then it audits the log as an outsider would and writes the
+//! daily report of the day of the breach.
+//!
+//! Everything is signed with the example's demonstration keys, whose
+//! secrets are public (see `accord::example::key`).
 
-use std::path::PathBuf;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
+use accord::example::{self, Script, Written};
+use accord::import::{self, Format};
+use accord::statement::{SignedStatement, Statement, Time};
 use clap::Args;
-use miette::{IntoDiagnostic, Result, miette};
-use tlog::client::{DirSource, TileReader};
-use tlog::keys::{KeyType, SignerKey};
-use tlog::merkle::verify_inclusion;
-use tlog::sequencer::{BatchOptions, Sequencer};
-use tlog::verify::{VerifyOptions, verify_log};
-use tlog::{DirStorage, Log, leaf_hash};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use miette::{IntoDiagnostic, Result, WrapErr, miette};
+use serde_json::{Value, json};
+use tlog::{DirStorage, Log};
 
-use crate::keys::write_secret_key;
 use crate::logdir::{LogConfig, write_config};
+
+/// Where the shared real data is looked for when no file is given.
+const SHARED_UCDP: &str = "data/events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv";
 
 #[derive(Args)]
 pub struct DemoArgs {
     /// Where to put the demonstration (replaced if it holds an earlier demo).
     #[arg(long, default_value = "accord-demo")]
     pub dir: PathBuf,
-    /// How many entries to append.
-    #[arg(long, default_value_t = 100_000)]
-    pub entries: u64,
+    /// A UCDP GED CSV file of events to import as open-source reports
+    /// (default: the UCDP extract in ../shared/data, when it is there).
+    #[arg(long, value_name = "CSV")]
+    pub events: Option<PathBuf>,
+    /// Run on the scripted statements alone, without real events.
+    #[arg(long, conflicts_with = "events")]
+    pub no_events: bool,
+    /// The hypothetical D-day (local midnight, Kyiv time).
+    #[arg(long, default_value = "2015-02-15", value_name = "YYYY-MM-DD")]
+    pub d_day: String,
+    /// How many days after D the log runs (default: to the last event).
+    #[arg(long)]
+    pub days: Option<u32>,
+}
+
+/// Places the script uses (lon, lat), from the example's annex.
+const KRAMATORSK: (f64, f64) = (37.58, 48.74);
+const HORLIVKA: (f64, f64) = (38.03, 48.33);
+const SIVERSK: (f64, f64) = (38.097, 48.862);
+/// Near Starobilsk, where exchanges took place in the Minsk years.
+const STAROBILSK: (f64, f64) = (38.93, 49.28);
+
+fn events_file(a: &DemoArgs) -> Option<PathBuf> {
+    if a.no_events {
+        return None;
+    }
+    if let Some(f) = &a.events {
+        return Some(f.clone());
+    }
+    let shared = std::env::var_os("ACCORD_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let p = shared.join(SHARED_UCDP);
+    p.exists().then_some(p)
+}
+
+/// The open-source reports to interleave, sorted by when they were issued.
+fn osint(
+    path: &Path,
+    hash: accord::statement::Digest,
+    d: Timestamp,
+) -> Result<(Vec<Statement>, u64, u64)> {
+    let file = std::fs::File::open(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("opening {}", path.display()))?;
+    let mut options = import::Options::new(hash);
+    options.timezone = jiff::tz::TimeZone::get("Europe/Kyiv").unwrap_or(jiff::tz::TimeZone::UTC);
+    let (mut rows, mut before) = (0u64, 0u64);
+    let mut out = Vec::new();
+    import::read(
+        Format::Ucdp,
+        std::io::BufReader::new(file),
+        &options,
+        |row| {
+            rows += 1;
+            if let Ok(statements) = row.outcome {
+                for s in statements {
+                    if s.issued_at.0 < d {
+                        before += 1;
+                    } else {
+                        out.push(s);
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )
+    .map_err(|e| miette!("{}: {e}", path.display()))?;
+    out.sort_by_key(|s| s.issued_at.0);
+    Ok((out, rows, before))
+}
+
+/// The script and the imported reports, merged in time order.
+struct Story<'a> {
+    s: Script<'a>,
+    osint: std::iter::Peekable<std::vec::IntoIter<Statement>>,
+    importer: tlog::SignerKey,
+    imported: u64,
+}
+
+impl Story<'_> {
+    /// Logs every open-source report issued up to the script's clock.
+    fn catch_up(&mut self) {
+        while let Some(st) = self.osint.next_if(|st| st.issued_at.0 <= self.s.now) {
+            let signed =
+                SignedStatement::sign(st, &self.importer).expect("an imported statement signs");
+            self.s.append(signed.to_bytes());
+            self.imported += 1;
+        }
+    }
+    fn days(&mut self, n: u32) {
+        for _ in 0..n {
+            self.s.wait_hours(24.0);
+            self.catch_up();
+            self.s.status();
+        }
+    }
+    fn hours(&mut self, h: f64) {
+        self.s.wait_hours(h);
+        self.catch_up();
+    }
+}
+
+fn say(w: &Written, what: &str) {
+    match &w.rejected {
+        None => println!("   entry {:>5}  {what}", w.index),
+        Some(why) => println!("   entry {:>5}  {what}: REFUSED ({why})", w.index),
+    }
 }
 
 pub fn run(a: DemoArgs) -> Result<()> {
+    let d_date: Date = a
+        .d_day
+        .parse()
+        .map_err(|e| miette!("--d-day {:?}: not a date: {e}", a.d_day))?;
+    let d = d_date
+        .to_zoned_datetime(
+            jiff::tz::TimeZone::get("Europe/Kyiv").unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .map_err(|e| miette!("{e}"))?
+        .timestamp();
+    prepare_dir(&a.dir)?;
+    let (agreement, hash) = example::agreement();
+    let agreement_dir = a.dir.join("agreement");
+    write_agreement(&agreement_dir)?;
+    println!(
+        "accord demo: the built-in example, {}",
+        agreement.title.get_ref()
+    );
+    println!(
+        "   agreement {hash}, written to {}",
+        agreement_dir.display()
+    );
+    println!(
+        "   HYPOTHETICAL D-day: {d_date} (00:00 Kyiv time, the Minsk II ceasefire's start by default), so that real events fall inside the agreement's life"
+    );
+
+    let events = events_file(&a);
+    let (reports, rows, before) = match &events {
+        Some(p) => {
+            let (r, rows, before) = osint(p, hash, d)?;
+            println!(
+                "   real events: {} ({rows} rows; {} reports from D-day on imported as open-source observations signed by the OSINT importer key; {before} earlier ones left out)",
+                p.display(),
+                r.len()
+            );
+            (r, rows, before)
+        }
+        None => {
+            println!(
+                "   real events: none (give a UCDP GED CSV with --events; ../shared/data was not found), so the scripted statements alone"
+            );
+            (vec![], 0, 0)
+        }
+    };
+    let _ = (rows, before);
+    let last_report = reports.last().map(|s| s.issued_at.0);
+
+    println!("\n1. Writing the history");
+    let mut story = Story {
+        s: Script::new(&agreement, hash, d),
+        osint: reports.into_iter().peekable(),
+        importer: example::key("osint.accord.example/importer"),
+        imported: 0,
+    };
+    say(
+        &story.s.adopt(),
+        "adoption, signed by Ukraine and the Russian Federation (D-day)",
+    );
+    for org in ["MISSION", "JCCC_UA", "JCCC_RU"] {
+        say(
+            &story.s.accredit(org, 1),
+            &format!("{org} accredits its monitor no. 1"),
+        );
+    }
+    story.hours(1.0);
+    for who in ["UA", "RU", "MISSION"] {
+        say(
+            &story.s.certify("transition", "begin_verification", &[who]),
+            &format!("{who} certifies: begin the verification phase"),
+        );
+    }
+    story.s.wait_hours(-1.0);
+    story.days(10);
+    story.hours(3.0);
+    for (by, count, at) in [("RU", 139, STAROBILSK), ("UA", 52, STAROBILSK)] {
+        say(
+            &story.s.observe(
+                "MISSION/1",
+                "prisoner_exchange",
+                at,
+                json!({"released_by": by, "count": count}),
+                json!({"sensor": "camera", "evidence": evidence()}),
+            ),
+            &format!("the Mission films the release of {count} prisoners by {by}"),
+        );
+    }
+    story.s.wait_hours(-3.0);
+    story.days(5);
+    report_phase(&story.s, "after 15 quiet days");
+    story.hours(2.0);
+    say(
+        &story.s.certify("transition", "ceasefire_verified", &["UA"]),
+        "Ukraine certifies: ceasefire verified",
+    );
+    let body = json!({"of": "transition", "target": "ceasefire_verified", "statement": "verified"});
+    say(
+        &story.s.write("certification", body, &["MISSION", "US"]),
+        "the Mission and the United States certify it too",
+    );
+    story.s.wait_hours(-2.0);
+    story.days(31);
+    report_phase(&story.s, "after 30 verified quiet days");
+    story.hours(1.0);
+    say(
+        &story.s.certify("tranche", "us_tranche_1", &["UA", "US"]),
+        "Ukraine and the United States certify the first US relief tranche",
+    );
+    story.s.wait_hours(-1.0);
+    story.days(3);
+
+    // The day of the breach.
+    story.hours(2.0);
+    say(
+        &story.s.observe(
+            "JCCC_UA/1",
+            "weapon_sighting",
+            HORLIVKA,
+            json!({"system": "2S19 Msta-S", "calibre_mm": 152, "count": 4, "status": "in_violation_of_withdrawal_line"}),
+            json!({"sensor": "uav", "evidence": evidence()}),
+        ),
+        "JCCC (Ukraine) sees four 152 mm howitzers at Horlivka, inside the withdrawal zone",
+    );
+    say(
+        &story.s.observe(
+            "MISSION/1",
+            "freedom_of_movement",
+            SIVERSK,
+            json!({"restriction": "denial", "duration_minutes": 95}),
+            json!({}),
+        ),
+        "the Mission's patrol is denied passage near Siversk",
+    );
+    story.hours(1.0);
+    let attack = story.s.observe(
+        "MISSION/1",
+        "ceasefire_violation",
+        KRAMATORSK,
+        json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
+        json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
+    );
+    say(
+        &attack,
+        "the Mission's UAV films 24 artillery impacts in Kramatorsk (with video), assessed as fire by the Russian Federation",
+    );
+    say(
+        &story.s.observe(
+            "MISSION/1",
+            "civilian_casualties",
+            KRAMATORSK,
+            json!({"killed": 3, "injured": 11, "cause": "shelling"}),
+            json!({"evidence": evidence()}),
+        ),
+        "the Mission records 3 civilians killed and 11 injured there",
+    );
+    let breach_day = story.s.eval.periods().period_of(story.s.now);
+    story.s.wait_hours(-3.0);
+    story.days(1);
+    report_phase(&story.s, "the day after the breach");
+    story.hours(3.0);
+    say(
+        &story.s.certify(
+            "guarantee_decision",
+            "collective_defence",
+            &["US", "UK", "FR", "DE"],
+        ),
+        "four guarantors sign their decision on the collective-defence guarantee",
+    );
+    story.s.wait_hours(-3.0);
+    story.days(30);
+    story.hours(1.0);
+    say(
+        &story.s.certify("continue_relief", "us_tranche_1", &["US"]),
+        "the United States alone votes to continue relief (two are needed)",
+    );
+    story.s.wait_hours(-1.0);
+    story.days(6);
+    report_phase(&story.s, "after the snapback vote");
+    // Then time runs on, with the open-source reports, to the end.
+    let until = match (a.days, last_report) {
+        (Some(n), _) => Some(d + jiff::SignedDuration::from_hours(24 * i64::from(n))),
+        (None, Some(t)) => Some(t + jiff::SignedDuration::from_hours(24)),
+        (None, None) => None,
+    };
+    if let Some(until) = until {
+        let mut n = 0;
+        while story.s.now < until {
+            story.days(1);
+            n += 1;
+        }
+        if n > 0 {
+            println!(
+                "   ... and {n} more days of the operator's daily status statements, with the open-source reports of those days"
+            );
+        }
+    }
+    story.catch_up();
+    println!(
+        "   {} entries in all, {} of them open-source reports",
+        story.s.entries.len(),
+        story.imported
+    );
+
+    println!("\n2. Writing them to a transparency log");
     let log_dir = a.dir.join("log");
-    if a.dir.join(".accord-demo").exists() {
-        std::fs::remove_dir_all(&a.dir).into_diagnostic()?;
-    } else if a.dir.exists()
-        && std::fs::read_dir(&a.dir)
-            .into_diagnostic()?
-            .next()
-            .is_some()
-    {
+    write_log(&log_dir, &story.s.entries)?;
+    println!(
+        "   {} (C2SP tlog-tiles, signed by the operator's log key that the agreement names)",
+        log_dir.display()
+    );
+
+    let agreement_file = agreement_dir.join("agreement.toml");
+    println!(
+        "\n3. Auditing it as an outsider would: the log, every signature, a replay of the evaluator against every status statement\n"
+    );
+    crate::audit_cmd::run(crate::audit_cmd::AuditArgs {
+        agreement: agreement_file.clone(),
+        log: log_dir.display().to_string(),
+        witnesses: vec![],
+        since: None,
+        log_key: None,
+        strict: false,
+        expect: vec![],
+        evidence: Some(a.dir.join("audit-evidence")),
+    })?;
+
+    println!("\n4. Writing the daily report of the day of the breach ({breach_day})");
+    let source = crate::replay::Source::open(&log_dir.display().to_string())?;
+    let size = source.checkpoint()?.1.checkpoint.size;
+    let r = crate::replay::replay(
+        &agreement,
+        hash,
+        &source,
+        size,
+        crate::replay::SignatureCheck::Batch,
+    )?;
+    let mut written = vec![];
+    for (format, ext) in [
+        (crate::report_cmd::Format::Html, "html"),
+        (crate::report_cmd::Format::Md, "md"),
+    ] {
+        let out = a.dir.join(format!("report-{breach_day}.{ext}"));
+        crate::report_cmd::write(&agreement, &r.evaluator, &source, breach_day, format, &out)?;
+        written.push(out);
+    }
+    for w in &written {
+        println!("   {}", w.display());
+    }
+
+    let ag = agreement_file.display();
+    let lg = log_dir.display();
+    println!("\nWhere to look:");
+    println!(
+        "   {}   the report (open it in a browser); every figure links to a log entry and its proof",
+        written[0].display()
+    );
+    println!(
+        "   {}/agreement.toml and its README   the agreement, clause by clause",
+        agreement_dir.display()
+    );
+    println!("   accord status --agreement {ag} {lg}");
+    println!("   accord audit --agreement {ag} {lg}");
+    println!("   accord report --agreement {ag} {lg} --day {breach_day} --format html");
+    println!("   accord log verify {lg}                (or any C2SP verifier, such as tlogcheck)");
+    Ok(())
+}
+
+fn evidence() -> Value {
+    json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
+}
+
+fn report_phase(s: &Script, when: &str) {
+    let st = s.eval.status();
+    let tranches: Vec<String> = st
+        .tranches
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k} {}",
+                serde_json::to_value(&v.state)
+                    .ok()
+                    .and_then(|x| x.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let guarantees: Vec<String> = st
+        .guarantees
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k} {}",
+                serde_json::to_value(&v.state)
+                    .ok()
+                    .and_then(|x| x.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    println!(
+        "   -- {when} ({}): phase {}; relief: {}; guarantee: {}",
+        Time(s.now),
+        st.phase.id.as_deref().unwrap_or("none"),
+        tranches.join(", "),
+        guarantees.join(", ")
+    );
+}
+
+fn prepare_dir(dir: &Path) -> Result<()> {
+    if dir.join(".accord-demo").exists() {
+        std::fs::remove_dir_all(dir).into_diagnostic()?;
+    } else if dir.exists() && std::fs::read_dir(dir).into_diagnostic()?.next().is_some() {
         return Err(miette!(
             "{} exists and is not an earlier demo; choose another place with --dir",
-            a.dir.display()
+            dir.display()
         ));
     }
-    std::fs::create_dir_all(&a.dir).into_diagnostic()?;
+    std::fs::create_dir_all(dir).into_diagnostic()?;
     std::fs::write(
-        a.dir.join(".accord-demo"),
+        dir.join(".accord-demo"),
         "made by `accord demo`; replaced by the next one\n",
     )
-    .into_diagnostic()?;
+    .into_diagnostic()
+}
 
-    println!("1. Creating a transparency log in {}", log_dir.display());
-    let key = SignerKey::generate("demo.accord.example/log", KeyType::Ed25519)
-        .map_err(|e| miette!("{e}"))?;
-    let storage = Arc::new(DirStorage::new(&log_dir).map_err(|e| miette!("{e}"))?);
-    write_secret_key(&log_dir.join(".tlog/log.key"), &key)?;
+/// The built-in agreement and its annex, as files a user can read and pass
+/// to `accord check`, `status`, `audit` and `report`.
+fn write_agreement(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir.join("annex")).into_diagnostic()?;
+    std::fs::write(dir.join("agreement.toml"), example::AGREEMENT_TOML).into_diagnostic()?;
+    for (path, text) in example::ANNEX {
+        std::fs::write(dir.join(path), text).into_diagnostic()?;
+    }
+    Ok(())
+}
+
+fn write_log(dir: &Path, entries: &[Vec<u8>]) -> Result<()> {
+    let key = example::key("log.mission.accord.example/log");
+    let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
+    let mut log = Log::create(storage, key.clone()).map_err(|e| miette!("{e}"))?;
+    crate::keys::write_secret_key(&dir.join(".tlog/log.key"), &key)?;
     write_config(
-        &log_dir,
+        dir,
         &LogConfig {
             origin: key.name().into(),
             vkey: key.verifier().to_string(),
             key: ".tlog/log.key".into(),
         },
     )?;
-    let log = Log::create(storage, key.clone()).map_err(|e| miette!("{e}"))?;
-    println!("   its public key: {}", key.verifier());
-
-    println!(
-        "2. Appending {} statements, durably, in group-committed batches",
-        a.entries
-    );
-    let start = Instant::now();
-    let (seq, thread) = Sequencer::start(log, BatchOptions::default());
-    let mut pending = std::collections::VecDeque::new();
-    let mut i = 0;
-    while i < a.entries {
-        let end = (i + 8192).min(a.entries);
-        let batch = (i..end).map(demo_entry).collect();
-        pending.push_back(seq.submit(batch).map_err(|e| miette!("{e}"))?);
-        if pending.len() > 4 {
-            pending
-                .pop_front()
-                .expect("non-empty")
-                .wait()
-                .map_err(|e| miette!("{e}"))?;
-        }
-        i = end;
+    for chunk in entries.chunks(16_384) {
+        log.append_batch(chunk).map_err(|e| miette!("{e}"))?;
     }
-    for p in pending {
-        p.wait().map_err(|e| miette!("{e}"))?;
-    }
-    drop(seq);
-    let log = thread.join();
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "   {} entries in {secs:.2} s ({:.0} entries/s)",
-        log.size(),
-        log.size() as f64 / secs
-    );
-    println!("   the signed checkpoint:\n");
-    for line in String::from_utf8_lossy(&log.checkpoint().to_bytes()).lines() {
-        println!("      {line}");
-    }
-    println!();
-    drop(log);
-
-    println!("3. Verifying all of it as an outsider would: signature, every tile, every entry");
-    let vkey = key.verifier();
-    let report = verify_log(
-        &DirSource::new(&log_dir),
-        &VerifyOptions {
-            log_key: Some(&vkey),
-            entries: true,
-            ..Default::default()
-        },
-        |_| {},
-    )
-    .map_err(|e| miette!("verification failed: {e}"))?;
-    println!(
-        "   OK: {} hash tiles, {} entries",
-        report.hash_tiles, report.entries
-    );
-
-    let size = report.checkpoint.checkpoint.size;
-    let index = size / 3;
-    println!("4. Proving that entry {index} is in the log, from the tiles alone");
-    let mut reader = TileReader::new(DirSource::new(&log_dir));
-    let entry = reader.entry(size, index).map_err(|e| miette!("{e}"))?;
-    let proof = reader
-        .inclusion_proof(size, index)
-        .map_err(|e| miette!("{e}"))?;
-    verify_inclusion(
-        index,
-        size,
-        &leaf_hash(&entry),
-        &proof,
-        &report.checkpoint.checkpoint.root,
-    )
-    .map_err(|e| miette!("{e}"))?;
-    println!("   entry: {}", String::from_utf8_lossy(&entry));
-    println!(
-        "   proof: {} hashes, checked against the checkpoint's root",
-        proof.len()
-    );
-
-    println!("\nWhere to look next:");
-    println!(
-        "   {}/checkpoint and {}/tile/  the public log (C2SP tlog-tiles)",
-        log_dir.display(),
-        log_dir.display()
-    );
-    println!(
-        "   accord log verify {}            check it again",
-        log_dir.display()
-    );
-    println!(
-        "   accord log proof {} --index {index}   print the proof (C2SP tlog-proof)",
-        log_dir.display()
-    );
-    println!(
-        "   accord log get {} --index {index}     print the entry",
-        log_dir.display()
-    );
     Ok(())
-}
-
-/// A plausible monitoring statement, for show only (statements proper are
-/// signed, with a schema; see `accord sign`).
-fn demo_entry(i: u64) -> Vec<u8> {
-    let kinds = [
-        "ceasefire_violation",
-        "weapon_sighting",
-        "freedom_of_movement",
-        "crossing_status",
-    ];
-    format!(
-        r#"{{"demo":true,"seq":{i},"kind":"{}","observed_by":"patrol-{}","note":"demonstration entry"}}"#,
-        kinds[(i % 4) as usize],
-        i % 17
-    )
-    .into_bytes()
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit_cmd;
 mod check;
 mod classify_cmd;
 mod demo;
@@ -12,7 +13,10 @@ mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
+mod replay;
+mod report_cmd;
 mod statement_cmd;
+mod status_cmd;
 
 /// Verifiable ceasefire agreements: signed observations in a public,
 /// tamper-evident log, and an evaluator anyone can re-run.
@@ -25,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the demonstration: build a log, append to it, verify it, prove an entry.
+    /// Run the demonstration: the Ukraine example with real events, evaluated, audited and reported.
     Demo(demo::DemoArgs),
     /// Build and sign a statement (from JSON or flags), or co-sign a signed one.
     Sign(Box<statement_cmd::SignArgs>),
@@ -41,6 +45,12 @@ enum Command {
     /// Create, append to, verify and prove from a transparency log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Replay the evaluator over a log: phase, relief, guarantees, compliance by clause and party.
+    Status(status_cmd::StatusArgs),
+    /// Audit a log: checkpoint, witnesses, consistency, every signature and accreditation, and every status statement the operator logged against a replay.
+    Audit(audit_cmd::AuditArgs),
+    /// Write the daily report for a reporting period, built only from the log (Markdown or HTML).
+    Report(report_cmd::ReportArgs),
     /// Import real event data (UCDP GED, ACLED, GeoJSON) as signed open-source observations into a log.
     Import(import_cmd::ImportArgs),
 }
@@ -86,6 +96,9 @@ fn main() -> ExitCode {
         Command::Log(LogCommand::Proof(a)) => logcmd::proof(a),
         Command::Log(LogCommand::Get(a)) => logcmd::get(a),
         Command::Import(a) => import_cmd::run(a),
+        Command::Status(a) => status_cmd::run(a),
+        Command::Audit(a) => audit_cmd::run(a),
+        Command::Report(a) => report_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

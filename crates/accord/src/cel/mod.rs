@@ -93,12 +93,19 @@ impl Condition {
         &self,
         vars: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<bool, CelError> {
-        let mut ctx = cel::Context::default();
-        for (k, v) in vars {
-            ctx.add_variable_from_value(k.clone(), to_cel(v));
+        // The standard library's context is costly to build (it registers
+        // every function): build it once per thread, and give each
+        // evaluation a scope of its own above it.
+        thread_local! {
+            static ROOT: cel::Context<'static, 'static> = cel::Context::default();
         }
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.program.execute(&ctx)));
+        let result = ROOT.with(|root| {
+            let mut ctx = root.new_inner_scope();
+            for (k, v) in vars {
+                ctx.add_variable_from_value(k.clone(), to_cel(v));
+            }
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.program.execute(&ctx)))
+        });
         match result {
             Ok(Ok(cel::Value::Bool(b))) => Ok(b),
             Ok(Ok(other)) => Err(CelError::NotBoolean(format!("{other:?}"))),

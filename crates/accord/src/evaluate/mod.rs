@@ -27,7 +27,7 @@ use crate::agreement::{
     Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
 };
 use crate::cel::Condition;
-use crate::geography::{Placement, ZoneIndex};
+use crate::geography::{PlaceError, Placement, ZoneIndex};
 use crate::statement::{
     Accreditation, AccreditationAction, Amendment, Body, Category, Certification, Confidence,
     Corroboration, Details, Digest, Dispute, DisputeAction, DisputeOutcome, Kind, Observation,
@@ -172,6 +172,23 @@ pub struct State {
     pub amendments: Vec<(u64, Digest)>,
 }
 
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    breaches: u64,
+    last_breach: Option<Date>,
+    revised: u64,
+}
+
+impl Tally {
+    fn of(results: &BTreeMap<Date, PeriodResult>) -> Tally {
+        Tally {
+            breaches: results.values().filter(|r| !r.kept).count() as u64,
+            last_breach: results.iter().rfind(|(_, r)| !r.kept).map(|(d, _)| *d),
+            revised: results.values().filter(|r| r.revised).count() as u64,
+        }
+    }
+}
+
 /// Lookups over the observations, derived from them.
 #[derive(Clone, Debug, Default)]
 struct Indices {
@@ -182,6 +199,9 @@ struct Indices {
     grid: HashMap<(u8, i64, i32, i32), Vec<usize>>,
     /// Disputes not yet decided: (deadline, observation).
     open_disputes: BTreeSet<(Timestamp, usize)>,
+    /// Per clause and party: periods broken, the last one, periods
+    /// revised (what the status shows, kept as results change).
+    tallies: HashMap<(String, String), Tally>,
     built: bool,
 }
 
@@ -197,7 +217,43 @@ pub struct Evaluator<'a> {
     pub state: State,
     /// Log sizes at which to keep the status digest, and those kept.
     watch: BTreeSet<u64>,
-    snapshots: BTreeMap<u64, Digest>,
+    snapshots: BTreeMap<u64, Status>,
+    /// What the replay found where a status statement's claim did not
+    /// match (by the statement's index; the first hundred).
+    found: BTreeMap<u64, Status>,
+    /// The placement of the entry being applied, when computed beforehand.
+    placed: Option<Result<Placement, PlaceError>>,
+}
+
+/// A log entry made ready to apply, by work that needs no state and so can
+/// run on many threads: parsed, its observation placed, its digest taken.
+pub struct Prepared {
+    pub statement: Result<SignedStatement, String>,
+    pub digest: Digest,
+    placed: Option<Result<Placement, PlaceError>>,
+}
+
+impl Prepared {
+    /// Parses an entry and places its observation among the zones.
+    pub fn new(zones: &ZoneIndex, entry: &[u8]) -> Prepared {
+        let statement = SignedStatement::parse(entry)
+            .map_err(|e| format!("malformed: {}", short(&e.to_string())));
+        let (digest, placed) = match &statement {
+            Ok(s) => (
+                s.digest(),
+                match &s.statement.body {
+                    Body::Observation(o, _) => Some(zones.place(o.position.lon, o.position.lat)),
+                    _ => None,
+                },
+            ),
+            Err(_) => (Digest([0; 32]), None),
+        };
+        Prepared {
+            statement,
+            digest,
+            placed,
+        }
+    }
 }
 
 /// Why an entry was not accepted.
@@ -282,6 +338,8 @@ impl<'a> Evaluator<'a> {
             state,
             watch: BTreeSet::new(),
             snapshots: BTreeMap::new(),
+            found: BTreeMap::new(),
+            placed: None,
         };
         if !e.state.idx.built {
             e.state.idx = Indices {
@@ -290,6 +348,14 @@ impl<'a> Evaluator<'a> {
             };
             for i in 0..e.state.obs.len() {
                 e.index_observation(i);
+            }
+            for (clause, by_party) in &e.state.results {
+                for (party, results) in by_party {
+                    e.state
+                        .idx
+                        .tallies
+                        .insert((clause.clone(), party.clone()), Tally::of(results));
+                }
             }
         }
         let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
@@ -364,22 +430,44 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Applies an entry whose signatures were verified elsewhere (the audit
-    /// verifies in parallel, in batches): `verified` are the (key name, key
-    /// ID) of its signature lines that verified.
-    pub fn apply_verified(&mut self, s: &SignedStatement, verified: &BTreeSet<(String, u32)>) {
-        self.snapshot();
-        let index = self.state.size;
-        self.state.size += 1;
-        let result = self
-            .holders(s, |name, id, _| verified.contains(&(name.to_string(), id)))
-            .and_then(|signers| self.accept(index, s, signers));
-        if let Err(Rejected(why)) = result {
-            let key = why.split(':').next().unwrap_or(&why).to_string();
-            *self.state.rejected.entry(key).or_default() += 1;
-            if self.state.rejections.len() < 10_000 {
-                self.state.rejections.push((index, why));
+    /// Applies a prepared entry whose signatures were verified elsewhere:
+    /// `verified` holds, for each signature line that verified, its key
+    /// name, key ID and public key. A line counts only if that is the key
+    /// the agreement or an accreditation gave the name at this point of
+    /// the log (a key ID is only 32 bits: a forger can match one).
+    pub fn apply_prepared(&mut self, p: Prepared, verified: &[(String, u32, [u8; 32])]) {
+        match p.statement {
+            Ok(s) => {
+                self.placed = p.placed;
+                self.snapshot();
+                let index = self.state.size;
+                self.state.size += 1;
+                let ok = |name: &str, id: u32, _: &[u8]| {
+                    verified.iter().any(|(n, i, pk)| {
+                        n == name
+                            && *i == id
+                            && self
+                                .known_key(name, id)
+                                .is_some_and(|k| k.public_key().as_bytes() == pk)
+                    })
+                };
+                let result = self
+                    .holders(&s, ok)
+                    .and_then(|signers| self.accept(index, &s, signers));
+                self.placed = None;
+                if let Err(Rejected(why)) = result {
+                    self.refuse(index, why);
+                }
             }
+            Err(why) => self.skip(&why),
+        }
+    }
+
+    fn refuse(&mut self, index: u64, why: String) {
+        let key = why.split(':').next().unwrap_or(&why).to_string();
+        *self.state.rejected.entry(key).or_default() += 1;
+        if self.state.rejections.len() < 10_000 {
+            self.state.rejections.push((index, why));
         }
     }
 
@@ -402,8 +490,8 @@ impl<'a> Evaluator<'a> {
     fn snapshot(&mut self) {
         let size = self.state.size;
         if self.watch.remove(&size) {
-            let d = self.digest_at(size);
-            self.snapshots.insert(size, d);
+            let st = self.status_at(size);
+            self.snapshots.insert(size, st);
         }
     }
 
@@ -488,8 +576,8 @@ impl<'a> Evaluator<'a> {
             .map_err(|e| Rejected(format!("names: {e}")))?;
         // A status statement is about the entries before it, as they stood.
         let before = match &st.body {
-            Body::Status(sc) if sc.log_size == index => Some(self.digest_at(index)),
-            Body::Status(sc) => self.snapshots.get(&sc.log_size).copied(),
+            Body::Status(sc) if sc.log_size == index => Some(self.status_at(index)),
+            Body::Status(sc) => self.snapshots.get(&sc.log_size).cloned(),
             _ => None,
         };
         // Time moves first: what fell due before this statement is decided
@@ -664,10 +752,11 @@ impl<'a> Evaluator<'a> {
         if self.state.idx.by_digest.contains_key(&digest) {
             return rej("duplicate: the same observation is already in the log");
         }
-        let placement = self
-            .zones
-            .place(o.position.lon, o.position.lat)
-            .map_err(|e| Rejected(format!("position: {e}")))?;
+        let placement = match self.placed.take() {
+            Some(placed) => placed,
+            None => self.zones.place(o.position.lon, o.position.lat),
+        }
+        .map_err(|e| Rejected(format!("position: {e}")))?;
         let observed = o.observed.from.0;
         if observed.as_second() > s.statement.issued_at.0.as_second() + 300 {
             return rej(format!(
@@ -1152,7 +1241,7 @@ impl<'a> Evaluator<'a> {
         index: u64,
         sc: &crate::statement::Status,
         signers: &[Holder],
-        computed: Option<Digest>,
+        found: Option<Status>,
     ) -> Result<(), Rejected> {
         if !signers.contains(&Holder::Operator) {
             return rej("not the operator: status statements are signed by the log's operator");
@@ -1162,6 +1251,13 @@ impl<'a> Evaluator<'a> {
                 "status ahead: about {} entries, but it is entry {index}",
                 sc.log_size
             ));
+        }
+        let computed = found.as_ref().map(Status::digest);
+        if let Some(st) = found
+            && computed != Some(sc.status)
+            && self.found.len() < 100
+        {
+            self.found.insert(index, st);
         }
         self.state.claims.push(Claim {
             index,
@@ -1174,10 +1270,16 @@ impl<'a> Evaluator<'a> {
 
     /// The digest of the status after the first `size` entries (which must
     /// be all applied so far, the one being applied aside).
-    fn digest_at(&self, size: u64) -> Digest {
+    fn status_at(&self, size: u64) -> Status {
         let mut st = self.status();
         st.log_size = size;
-        st.digest()
+        st
+    }
+
+    /// What the replay found at a status statement (by its index) whose
+    /// claim did not match (kept for the first hundred).
+    pub fn found(&self, index: u64) -> Option<&Status> {
+        self.found.get(&index)
     }
 
     /// Asks for the status digest at these log sizes to be kept, so that
@@ -1738,6 +1840,7 @@ impl<'a> Evaluator<'a> {
                     .as_ref()
                     .is_some_and(|(k, ms)| *k != kept || *ms != metrics);
             let was_revised = slot.get(&period).is_some_and(|r| r.revised);
+            let was_kept = prev.as_ref().map(|(k, _)| *k);
             slot.insert(
                 period,
                 PeriodResult {
@@ -1747,6 +1850,28 @@ impl<'a> Evaluator<'a> {
                     revised: revised || was_revised,
                 },
             );
+            let t = self
+                .state
+                .idx
+                .tallies
+                .entry((id.to_string(), p.clone()))
+                .or_default();
+            if revised && !was_revised {
+                t.revised += 1;
+            }
+            match (was_kept, kept) {
+                (Some(false), true) => {
+                    t.breaches -= 1;
+                    if t.last_breach == Some(period) {
+                        t.last_breach = slot.iter().rfind(|(_, r)| !r.kept).map(|(d, _)| *d);
+                    }
+                }
+                (Some(true) | None, false) => {
+                    t.breaches += 1;
+                    t.last_breach = t.last_breach.max(Some(period));
+                }
+                _ => {}
+            }
         }
     }
 
@@ -1763,15 +1888,27 @@ impl<'a> Evaluator<'a> {
                 v
             }
             Window::Cumulative => {
-                let mut v: Vec<Date> = self
-                    .state
-                    .idx
-                    .by_period
-                    .keys()
-                    .map(|k| k.0)
-                    .filter(|d| *d <= period && self.in_force(c, *d))
-                    .collect();
-                v.dedup();
+                // Periods with observations of the metric's categories, up
+                // to this one, while the clause was in force. Whether a
+                // period is in force is asked once per period.
+                let mut v: Vec<Date> = Vec::new();
+                let mut last: Option<(Date, bool)> = None;
+                for (d, cat) in self.state.idx.by_period.keys() {
+                    if *d > period {
+                        break;
+                    }
+                    if !m.observations.iter().any(|(c2, _)| c2 == cat) {
+                        continue;
+                    }
+                    let ok = match last {
+                        Some((ld, ok)) if ld == *d => ok,
+                        _ => self.in_force(c, *d),
+                    };
+                    if ok && last.is_none_or(|(ld, _)| ld != *d) {
+                        v.push(*d);
+                    }
+                    last = Some((*d, ok));
+                }
                 v
             }
         };
@@ -1994,17 +2131,13 @@ impl<'a> Evaluator<'a> {
             for p in parties {
                 let res = s.results.get(id).and_then(|x| x.get(&p));
                 let last = s.done.and_then(|d| res.and_then(|r| r.get(&d)));
-                let breaches: Vec<&Date> = res
-                    .map(|r| r.iter().filter(|(_, v)| !v.kept).map(|(d, _)| d).collect())
-                    .unwrap_or_default();
+                let tally = s.idx.tallies.get(&(id.clone(), p.clone()));
                 let pc = PartyClause {
                     kept: last.map(|r| r.kept),
                     metrics: last.map(|r| r.metrics.clone()).unwrap_or_default(),
-                    breaches: breaches.len() as u64,
-                    last_breach: breaches.last().map(|d| d.to_string()),
-                    revised: res
-                        .map(|r| r.values().filter(|v| v.revised).count() as u64)
-                        .unwrap_or(0),
+                    breaches: tally.map_or(0, |t| t.breaches),
+                    last_breach: tally.and_then(|t| t.last_breach).map(|d| d.to_string()),
+                    revised: tally.map_or(0, |t| t.revised),
                 };
                 if let Some(k) = pc.kept {
                     any = true;
