@@ -195,7 +195,11 @@ struct Item {
 }
 
 /// A clause (id, title) and, per party: result, metrics, entries counted.
-type ClauseRows = (String, String, Vec<(String, Option<bool>, String, Vec<u64>)>);
+type ClauseRows = (
+    String,
+    String,
+    Vec<(String, Option<bool>, String, Vec<u64>)>,
+);
 
 struct Report {
     title: String,
@@ -218,7 +222,6 @@ struct Report {
     killed: (u64, u64),
     injured: (u64, u64),
     clauses: Vec<ClauseRows>,
-    )>,
     series: Vec<(Date, u64, u64)>,
     osint_sources: BTreeSet<String>,
     cited: BTreeSet<u64>,
