@@ -183,6 +183,18 @@ impl<'a> Script<'a> {
         self.append(s.to_bytes())
     }
 
+    /// Signs `body` with keys that need not be the agreement's (an
+    /// unaccredited monitor, an impostor), appends it and applies it.
+    pub fn write_signed_by(&mut self, kind: &str, body: Value, keys: &[&SignerKey]) -> Written {
+        let v = json!({"v": 1, "kind": kind, "agreement": self.hash, "issued_at": Time(self.now), "body": body});
+        let st = Statement::from_value(v).unwrap_or_else(|e| panic!("a bad {kind} statement: {e}"));
+        let mut s = SignedStatement::sign(st, keys[0]).expect("signs");
+        for k in &keys[1..] {
+            s.cosign(*k).expect("co-signs");
+        }
+        self.append(s.to_bytes())
+    }
+
     /// Appends an entry as it is (forged or otherwise) and applies it.
     pub fn append(&mut self, entry: Vec<u8>) -> Written {
         let index = self.entries.len() as u64;
