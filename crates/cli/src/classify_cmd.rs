@@ -84,55 +84,61 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
     })?;
     let index = ZoneIndex::new(&ag);
     let format = a.format.unwrap_or_else(|| guess_format(&a.input));
-    let out: Box<dyn Write> = match &a.out {
+    let out: Box<dyn Write + Send> = match &a.out {
         Some(p) => Box::new(
             File::create(p)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("creating {}", p.display()))?,
         ),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(std::io::stdout()),
     };
-    let mut w = Writer::new(BufWriter::with_capacity(1 << 20, out), a.output, &index);
-    w.header()?;
-    let mut stats = Stats::default();
-    let mut flush = |chunk: &mut Vec<Point>, w: &mut Writer<'_>| -> Result<()> {
-        let placed = place_all(&index, chunk);
-        for (p, r) in chunk.iter().zip(placed) {
-            stats.count(&p.bad, &r);
-            w.row(p, &r)?;
-        }
-        chunk.clear();
-        Ok(())
-    };
-    let mut chunk = Vec::with_capacity(CHUNK);
-    match format {
-        InputFormat::Csv => read_csv(&a, |p| {
-            chunk.push(p);
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut w)
-            } else {
-                Ok(())
-            }
-        })?,
-        InputFormat::Geojson => {
-            for p in read_geojson(&a.input)? {
-                chunk.push(p);
-                if chunk.len() == CHUNK {
-                    flush(&mut chunk, &mut w)?;
+    let mut out = BufWriter::with_capacity(1 << 20, out);
+    let rows = Rows::new(a.output, &index);
+    rows.header(&mut out)?;
+    // Reading (this thread) overlaps placing and formatting (every core)
+    // and writing (the writer thread), a chunk at a time and in order.
+    let (send, recv) = std::sync::mpsc::sync_channel::<Vec<Point>>(2);
+    let stats = std::thread::scope(|s| -> Result<Stats> {
+        let rows = &rows;
+        let writer = s.spawn(move || -> Result<Stats> {
+            let mut stats = Stats::default();
+            for chunk in recv {
+                for (text, st) in rows.place_and_format(&chunk) {
+                    out.write_all(&text)
+                        .into_diagnostic()
+                        .wrap_err("writing the output")?;
+                    stats.placed += st.placed;
+                    stats.failed += st.failed;
                 }
             }
-        }
-        InputFormat::Statements => read_statements(&a.input, |p| {
+            out.flush().into_diagnostic()?;
+            Ok(stats)
+        });
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut push = |p: Point| -> Result<()> {
             chunk.push(p);
             if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut w)
-            } else {
-                Ok(())
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                // The writer stops early only on an error, which it reports.
+                let _ = send.send(full);
             }
-        })?,
-    }
-    flush(&mut chunk, &mut w)?;
-    w.finish()?;
+            Ok(())
+        };
+        let read = match format {
+            InputFormat::Csv => read_csv(&a, &mut push),
+            InputFormat::Geojson => {
+                read_geojson(&a.input).and_then(|ps| ps.into_iter().try_for_each(&mut push))
+            }
+            InputFormat::Statements => read_statements(&a.input, &mut push),
+        };
+        if read.is_ok() {
+            let _ = send.send(chunk);
+        }
+        drop(send);
+        let written = writer.join().expect("writer thread panicked");
+        read?;
+        written
+    })?;
     if std::io::stderr().is_terminal() || a.out.is_some() {
         eprintln!(
             "placed {} points ({} could not be placed)",
@@ -146,16 +152,6 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
 struct Stats {
     placed: u64,
     failed: u64,
-}
-
-impl Stats {
-    fn count(&mut self, bad: &Option<String>, r: &Result<Placement, String>) {
-        if bad.is_some() || r.is_err() {
-            self.failed += 1;
-        } else {
-            self.placed += 1;
-        }
-    }
 }
 
 fn guess_format(p: &Path) -> InputFormat {
@@ -172,33 +168,6 @@ fn guess_format(p: &Path) -> InputFormat {
         Some("note" | "statement") => InputFormat::Statements,
         _ => InputFormat::Csv,
     }
-}
-
-/// Places a chunk of points on every core.
-fn place_all(index: &ZoneIndex, points: &[Point]) -> Vec<Result<Placement, String>> {
-    let one = |p: &Point| -> Result<Placement, String> {
-        if let Some(why) = &p.bad {
-            return Err(why.clone());
-        }
-        index.place(p.lon, p.lat).map_err(|e| e.to_string())
-    };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if threads == 1 || points.len() < 1024 {
-        return points.iter().map(one).collect();
-    }
-    let per = points.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = points
-            .chunks(per)
-            .map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("placing thread panicked"))
-            .collect()
-    })
 }
 
 fn find_column(
@@ -389,26 +358,32 @@ fn read_statements(path: &Path, mut each: impl FnMut(Point) -> Result<()>) -> Re
     Ok(())
 }
 
-/// Writes placements as CSV or JSON Lines.
-struct Writer<'a> {
-    w: BufWriter<Box<dyn Write>>,
+/// How many points of a piece are written per task.
+const PIECE: usize = 4096;
+
+/// Formats placements as CSV or JSON Lines.
+struct Rows<'a> {
     format: OutputFormat,
     index: &'a ZoneIndex,
     lines: Vec<String>,
+    /// Names of the withdrawal zones (class@party).
+    withdrawal: Vec<String>,
 }
 
-impl<'a> Writer<'a> {
-    fn new(w: BufWriter<Box<dyn Write>>, format: OutputFormat, index: &'a ZoneIndex) -> Writer<'a> {
-        let lines = index.line_zones().map(str::to_string).collect();
-        Writer {
-            w,
+impl<'a> Rows<'a> {
+    fn new(format: OutputFormat, index: &'a ZoneIndex) -> Rows<'a> {
+        Rows {
             format,
             index,
-            lines,
+            lines: index.line_zones().map(str::to_string).collect(),
+            withdrawal: index
+                .withdrawal_zones()
+                .map(|(c, p)| format!("{c}@{p}"))
+                .collect(),
         }
     }
 
-    fn header(&mut self) -> Result<()> {
+    fn header(&self, w: &mut impl Write) -> Result<()> {
         if let OutputFormat::Csv = self.format {
             let mut h = vec![
                 "row".to_string(),
@@ -421,45 +396,89 @@ impl<'a> Writer<'a> {
             ];
             h.extend(self.lines.iter().map(|l| format!("distance_m.{l}")));
             h.extend(["withdrawal".to_string(), "error".into()]);
-            writeln!(self.w, "{}", h.join(",")).into_diagnostic()?;
+            writeln!(w, "{}", h.join(",")).into_diagnostic()?;
         }
         Ok(())
     }
 
-    fn row(&mut self, p: &Point, r: &std::result::Result<Placement, String>) -> Result<()> {
+    /// Places the points on every core and formats them, in pieces, in order.
+    fn place_and_format(&self, points: &[Point]) -> Vec<(Vec<u8>, Stats)> {
+        use rayon::prelude::*;
+        points
+            .par_chunks(PIECE)
+            .map_init(Placement::default, |pl, piece| {
+                let mut text = Vec::with_capacity(piece.len() * 128);
+                let mut stats = Stats::default();
+                for p in piece {
+                    let placed = match &p.bad {
+                        Some(why) => Err(why.clone()),
+                        None => self
+                            .index
+                            .place_into(p.lon, p.lat, pl)
+                            .map_err(|e| e.to_string()),
+                    };
+                    match placed {
+                        Ok(()) => {
+                            stats.placed += 1;
+                            self.row(&mut text, p, Ok(pl));
+                        }
+                        Err(e) => {
+                            stats.failed += 1;
+                            self.row(&mut text, p, Err(&e));
+                        }
+                    }
+                }
+                (text, stats)
+            })
+            .collect()
+    }
+
+    fn row(&self, w: &mut Vec<u8>, p: &Point, r: std::result::Result<&Placement, &str>) {
+        use std::io::Write as _;
         let ix = self.index;
-        match (self.format, r) {
+        // Writing to a Vec cannot fail.
+        let _ = match (self.format, r) {
             (OutputFormat::Csv, Ok(pl)) => {
-                let zones: Vec<&str> = pl.zones.iter().map(|&z| ix.zone_id(z)).collect();
-                let wd: Vec<String> = withdrawal_names(ix, pl);
-                let mut f = vec![
-                    p.row.to_string(),
-                    csv_field(&p.id),
-                    fmt_coord(p.lon),
-                    fmt_coord(p.lat),
-                    zones.join(";"),
-                    pl.controlled_by
-                        .map(|i| ix.party(i).to_string())
-                        .unwrap_or_default(),
-                    pl.side.map(|i| ix.party(i).to_string()).unwrap_or_default(),
-                ];
-                f.extend(pl.distances_m.iter().map(|d| format!("{d:.3}")));
-                f.extend([wd.join(";"), String::new()]);
-                writeln!(self.w, "{}", f.join(",")).into_diagnostic()
+                let _ = write!(w, "{},", p.row);
+                write_csv_field(w, &p.id);
+                let _ = write!(w, ",{},{},", Coord(p.lon), Coord(p.lat));
+                for (k, &z) in pl.zones.iter().enumerate() {
+                    if k > 0 {
+                        w.push(b';');
+                    }
+                    w.extend_from_slice(ix.zone_id(z).as_bytes());
+                }
+                w.push(b',');
+                if let Some(i) = pl.controlled_by {
+                    w.extend_from_slice(ix.party(i).as_bytes());
+                }
+                w.push(b',');
+                if let Some(i) = pl.side {
+                    w.extend_from_slice(ix.party(i).as_bytes());
+                }
+                for &d in &pl.distances_m {
+                    w.push(b',');
+                    write_metres(w, d);
+                }
+                w.push(b',');
+                for (k, &i) in pl.withdrawal.iter().enumerate() {
+                    if k > 0 {
+                        w.push(b';');
+                    }
+                    w.extend_from_slice(self.withdrawal[i].as_bytes());
+                }
+                writeln!(w, ",")
             }
             (OutputFormat::Csv, Err(e)) => {
-                let mut f = vec![
-                    p.row.to_string(),
-                    csv_field(&p.id),
-                    fmt_coord(p.lon),
-                    fmt_coord(p.lat),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ];
-                f.extend(self.lines.iter().map(|_| String::new()));
-                f.extend([String::new(), csv_field(e)]);
-                writeln!(self.w, "{}", f.join(",")).into_diagnostic()
+                let _ = write!(w, "{},", p.row);
+                write_csv_field(w, &p.id);
+                let _ = write!(w, ",{},{},,,", Coord(p.lon), Coord(p.lat));
+                for _ in &self.lines {
+                    w.push(b',');
+                }
+                w.push(b',');
+                write_csv_field(w, e);
+                writeln!(w)
             }
             (OutputFormat::Jsonl, Ok(pl)) => {
                 let distances: serde_json::Map<String, serde_json::Value> = self
@@ -474,9 +493,9 @@ impl<'a> Writer<'a> {
                     "controlled_by": pl.controlled_by.map(|i| ix.party(i)),
                     "side": pl.side.map(|i| ix.party(i)),
                     "distance_m": distances,
-                    "withdrawal": withdrawal_names(ix, pl),
+                    "withdrawal": pl.withdrawal.iter().map(|&i| &self.withdrawal[i]).collect::<Vec<_>>(),
                 });
-                writeln!(self.w, "{v}").into_diagnostic()
+                writeln!(w, "{v}")
             }
             (OutputFormat::Jsonl, Err(e)) => {
                 let lon = if p.lon.is_finite() {
@@ -490,39 +509,43 @@ impl<'a> Writer<'a> {
                     serde_json::Value::Null
                 };
                 let v = serde_json::json!({"row": p.row, "id": p.id, "lon": lon, "lat": lat, "error": e});
-                writeln!(self.w, "{v}").into_diagnostic()
+                writeln!(w, "{v}")
             }
+        };
+    }
+}
+
+/// Metres to the millimetre, as `{:.3}` writes them but faster.
+fn write_metres(w: &mut Vec<u8>, d: f64) {
+    use std::io::Write as _;
+    let mm = (d * 1000.0).round();
+    if d.is_finite() && (0.0..1e15).contains(&mm) {
+        let mm = mm as u64;
+        let _ = write!(w, "{}.{:03}", mm / 1000, mm % 1000);
+    } else {
+        let _ = write!(w, "{d:.3}");
+    }
+}
+
+/// A coordinate as written: as given, or nothing if it is not a number.
+struct Coord(f64);
+
+impl std::fmt::Display for Coord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_finite() {
+            write!(f, "{}", self.0)
+        } else {
+            Ok(())
         }
     }
-
-    fn finish(mut self) -> Result<()> {
-        self.w.flush().into_diagnostic()
-    }
 }
 
-fn withdrawal_names(ix: &ZoneIndex, pl: &Placement) -> Vec<String> {
-    let all: Vec<(String, String)> = ix
-        .withdrawal_zones()
-        .map(|(c, p)| (c.to_string(), p.to_string()))
-        .collect();
-    pl.withdrawal
-        .iter()
-        .map(|&w| format!("{}@{}", all[w].0, all[w].1))
-        .collect()
-}
-
-fn fmt_coord(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
-}
-
-fn csv_field(s: &str) -> String {
+fn write_csv_field(w: &mut Vec<u8>, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        w.push(b'"');
+        w.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        w.push(b'"');
     } else {
-        s.to_string()
+        w.extend_from_slice(s.as_bytes());
     }
 }

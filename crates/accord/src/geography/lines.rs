@@ -9,7 +9,9 @@
 //! ([`R_MIN`]), the search stops as soon as no further segment can be nearer.
 //! The distance to each candidate is then computed on the ellipsoid.
 
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use std::sync::OnceLock;
+
+use rstar::{AABB, ParentNode, PointDistance, RTree, RTreeNode, RTreeObject};
 
 use super::ellipsoid::*;
 
@@ -102,6 +104,109 @@ pub struct LineIndex {
     /// For each segment, the previous and next segments of the same line.
     neighbours: Vec<(Option<u32>, Option<u32>)>,
     tree: RTree<Arc>,
+    /// Each segment's chord, for bounds.
+    chords: Vec<Chord>,
+    grid: Grid,
+}
+
+/// A grid in longitude and latitude around a line, each cell listing the
+/// only segments that can be nearest to a point in it. Cells are filled on
+/// first use, from the tree; points outside the grid search the tree.
+struct Grid {
+    west: f64,
+    south: f64,
+    /// Cell size, degrees.
+    step: f64,
+    nx: usize,
+    ny: usize,
+    cells: Vec<OnceLock<Box<[Candidate]>>>,
+}
+
+/// A segment that can be nearest to points of a cell, with a lower bound of
+/// its distance (metres) from any of them.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    seg: u32,
+    min_m: f64,
+}
+
+/// A segment's chord (Earth-centred, metres): from `a` along `ab`.
+#[derive(Clone, Copy, Debug)]
+struct Chord {
+    a: V3,
+    ab: V3,
+    /// 1 / |ab|², or 0 for an empty segment.
+    inv_l2: f64,
+    /// How far the segment's geodesic can stray from the chord (its
+    /// sagitta, at most), plus the error allowed the exact distance.
+    slack: f64,
+}
+
+/// How far around a line's bounding box its grid reaches, degrees.
+pub const GRID_MARGIN_DEG: f64 = 15.0;
+/// The grid's cell size, degrees (larger for very long lines: at most
+/// [`GRID_MAX_CELLS`] a side).
+pub const GRID_STEP_DEG: f64 = 0.1;
+const GRID_MAX_CELLS: usize = 1024;
+
+impl Grid {
+    fn around(verts: &[Pos]) -> Grid {
+        let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+        for v in verts {
+            w = w.min(v.lon);
+            e = e.max(v.lon);
+            s = s.min(v.lat);
+            n = n.max(v.lat);
+        }
+        if verts.is_empty() {
+            return Grid {
+                west: 0.0,
+                south: 0.0,
+                step: 1.0,
+                nx: 0,
+                ny: 0,
+                cells: Vec::new(),
+            };
+        }
+        let (w, e) = (
+            (w - GRID_MARGIN_DEG).max(-180.0),
+            (e + GRID_MARGIN_DEG).min(180.0),
+        );
+        let (s, n) = (
+            (s - GRID_MARGIN_DEG).max(-90.0),
+            (n + GRID_MARGIN_DEG).min(90.0),
+        );
+        let step = GRID_STEP_DEG.max((e - w).max(n - s) / GRID_MAX_CELLS as f64);
+        let nx = (((e - w) / step).ceil() as usize).max(1);
+        let ny = (((n - s) / step).ceil() as usize).max(1);
+        Grid {
+            west: w,
+            south: s,
+            step,
+            nx,
+            ny,
+            cells: (0..nx * ny).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The cell a point is in, if the grid covers it.
+    fn cell_of(&self, lon: f64, lat: f64) -> Option<usize> {
+        let x = (lon - self.west) / self.step;
+        let y = (lat - self.south) / self.step;
+        if !(x >= 0.0 && y >= 0.0) {
+            return None;
+        }
+        let (ix, iy) = (x as usize, y as usize);
+        (ix < self.nx && iy < self.ny).then_some(iy * self.nx + ix)
+    }
+
+    /// West, south, east, north of a cell.
+    fn bounds(&self, i: usize) -> (f64, f64, f64, f64) {
+        let (ix, iy) = (i % self.nx, i / self.nx);
+        let w = self.west + ix as f64 * self.step;
+        let s = self.south + iy as f64 * self.step;
+        (w, s, w + self.step, (s + self.step).min(90.0))
+    }
 }
 
 /// The longest piece a geodesic segment is cut into.
@@ -128,9 +233,37 @@ fn densify(line: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
-/// Angle on the unit sphere from a squared chord.
-fn angle_of_chord2(c2: f64) -> f64 {
-    2.0 * (c2.max(0.0).sqrt() / 2.0).min(1.0).asin()
+/// The most children a node of the tree has (rstar's default parameters
+/// give at most 6); a node with more is searched unordered.
+const MAX_CHILDREN: usize = 16;
+
+/// The state of a nearest-segment search.
+struct Search {
+    /// The smallest |latitude| the geodesics examined can start from.
+    lowest: f64,
+    /// Best so far: distance, segment, where on it.
+    best: Option<(f64, u32, f64)>,
+    /// Segments (and subtrees) farther than this squared chord, on the unit
+    /// sphere of normals, cannot be nearer than the best so far.
+    chord2_max: f64,
+}
+
+/// The squared chord (on the unit sphere of normals) beyond which no segment
+/// can be nearer than `best` metres. A distance is at least the angle between
+/// the normals at its ends times the smallest radius of curvature along it,
+/// which is at least the meridian radius at the lowest latitude the geodesic
+/// can reach (how far it can reach is bounded with [`R_MIN`]); the bound is
+/// taken on the pieces' arcs, so [`BOUND_SLACK_M`] is added.
+fn chord2_bound(best: f64, lowest: f64) -> f64 {
+    let reach = best + BOUND_SLACK_M;
+    let widest = (reach / R_MIN).to_degrees();
+    let r = meridian_radius((lowest - widest).max(0.0)).max(R_MIN);
+    let theta = reach / r;
+    if theta >= std::f64::consts::PI {
+        return f64::INFINITY;
+    }
+    let c = 2.0 * (theta / 2.0).sin();
+    c * c * (1.0 + 1e-9)
 }
 
 /// Segments whose bound (angle × radius) is up to this much above the best
@@ -166,7 +299,32 @@ impl LineIndex {
             }
         }
         let min_abs_lat = verts.iter().map(|v| v.lat.abs()).fold(90.0, f64::min);
+        let grid = Grid::around(&verts);
+        // A short curve whose curvature is at most 1/R_MIN (a geodesic,
+        // whose curvature in space is the normal curvature) stays in the
+        // spindle of arcs of that radius over its chord, within the sagitta
+        // R_MIN - sqrt(R_MIN² - L²/4) ≈ L²/(8 R_MIN) of the chord of length
+        // L (1 % more covers the approximation and the pieces, which follow
+        // the geodesic to a millimetre).
+        let chords = segs
+            .iter()
+            .map(|&(i, j)| {
+                let (a, b) = (verts[i as usize].p, verts[j as usize].p);
+                let ab = sub(b, a);
+                let l2 = dot(ab, ab);
+                Chord {
+                    a,
+                    ab,
+                    inv_l2: if l2 > 0.0 { 1.0 / l2 } else { 0.0 },
+                    // With a margin for the error of the exact distance
+                    // (within 4 cm).
+                    slack: l2 / (8.0 * R_MIN) * 1.01 + 0.06,
+                }
+            })
+            .collect();
         LineIndex {
+            grid,
+            chords,
             verts,
             min_abs_lat,
             segs,
@@ -180,31 +338,215 @@ impl LineIndex {
     }
 
     /// The distance from `p` to the line, and its side.
+    ///
+    /// A depth-first branch and bound over the tree: children nearest (in
+    /// angle) first, and a subtree or segment is skipped when even its
+    /// smallest angle times the smallest radius of curvature around it is
+    /// farther than the best exact distance found so far.
     pub fn nearest(&self, p: &Pos) -> Option<Nearest> {
-        let mut best: Option<(f64, u32, f64)> = None;
-        // The geodesic from the point to a segment stays within about its
-        // length (in angle) of the latitudes of its ends, so the radius of
-        // curvature along it is at least the meridian radius there.
-        let lowest = p.lat.abs().min(self.min_abs_lat);
-        for (arc, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&p.n) {
-            let theta = angle_of_chord2(d2);
-            let r = meridian_radius((lowest - theta.to_degrees()).max(0.0)).max(R_MIN);
-            let bound = theta * r - BOUND_SLACK_M;
-            if let Some((b, _, _)) = best
-                && bound > b
-            {
-                break;
-            }
-            let (d, t) = self.segment_distance(p, arc.seg as usize);
-            if best.is_none_or(|(b, _, _)| d < b) {
-                best = Some((d, arc.seg, t));
-            }
+        let mut s = Search {
+            // The geodesic from the point to a segment stays within about its
+            // length (in angle) of the latitudes of its ends, so the radius
+            // of curvature along it is at least the meridian radius there.
+            lowest: p.lat.abs().min(self.min_abs_lat),
+            best: None,
+            chord2_max: f64::INFINITY,
+        };
+        if self.segs.is_empty() {
+            return None;
         }
-        let (distance_m, seg, t) = best?;
+        match self.grid.cell_of(p.lon, p.lat) {
+            Some(cell) => {
+                let candidates = self.grid.cells[cell].get_or_init(|| self.candidates(cell));
+                self.scan(candidates, p, &mut s);
+            }
+            None => self.visit(self.tree.root(), p, &mut s),
+        }
+        let (distance_m, seg, t) = s.best?;
         Some(Nearest {
             distance_m,
             side: self.side(p, seg as usize, t),
         })
+    }
+
+    /// The segments that can be nearest to a point of grid cell `cell`.
+    ///
+    /// With c the cell's centre, D the distance from c to the line, R a
+    /// bound of the distance from c to any point q of the cell and ρ one of
+    /// the angle between their normals: the line is within D + R of q, so
+    /// only segments within that (plus the slack) of q can be nearest, and
+    /// by the bound of [`chord2_bound`] those are within an angle
+    /// ρ + (D + R + slack) / r of c, r the smallest radius of curvature the
+    /// geodesics can meet.
+    fn candidates(&self, cell: usize) -> Box<[Candidate]> {
+        let (w, s, e, n) = self.grid.bounds(cell);
+        let c = Pos::new((w + e) / 2.0, (s + n) / 2.0);
+        let nearest_lat = if s <= 0.0 && n >= 0.0 {
+            0.0
+        } else {
+            s.abs().min(n.abs())
+        };
+        let farthest_lat = s.abs().max(n.abs()).min(90.0);
+        let (half_h, half_w) = (((n - s) / 2.0).to_radians(), ((e - w) / 2.0).to_radians());
+        // Along the meridian, then along the parallel: a path at least as
+        // long as the shortest.
+        let rho = half_h + nearest_lat.to_radians().cos() * half_w;
+        let sl = nearest_lat.to_radians().sin();
+        let parallel_radius = A / (1.0 - E2 * sl * sl).sqrt() * nearest_lat.to_radians().cos();
+        let r_cell = meridian_radius(farthest_lat) * half_h + parallel_radius * half_w;
+        // The straight distance from c to the cell's farthest point: on so
+        // small a patch, at a corner (the distance's square is within a
+        // part in a thousand of a quadratic, convex function); 1 % more
+        // covers the approximation. No more than the path bound.
+        let r_straight = [
+            (w, s),
+            (w, n),
+            (e, s),
+            (e, n),
+            ((w + e) / 2.0, s),
+            ((w + e) / 2.0, n),
+        ]
+        .iter()
+        .map(|&(x, y)| norm(sub(Pos::new(x, y).p, c.p)))
+        .fold(0.0, f64::max)
+        .mul_add(1.01, 1.0)
+        .min(r_cell);
+        // And the geodesic one: longer than the straight by c³/24R² at most,
+        // under a millimetre here.
+        let r_geodesic = (r_straight * 1.0001 + 0.01).min(r_cell);
+        let mut from_c = Search {
+            lowest: c.lat.abs().min(self.min_abs_lat),
+            best: None,
+            chord2_max: f64::INFINITY,
+        };
+        self.visit(self.tree.root(), &c, &mut from_c);
+        let d_c = from_c.best.map_or(f64::INFINITY, |b| b.0);
+        let reach = d_c + r_geodesic + BOUND_SLACK_M;
+        let lowest = nearest_lat.min(self.min_abs_lat);
+        let r = meridian_radius((lowest - (reach / R_MIN).to_degrees()).max(0.0)).max(R_MIN);
+        let theta = rho + reach / r;
+        let chord2 = if theta >= std::f64::consts::PI {
+            f64::INFINITY
+        } else {
+            let ch = 2.0 * (theta / 2.0).sin();
+            ch * ch * (1.0 + 1e-9)
+        };
+        // Of those, the ones whose chord is near enough: a geodesic is at
+        // least as long as the straight line between its ends, so from q a
+        // segment is at least its chord's distance from c, less the straight
+        // distance from c to q and the segment's sagitta, away.
+        let mut out: Vec<Candidate> = self
+            .tree
+            .locate_within_distance(c.n, chord2)
+            .map(|a| Candidate {
+                seg: a.seg,
+                min_m: self.chord_bound(&c, a.seg as usize) - r_straight,
+            })
+            .filter(|k| k.min_m <= d_c + r_geodesic)
+            .collect();
+        out.sort_by(|x, y| x.min_m.total_cmp(&y.min_m));
+        out.into_boxed_slice()
+    }
+
+    /// A lower bound of the distance from `p` to segment `s`: the straight
+    /// distance to its chord, less the segment's sagitta (and 5 cm for the
+    /// error of the exact distance, which is within 4 cm).
+    #[inline]
+    fn chord_bound(&self, p: &Pos, s: usize) -> f64 {
+        let c = &self.chords[s];
+        let ap = sub(p.p, c.a);
+        let t = (dot(ap, c.ab) * c.inv_l2).clamp(0.0, 1.0);
+        norm(sub(ap, scale(c.ab, t))) - c.slack
+    }
+
+    /// The nearest of a cell's candidates: bounds for all of them first,
+    /// then exact distances, from the lowest bound, while a bound is below
+    /// the best distance so far.
+    fn scan(&self, candidates: &[Candidate], p: &Pos, s: &mut Search) {
+        const KEPT: usize = 64;
+        let mut bound = [0.0f64; KEPT];
+        let mut first = 0;
+        for (k, c) in candidates.iter().take(KEPT).enumerate() {
+            bound[k] = self.chord_bound(p, c.seg as usize);
+            if bound[k] < bound[first] {
+                first = k;
+            }
+        }
+        let Some(c) = candidates.get(first) else {
+            return;
+        };
+        let (mut best, t) = self.segment_distance(p, c.seg as usize);
+        let mut at = (c.seg, t);
+        for (k, c) in candidates.iter().enumerate() {
+            if c.min_m > best {
+                break;
+            }
+            if k == first {
+                continue;
+            }
+            let b = if k < KEPT {
+                bound[k]
+            } else {
+                self.chord_bound(p, c.seg as usize)
+            };
+            if b > best {
+                continue;
+            }
+            let (d, t) = self.segment_distance(p, c.seg as usize);
+            if d < best {
+                best = d;
+                at = (c.seg, t);
+            }
+        }
+        s.best = Some((best, at.0, at.1));
+    }
+
+    fn visit(&self, node: &ParentNode<Arc>, p: &Pos, s: &mut Search) {
+        let kids = node.children();
+        let d2 = |k: &RTreeNode<Arc>| match k {
+            RTreeNode::Leaf(a) => a.distance_2(&p.n),
+            RTreeNode::Parent(q) => q.envelope().distance_2(&p.n),
+        };
+        // Nearest first (nodes have at most a handful of children).
+        let mut order = [(0.0, 0u16); MAX_CHILDREN];
+        let n = kids.len();
+        if n > MAX_CHILDREN {
+            for k in kids {
+                self.visit_child(k, d2(k), p, s);
+            }
+            return;
+        }
+        for (i, k) in kids.iter().enumerate() {
+            let d = d2(k);
+            let mut j = i;
+            while j > 0 && order[j - 1].0 > d {
+                order[j] = order[j - 1];
+                j -= 1;
+            }
+            order[j] = (d, i as u16);
+        }
+        for &(d, i) in &order[..n] {
+            if d > s.chord2_max {
+                break;
+            }
+            self.visit_child(&kids[i as usize], d, p, s);
+        }
+    }
+
+    fn visit_child(&self, k: &RTreeNode<Arc>, d2: f64, p: &Pos, s: &mut Search) {
+        if d2 > s.chord2_max {
+            return;
+        }
+        match k {
+            RTreeNode::Parent(q) => self.visit(q, p, s),
+            RTreeNode::Leaf(arc) => {
+                let (d, t) = self.segment_distance(p, arc.seg as usize);
+                if s.best.is_none_or(|(b, _, _)| d < b) {
+                    s.best = Some((d, arc.seg, t));
+                    s.chord2_max = chord2_bound(d, s.lowest);
+                }
+            }
+        }
     }
 
     /// Distance from `p` to segment `s`, and where on it (0 to 1) the
@@ -385,6 +727,51 @@ mod tests {
             // metres), so it can overestimate by up to ~(spacing)²/2d.
             assert!(got <= want + 0.01, "({lon},{lat}): {got} > brute {want}");
             assert!(want - got < 1.0, "({lon},{lat}): {got} vs brute {want}");
+        }
+    }
+
+    /// The grid's cells must hold every segment that can be nearest: a
+    /// point placed through its cell gets what a search of the whole tree
+    /// gets, near the line, far from it, and at the grid's edges.
+    #[test]
+    fn the_grid_finds_what_the_tree_finds() {
+        let line: Vec<(f64, f64)> = (0..40)
+            .map(|i| {
+                let t = i as f64 / 39.0;
+                (36.0 + 3.0 * (t * 9.0).sin(), 46.0 + 6.0 * t)
+            })
+            .collect();
+        let idx = LineIndex::new(&[line]);
+        let mut seed = 5u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for k in 0..20_000 {
+            // Mostly within a degree of the line, some anywhere in the grid
+            // and beyond it.
+            let (lon, lat) = if k % 4 == 0 {
+                (rnd() * 60.0 + 6.0, rnd() * 60.0 + 20.0)
+            } else {
+                (36.0 + rnd() * 8.0 - 4.0, 46.0 + rnd() * 7.0 - 0.5)
+            };
+            let p = Pos::new(lon, lat);
+            let got = idx.nearest(&p).unwrap();
+            let mut s = Search {
+                lowest: p.lat.abs().min(idx.min_abs_lat),
+                best: None,
+                chord2_max: f64::INFINITY,
+            };
+            idx.visit(idx.tree.root(), &p, &mut s);
+            let (d, seg, t) = s.best.unwrap();
+            assert!(
+                (got.distance_m - d).abs() < 1e-6,
+                "({lon}, {lat}): grid {} m, tree {d} m",
+                got.distance_m
+            );
+            assert_eq!(got.side, idx.side(&p, seg as usize, t), "({lon}, {lat})");
         }
     }
 

@@ -130,6 +130,14 @@ fn lines_of(g: &Geometry<f64>) -> Vec<Vec<(f64, f64)>> {
     }
 }
 
+/// Whether `a` is within `metres` of `p`: the straight distance between
+/// them is never more than the geodesic one, so a point farther than that
+/// in a straight line is not measured.
+fn within(p: &Pos, a: &Pos, metres: f64) -> bool {
+    let d = ellipsoid::sub(p.p, a.p);
+    ellipsoid::dot(d, d) <= metres * metres && p.distance(a) <= metres
+}
+
 impl ZoneIndex {
     /// Compiles the zones of a checked agreement.
     pub fn new(a: &Agreement) -> ZoneIndex {
@@ -355,11 +363,11 @@ impl ZoneIndex {
         // Crossings and buffers.
         for (zi, shape) in self.shapes.iter().enumerate() {
             let hit = match shape {
-                Shape::Points { at, radius_m } => at.iter().any(|a| p.distance(a) <= *radius_m),
+                Shape::Points { at, radius_m } => at.iter().any(|a| within(&p, a, *radius_m)),
                 Shape::Buffer { base, metres } => match &**base {
                     Shape::Line(li) => out.distances_m[*li] <= *metres,
                     Shape::Points { at, radius_m } => {
-                        at.iter().any(|a| p.distance(a) <= *radius_m + *metres)
+                        at.iter().any(|a| within(&p, a, *radius_m + *metres))
                     }
                     Shape::Area(ai) if *ai < self.areas.len() => {
                         in_area[*ai]

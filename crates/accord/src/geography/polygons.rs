@@ -2,11 +2,15 @@
 //! disengagement area), in longitude and latitude as GeoJSON draws it.
 //!
 //! Each area's edges are sorted into horizontal bands, so that a test looks
-//! only at the few edges near the point's latitude. Orientation tests use
+//! only at the few edges near the point's latitude; and a grid over the
+//! area's bounding box remembers which cells no edge touches, and whether
+//! those are inside, so that most points need no edge at all. Orientation tests use
 //! exact arithmetic (Shewchuk's predicates), so a point on an edge or a
 //! vertex is found to be on it, not on one side by rounding: a point on the
 //! boundary counts as inside (as shapely's `covers`). Holes and the parts of
 //! a multipolygon are handled by the even-odd rule over all rings.
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use geo::{Geometry, LineString, Polygon};
 use robust::{Coord, orient2d};
@@ -23,7 +27,24 @@ pub struct Area {
     pub bbox: (f64, f64, f64, f64),
     bands: Vec<Vec<Edge>>,
     band_height: f64,
+    /// Cells of the bounding box: [`UNKNOWN`] until first used, then
+    /// [`OUTSIDE`], [`INSIDE`] or [`BOUNDARY`] (an edge touches the cell).
+    cells: Vec<AtomicU8>,
+    nx: usize,
+    ny: usize,
+    cell_w: f64,
+    cell_h: f64,
 }
+
+const UNKNOWN: u8 = 0;
+const OUTSIDE: u8 = 1;
+const INSIDE: u8 = 2;
+const BOUNDARY: u8 = 3;
+/// The grid has at most this many cells a side.
+const GRID_CELLS: usize = 256;
+/// Cells are widened by this much (degrees) when looking for edges that touch
+/// them, far more than the rounding in finding a point's cell.
+const CELL_MARGIN: f64 = 1e-9;
 
 fn rings(g: &Geometry<f64>) -> Vec<&LineString<f64>> {
     fn poly(p: &Polygon<f64>) -> Vec<&LineString<f64>> {
@@ -75,15 +96,76 @@ impl Area {
                 band.push(ed);
             }
         }
+        let (nx, ny) = if count > 0 && e > w && n > s {
+            (GRID_CELLS, GRID_CELLS)
+        } else {
+            (1, 1)
+        };
         Area {
             bbox: (w, s, e, n),
             bands,
             band_height,
+            cells: (0..nx * ny).map(|_| AtomicU8::new(UNKNOWN)).collect(),
+            nx,
+            ny,
+            cell_w: ((e - w) / nx as f64).max(f64::MIN_POSITIVE),
+            cell_h: ((n - s) / ny as f64).max(f64::MIN_POSITIVE),
         }
     }
 
     /// Whether the area covers the point (boundary included).
     pub fn covers(&self, x: f64, y: f64) -> bool {
+        let (w, s, e, n) = self.bbox;
+        if !(x >= w && x <= e && y >= s && y <= n) {
+            return false;
+        }
+        let ix = (((x - w) / self.cell_w) as usize).min(self.nx - 1);
+        let iy = (((y - s) / self.cell_h) as usize).min(self.ny - 1);
+        let cell = &self.cells[iy * self.nx + ix];
+        let mut state = cell.load(Ordering::Relaxed);
+        if state == UNKNOWN {
+            // Threads racing here compute the same answer.
+            state = self.classify_cell(ix, iy);
+            cell.store(state, Ordering::Relaxed);
+        }
+        match state {
+            INSIDE => true,
+            OUTSIDE => false,
+            _ => self.covers_by_edges(x, y),
+        }
+    }
+
+    /// Whether an edge touches a cell (widened by [`CELL_MARGIN`]); if none
+    /// does, every point of it is where its centre is.
+    fn classify_cell(&self, ix: usize, iy: usize) -> u8 {
+        let (w, s, _, _) = self.bbox;
+        let x0 = w + ix as f64 * self.cell_w - CELL_MARGIN;
+        let x1 = w + (ix + 1) as f64 * self.cell_w + CELL_MARGIN;
+        let y0 = s + iy as f64 * self.cell_h - CELL_MARGIN;
+        let y1 = s + (iy + 1) as f64 * self.cell_h + CELL_MARGIN;
+        let band = |y: f64| {
+            (((y - s) / self.band_height).floor().max(0.0) as usize).min(self.bands.len() - 1)
+        };
+        for b in &self.bands[band(y0)..=band(y1)] {
+            for ed in b {
+                if ed.a.0.max(ed.b.0) >= x0
+                    && ed.a.0.min(ed.b.0) <= x1
+                    && ed.a.1.max(ed.b.1) >= y0
+                    && ed.a.1.min(ed.b.1) <= y1
+                {
+                    return BOUNDARY;
+                }
+            }
+        }
+        if self.covers_by_edges((x0 + x1) / 2.0, (y0 + y1) / 2.0) {
+            INSIDE
+        } else {
+            OUTSIDE
+        }
+    }
+
+    /// [`Area::covers`] by the edges alone.
+    fn covers_by_edges(&self, x: f64, y: f64) -> bool {
         let (w, s, e, n) = self.bbox;
         if !(x >= w && x <= e && y >= s && y <= n) {
             return false;
