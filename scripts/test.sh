@@ -24,6 +24,10 @@ if ((${#need_apt[@]})); then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# The geography tests' reference (scripts/geo_reference.py) needs shapely 2 and pyproj.
+py_geo='import shapely, pyproj; assert int(shapely.__version__.split(".")[0]) >= 2'
+python3 -c "$py_geo" 2>/dev/null || python3 -m pip install -q 'shapely>=2' pyproj >/dev/null 2>&1 ||
+  python3 -m pip install -q --break-system-packages 'shapely>=2' pyproj >/dev/null
 # Build the independent verifier once, up front, so that no test times it.
 "$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null
 
