@@ -48,7 +48,7 @@ if ! pg_lsclusters -h 2>/dev/null | awk '$1 == "15" && $2 == "main" { print $4 }
   log "starting PostgreSQL 15 ..."
   as_root pg_ctlcluster 15 main start
 fi
-cargo build --release -q -p accord-cli -p accord-bench
+cargo build --release -q -p accord-cli --bin accord -p accord-bench --bin geo_place
 
 # --- The points, and accord in process ----------------------------------------------
 log "generating $N points ..."

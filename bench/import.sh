@@ -23,7 +23,7 @@ fi
 if ! python3 -c 'import pandas' 2>/dev/null; then
   python3 -m pip install -q pandas 2>/dev/null || python3 -m pip install -q --break-system-packages pandas
 fi
-cargo build --release -q -p accord-cli
+cargo build --release -q -p accord-cli --bin accord
 accord="$root/target/release/accord"
 agreement="$root/examples/ukraine-2025/agreement.toml"
 

@@ -7,6 +7,9 @@
 //! The points: the UCDP events of ../shared/data (when present) jittered by
 //! up to ±0.5°, plus a fifth spread uniformly over Ukraine's bounding box.
 //! With --csv, also writes them (lon,lat) for the peers in bench/geo.sh.
+//!
+//! Each timed run compiles a fresh index (its grids empty), on one thread and
+//! then on every core.
 
 use std::time::Instant;
 
@@ -23,7 +26,7 @@ fn main() {
         .agreement
         .unwrap();
     let t = Instant::now();
-    let index = ZoneIndex::new(&a);
+    drop(ZoneIndex::new(&a));
     let build = t.elapsed();
 
     let mut seeds: Vec<(f64, f64)> = Vec::new();
@@ -70,8 +73,11 @@ fn main() {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
+    // Each run compiles its own index, timed with it, so that both pay for
+    // filling the grids (cells are filled on first use).
     let run = |threads: usize| {
         let t = Instant::now();
+        let index = ZoneIndex::new(&a);
         let per = points.len().div_ceil(threads);
         let placed: usize = std::thread::scope(|s| {
             let hs: Vec<_> = points
