@@ -12,6 +12,7 @@
 //! - [`quorum`]: who must sign.
 //! - [`cel`]: the conditions' language, pinned and wrapped.
 //! - [`diag`]: diagnostics that say what and where.
+//! - [`jcs`]: RFC 8785 canonical JSON, fast.
 
 pub mod agreement;
 pub mod cel;
@@ -20,5 +21,6 @@ pub mod evaluate;
 pub mod example;
 pub mod geography;
 pub mod import;
+pub mod jcs;
 pub mod quorum;
 pub mod statement;

@@ -205,7 +205,7 @@ pub fn to_value(a: &Agreement) -> Value {
 
 /// The RFC 8785 canonical JSON of the agreement.
 pub fn canonical_json(a: &Agreement) -> String {
-    serde_jcs::to_string(&to_value(a)).expect("canonical JSON of plain values")
+    crate::jcs::to_string(&to_value(a))
 }
 
 /// The agreement's identity: SHA-256 of its canonical JSON.

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tlog::VerifierKey;
@@ -192,16 +193,19 @@ impl Tally {
 /// Lookups over the observations, derived from them.
 #[derive(Clone, Debug, Default)]
 struct Indices {
-    by_digest: HashMap<Digest, usize>,
+    by_digest: FxHashMap<Digest, usize>,
     /// Observations by (period, category), in log order.
     by_period: BTreeMap<(Date, Category), Vec<usize>>,
     /// For corroboration in space and time: (category, time bucket, cell).
-    grid: HashMap<(u8, i64, i32, i32), Vec<usize>>,
+    grid: FxHashMap<(u8, i64, i32, i32), Vec<usize>>,
     /// Disputes not yet decided: (deadline, observation).
     open_disputes: BTreeSet<(Timestamp, usize)>,
     /// Per clause and party: periods broken, the last one, periods
     /// revised (what the status shows, kept as results change).
-    tallies: HashMap<(String, String), Tally>,
+    tallies: FxHashMap<(String, String), Tally>,
+    /// The observation counts the status shows, kept as observations
+    /// change.
+    counts: ObservationCounts,
     built: bool,
 }
 
@@ -221,8 +225,15 @@ pub struct Evaluator<'a> {
     /// What the replay found where a status statement's claim did not
     /// match (by the statement's index; the first hundred).
     found: BTreeMap<u64, Status>,
-    /// The placement of the entry being applied, when computed beforehand.
+    /// The placement and digest of the entry being applied, when computed
+    /// beforehand.
     placed: Option<Result<Placement, PlaceError>>,
+    digest: Option<Digest>,
+    /// The last period looked up: (start, end, its date). Most statements
+    /// fall in the period of the one before.
+    period_cache: Option<(Timestamp, Timestamp, Date)>,
+    /// The period after `done` and when it ends.
+    next_period: Option<(Date, Date, Timestamp)>,
 }
 
 /// A log entry made ready to apply, by work that needs no state and so can
@@ -340,6 +351,9 @@ impl<'a> Evaluator<'a> {
             snapshots: BTreeMap::new(),
             found: BTreeMap::new(),
             placed: None,
+            digest: None,
+            period_cache: None,
+            next_period: None,
         };
         if !e.state.idx.built {
             e.state.idx = Indices {
@@ -439,6 +453,7 @@ impl<'a> Evaluator<'a> {
         match p.statement {
             Ok(s) => {
                 self.placed = p.placed;
+                self.digest = Some(p.digest);
                 self.snapshot();
                 let index = self.state.size;
                 self.state.size += 1;
@@ -455,6 +470,7 @@ impl<'a> Evaluator<'a> {
                     .holders(&s, ok)
                     .and_then(|signers| self.accept(index, &s, signers));
                 self.placed = None;
+                self.digest = None;
                 if let Err(Rejected(why)) = result {
                     self.refuse(index, why);
                 }
@@ -748,7 +764,7 @@ impl<'a> Evaluator<'a> {
         let org = self.reporter(signers).ok_or_else(|| {
             Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
         })?;
-        let digest = s.digest();
+        let digest = self.digest.take().unwrap_or_else(|| s.digest());
         if self.state.idx.by_digest.contains_key(&digest) {
             return rej("duplicate: the same observation is already in the log");
         }
@@ -764,7 +780,7 @@ impl<'a> Evaluator<'a> {
                 o.observed.from, s.statement.issued_at
             ));
         }
-        let period = self.periods.period_of(observed);
+        let period = self.period_of(observed);
         let obs = self.digest_observation(
             index,
             digest,
@@ -925,8 +941,46 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Adds observation `i` to the lookups.
+    /// What an observation adds to the counts: verified, disputed,
+    /// withdrawn, unattributed.
+    fn flags(&self, i: usize) -> [bool; 4] {
+        let o = &self.state.obs[i];
+        [
+            o.counts(),
+            matches!(o.dispute, DisputeState::Open { .. }),
+            o.dispute == DisputeState::Upheld,
+            o.responsible.is_none(),
+        ]
+    }
+
+    /// Moves an observation's counts from `before` to what it is now.
+    fn recount(&mut self, i: usize, before: [bool; 4]) {
+        let after = self.flags(i);
+        let c = &mut self.state.idx.counts;
+        for (field, (b, a)) in [
+            &mut c.verified,
+            &mut c.disputed,
+            &mut c.withdrawn,
+            &mut c.unattributed,
+        ]
+        .into_iter()
+        .zip(before.into_iter().zip(after))
+        {
+            *field = *field + u64::from(a) - u64::from(b);
+        }
+    }
+
     fn index_observation(&mut self, i: usize) {
         let cell = self.cell(i);
+        self.state.idx.counts.total += 1;
+        *self
+            .state
+            .idx
+            .counts
+            .by_category
+            .entry(self.state.obs[i].category.name().to_string())
+            .or_default() += 1;
+        self.recount(i, [false; 4]);
         let o = &self.state.obs[i];
         self.state.idx.by_digest.insert(o.digest, i);
         self.state
@@ -1005,8 +1059,8 @@ impl<'a> Evaluator<'a> {
         if self.state.obs[i].verified_at.is_some() {
             return;
         }
-        let rules = self.a.verification.rules.clone();
-        for r in &rules {
+        let a = self.a;
+        for r in &a.verification.rules {
             let o = &self.state.obs[i];
             let sensor_ok = r.sensors.is_empty()
                 || r.sensors.iter().any(|s| {
@@ -1073,7 +1127,9 @@ impl<'a> Evaluator<'a> {
             if self.independent_count(&orgs, r.independent) >= need {
                 for &j in &group {
                     if self.state.obs[j].verified_at.is_none() {
+                        let before = self.flags(j);
                         self.state.obs[j].verified_at = Some(index);
+                        self.recount(j, before);
                         self.revise(j);
                     }
                 }
@@ -1156,11 +1212,13 @@ impl<'a> Evaluator<'a> {
                 )
                 .expect("in range");
                 let by = signed.iter().next().cloned().unwrap_or_default();
+                let before = self.flags(i);
                 self.state.obs[i].dispute = DisputeState::Open {
                     dispute: s.digest(),
                     lodged_by: by.clone(),
                     until,
                 };
+                self.recount(i, before);
                 self.state.idx.open_disputes.insert((until, i));
                 self.state.obs[i].dissent += 1;
                 self.state.disputes.insert(
@@ -1194,6 +1252,7 @@ impl<'a> Evaluator<'a> {
                 if let DisputeState::Open { until, .. } = self.state.obs[i].dispute {
                     self.state.idx.open_disputes.remove(&(until, i));
                 }
+                let before = self.flags(i);
                 self.state.obs[i].dispute = match (d.action, d.outcome) {
                     (DisputeAction::Resolve, Some(DisputeOutcome::Upheld)) => DisputeState::Upheld,
                     (DisputeAction::Resolve, Some(DisputeOutcome::Reattributed)) => {
@@ -1207,6 +1266,7 @@ impl<'a> Evaluator<'a> {
                     }
                     _ => DisputeState::Stands,
                 };
+                self.recount(i, before);
                 if let Some(r) = self.state.disputes.get_mut(&d.target.sha256) {
                     r.open = false;
                 }
@@ -1582,11 +1642,32 @@ impl<'a> Evaluator<'a> {
     // --- time ----------------------------------------------------------------
 
     /// Decides everything that falls due before `to`, in time order.
+    /// The period containing `t` (see [`Periods::period_of`]), remembering
+    /// the last one.
+    fn period_of(&mut self, t: Timestamp) -> Date {
+        if let Some((start, end, d)) = self.period_cache
+            && start < t
+            && t <= end
+        {
+            return d;
+        }
+        let d = self.periods.period_of(t);
+        self.period_cache = Some((self.periods.start(d), self.periods.end(d), d));
+        d
+    }
+
     fn advance(&mut self, to: Timestamp, index: u64) {
         loop {
             let Some(done) = self.state.done else { return };
-            let next = self.periods.next(done);
-            let period_end = self.periods.end(next);
+            let (next, period_end) = match self.next_period {
+                Some((d, next, end)) if d == done => (next, end),
+                _ => {
+                    let next = self.periods.next(done);
+                    let end = self.periods.end(next);
+                    self.next_period = Some((done, next, end));
+                    (next, end)
+                }
+            };
             let deadline = self.next_deadline();
             let (when, is_period) = match deadline {
                 Some(d) if d < period_end => (d, false),
@@ -1687,7 +1768,9 @@ impl<'a> Evaluator<'a> {
             self.state.idx.open_disputes.pop_first();
             if let DisputeState::Open { dispute, .. } = self.state.obs[i].dispute.clone() {
                 // Not decided in time: the observation stands.
+                let before = self.flags(i);
                 self.state.obs[i].dispute = DisputeState::Stands;
+                self.recount(i, before);
                 if let Some(r) = self.state.disputes.get_mut(&dispute) {
                     r.open = false;
                 }
@@ -2148,25 +2231,7 @@ impl<'a> Evaluator<'a> {
             cs.kept = any.then_some(all);
             clauses.insert(id.clone(), cs);
         }
-        let mut counts = ObservationCounts::default();
-        for o in &s.obs {
-            counts.total += 1;
-            if o.counts() {
-                counts.verified += 1;
-            }
-            match o.dispute {
-                DisputeState::Open { .. } => counts.disputed += 1,
-                DisputeState::Upheld => counts.withdrawn += 1,
-                _ => {}
-            }
-            if o.responsible.is_none() {
-                counts.unattributed += 1;
-            }
-            *counts
-                .by_category
-                .entry(o.category.name().to_string())
-                .or_default() += 1;
-        }
+        let counts = s.idx.counts.clone();
         let mut monitors = BTreeMap::new();
         for (org, _) in s.monitors.values() {
             *monitors.entry(org.clone()).or_default() += 1;

@@ -173,7 +173,7 @@ pub struct Pending {
 impl Status {
     /// The status's canonical JSON (RFC 8785).
     pub fn canonical(&self) -> String {
-        serde_jcs::to_string(self).expect("status serialises")
+        crate::jcs::to_string(&serde_json::to_value(self).expect("status serialises"))
     }
 
     /// What a status statement names: SHA-256 of the canonical JSON.

@@ -123,7 +123,7 @@ impl Statement {
 
     /// The RFC 8785 canonical JSON text.
     pub fn canonical(&self) -> String {
-        serde_jcs::to_string(&self.to_value()).expect("canonical JSON of plain values")
+        crate::jcs::to_string(&self.to_value())
     }
 
     /// Parses a statement from JSON in any layout (for input to signing).

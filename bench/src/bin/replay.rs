@@ -1,0 +1,389 @@
+//! Replaying the evaluator over a large log of the Ukraine example.
+//!
+//! Makes (once, then reuses) a log of N statements: the adoption, thirty
+//! accredited monitors of three organisations, and a year of their
+//! observations (violations, weapons, movement restrictions, casualties,
+//! troop movements, corroborations) with the operator's daily status
+//! statements, every one signed. Then measures, in one run:
+//!
+//! 1. the evaluator over statements already parsed, placed and known to be
+//!    validly signed (as the index holds them): sequential, one core;
+//! 2. the same from the log's bytes: read, parse and place on every core,
+//!    apply in order;
+//! 3. the alternative a user would write first: `Evaluator::apply` one
+//!    entry at a time (parse, strict signature check, place, apply), on a
+//!    prefix of the log;
+//!
+//! and checks that every status statement matches. The full audit, with
+//! signatures, is timed by `bench/evaluate.sh` with the `accord` binary.
+//!
+//!   cargo run --release -p accord-bench --bin replay -- [STATEMENTS] [DIR]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use accord::evaluate::{Evaluator, Prepared};
+use accord::example;
+use accord::statement::{Digest, SignedStatement, Statement, Time};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tlog::client::{DirSource, TileReader};
+use tlog::{DirStorage, Log, SignerKey};
+
+const MONITORS_PER_ORG: u32 = 10;
+const ORGS: [&str; 3] = ["MISSION", "JCCC_UA", "JCCC_RU"];
+const DAYS: i64 = 365;
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn statement(hash: Digest, kind: &str, at: Timestamp, body: Value) -> Statement {
+    Statement::from_value(
+        json!({"v": 1, "kind": kind, "agreement": hash, "issued_at": Time(at), "body": body}),
+    )
+    .expect("a valid statement")
+}
+
+/// One observation's body, of a category drawn at random.
+fn observation(r: &mut Rng, at: Timestamp) -> Value {
+    let lon = 35.5 + r.unit() * 4.0;
+    let lat = 46.6 + r.unit() * 3.0;
+    let observed = Time(Timestamp::from_second(at.as_second() - 1800).expect("in range"));
+    const TYPES: [&str; 4] = ["explosion", "burst", "shot", "muzzle_flash"];
+    const CLASSES: [&str; 3] = ["artillery_100mm", "mortars", "tanks"];
+    const RESTRICTIONS: [&str; 3] = ["denial", "delay", "uav_jamming"];
+    const SENSORS: [&str; 4] = ["patrol", "uav", "camera", "acoustic"];
+    let (t, c) = (TYPES[r.below(4) as usize], CLASSES[r.below(3) as usize]);
+    let restriction = RESTRICTIONS[r.below(3) as usize];
+    let sensor = SENSORS[r.below(4) as usize];
+    let (category, details) = match r.below(20) {
+        0..=12 => (
+            "ceasefire_violation",
+            json!({"events": [{"type": t, "count": 1 + r.below(30), "weapon_class": c}]}),
+        ),
+        13..=14 => (
+            "weapon_sighting",
+            json!({"system": "2S19 Msta-S", "calibre_mm": 152, "count": 1 + r.below(6), "status": "in_violation_of_withdrawal_line"}),
+        ),
+        15 => (
+            "freedom_of_movement",
+            json!({"restriction": restriction, "duration_minutes": 10 + r.below(120)}),
+        ),
+        16 => (
+            "civilian_casualties",
+            json!({"killed": r.below(3), "injured": r.below(6), "cause": "shelling"}),
+        ),
+        _ => (
+            "troop_movement",
+            json!({"personnel": 10 + r.below(200), "vehicles": r.below(20)}),
+        ),
+    };
+    let mut body = json!({
+        "category": category,
+        "observed": {"from": observed},
+        "position": {"lon": lon, "lat": lat, "uncertainty_m": 200},
+        "sensor": sensor,
+        "details": details,
+    });
+    if r.below(4) == 0 {
+        body["evidence"] =
+            json!([{"sha256": format!("sha256:{:064x}", r.next()), "media_type": "image/jpeg"}]);
+    }
+    body
+}
+
+/// Makes the log: statements signed in parallel, day by day; the operator's
+/// status statement at the end of each day names the evaluator's status.
+fn make_log(dir: &Path, n: u64) -> u64 {
+    let (a, hash) = example::agreement();
+    let start: Timestamp = "2026-03-02T10:00:00Z".parse().unwrap();
+    let mut ev = Evaluator::new(&a, hash);
+    let mut keys: HashMap<(String, u32), [u8; 32]> = HashMap::new();
+    let remember = |keys: &mut HashMap<(String, u32), [u8; 32]>, k: &SignerKey| {
+        let v = k.verifier();
+        keys.insert(
+            (v.name().to_string(), v.key_id()),
+            v.public_key().to_bytes(),
+        );
+    };
+    let signer = |id: &str| -> SignerKey {
+        let key = a
+            .parties
+            .get(id)
+            .and_then(|p| p.keys.first())
+            .or_else(|| a.organisations.get(id).and_then(|o| o.keys.first()))
+            .expect("a key");
+        example::key(key.get_ref().name())
+    };
+    let operator = example::key(
+        a.operator.as_ref().expect("an operator").keys[0]
+            .get_ref()
+            .name(),
+    );
+    remember(&mut keys, &operator);
+    let mut entries: Vec<Vec<u8>> = Vec::with_capacity(n as usize);
+    let apply = |ev: &mut Evaluator,
+                 entries: &mut Vec<Vec<u8>>,
+                 bytes: Vec<u8>,
+                 keys: &HashMap<(String, u32), [u8; 32]>| {
+        let p = Prepared::new(ev.zones(), &bytes);
+        let verified = verified_of(&p, keys);
+        ev.apply_prepared(p, &verified);
+        entries.push(bytes);
+    };
+    // Adoption and accreditations.
+    let ua = signer("UA");
+    let ru = signer("RU");
+    remember(&mut keys, &ua);
+    remember(&mut keys, &ru);
+    let mut adoption = SignedStatement::sign(
+        statement(
+            hash,
+            "adoption",
+            start,
+            json!({"title": a.title.get_ref(), "version": a.version.get_ref()}),
+        ),
+        &ua,
+    )
+    .unwrap();
+    adoption.cosign(&ru).unwrap();
+    apply(&mut ev, &mut entries, adoption.to_bytes(), &keys);
+    let mut monitors = Vec::new();
+    for org in ORGS {
+        let ok = signer(org);
+        remember(&mut keys, &ok);
+        for i in 1..=MONITORS_PER_ORG {
+            let mk = example::key(&example::monitor_key_name(ok.name(), i));
+            let body =
+                json!({"action": "grant", "organisation": org, "key": mk.verifier().to_string()});
+            let s =
+                SignedStatement::sign(statement(hash, "accreditation", start, body), &ok).unwrap();
+            remember(&mut keys, &mk);
+            apply(&mut ev, &mut entries, s.to_bytes(), &keys);
+            monitors.push(mk);
+        }
+    }
+    let per_day = (n.saturating_sub(entries.len() as u64 + DAYS as u64) / DAYS as u64).max(1);
+    let mut r = Rng(7);
+    for day in 0..DAYS {
+        if entries.len() as u64 >= n {
+            break;
+        }
+        let base = start.as_second() + day * 86_400 + 3600;
+        let count = per_day.min(n - entries.len() as u64 - 1);
+        // Bodies drawn in order, signed on every core.
+        let drafts: Vec<(usize, Statement)> = (0..count)
+            .map(|i| {
+                let at = Timestamp::from_second(base + (i as i64 * 80_000) / count as i64).unwrap();
+                let m = r.below(monitors.len() as u64) as usize;
+                (
+                    m,
+                    statement(hash, "observation", at, observation(&mut r, at)),
+                )
+            })
+            .collect();
+        let signed: Vec<Vec<u8>> = drafts
+            .into_par_iter()
+            .map(|(m, st)| SignedStatement::sign(st, &monitors[m]).unwrap().to_bytes())
+            .collect();
+        let prepared: Vec<Prepared> = signed
+            .par_iter()
+            .map(|b| Prepared::new(ev.zones(), b))
+            .collect();
+        for (p, b) in prepared.into_iter().zip(signed) {
+            let verified = verified_of(&p, &keys);
+            ev.apply_prepared(p, &verified);
+            entries.push(b);
+        }
+        // The operator's status, at the end of the day.
+        let at = Timestamp::from_second(start.as_second() + (day + 1) * 86_400).unwrap();
+        let size = entries.len() as u64;
+        let mut st = ev.status();
+        st.log_size = size;
+        let body = json!({"log_size": size, "status": st.digest(), "phase": st.phase.id.clone().unwrap_or_default()});
+        let s = SignedStatement::sign(statement(hash, "status", at, body), &operator).unwrap();
+        apply(&mut ev, &mut entries, s.to_bytes(), &keys);
+    }
+    let claims = &ev.state.claims;
+    assert!(
+        claims.iter().all(|c| c.computed == Some(c.claimed)),
+        "status statements match"
+    );
+    let storage = Arc::new(DirStorage::new(dir).unwrap());
+    let mut log = Log::create(storage, example::key("log.mission.accord.example/log")).unwrap();
+    for chunk in entries.chunks(65_536) {
+        log.append_batch(chunk).unwrap();
+    }
+    entries.len() as u64
+}
+
+/// For statements known to be validly signed: every line by a key we know.
+fn verified_of(
+    p: &Prepared,
+    keys: &HashMap<(String, u32), [u8; 32]>,
+) -> Vec<(String, u32, [u8; 32])> {
+    let Ok(s) = &p.statement else { return vec![] };
+    s.note
+        .signatures()
+        .iter()
+        .filter_map(|sig| {
+            keys.get(&(sig.name.clone(), sig.key_id))
+                .map(|pk| (sig.name.clone(), sig.key_id, *pk))
+        })
+        .collect()
+}
+
+fn all_keys(a: &accord::agreement::Agreement) -> HashMap<(String, u32), [u8; 32]> {
+    let mut keys = HashMap::new();
+    let parties = a.parties.values().flat_map(|p| p.keys.iter());
+    let orgs = a.organisations.values().flat_map(|o| o.keys.iter());
+    let operator = a.operator.iter().flat_map(|o| o.keys.iter());
+    for k in parties.chain(orgs).chain(operator) {
+        let k = k.get_ref();
+        keys.insert(
+            (k.name().to_string(), k.key_id()),
+            k.public_key().to_bytes(),
+        );
+        for i in 1..=MONITORS_PER_ORG {
+            let mk = example::key(&example::monitor_key_name(k.name(), i)).verifier();
+            keys.insert(
+                (mk.name().to_string(), mk.key_id()),
+                mk.public_key().to_bytes(),
+            );
+        }
+    }
+    keys
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: u64 = args
+        .get(1)
+        .map(|s| s.parse().expect("a number of statements"))
+        .unwrap_or(1_000_000);
+    let dir = args
+        .get(2)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("accord-replay-{n}")));
+    let marker = dir.join(".complete");
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let t = Instant::now();
+        let made = make_log(&dir, n);
+        std::fs::write(&marker, made.to_string()).unwrap();
+        eprintln!(
+            "made a log of {made} statements in {:.1} s: {}",
+            t.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    let (a, hash) = example::agreement();
+    let keys = all_keys(&a);
+    let source = DirSource::new(&dir);
+    let cp =
+        tlog::SignedCheckpoint::parse(&std::fs::read(dir.join("checkpoint")).unwrap()).unwrap();
+    let size = cp.checkpoint.size;
+    let mut reader = TileReader::new(&source);
+
+    // Read the entries (the page cache is warm after the first run).
+    let t = Instant::now();
+    let entries = reader.entries(size, 0..size).unwrap();
+    let read_s = t.elapsed().as_secs_f64();
+    let bytes: usize = entries.iter().map(Vec::len).sum();
+
+    // 2. From bytes: parse and place on every core, apply in order.
+    let t = Instant::now();
+    let mut ev = Evaluator::new(&a, hash);
+    for chunk in entries.chunks(65_536) {
+        let prepared: Vec<Prepared> = chunk
+            .par_iter()
+            .map(|e| Prepared::new(ev.zones(), e))
+            .collect();
+        for p in prepared {
+            let v = verified_of(&p, &keys);
+            ev.apply_prepared(p, &v);
+        }
+    }
+    let from_bytes_s = t.elapsed().as_secs_f64();
+    let claims = ev.state.claims.len();
+    assert!(
+        ev.state
+            .claims
+            .iter()
+            .all(|c| c.computed == Some(c.claimed))
+    );
+    let digest = ev.status().digest();
+
+    // 1. The evaluator alone, over prepared statements.
+    let t = Instant::now();
+    let prepared: Vec<Prepared> = entries
+        .par_iter()
+        .map(|e| Prepared::new(ev.zones(), e))
+        .collect();
+    let prepare_s = t.elapsed().as_secs_f64();
+    let verified: Vec<_> = prepared.iter().map(|p| verified_of(p, &keys)).collect();
+    let mut ev2 = Evaluator::new(&a, hash);
+    let t = Instant::now();
+    for (p, v) in prepared.into_iter().zip(&verified) {
+        ev2.apply_prepared(p, v);
+    }
+    let apply_s = t.elapsed().as_secs_f64();
+    assert_eq!(ev2.status().digest(), digest, "the same status either way");
+
+    // 3. One entry at a time, signatures checked: on a prefix.
+    let prefix = (size / 10).clamp(1, 100_000) as usize;
+    let mut ev3 = Evaluator::new(&a, hash);
+    let t = Instant::now();
+    for e in &entries[..prefix] {
+        ev3.apply(e);
+    }
+    let naive_s = t.elapsed().as_secs_f64();
+
+    let rate = |n: f64, s: f64| n / s;
+    println!(
+        "log: {size} statements ({:.0} MB), {claims} status statements, all matching",
+        bytes as f64 / 1e6
+    );
+    println!("read from the tiles: {read_s:.2} s");
+    println!(
+        "1. evaluator over prepared, verified statements (one core): {apply_s:.2} s = {:.0} statements/s",
+        rate(size as f64, apply_s)
+    );
+    println!(
+        "   (preparing them, parse + place on 2 cores: {prepare_s:.2} s = {:.0} statements/s)",
+        rate(size as f64, prepare_s)
+    );
+    println!(
+        "2. from the log's bytes, parse/place in parallel + apply: {from_bytes_s:.2} s = {:.0} statements/s",
+        rate(size as f64, from_bytes_s)
+    );
+    println!(
+        "3. one entry at a time with strict signature checks (first {prefix}): {naive_s:.2} s = {:.0} statements/s",
+        rate(prefix as f64, naive_s)
+    );
+    println!(
+        "ratios: 1 vs 3 = {:.1}x, 2 vs 3 = {:.1}x",
+        rate(size as f64, apply_s) / rate(prefix as f64, naive_s),
+        rate(size as f64, from_bytes_s) / rate(prefix as f64, naive_s)
+    );
+    println!("LOG={}", dir.display());
+}
