@@ -592,6 +592,18 @@ fn demo_walks_the_agreement_through_its_phases_and_audits_clean() {
     let d = tmp.path().join("d");
     assert!(d.join("report-2015-04-05.html").exists());
     assert!(d.join("agreement/annex/line-of-contact.geojson").exists());
+    // Its log passes the independent verifier, with the key the agreement names.
+    let vkey =
+        "log.mission.accord.example/log+fea7c395+ATk3zC2sRC6cZbDRzcU9cK712RNA2motkumCpFiJIV86";
+    let log = d.join("log");
+    testkit::tlogcheck_ok(&[
+        "verify",
+        "-log",
+        log.to_str().unwrap(),
+        "-key",
+        vkey,
+        "-entries",
+    ]);
     // Running it again replaces the earlier demo.
     ok(
         &["demo", "--dir", "d", "--no-events", "--days", "80"],

@@ -1014,7 +1014,9 @@ impl<'a> Evaluator<'a> {
             .iter()
             .filter_map(|r| r.within_km.as_ref().map(|k| *k.get_ref()))
             .fold(1.0, f64::max);
-        (km / 111.0).max(0.01)
+        // A degree of latitude is at least 110.5 km: a cell is never
+        // smaller than the tolerance in latitude.
+        (km / 110.0).max(0.01)
     }
 
     fn cell(&self, i: usize) -> (u8, i64, i32, i32) {
@@ -1084,14 +1086,21 @@ impl<'a> Evaluator<'a> {
                     r.within_km.as_ref().map(|k| *k.get_ref()).unwrap_or(1.0),
                 );
                 let (cat, tb, cy, cx) = self.cell(i);
-                let reach = ((km / 111.0 / self.cell_degrees() / o.lat.to_radians().cos().max(0.1))
-                    .ceil() as i32)
+                // Cells to look in: enough to cover `km` (degrees of
+                // latitude are at least 110.5 km, of longitude that times
+                // the cosine of the latitude, taken where it is smallest)
+                // and `mins`.
+                let deg = self.cell_degrees();
+                let reach_y = ((km / 110.5 / deg).ceil() as i32).max(1);
+                let far_lat = (o.lat.abs() + km / 110.5).min(89.0);
+                let reach_x = ((km / (110.5 * far_lat.to_radians().cos().max(0.01)) / deg).ceil()
+                    as i32)
                     .max(1);
-                let tspan = (mins / self.bucket_minutes()).max(1) + 1;
+                let tspan = (mins as f64 / self.bucket_minutes() as f64).ceil() as i64;
                 let here = crate::geography::Pos::new(o.lon, o.lat);
                 for dt in -tspan..=tspan {
-                    for dy in -reach..=reach {
-                        for dx in -reach..=reach {
+                    for dy in -reach_y..=reach_y {
+                        for dx in -reach_x..=reach_x {
                             for &j in self
                                 .state
                                 .idx

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The evaluator and the audit on a log of 1,000,000 statements of the
+# Ukraine example (made once by the `replay` benchmark, then reused):
+#
+# - replay of statements already known to be validly signed (the evaluator
+#   alone, and from the log's bytes), against applying them one at a time
+#   with signature checks, the first thing a user would write;
+# - the full audit with the `accord` binary: batch verification with strict
+#   fall-back, against `--strict` (every signature with verify_strict).
+#
+#   bench/evaluate.sh                      # about 4 minutes the first time on 2 cores
+#   STATEMENTS=200000 bench/evaluate.sh    # smaller
+#   BENCH_DIR=/path bench/evaluate.sh      # where the log is kept
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${STATEMENTS:-1000000}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}}/accord-replay-$n
+if [[ ! -x /usr/bin/time ]]; then
+  apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+cargo build --release -q -p accord-cli -p accord-bench --bin accord --bin replay
+out=$(target/release/replay "$n" "$dir")
+echo "$out"
+agreement=examples/ukraine-2025/agreement.toml
+for mode in batch strict; do
+  flag=""
+  [[ $mode == strict ]] && flag="--strict"
+  echo "accord audit ($mode):"
+  /usr/bin/time -f "  wall %e s, user %U s, peak memory %M KB" \
+    target/release/accord audit --agreement "$agreement" "$dir" $flag --evidence "$dir.evidence" \
+    | grep -E "^(statements|status statements|AUDIT)" | sed 's/^/  /'
+done
