@@ -310,13 +310,13 @@ fn verify_many(
 /// Whether an entry may be a status statement (a cheap test, before
 /// parsing).
 fn may_be_status(entry: &[u8]) -> bool {
-    entry.windows(11).any(|w| w == b"\"log_size\":")
+    memchr::memmem::find(entry, b"\"log_size\":").is_some()
 }
 
 /// Replays the evaluator over the first `size` entries of a log whose tiles
 /// were already verified. Status statements about earlier sizes are found
 /// in a first pass, so that their claims can be checked.
-pub fn replay<'a, S: TileSource>(
+pub fn replay<'a, S: TileSource + Sync>(
     agreement: &'a Agreement,
     hash: Digest,
     source: &S,
@@ -348,35 +348,52 @@ pub fn replay<'a, S: TileSource>(
         from += entries.len() as u64;
     }
     evaluator.watch(sizes);
-    // Pass 2: prepare in parallel, apply in order.
-    let mut book = KeyBook::new(agreement);
+    // Pass 2: a thread reads, prepares and verifies chunk after chunk (on
+    // every core), while this one applies them in order.
+    let zones = accord::geography::ZoneIndex::new(agreement);
     let failed = std::sync::atomic::AtomicU64::new(0);
-    let mut signatures = 0u64;
-    let mut from = 0;
-    while from < size {
-        let entries = read(&mut reader, from)?;
-        let zones = evaluator.zones();
-        let prepared: Vec<Prepared> = entries
-            .par_iter()
-            .map(|e| Prepared::new(zones, e))
-            .collect();
-        // Keys accredited in this chunk may sign later entries of it.
-        for p in &prepared {
-            if let Ok(s) = &p.statement
-                && let Body::Accreditation(ac) = &s.statement.body
-                && let Ok(k) = VerifierKey::parse(&ac.key)
-            {
-                book.add(&k);
+    let signatures = std::thread::scope(|scope| -> Result<u64> {
+        type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
+        let (zones, failed) = (&zones, &failed);
+        let producer = scope.spawn(move || -> Result<()> {
+            let mut book = KeyBook::new(agreement);
+            let mut from = 0;
+            while from < size {
+                let entries = read(&mut reader, from)?;
+                let prepared: Vec<Prepared> = entries
+                    .par_iter()
+                    .map(|e| Prepared::new(zones, e))
+                    .collect();
+                // Keys accredited in this chunk may sign later entries of it.
+                for p in &prepared {
+                    if let Ok(s) = &p.statement
+                        && let Body::Accreditation(ac) = &s.statement.body
+                        && let Ok(k) = VerifierKey::parse(&ac.key)
+                    {
+                        book.add(&k);
+                    }
+                }
+                let verified = verify_many(&prepared, &book, check, failed);
+                from += entries.len() as u64;
+                if tx.send((prepared, verified)).is_err() {
+                    break;
+                }
             }
+            Ok(())
+        });
+        let (mut signatures, mut applied) = (0u64, 0u64);
+        for (prepared, verified) in rx {
+            applied += prepared.len() as u64;
+            for (p, v) in prepared.into_iter().zip(verified) {
+                signatures += v.len() as u64;
+                evaluator.apply_prepared(p, &v);
+            }
+            bar.set_position(applied);
         }
-        let verified = verify_many(&prepared, &book, check, &failed);
-        for (p, v) in prepared.into_iter().zip(verified) {
-            signatures += v.len() as u64;
-            evaluator.apply_prepared(p, &v);
-        }
-        from += entries.len() as u64;
-        bar.set_position(from);
-    }
+        producer.join().expect("the reading thread does not panic")?;
+        Ok(signatures)
+    })?;
     bar.finish_and_clear();
     Ok(Replayed {
         evaluator,

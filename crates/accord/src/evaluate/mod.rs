@@ -897,17 +897,12 @@ impl<'a> Evaluator<'a> {
             .iter()
             .filter_map(|(f, _)| d.text(f).map(|v| (f.to_string(), v)))
             .collect();
-        let withdrawal = {
-            let all: Vec<(String, String)> = self
-                .zones
-                .withdrawal_zones()
-                .map(|(c, p)| (c.to_string(), p.to_string()))
-                .collect();
-            pl.withdrawal
-                .iter()
-                .map(|&w| format!("{}@{}", all[w].0, all[w].1))
-                .collect()
-        };
+        let withdrawal = pl
+            .withdrawal
+            .iter()
+            .filter_map(|&w| self.zones.withdrawal_zones().nth(w))
+            .map(|(c, p)| format!("{c}@{p}"))
+            .collect();
         Obs {
             index,
             digest,

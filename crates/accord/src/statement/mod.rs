@@ -604,7 +604,9 @@ impl Statement {
                 match d {
                     Details::CeasefireViolation(v) => {
                         for (i, e) in v.events.iter().enumerate() {
-                            if let Some(c) = &e.weapon_class {
+                            if let Some(c) = &e.weapon_class
+                                && !a.weapon_classes.contains_key(c)
+                            {
                                 class(c, &format!("body.details.events[{i}].weapon_class"))?;
                             }
                         }
