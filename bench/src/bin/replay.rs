@@ -361,9 +361,17 @@ fn main() {
     if let Some(d) = digest {
         assert_eq!(ev2.status().digest(), d, "the same status either way");
     }
-    assert!(ev2.state.claims.iter().all(|c| c.computed == Some(c.claimed)));
+    assert!(
+        ev2.state
+            .claims
+            .iter()
+            .all(|c| c.computed == Some(c.claimed))
+    );
     if only_apply {
-        println!("apply: {apply_s:.2} s = {:.0} statements/s", size as f64 / apply_s);
+        println!(
+            "apply: {apply_s:.2} s = {:.0} statements/s",
+            size as f64 / apply_s
+        );
         return;
     }
 

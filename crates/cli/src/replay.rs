@@ -391,7 +391,9 @@ pub fn replay<'a, S: TileSource + Sync>(
             }
             bar.set_position(applied);
         }
-        producer.join().expect("the reading thread does not panic")?;
+        producer
+            .join()
+            .expect("the reading thread does not panic")?;
         Ok(signatures)
     })?;
     bar.finish_and_clear();
