@@ -331,7 +331,7 @@ log "PostGIS, pilot on $pilot points ..."
 read -r pl pc pe pt < <(postgis_run "$pilot" "$work/postgis_pilot.csv")
 log "PostGIS pilot: load $pl s, classify $pc s, export $pe s, total $pt s"
 estimate=$(calc "$pt * $N / $pilot")
-if (($(calc "$estimate > $PEER_LIMIT_S"))); then
+if (($(calc "($estimate > $PEER_LIMIT_S)"))); then
   postgis_n=$pilot
   read -r gl gc ge gt <<<"$pl $pc $pe $pt"
   cp "$work/postgis_pilot.csv" "$work/postgis.csv"
