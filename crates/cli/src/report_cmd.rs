@@ -89,9 +89,27 @@ pub fn write(
 ) -> Result<()> {
     let (raw_checkpoint, cp) = source.checkpoint()?;
     let report = Report::build(agreement, ev, day);
-    if report.adopted.is_none() {
+    let Some((adopted, _)) = report.adopted else {
         return Err(miette!(
             "the log holds no adoption: there is nothing to report"
+        ));
+    };
+    // A period the log has not seen the end of would be reported as quiet.
+    let clock = ev.state.clock.unwrap_or(adopted);
+    let last = ev
+        .state
+        .done
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "none".into());
+    if report.end > clock {
+        return Err(miette!(
+            "--day {day}: that period ends at {}, after the log's clock ({clock}); the last complete period is {last}",
+            report.end
+        ));
+    }
+    if report.end <= adopted {
+        return Err(miette!(
+            "--day {day}: that period ended before the agreement was adopted ({adopted})"
         ));
     }
     // Proofs of every entry the report cites.

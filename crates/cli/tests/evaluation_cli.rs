@@ -573,6 +573,23 @@ fn report_figures_link_to_entries_with_proofs() {
         tmp.path(),
     );
     assert!(err.contains("--day \"2026-13-01\": not a date"), "{err}");
+    for (day, why) in [
+        ("2027-01-01", "after the log's clock"),
+        ("2026-02-01", "before the agreement was adopted"),
+    ] {
+        let err = fails(
+            &[
+                "report",
+                "--agreement",
+                ag.to_str().unwrap(),
+                log.to_str().unwrap(),
+                "--day",
+                day,
+            ],
+            tmp.path(),
+        );
+        assert!(err.contains(why), "{err}");
+    }
 }
 
 #[test]
