@@ -30,6 +30,13 @@ pub struct StatusArgs {
     /// Check every signature strictly, one by one, instead of in batches.
     #[arg(long)]
     pub strict: bool,
+    /// As the operator: print a status statement about the log as it is,
+    /// signed with this key file, to append as the log's next entry.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
+    /// With --sign: when the statement is issued (RFC 3339; default now).
+    #[arg(long, requires = "sign")]
+    pub at: Option<String>,
 }
 
 pub fn run(a: StatusArgs) -> Result<()> {
@@ -44,6 +51,17 @@ pub fn run(a: StatusArgs) -> Result<()> {
     };
     let r = replay::replay(&agreement, hash, &source, size, check)?;
     let status = r.evaluator.status();
+    if let Some(keyfile) = &a.sign {
+        let key = crate::keys::read_secret_key(keyfile)?;
+        let at: jiff::Timestamp = match &a.at {
+            Some(t) => t
+                .parse()
+                .map_err(|e| miette!("--at {t:?}: not an RFC 3339 time: {e}"))?,
+            None => jiff::Timestamp::now(),
+        };
+        print!("{}", status_statement(&status, hash, at, &key)?);
+        return Ok(());
+    }
     if a.json {
         println!(
             "{}",
@@ -53,6 +71,32 @@ pub fn run(a: StatusArgs) -> Result<()> {
         print!("{}", render(&agreement, &status));
     }
     Ok(())
+}
+
+/// The operator's signed status statement about `status` (the status
+/// after its `log_size` entries), as a note to append to the log.
+pub fn status_statement(
+    status: &Status,
+    hash: accord::statement::Digest,
+    at: jiff::Timestamp,
+    key: &tlog::SignerKey,
+) -> Result<String> {
+    let tranches: std::collections::BTreeMap<&String, serde_json::Value> = status
+        .tranches
+        .iter()
+        .map(|(k, v)| (k, serde_json::to_value(&v.state).unwrap_or_default()))
+        .collect();
+    let body = serde_json::json!({
+        "log_size": status.log_size,
+        "status": status.digest(),
+        "phase": status.phase.id.clone().unwrap_or_default(),
+        "tranches": tranches,
+    });
+    let v = serde_json::json!({"v": 1, "kind": "status", "agreement": hash,
+        "issued_at": accord::statement::Time(at), "body": body});
+    let st = accord::statement::Statement::from_value(v).map_err(|e| miette!("{e}"))?;
+    let signed = accord::statement::SignedStatement::sign(st, key).map_err(|e| miette!("{e}"))?;
+    Ok(String::from_utf8_lossy(&signed.to_bytes()).into_owned())
 }
 
 /// Verifies the log's checkpoint, tiles and entry bundles; returns its size.

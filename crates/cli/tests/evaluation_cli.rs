@@ -173,6 +173,53 @@ fn status_is_the_evaluators_status_byte_for_byte() {
 }
 
 #[test]
+fn the_operator_signs_its_status_statement_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, h) = example::agreement();
+    let mut s = script(&a, h);
+    history(&mut s);
+    let log = tmp.path().join("log");
+    write_log(&log, &s.entries);
+    let operator = example::key(a.operator.as_ref().unwrap().keys[0].get_ref().name());
+    let keyfile = tmp.path().join("operator.key");
+    std::fs::write(&keyfile, operator.to_secret_string()).unwrap();
+    let ag = agreement_path();
+    let at =
+        accord::statement::Time(jiff::Timestamp::from_second(s.now.as_second() + 3600).unwrap())
+            .to_string();
+    let note = ok(
+        &[
+            "status",
+            "--agreement",
+            ag.to_str().unwrap(),
+            log.to_str().unwrap(),
+            "--sign",
+            keyfile.to_str().unwrap(),
+            "--at",
+            &at,
+        ],
+        tmp.path(),
+    );
+    // Appended as the next entry, it is a claim the audit checks and finds true.
+    let size = s.entries.len();
+    let storage = Arc::new(DirStorage::new(&log).unwrap());
+    let mut writer = Log::open(storage, example::key("log.mission.accord.example/log")).unwrap();
+    writer.append_batch(&[note.as_bytes()]).unwrap();
+    drop(writer);
+    let claims = s.eval.state.claims.len() + 1;
+    let out = text(&audit(log.to_str().unwrap(), &[], tmp.path()));
+    assert!(
+        out.contains(&format!(
+            "status statements: {claims} logged by the operator, {claims} match"
+        )),
+        "{out}"
+    );
+    s.append(note.into_bytes());
+    assert_eq!(s.entries.len(), size + 1);
+    assert_eq!(s.eval.state.claims.last().unwrap().log_size, size as u64);
+}
+
+#[test]
 fn audit_passes_on_an_honest_log_from_a_directory_and_over_http() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, h) = example::agreement();
