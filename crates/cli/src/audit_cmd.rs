@@ -63,7 +63,7 @@ struct Finding {
 
 pub fn run(a: AuditArgs) -> Result<()> {
     let started = Instant::now();
-    let (agreement, hash) = replay::load_agreement(&a.agreement)?;
+    let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, whence) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let witnesses = a

@@ -82,3 +82,23 @@ pub fn run(a: CheckArgs) -> Result<()> {
     println!("  canonical hash: {hash}");
     Ok(())
 }
+
+/// Reads and checks an agreement file for a command that needs a valid one:
+/// prints its diagnostics and fails if it has errors.
+pub fn load_agreement(
+    path: &std::path::Path,
+) -> Result<(accord::agreement::Agreement, accord::statement::Digest)> {
+    let checked = accord::agreement::check_file(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("reading {}", path.display()))?;
+    if checked.agreement.is_none() {
+        print_diags(&checked.diags, &checked.sources);
+    }
+    match (checked.agreement, checked.hash) {
+        (Some(a), Some(h)) => Ok((a, h)),
+        _ => Err(miette!(
+            "{} is not a valid agreement (run `accord check` on it)",
+            path.display()
+        )),
+    }
+}

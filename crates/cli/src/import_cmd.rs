@@ -17,7 +17,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use accord::agreement::{self, Agreement, OrgKind};
+use accord::agreement::{Agreement, OrgKind};
 use accord::import::{self, Format, Options, Reason, Row, Skip};
 use accord::statement::{Body, Category, Digest, SignedStatement, Statement};
 use clap::{Args, ValueEnum};
@@ -28,7 +28,7 @@ use tlog::checkpoint::SignedCheckpoint;
 use tlog::client::{DirSource, TileReader, TileSource};
 use tlog::sequencer::{BatchOptions, Pending, Sequencer, SequencerThread};
 
-use crate::check::print_diags;
+use crate::check::load_agreement;
 use crate::keys::read_secret_key;
 use crate::logdir::open_writer;
 
@@ -260,22 +260,6 @@ pub fn run(a: ImportArgs) -> Result<()> {
         );
     }
     print_summary(&a, format, &hash, &agreement, &tally, range, size)
-}
-
-fn load_agreement(path: &Path) -> Result<(Agreement, Digest)> {
-    let checked = agreement::check_file(path)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("reading {}", path.display()))?;
-    if checked.agreement.is_none() {
-        print_diags(&checked.diags, &checked.sources);
-    }
-    match (checked.agreement, checked.hash) {
-        (Some(a), Some(h)) => Ok((a, h)),
-        _ => Err(miette!(
-            "{} is not a valid agreement (run `accord check` on it)",
-            path.display()
-        )),
-    }
 }
 
 /// Says whose key signs: an open-source organisation's own key, or a key

@@ -8,39 +8,20 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Evaluator, Prepared};
 use accord::statement::{Body, Digest, SignedStatement};
 use ed25519_dalek::{Signature, VerifyingKey};
 use indicatif::{ProgressBar, ProgressStyle};
-use miette::{IntoDiagnostic, Result, WrapErr, miette};
+use miette::{Result, miette};
 use rayon::prelude::*;
 use tlog::client::{DirSource, ReadError, TileReader, TileSource};
 use tlog::{SignedCheckpoint, VerifierKey};
 
-use crate::check::print_diags;
-
 /// Entries read and prepared at a time: 256 bundles.
 const CHUNK: u64 = 1 << 16;
-
-/// Reads an agreement file, printing its diagnostics if it does not check.
-pub fn load_agreement(path: &Path) -> Result<(Agreement, Digest)> {
-    let checked = accord::agreement::check_file(path)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("reading {}", path.display()))?;
-    if checked.agreement.is_none() {
-        print_diags(&checked.diags, &checked.sources);
-    }
-    match (checked.agreement, checked.hash) {
-        (Some(a), Some(h)) => Ok((a, h)),
-        _ => Err(miette!(
-            "{} is not a valid agreement (run `accord check` on it)",
-            path.display()
-        )),
-    }
-}
 
 /// Where a log is read from.
 pub enum Source {

@@ -58,7 +58,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         .day
         .parse()
         .map_err(|e| miette!("--day {:?}: not a date (YYYY-MM-DD): {e}", a.day))?;
-    let (agreement, hash) = replay::load_agreement(&a.agreement)?;
+    let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let size = crate::status_cmd::verified_size(&source, &key, &[], None)?;

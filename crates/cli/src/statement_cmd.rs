@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use accord::agreement::{self, Agreement};
 use accord::statement::{
     Assessment, Body, Category, Confidence, Digest, Evidence, Interval, Kind, Observation,
     Position, Sensor, SignedStatement, Statement, Time,
@@ -16,7 +15,7 @@ use serde_json::{Value, json};
 use tlog::VerifierKey;
 use tlog::note::NoteVerifier;
 
-use crate::check::print_diags;
+use crate::check::load_agreement;
 use crate::keys::read_secret_key;
 
 #[derive(Args)]
@@ -98,22 +97,6 @@ pub struct VerifyArgs {
     /// Further verifier keys to trust (monitors' keys, which the log accredits). Repeatable.
     #[arg(long = "key")]
     pub keys: Vec<String>,
-}
-
-fn load_agreement(path: &Path) -> Result<(Agreement, Digest)> {
-    let checked = agreement::check_file(path)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("reading {}", path.display()))?;
-    if checked.agreement.is_none() {
-        print_diags(&checked.diags, &checked.sources);
-    }
-    match (checked.agreement, checked.hash) {
-        (Some(a), Some(h)) => Ok((a, h)),
-        _ => Err(miette!(
-            "{} is not a valid agreement (run `accord check` on it)",
-            path.display()
-        )),
-    }
 }
 
 fn read_input(p: &Path) -> Result<Vec<u8>> {

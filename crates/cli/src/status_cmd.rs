@@ -40,7 +40,7 @@ pub struct StatusArgs {
 }
 
 pub fn run(a: StatusArgs) -> Result<()> {
-    let (agreement, hash) = replay::load_agreement(&a.agreement)?;
+    let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let size = verified_size(&source, &key, &[], None)?;
