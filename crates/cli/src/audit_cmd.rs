@@ -18,7 +18,6 @@ use accord::statement::{Body, SignedStatement};
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::client::TileReader;
-use tlog::merkle::verify_inclusion;
 use tlog::verify::{VerifyOptions, verify_log};
 use tlog::{TileSource, VerifierKey};
 
@@ -152,7 +151,7 @@ pub fn run(a: AuditArgs) -> Result<()> {
     let mut findings: Vec<Finding> = Vec::new();
     let mut reader = TileReader::new(&source);
     let proof = |reader: &mut TileReader<&Source>, index: u64| -> Result<(String, Vec<u8>)> {
-        inclusion(reader, &raw_checkpoint, size, root, index)
+        crate::logdir::inclusion_proof(reader, &raw_checkpoint, size, &root, index)
     };
     // Entries the operator should never have logged: signatures that do not
     // verify, signers the agreement does not know.
@@ -284,31 +283,6 @@ pub fn run(a: AuditArgs) -> Result<()> {
         dir.display()
     );
     Err(miette!("audit FAILED: {} finding(s)", findings.len()))
-}
-
-/// An entry and its inclusion proof (C2SP tlog-proof) against the checkpoint.
-fn inclusion(
-    reader: &mut TileReader<&Source>,
-    checkpoint: &[u8],
-    size: u64,
-    root: tlog::Hash,
-    index: u64,
-) -> Result<(String, Vec<u8>)> {
-    let hashes = reader
-        .inclusion_proof(size, index)
-        .map_err(|e| miette!("proof of entry {index}: {e}"))?;
-    let entry = reader
-        .entry(size, index)
-        .map_err(|e| miette!("entry {index}: {e}"))?;
-    verify_inclusion(index, size, &tlog::leaf_hash(&entry), &hashes, &root)
-        .map_err(|e| miette!("the log's tiles do not prove entry {index}: {e}"))?;
-    let mut out = format!("c2sp.org/tlog-proof@v1\nindex {index}\n");
-    for h in &hashes {
-        out.push_str(&format!("{h}\n"));
-    }
-    out.push('\n');
-    out.push_str(&String::from_utf8_lossy(checkpoint));
-    Ok((out, entry))
 }
 
 /// What the replay found, in a few words.

@@ -2,25 +2,26 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::checkpoint::SignedCheckpoint;
 use tlog::client::{DirSource, TileReader, TileSource};
 use tlog::keys::KeyType;
-use tlog::merkle::verify_inclusion;
 use tlog::note::is_valid_key_name;
 use tlog::sequencer::{BatchOptions, Pending, Sequencer};
 use tlog::verify::{VerifyOptions, verify_log};
 use tlog::{DirStorage, Log, MAX_ENTRY_SIZE, SignerKey, VerifierKey};
 
 use crate::keys::{read_secret_key, write_secret_key};
-use crate::logdir::{LogConfig, open_writer, read_config, write_config};
+use crate::logdir::{
+    LogConfig, inclusion_proof, open_writer, progress_bar, read_config, write_config,
+};
 
 #[derive(Args)]
 pub struct InitArgs {
@@ -315,20 +316,6 @@ pub fn append(a: AppendArgs) -> Result<()> {
     Ok(())
 }
 
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || total < 10_000 {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{what} {{bar:40}} {{human_pos}}/{{human_len}} entries ({{per_sec}}, {{eta}} left)"
-        ))
-        .expect("valid template"),
-    );
-    bar
-}
-
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The log directory.
@@ -448,25 +435,8 @@ pub fn proof(a: ProofArgs) -> Result<()> {
         if i >= size {
             return Err(miette!("index {i} is not in the log: its size is {size}"));
         }
-        let proof = reader
-            .inclusion_proof(size, i)
-            .map_err(|e| miette!("{e}"))?;
-        let entry = reader.entry(size, i).map_err(|e| miette!("{e}"))?;
-        // Never print a proof that does not verify.
-        verify_inclusion(
-            i,
-            size,
-            &tlog::leaf_hash(&entry),
-            &proof,
-            &cp.checkpoint.root,
-        )
-        .map_err(|e| miette!("the log's tiles do not prove entry {i}: {e}"))?;
-        out.push_str(&format!("c2sp.org/tlog-proof@v1\nindex {i}\n"));
-        for h in &proof {
-            out.push_str(&format!("{h}\n"));
-        }
-        out.push('\n');
-        out.push_str(&String::from_utf8_lossy(&raw));
+        let (proof, _) = inclusion_proof(&mut reader, &raw, size, &cp.checkpoint.root, i)?;
+        out.push_str(&proof);
     }
     if let Some(m) = a.old_size {
         if m > size {

@@ -5,9 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use serde::{Deserialize, Serialize};
-use tlog::{DirStorage, Log, SignerKey, VerifierKey};
+use tlog::client::{TileReader, TileSource};
+use tlog::merkle::verify_inclusion;
+use tlog::{DirStorage, Hash, Log, SignerKey, VerifierKey};
 
 use crate::keys::read_secret_key;
 
@@ -82,4 +85,47 @@ pub fn open_writer(dir: &Path) -> Result<Log> {
     let signer = cfg.signer(dir)?;
     let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
     Log::open(storage, signer).map_err(|e| miette!("opening log {}: {e}", dir.display()))
+}
+
+/// A progress bar counting entries, on a terminal and for long inputs only.
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) || total < 10_000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{human_pos}}/{{human_len}} entries ({{per_sec}}, {{eta}} left)"
+        ))
+        .expect("valid template"),
+    );
+    bar
+}
+
+/// The entry at `index` and its inclusion proof against `checkpoint` (of
+/// `size` entries and root `root`), as C2SP tlog-proof text. The proof is
+/// checked before it is returned: a proof that does not verify is never
+/// printed.
+pub fn inclusion_proof<S: TileSource>(
+    reader: &mut TileReader<S>,
+    checkpoint: &[u8],
+    size: u64,
+    root: &Hash,
+    index: u64,
+) -> Result<(String, Vec<u8>)> {
+    let hashes = reader
+        .inclusion_proof(size, index)
+        .map_err(|e| miette!("proof of entry {index}: {e}"))?;
+    let entry = reader
+        .entry(size, index)
+        .map_err(|e| miette!("entry {index}: {e}"))?;
+    verify_inclusion(index, size, &tlog::leaf_hash(&entry), &hashes, root)
+        .map_err(|e| miette!("the log's tiles do not prove entry {index}: {e}"))?;
+    let mut out = format!("c2sp.org/tlog-proof@v1\nindex {index}\n");
+    for h in &hashes {
+        out.push_str(&format!("{h}\n"));
+    }
+    out.push('\n');
+    out.push_str(&String::from_utf8_lossy(checkpoint));
+    Ok((out, entry))
 }

@@ -7,14 +7,12 @@
 //! sequential, in log order.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Evaluator, Prepared};
 use accord::statement::{Body, Digest, SignedStatement};
 use ed25519_dalek::{Signature, VerifyingKey};
-use indicatif::{ProgressBar, ProgressStyle};
 use miette::{Result, miette};
 use rayon::prelude::*;
 use tlog::client::{DirSource, ReadError, TileReader, TileSource};
@@ -305,7 +303,7 @@ pub fn replay<'a, S: TileSource + Sync>(
     check: SignatureCheck,
 ) -> Result<Replayed<'a>> {
     let mut reader = TileReader::new(source);
-    let bar = progress(size, "replaying");
+    let bar = crate::logdir::progress_bar(size, "replaying");
     let read = |reader: &mut TileReader<&S>, from: u64| {
         reader
             .entries(size, from..(from + CHUNK).min(size))
@@ -383,18 +381,4 @@ pub fn replay<'a, S: TileSource + Sync>(
         signatures,
         batches_failed: failed.into_inner(),
     })
-}
-
-fn progress(total: u64, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || total < CHUNK {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{what} {{bar:40}} {{human_pos}}/{{human_len}} entries ({{per_sec}}, {{eta}} left)"
-        ))
-        .expect("valid template"),
-    );
-    bar
 }

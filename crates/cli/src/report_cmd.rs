@@ -22,7 +22,6 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::TileReader;
-use tlog::merkle::verify_inclusion;
 
 use crate::replay::{self, SignatureCheck, Source};
 
@@ -127,24 +126,13 @@ pub fn write(
         if i >= size {
             continue;
         }
-        let hashes = reader
-            .inclusion_proof(size, i)
-            .map_err(|e| miette!("{e}"))?;
-        let entry = reader.entry(size, i).map_err(|e| miette!("{e}"))?;
-        verify_inclusion(
-            i,
+        let (text, entry) = crate::logdir::inclusion_proof(
+            &mut reader,
+            &raw_checkpoint,
             size,
-            &tlog::leaf_hash(&entry),
-            &hashes,
             &cp.checkpoint.root,
-        )
-        .map_err(|e| miette!("entry {i} does not verify against the checkpoint: {e}"))?;
-        let mut text = format!("c2sp.org/tlog-proof@v1\nindex {i}\n");
-        for h in &hashes {
-            let _ = writeln!(text, "{h}");
-        }
-        text.push('\n');
-        text.push_str(&String::from_utf8_lossy(&raw_checkpoint));
+            i,
+        )?;
         std::fs::write(proofs_dir.join(format!("{i}.proof")), text).into_diagnostic()?;
         std::fs::write(proofs_dir.join(format!("{i}.entry")), &entry).into_diagnostic()?;
     }
