@@ -311,20 +311,9 @@ impl<'a> Script<'a> {
 
     /// A status statement's body for a status.
     pub fn status_body(&self, size: u64, st: &Status) -> Value {
-        let tranches: BTreeMap<String, String> = st
-            .tranches
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    serde_json::to_value(&v.state)
-                        .ok()
-                        .and_then(|x| x.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                )
-            })
-            .collect();
-        json!({"log_size": size, "status": st.digest(), "phase": st.phase.id.clone().unwrap_or_default(), "tranches": tranches})
+        let mut body = st.statement_body();
+        body["log_size"] = json!(size);
+        body
     }
 
     /// Lets days pass: the operator logs a status statement after each

@@ -288,17 +288,9 @@ pub fn run(a: AuditArgs) -> Result<()> {
 /// What the replay found, in a few words.
 fn summary(st: &Status) -> String {
     let tranches: Vec<String> = st
-        .tranches
+        .tranche_states()
         .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k} {}",
-                serde_json::to_value(&v.state)
-                    .ok()
-                    .and_then(|x| x.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
-        })
+        .map(|(k, v)| format!("{k} {v}"))
         .collect();
     format!(
         " (phase {}; {})",

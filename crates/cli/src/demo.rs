@@ -420,38 +420,18 @@ fn evidence() -> Value {
 
 fn report_phase(s: &Script, when: &str) {
     let st = s.eval.status();
-    let tranches: Vec<String> = st
-        .tranches
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k} {}",
-                serde_json::to_value(&v.state)
-                    .ok()
-                    .and_then(|x| x.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    let guarantees: Vec<String> = st
-        .guarantees
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k} {}",
-                serde_json::to_value(&v.state)
-                    .ok()
-                    .and_then(|x| x.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
+    let join = |m: std::collections::BTreeMap<&str, &str>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!(
         "   -- {when} ({}): phase {}; relief: {}; guarantee: {}",
         Time(s.now),
         st.phase.id.as_deref().unwrap_or("none"),
-        tranches.join(", "),
-        guarantees.join(", ")
+        join(st.tranche_states()),
+        join(st.guarantee_states())
     );
 }
 

@@ -283,64 +283,78 @@ impl Report {
                 ));
             }
         }
+        // A machine's state at the period's end and its changes during it,
+        // from its history: (when, state, why, statements).
+        let mut at_end =
+            |title: String,
+             initial: &'static str,
+             history: Vec<(Timestamp, &'static str, &str, &[u64])>| {
+                let state = history
+                    .iter()
+                    .rfind(|c| c.0 <= end)
+                    .map_or(initial, |c| c.1)
+                    .replace('_', " ");
+                let changed: Vec<String> = history
+                    .iter()
+                    .filter(|c| c.0 > start && c.0 <= end)
+                    .map(|(_, state, why, statements)| {
+                        cited.extend(*statements);
+                        format!(
+                            "became {} ({why}; entries {statements:?})",
+                            state.replace('_', " ")
+                        )
+                    })
+                    .collect();
+                (title, state, changed.join("; "))
+            };
         let tranches = st
             .tranches
             .iter()
             .map(|(id, t)| {
-                let last = t.history.iter().rfind(|c| c.at.time.0 <= end);
-                let state = last
-                    .map(|c| state_word(&c.state))
-                    .unwrap_or_else(|| state_word(&TrancheState::Pending));
-                let changed: Vec<String> = t
-                    .history
-                    .iter()
-                    .filter(|c| c.at.time.0 > start && c.at.time.0 <= end)
-                    .map(|c| {
-                        cited.extend(&c.statements);
-                        format!(
-                            "became {} ({}; entries {:?})",
-                            state_word(&c.state),
-                            c.why,
-                            c.statements
-                        )
-                    })
-                    .collect();
                 let title = a
                     .relief
                     .get(id)
-                    .map(|t| t.title.get_ref().clone())
-                    .unwrap_or_else(|| id.clone());
-                (title, state, changed.join("; "))
+                    .map_or(id.clone(), |t| t.title.get_ref().clone());
+                let history = t.history.iter();
+                at_end(
+                    title,
+                    TrancheState::Pending.name(),
+                    history
+                        .map(|c| {
+                            (
+                                c.at.time.0,
+                                c.state.name(),
+                                c.why.as_str(),
+                                &c.statements[..],
+                            )
+                        })
+                        .collect(),
+                )
             })
             .collect();
         let guarantees = st
             .guarantees
             .iter()
             .map(|(id, g)| {
-                let last = g.history.iter().rfind(|c| c.at.time.0 <= end);
-                let state = last
-                    .map(|c| state_word(&c.state))
-                    .unwrap_or_else(|| state_word(&GuaranteeState::Dormant));
-                let changed: Vec<String> = g
-                    .history
-                    .iter()
-                    .filter(|c| c.at.time.0 > start && c.at.time.0 <= end)
-                    .map(|c| {
-                        cited.extend(&c.statements);
-                        format!(
-                            "became {} ({}; entries {:?})",
-                            state_word(&c.state),
-                            c.why,
-                            c.statements
-                        )
-                    })
-                    .collect();
                 let title = a
                     .guarantees
                     .get(id)
-                    .map(|t| t.title.get_ref().clone())
-                    .unwrap_or_else(|| id.clone());
-                (title, state, changed.join("; "))
+                    .map_or(id.clone(), |g| g.title.get_ref().clone());
+                let history = g.history.iter();
+                at_end(
+                    title,
+                    GuaranteeState::Dormant.name(),
+                    history
+                        .map(|c| {
+                            (
+                                c.at.time.0,
+                                c.state.name(),
+                                c.why.as_str(),
+                                &c.statements[..],
+                            )
+                        })
+                        .collect(),
+                )
             })
             .collect();
 

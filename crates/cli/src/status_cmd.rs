@@ -81,17 +81,7 @@ pub fn status_statement(
     at: jiff::Timestamp,
     key: &tlog::SignerKey,
 ) -> Result<String> {
-    let tranches: std::collections::BTreeMap<&String, serde_json::Value> = status
-        .tranches
-        .iter()
-        .map(|(k, v)| (k, serde_json::to_value(&v.state).unwrap_or_default()))
-        .collect();
-    let body = serde_json::json!({
-        "log_size": status.log_size,
-        "status": status.digest(),
-        "phase": status.phase.id.clone().unwrap_or_default(),
-        "tranches": tranches,
-    });
+    let body = status.statement_body();
     let v = serde_json::json!({"v": 1, "kind": "status", "agreement": hash,
         "issued_at": accord::statement::Time(at), "body": body});
     let st = accord::statement::Statement::from_value(v).map_err(|e| miette!("{e}"))?;

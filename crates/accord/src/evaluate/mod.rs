@@ -2160,28 +2160,14 @@ impl<'a> Evaluator<'a> {
                 json!({"kept": all, "kept_by": kept_by, "metrics": metrics}),
             );
         }
-        let tranches: Map<String, Value> = self
-            .state
-            .tranches
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    serde_json::to_value(&v.state).unwrap_or(Value::Null),
-                )
-            })
-            .collect();
-        let guarantees: Map<String, Value> = self
-            .state
-            .guarantees
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    serde_json::to_value(&v.state).unwrap_or(Value::Null),
-                )
-            })
-            .collect();
+        let tranches: Map<String, Value> =
+            cel_states(self.state.tranches.iter().map(|(k, v)| (k, v.state.name())));
+        let guarantees: Map<String, Value> = cel_states(
+            self.state
+                .guarantees
+                .iter()
+                .map(|(k, v)| (k, v.state.name())),
+        );
         let phase_days = self
             .state
             .phase
@@ -2291,4 +2277,11 @@ impl<'a> Evaluator<'a> {
 
 fn short(s: &str) -> String {
     s.chars().take(200).collect()
+}
+
+/// Names and states, as CEL variables.
+fn cel_states<'k>(states: impl Iterator<Item = (&'k String, &'static str)>) -> Map<String, Value> {
+    states
+        .map(|(k, v)| (k.clone(), Value::String(v.to_string())))
+        .collect()
 }

@@ -170,7 +170,59 @@ pub struct Pending {
     pub waiting_for: String,
 }
 
+impl TrancheState {
+    /// Its name, as the status's JSON spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TrancheState::Pending => "pending",
+            TrancheState::InForce => "in_force",
+            TrancheState::InDispute => "in_dispute",
+            TrancheState::InVote => "in_vote",
+            TrancheState::SnappedBack => "snapped_back",
+        }
+    }
+}
+
+impl GuaranteeState {
+    /// Its name, as the status's JSON spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            GuaranteeState::Dormant => "dormant",
+            GuaranteeState::Triggered => "triggered",
+            GuaranteeState::Overdue => "overdue",
+            GuaranteeState::Decided => "decided",
+        }
+    }
+}
+
 impl Status {
+    /// Each tranche's state, by tranche.
+    pub fn tranche_states(&self) -> BTreeMap<&str, &'static str> {
+        self.tranches
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.state.name()))
+            .collect()
+    }
+
+    /// Each guarantee's state, by guarantee.
+    pub fn guarantee_states(&self) -> BTreeMap<&str, &'static str> {
+        self.guarantees
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.state.name()))
+            .collect()
+    }
+
+    /// The body of the operator's status statement about this status: its
+    /// log size and digest, with the phase and tranches for people.
+    pub fn statement_body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "log_size": self.log_size,
+            "status": self.digest(),
+            "phase": self.phase.id.clone().unwrap_or_default(),
+            "tranches": self.tranche_states(),
+        })
+    }
+
     /// The status's canonical JSON (RFC 8785).
     pub fn canonical(&self) -> String {
         crate::jcs::to_string(&serde_json::to_value(self).expect("status serialises"))
@@ -179,5 +231,28 @@ impl Status {
     /// What a status statement names: SHA-256 of the canonical JSON.
     pub fn digest(&self) -> Digest {
         Digest::of(self.canonical().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_are_the_json_names() {
+        use GuaranteeState as G;
+        use TrancheState as T;
+        for t in [
+            T::Pending,
+            T::InForce,
+            T::InDispute,
+            T::InVote,
+            T::SnappedBack,
+        ] {
+            assert_eq!(serde_json::to_value(&t).unwrap(), t.name());
+        }
+        for g in [G::Dormant, G::Triggered, G::Overdue, G::Decided] {
+            assert_eq!(serde_json::to_value(&g).unwrap(), g.name());
+        }
     }
 }
