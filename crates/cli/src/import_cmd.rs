@@ -10,7 +10,7 @@
 //! 3. the file is read again, and each new statement signed and appended
 //!    through the sequencer, in chunks.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 use std::ops::ControlFlow;
@@ -26,11 +26,11 @@ use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::SignerKey;
 use tlog::checkpoint::SignedCheckpoint;
 use tlog::client::{DirSource, TileReader, TileSource};
-use tlog::sequencer::{BatchOptions, Pending, Sequencer, SequencerThread};
+use tlog::sequencer::{BatchOptions, Sequencer, SequencerThread};
 
 use crate::check::load_agreement;
 use crate::keys::read_secret_key;
-use crate::logdir::open_writer;
+use crate::logdir::{Appender, open_writer};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -162,12 +162,7 @@ pub fn run(a: ImportArgs) -> Result<()> {
             let start = log.size();
             let (seq, thread) = Sequencer::start(log, BatchOptions::default());
             Some((
-                Appender {
-                    seq: Some(seq),
-                    in_flight: VecDeque::new(),
-                    first: None,
-                    end: start,
-                },
+                Appender::new(seq, start, usize::MAX, ProgressBar::hidden()),
                 thread,
             ))
         }
@@ -574,49 +569,5 @@ fn category(s: &Statement) -> Option<Category> {
     match &s.body {
         Body::Observation(o, _) => Some(o.category),
         _ => None,
-    }
-}
-
-/// Feeds chunks of signed statements to the sequencer, a few in flight,
-/// and keeps count of what is durable.
-struct Appender {
-    seq: Option<Sequencer>,
-    in_flight: VecDeque<Pending>,
-    first: Option<u64>,
-    end: u64,
-}
-
-impl Appender {
-    /// Chunks that may be committing while the next is read and signed.
-    const IN_FLIGHT: usize = 4;
-
-    fn submit(&mut self, entries: Vec<Vec<u8>>) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let seq = self.seq.as_ref().expect("sequencer running");
-        let p = seq.submit(entries).map_err(|e| miette!("{e}"))?;
-        self.in_flight.push_back(p);
-        self.drain(Self::IN_FLIGHT)
-    }
-
-    /// Waits until at most `keep` chunks are in flight.
-    fn drain(&mut self, keep: usize) -> Result<()> {
-        let mut failure = None;
-        while self.in_flight.len() > keep {
-            match self.in_flight.pop_front().expect("non-empty").wait() {
-                Ok(r) => {
-                    self.first.get_or_insert(r.start);
-                    self.end = self.end.max(r.end);
-                }
-                Err(e) => {
-                    failure.get_or_insert(e);
-                }
-            }
-        }
-        match failure {
-            Some(e) => Err(miette!("{e}")),
-            None => Ok(()),
-        }
     }
 }

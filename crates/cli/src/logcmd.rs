@@ -1,6 +1,5 @@
 //! `accord log ...`: init, append, verify, proof, get.
 
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -8,19 +7,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use indicatif::ProgressBar;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::checkpoint::SignedCheckpoint;
 use tlog::client::{DirSource, TileReader, TileSource};
 use tlog::keys::KeyType;
 use tlog::note::is_valid_key_name;
-use tlog::sequencer::{BatchOptions, Pending, Sequencer};
+use tlog::sequencer::{BatchOptions, Sequencer};
 use tlog::verify::{VerifyOptions, verify_log};
 use tlog::{DirStorage, Log, MAX_ENTRY_SIZE, SignerKey, VerifierKey};
 
 use crate::keys::{read_secret_key, write_secret_key};
 use crate::logdir::{
-    LogConfig, inclusion_proof, open_writer, progress_bar, read_config, write_config,
+    Appender, LogConfig, inclusion_proof, open_writer, progress_bar, read_config, write_config,
 };
 
 #[derive(Args)]
@@ -256,16 +254,7 @@ pub fn append(a: AppendArgs) -> Result<()> {
 
     // Pass 2: stream the entries in chunks, keeping a few chunks in flight
     // so that reading, hashing and committing overlap.
-    let mut ap = Appender {
-        seq: Some(seq),
-        chunk: Vec::new(),
-        chunk_size: a.chunk.max(1),
-        in_flight: VecDeque::new(),
-        first: None,
-        end: start_size,
-        appended: 0,
-        bar,
-    };
+    let mut ap = Appender::new(seq, start_size, a.chunk.max(1), bar);
     let mut result = Ok(());
     for inp in &inputs {
         result = if a.raw {
@@ -495,64 +484,4 @@ pub fn get(a: GetArgs) -> Result<()> {
         out.write_all(b"\n").into_diagnostic()?;
     }
     Ok(())
-}
-
-/// Feeds entries to the sequencer in chunks and keeps count of what is done.
-struct Appender {
-    seq: Option<Sequencer>,
-    chunk: Vec<Vec<u8>>,
-    chunk_size: usize,
-    in_flight: VecDeque<Pending>,
-    first: Option<u64>,
-    end: u64,
-    appended: u64,
-    bar: ProgressBar,
-}
-
-impl Appender {
-    /// How many chunks may be committing while the next is read.
-    const IN_FLIGHT: usize = 4;
-
-    fn push(&mut self, entry: Vec<u8>) -> Result<()> {
-        self.chunk.push(entry);
-        if self.chunk.len() >= self.chunk_size {
-            self.flush()
-        } else {
-            Ok(())
-        }
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        if self.chunk.is_empty() {
-            return Ok(());
-        }
-        let seq = self.seq.as_ref().expect("sequencer running");
-        let p = seq
-            .submit(std::mem::take(&mut self.chunk))
-            .map_err(|e| miette!("{e}"))?;
-        self.in_flight.push_back(p);
-        self.drain(Self::IN_FLIGHT)
-    }
-
-    /// Waits until at most `keep` chunks are in flight.
-    fn drain(&mut self, keep: usize) -> Result<()> {
-        let mut failure = None;
-        while self.in_flight.len() > keep {
-            match self.in_flight.pop_front().expect("non-empty").wait() {
-                Ok(r) => {
-                    self.first.get_or_insert(r.start);
-                    self.end = self.end.max(r.end);
-                    self.appended += r.end - r.start;
-                    self.bar.inc(r.end - r.start);
-                }
-                Err(e) => {
-                    failure.get_or_insert(e);
-                }
-            }
-        }
-        match failure {
-            Some(e) => Err(miette!("{e}")),
-            None => Ok(()),
-        }
-    }
 }

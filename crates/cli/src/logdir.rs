@@ -2,6 +2,7 @@
 //! (`checkpoint`, `tile/`) and, under `.tlog/`, the writer's private state,
 //! including `config.toml` (origin, verifier key, where the signer key is).
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use serde::{Deserialize, Serialize};
 use tlog::client::{TileReader, TileSource};
 use tlog::merkle::verify_inclusion;
+use tlog::sequencer::{Pending, Sequencer};
 use tlog::{DirStorage, Hash, Log, SignerKey, VerifierKey};
 
 use crate::keys::read_secret_key;
@@ -128,4 +130,86 @@ pub fn inclusion_proof<S: TileSource>(
     out.push('\n');
     out.push_str(&String::from_utf8_lossy(checkpoint));
     Ok((out, entry))
+}
+
+/// Feeds entries to a log's sequencer in chunks, a few in flight so that
+/// reading, hashing and committing overlap, and keeps count of what is
+/// durable: `first` and `end` are the indices appended so far.
+pub struct Appender {
+    pub seq: Option<Sequencer>,
+    pub chunk: Vec<Vec<u8>>,
+    pub chunk_size: usize,
+    pub in_flight: VecDeque<Pending>,
+    pub first: Option<u64>,
+    pub end: u64,
+    pub appended: u64,
+    pub bar: ProgressBar,
+}
+
+impl Appender {
+    /// How many chunks may be committing while the next is read.
+    const IN_FLIGHT: usize = 4;
+
+    /// An appender to a log of `size` entries, in chunks of `chunk_size`.
+    pub fn new(seq: Sequencer, size: u64, chunk_size: usize, bar: ProgressBar) -> Appender {
+        Appender {
+            seq: Some(seq),
+            chunk: Vec::new(),
+            chunk_size,
+            in_flight: VecDeque::new(),
+            first: None,
+            end: size,
+            appended: 0,
+            bar,
+        }
+    }
+
+    /// Submits a whole chunk at once.
+    pub fn submit(&mut self, entries: Vec<Vec<u8>>) -> Result<()> {
+        self.chunk.extend(entries);
+        self.flush()
+    }
+
+    pub fn push(&mut self, entry: Vec<u8>) -> Result<()> {
+        self.chunk.push(entry);
+        if self.chunk.len() >= self.chunk_size {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let seq = self.seq.as_ref().expect("sequencer running");
+        let p = seq
+            .submit(std::mem::take(&mut self.chunk))
+            .map_err(|e| miette!("{e}"))?;
+        self.in_flight.push_back(p);
+        self.drain(Self::IN_FLIGHT)
+    }
+
+    /// Waits until at most `keep` chunks are in flight.
+    pub fn drain(&mut self, keep: usize) -> Result<()> {
+        let mut failure = None;
+        while self.in_flight.len() > keep {
+            match self.in_flight.pop_front().expect("non-empty").wait() {
+                Ok(r) => {
+                    self.first.get_or_insert(r.start);
+                    self.end = self.end.max(r.end);
+                    self.appended += r.end - r.start;
+                    self.bar.inc(r.end - r.start);
+                }
+                Err(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(miette!("{e}")),
+            None => Ok(()),
+        }
+    }
 }
