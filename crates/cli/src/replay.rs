@@ -329,7 +329,7 @@ pub fn replay<'a, S: TileSource + Sync>(
     evaluator.watch(sizes);
     // Pass 2: a thread reads, prepares and verifies chunk after chunk (on
     // every core), while this one applies them in order.
-    let zones = accord::geography::ZoneIndex::new(agreement);
+    let zones = evaluator.shared_zones();
     let failed = std::sync::atomic::AtomicU64::new(0);
     let signatures = std::thread::scope(|scope| -> Result<u64> {
         type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);

@@ -213,7 +213,7 @@ struct Indices {
 pub struct Evaluator<'a> {
     a: &'a Agreement,
     hash: Digest,
-    zones: ZoneIndex,
+    zones: std::sync::Arc<ZoneIndex>,
     periods: Periods,
     keys: HashMap<(String, u32), (Holder, VerifierKey)>,
     monitor_keys: HashMap<(String, u32), (String, VerifierKey)>,
@@ -341,7 +341,7 @@ impl<'a> Evaluator<'a> {
         let mut e = Evaluator {
             a,
             hash,
-            zones: ZoneIndex::new(a),
+            zones: std::sync::Arc::new(ZoneIndex::new(a)),
             periods: Periods::new(a),
             keys,
             monitor_keys: HashMap::new(),
@@ -419,6 +419,12 @@ impl<'a> Evaluator<'a> {
         &self.zones
     }
 
+    /// The zone index, to share with threads that prepare entries while
+    /// this evaluator applies others (its grids fill once, for both).
+    pub fn shared_zones(&self) -> std::sync::Arc<ZoneIndex> {
+        self.zones.clone()
+    }
+
     pub fn periods(&self) -> &Periods {
         &self.periods
     }
@@ -436,11 +442,7 @@ impl<'a> Evaluator<'a> {
                 self.accept(index, &s, signers)
             });
         if let Err(Rejected(why)) = result {
-            let key = why.split(':').next().unwrap_or(&why).to_string();
-            *self.state.rejected.entry(key).or_default() += 1;
-            if self.state.rejections.len() < 10_000 {
-                self.state.rejections.push((index, why));
-            }
+            self.refuse(index, why);
         }
     }
 
@@ -493,14 +495,7 @@ impl<'a> Evaluator<'a> {
         self.snapshot();
         let index = self.state.size;
         self.state.size += 1;
-        *self
-            .state
-            .rejected
-            .entry(why.split(':').next().unwrap_or(why).to_string())
-            .or_default() += 1;
-        if self.state.rejections.len() < 10_000 {
-            self.state.rejections.push((index, why.to_string()));
-        }
+        self.refuse(index, why.to_string());
     }
 
     fn snapshot(&mut self) {
