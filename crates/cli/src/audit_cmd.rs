@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use accord::evaluate::Status;
+use accord::agreement::Agreement;
+use accord::evaluate::{Evaluator, Status};
 use accord::statement::{Body, SignedStatement};
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::client::TileReader;
-use tlog::verify::{VerifyOptions, verify_log};
 use tlog::{TileSource, VerifierKey};
 
 use crate::replay::{self, SignatureCheck, Source};
@@ -61,6 +61,16 @@ struct Finding {
 }
 
 pub fn run(a: AuditArgs) -> Result<()> {
+    run_then(a, |_, _, _, _| Ok(()))
+}
+
+/// Runs the audit and, if it passes, `then` with the agreement, the
+/// verified log, the replayed evaluator and the log's source (the demo
+/// writes its report from them instead of replaying again).
+pub fn run_then(
+    a: AuditArgs,
+    then: impl FnOnce(&Agreement, &replay::Verified, &Evaluator, &Source) -> Result<()>,
+) -> Result<()> {
     let started = Instant::now();
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
@@ -86,14 +96,8 @@ pub fn run(a: AuditArgs) -> Result<()> {
     println!("agreement {hash}");
 
     // 1. The log itself.
-    let opts = VerifyOptions {
-        log_key: Some(&key),
-        witnesses: &witnesses,
-        entries: true,
-        old_checkpoint: old.as_deref(),
-    };
-    let report = match verify_log(&source, &opts, |_| {}) {
-        Ok(r) => r,
+    let log = match replay::verify(&source, &key, &witnesses, old.as_deref()) {
+        Ok(log) => log,
         Err(e) => {
             println!("LOG FAILED: {e}");
             return Err(miette!(
@@ -102,6 +106,7 @@ pub fn run(a: AuditArgs) -> Result<()> {
             ));
         }
     };
+    let report = &log.report;
     let cp = &report.checkpoint.checkpoint;
     println!(
         "checkpoint ok: {} entries, root {}, signed by {key} ({whence})",
@@ -117,7 +122,9 @@ pub fn run(a: AuditArgs) -> Result<()> {
     if let Some(m) = report.consistent_with {
         println!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
     }
-    let (raw_checkpoint, _) = source.checkpoint()?;
+    // Proofs are against the checkpoint verified above, even if the log
+    // has grown since.
+    let raw_checkpoint = report.checkpoint.to_bytes();
     let size = cp.size;
     let root = cp.root;
 
@@ -128,7 +135,7 @@ pub fn run(a: AuditArgs) -> Result<()> {
         SignatureCheck::Batch
     };
     let replay_started = Instant::now();
-    let r = replay::replay(&agreement, hash, &source, size, check)?;
+    let r = replay::replay(&agreement, hash, &source, &log, check)?;
     let ev = &r.evaluator;
     let status = ev.status();
     let refused: u64 = status.rejected.values().sum();
@@ -267,7 +274,7 @@ pub fn run(a: AuditArgs) -> Result<()> {
             "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay",
             started.elapsed().as_secs_f64()
         );
-        return Ok(());
+        return then(&agreement, &log, ev, &source);
     }
     let dir = a
         .evidence

@@ -362,7 +362,9 @@ pub fn run(a: DemoArgs) -> Result<()> {
     println!(
         "\n3. Auditing it as an outsider would: the log, every signature, a replay of the evaluator against every status statement\n"
     );
-    crate::audit_cmd::run(crate::audit_cmd::AuditArgs {
+    let mut written = vec![];
+    // The report is written from the audit's own replay.
+    let args = crate::audit_cmd::AuditArgs {
         agreement: agreement_file.clone(),
         log: log_dir.display().to_string(),
         witnesses: vec![],
@@ -371,27 +373,19 @@ pub fn run(a: DemoArgs) -> Result<()> {
         strict: false,
         expect: vec![],
         evidence: Some(a.dir.join("audit-evidence")),
+    };
+    crate::audit_cmd::run_then(args, |agreement, log, ev, source| {
+        println!("\n4. Writing the daily report of the day of the breach ({breach_day})");
+        for (format, ext) in [
+            (crate::report_cmd::Format::Html, "html"),
+            (crate::report_cmd::Format::Md, "md"),
+        ] {
+            let out = a.dir.join(format!("report-{breach_day}.{ext}"));
+            crate::report_cmd::write(agreement, log, ev, source, breach_day, format, &out)?;
+            written.push(out);
+        }
+        Ok(())
     })?;
-
-    println!("\n4. Writing the daily report of the day of the breach ({breach_day})");
-    let source = crate::replay::Source::open(&log_dir.display().to_string())?;
-    let size = source.checkpoint()?.1.checkpoint.size;
-    let r = crate::replay::replay(
-        &agreement,
-        hash,
-        &source,
-        size,
-        crate::replay::SignatureCheck::Batch,
-    )?;
-    let mut written = vec![];
-    for (format, ext) in [
-        (crate::report_cmd::Format::Html, "html"),
-        (crate::report_cmd::Format::Md, "md"),
-    ] {
-        let out = a.dir.join(format!("report-{breach_day}.{ext}"));
-        crate::report_cmd::write(&agreement, &r.evaluator, &source, breach_day, format, &out)?;
-        written.push(out);
-    }
     for w in &written {
         println!("   {}", w.display());
     }

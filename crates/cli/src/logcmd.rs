@@ -368,6 +368,7 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
         witnesses: &witnesses,
         entries: !a.skip_entries,
         old_checkpoint: old.as_deref(),
+        on_entries: None,
     };
     let report = verify_log(&source, &opts, |n| bar.set_position(n));
     bar.finish_and_clear();

@@ -15,8 +15,8 @@ use accord::statement::{Body, Digest, SignedStatement};
 use ed25519_dalek::{Signature, VerifyingKey};
 use miette::{Result, miette};
 use rayon::prelude::*;
+use tlog::VerifierKey;
 use tlog::client::{DirSource, ReadError, TileReader, TileSource};
-use tlog::{SignedCheckpoint, VerifierKey};
 
 /// Entries read and prepared at a time: 256 bundles.
 const CHUNK: u64 = 1 << 16;
@@ -50,17 +50,6 @@ impl Source {
                 .and_then(|c| c.verifier().ok()),
             Source::Http(_) => None,
         }
-    }
-
-    /// The signed checkpoint, as published.
-    pub fn checkpoint(&self) -> Result<(Vec<u8>, SignedCheckpoint)> {
-        let raw = self
-            .fetch("checkpoint")
-            .map_err(|e| miette!("{e}"))?
-            .ok_or_else(|| miette!("{} has no checkpoint: not a log", self.describe()))?;
-        let cp = SignedCheckpoint::parse(&raw)
-            .map_err(|e| miette!("{}/checkpoint: {e}", self.describe()))?;
-        Ok((raw, cp))
     }
 }
 
@@ -293,15 +282,17 @@ fn may_be_status(entry: &[u8]) -> bool {
 }
 
 /// Replays the evaluator over the first `size` entries of a log whose tiles
-/// were already verified. Status statements about earlier sizes are found
-/// in a first pass, so that their claims can be checked.
+/// were verified by [`verify`], which also found the earlier sizes that
+/// status statements speak of, so that their claims can be checked.
 pub fn replay<'a, S: TileSource + Sync>(
     agreement: &'a Agreement,
     hash: Digest,
     source: &S,
-    size: u64,
+    log: &Verified,
     check: SignatureCheck,
 ) -> Result<Replayed<'a>> {
+    let size = log.size;
+    let sizes = log.status_sizes.clone();
     let mut reader = TileReader::new(source);
     let bar = crate::logdir::progress_bar(size, "replaying");
     let read = |reader: &mut TileReader<&S>, from: u64| {
@@ -310,22 +301,6 @@ pub fn replay<'a, S: TileSource + Sync>(
             .map_err(|e| miette!("reading entries from {}: {e}", source.describe()))
     };
     let mut evaluator = Evaluator::new(agreement, hash);
-    // Pass 1: the sizes status statements speak of.
-    let mut sizes = Vec::new();
-    let mut from = 0;
-    while from < size {
-        let entries = read(&mut reader, from)?;
-        for (i, e) in entries.iter().enumerate() {
-            if may_be_status(e)
-                && let Ok(s) = SignedStatement::parse(e)
-                && let Body::Status(sc) = &s.statement.body
-                && sc.log_size < from + i as u64
-            {
-                sizes.push(sc.log_size);
-            }
-        }
-        from += entries.len() as u64;
-    }
     evaluator.watch(sizes);
     // Pass 2: a thread reads, prepares and verifies chunk after chunk (on
     // every core), while this one applies them in order.
@@ -380,5 +355,51 @@ pub fn replay<'a, S: TileSource + Sync>(
         evaluator,
         signatures,
         batches_failed: failed.into_inner(),
+    })
+}
+
+/// A log whose checkpoint, tiles and entry bundles were verified.
+pub struct Verified {
+    pub report: tlog::verify::VerifyReport,
+    pub size: u64,
+    /// Log sizes, earlier than their own index, that status statements
+    /// speak of: found while the bundles were read for verification, so
+    /// that the replay reads each bundle only once more.
+    pub status_sizes: Vec<u64>,
+}
+
+/// Verifies a log (checkpoint signature, cosignatures, every tile and entry
+/// bundle, consistency with `old`) and notes the sizes status statements
+/// speak of.
+pub fn verify<S: TileSource>(
+    source: &S,
+    key: &VerifierKey,
+    witnesses: &[VerifierKey],
+    old: Option<&[u8]>,
+) -> Result<Verified, tlog::verify::VerifyError> {
+    let sizes = std::cell::RefCell::new(Vec::new());
+    let scan = |first: u64, bundle: &[Vec<u8>]| {
+        for (i, e) in bundle.iter().enumerate() {
+            if may_be_status(e)
+                && let Ok(s) = SignedStatement::parse(e)
+                && let Body::Status(sc) = &s.statement.body
+                && sc.log_size < first + i as u64
+            {
+                sizes.borrow_mut().push(sc.log_size);
+            }
+        }
+    };
+    let opts = tlog::verify::VerifyOptions {
+        log_key: Some(key),
+        witnesses,
+        entries: true,
+        old_checkpoint: old,
+        on_entries: Some(&scan),
+    };
+    let report = tlog::verify::verify_log(source, &opts, |_| {})?;
+    Ok(Verified {
+        size: report.checkpoint.checkpoint.size,
+        report,
+        status_sizes: sizes.into_inner(),
     })
 }

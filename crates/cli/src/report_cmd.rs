@@ -60,8 +60,8 @@ pub fn run(a: ReportArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
-    let size = crate::status_cmd::verified_size(&source, &key, &[], None)?;
-    let r = replay::replay(&agreement, hash, &source, size, SignatureCheck::Batch)?;
+    let log = crate::status_cmd::verified(&source, &key)?;
+    let r = replay::replay(&agreement, hash, &source, &log, SignatureCheck::Batch)?;
     let out = a.out.clone().unwrap_or_else(|| {
         PathBuf::from(format!(
             "report-{day}.{}",
@@ -72,7 +72,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
             }
         ))
     });
-    write(&agreement, &r.evaluator, &source, day, a.format, &out)?;
+    write(&agreement, &log, &r.evaluator, &source, day, a.format, &out)?;
     println!("wrote {}", out.display());
     Ok(())
 }
@@ -80,13 +80,17 @@ pub fn run(a: ReportArgs) -> Result<()> {
 /// Builds the report for `day` and writes it, with its proofs, to `out`.
 pub fn write(
     agreement: &Agreement,
+    log: &replay::Verified,
     ev: &Evaluator,
     source: &Source,
     day: Date,
     format: Format,
     out: &Path,
 ) -> Result<()> {
-    let (raw_checkpoint, cp) = source.checkpoint()?;
+    // Figures and proofs are of the checkpoint that was verified and
+    // replayed, even if the log has grown since.
+    let cp = &log.report.checkpoint;
+    let raw_checkpoint = cp.to_bytes();
     let report = Report::build(agreement, ev, day);
     let Some((adopted, _)) = report.adopted else {
         return Err(miette!(

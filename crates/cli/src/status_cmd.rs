@@ -9,7 +9,6 @@ use accord::agreement::Agreement;
 use accord::evaluate::{GuaranteeState, Status, TrancheState};
 use clap::Args;
 use miette::{Result, miette};
-use tlog::verify::{VerifyOptions, verify_log};
 use tlog::{TileSource, VerifierKey};
 
 use crate::replay::{self, SignatureCheck, Source};
@@ -43,13 +42,13 @@ pub fn run(a: StatusArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
-    let size = verified_size(&source, &key, &[], None)?;
+    let log = verified(&source, &key)?;
     let check = if a.strict {
         SignatureCheck::Strict
     } else {
         SignatureCheck::Batch
     };
-    let r = replay::replay(&agreement, hash, &source, size, check)?;
+    let r = replay::replay(&agreement, hash, &source, &log, check)?;
     let status = r.evaluator.status();
     if let Some(keyfile) = &a.sign {
         let key = crate::keys::read_secret_key(keyfile)?;
@@ -89,22 +88,10 @@ pub fn status_statement(
     Ok(String::from_utf8_lossy(&signed.to_bytes()).into_owned())
 }
 
-/// Verifies the log's checkpoint, tiles and entry bundles; returns its size.
-pub fn verified_size(
-    source: &Source,
-    key: &VerifierKey,
-    witnesses: &[VerifierKey],
-    old: Option<&[u8]>,
-) -> Result<u64> {
-    let opts = VerifyOptions {
-        log_key: Some(key),
-        witnesses,
-        entries: true,
-        old_checkpoint: old,
-    };
-    let report = verify_log(source, &opts, |_| {})
-        .map_err(|e| miette!("{}: the log does not verify: {e}", source.describe()))?;
-    Ok(report.checkpoint.checkpoint.size)
+/// Verifies the log (see [`replay::verify`]), saying where a failure is.
+pub fn verified(source: &Source, key: &VerifierKey) -> Result<replay::Verified> {
+    replay::verify(source, key, &[], None)
+        .map_err(|e| miette!("{}: the log does not verify: {e}", source.describe()))
 }
 
 fn tranche_word(s: &TrancheState) -> &'static str {

@@ -220,6 +220,80 @@ fn the_operator_signs_its_status_statement_from_the_command_line() {
 }
 
 #[test]
+fn a_status_statement_about_an_earlier_size_is_checked_against_that_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, h) = example::agreement();
+    let mut s = script(&a, h);
+    history(&mut s);
+    let log = tmp.path().join("log");
+    write_log(&log, &s.entries);
+    let operator = example::key(a.operator.as_ref().unwrap().keys[0].get_ref().name());
+    let keyfile = tmp.path().join("operator.key");
+    std::fs::write(&keyfile, operator.to_secret_string()).unwrap();
+    let ag = agreement_path();
+    let status = |at: i64| {
+        let at =
+            accord::statement::Time(jiff::Timestamp::from_second(s.now.as_second() + at).unwrap());
+        ok(
+            &[
+                "status",
+                "--agreement",
+                ag.to_str().unwrap(),
+                log.to_str().unwrap(),
+                "--sign",
+                keyfile.to_str().unwrap(),
+                "--at",
+                &at.to_string(),
+            ],
+            tmp.path(),
+        )
+    };
+    let true_claim = status(3600);
+    // A claim about the same size that the replay will not find.
+    let mut wrong = s.eval.status();
+    wrong.log_size = s.entries.len() as u64;
+    wrong.phase.id = Some("stabilisation".into());
+    let lie = signed(
+        &s,
+        h,
+        "status",
+        s.status_body(wrong.log_size, &wrong),
+        &operator,
+    );
+    // Something else is logged first: both claims are then about an earlier
+    // size than their own index.
+    let storage = Arc::new(DirStorage::new(&log).unwrap());
+    let mut writer = Log::open(storage, example::key("log.mission.accord.example/log")).unwrap();
+    writer
+        .append_batch(&[b"not a statement".to_vec(), true_claim.into_bytes(), lie])
+        .unwrap();
+    drop(writer);
+    let claims = s.eval.state.claims.len();
+    let size = s.entries.len();
+    let out = text(&audit(
+        log.to_str().unwrap(),
+        &["--evidence", "ev"],
+        tmp.path(),
+    ));
+    assert!(
+        out.contains(&format!(
+            "status statements: {} logged by the operator, {} match the replay",
+            claims + 2,
+            claims + 1
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("status statement at entry {} ", size + 2)),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("for log size {size}, but the replay finds")),
+        "{out}"
+    );
+}
+
+#[test]
 fn audit_passes_on_an_honest_log_from_a_directory_and_over_http() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, h) = example::agreement();

@@ -15,6 +15,9 @@ use crate::merkle::verify_consistency;
 use crate::tile::{TILE_WIDTH, TileId, hashes_at_level};
 use crate::tree::{RightEdge, parse_tile, tile_bytes};
 
+/// A receiver of entry bundles: the index of the first entry, the entries.
+pub type OnEntries<'a> = dyn Fn(u64, &[Vec<u8>]) + 'a;
+
 /// What to check besides the checkpoint and the hash tiles.
 #[derive(Default)]
 pub struct VerifyOptions<'a> {
@@ -26,6 +29,10 @@ pub struct VerifyOptions<'a> {
     pub entries: bool,
     /// An earlier checkpoint (note bytes) the log must extend.
     pub old_checkpoint: Option<&'a [u8]>,
+    /// With `entries`: called with each entry bundle once it has been
+    /// checked against its level-0 tile (the index of its first entry, its
+    /// entries), so that a caller needing the entries reads them only once.
+    pub on_entries: Option<&'a OnEntries<'a>>,
 }
 
 /// What a successful verification covered.
@@ -104,6 +111,9 @@ pub fn verify_log<S: TileSource>(
                 }
             }
             entry_bundles += 1;
+            if let Some(f) = opts.on_entries {
+                f(t * TILE_WIDTH, &entries);
+            }
         }
         for h in hashes {
             edge.push_hash(h, |tile, computed| {

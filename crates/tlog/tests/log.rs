@@ -84,6 +84,33 @@ fn append_reopen_append_verifies_with_tlogcheck() {
 }
 
 #[test]
+fn verification_hands_over_every_entry_once_in_order() {
+    let (dir, _, mut log) = new_log();
+    // Two full bundles and a partial one.
+    log.append_batch(&entries(0..600)).unwrap();
+    drop(log);
+    let seen = Mutex::new(Vec::new());
+    let collect = |first: u64, bundle: &[Vec<u8>]| {
+        let mut seen = seen.lock().unwrap();
+        assert_eq!(first, seen.len() as u64, "bundles arrive in order");
+        seen.extend_from_slice(bundle);
+    };
+    let vkey = key().verifier();
+    verify_log(
+        &DirSource::new(dir.path()),
+        &VerifyOptions {
+            log_key: Some(&vkey),
+            entries: true,
+            on_entries: Some(&collect),
+            ..Default::default()
+        },
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(seen.into_inner().unwrap(), entries(0..600));
+}
+
+#[test]
 fn a_second_writer_is_refused_while_the_first_holds_the_log() {
     let (dir, storage, log) = new_log();
     let other = Arc::new(DirStorage::new(dir.path()).unwrap());
