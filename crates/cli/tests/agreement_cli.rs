@@ -1,23 +1,9 @@
 //! `accord check`, `accord sign` and `accord statement` as a user runs them.
 
+mod common;
+
+use common::{accord, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run accord")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

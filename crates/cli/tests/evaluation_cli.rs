@@ -5,10 +5,14 @@
 //! monitor, a status statement that lies, a rewritten log and a missing
 //! entry, with evidence that checks; the report's figures link to proofs.
 
+mod common;
+
+use common::{accord, fails, text};
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use accord::evaluate::Status;
@@ -24,36 +28,10 @@ fn agreement_path() -> PathBuf {
     testkit::repo_root().join("examples/ukraine-2025/agreement.toml")
 }
 
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run accord")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn ok(args: &[&str], dir: &Path) -> String {
     let o = accord(args, dir);
     assert!(o.status.success(), "accord {args:?} failed:\n{}", text(&o));
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn fails(args: &[&str], dir: &Path) -> String {
-    let o = accord(args, dir);
-    assert!(
-        !o.status.success(),
-        "accord {args:?} should have failed:\n{}",
-        text(&o)
-    );
-    text(&o)
 }
 
 fn evidence() -> Value {

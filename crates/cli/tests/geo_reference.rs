@@ -10,18 +10,14 @@
 //!
 //! Needs python3 with shapely (2.x) and pyproj; scripts/test.sh installs them.
 
+mod common;
+
+use common::text;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::{Value, json};
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn scripts() -> PathBuf {
     testkit::repo_root().join("scripts")

@@ -4,28 +4,16 @@
 //! `--publish-acled`, and the log passes `accord log verify` and the
 //! independent verifier.
 
+mod common;
+
+use common::{accord, fails, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use testkit::tlogcheck_ok;
 
 const UCDP_FILE: &str = "events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv";
-
-fn accord(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run accord")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn ok(args: &[&str], dir: &Path) -> (String, String) {
     let o = accord(args, dir);
@@ -34,16 +22,6 @@ fn ok(args: &[&str], dir: &Path) -> (String, String) {
         String::from_utf8_lossy(&o.stdout).into_owned(),
         String::from_utf8_lossy(&o.stderr).into_owned(),
     )
-}
-
-fn fails(args: &[&str], dir: &Path) -> String {
-    let o = accord(args, dir);
-    assert!(
-        !o.status.success(),
-        "accord {args:?} should have failed:\n{}",
-        text(&o)
-    );
-    text(&o)
 }
 
 fn agreement() -> String {
