@@ -11,7 +11,7 @@
 
 use super::{
     Event, Options, Reason, Record, Skip, casualties, code, coordinate, count,
-    credibility_from_sources, date, distinct_sources, ident, troop_movement, violation,
+    credibility_from_sources, date, distinct_sources, ident, precision, troop_movement, violation,
 };
 use crate::statement::{Cause, Credibility, Interval, Position, Source, Statement, ViolationType};
 
@@ -237,16 +237,12 @@ fn statements(r: &Record<'_>, options: &Options) -> Result<Vec<Statement>, Skip>
     // `--strict` finds every bad value.
     let (lat, lon) = coordinate(r.get(LAT)?, r.get(LON)?)?;
     let gp = code(r.get(GEO_PRECISION)?, r.name(GEO_PRECISION))?;
-    let uncertainty_m = ACLED_GEO_PRECISION
-        .iter()
-        .find(|(c, ..)| *c == gp)
-        .map(|(_, _, m)| *m)
-        .ok_or_else(|| {
-            Skip::new(
-                Reason::BadValue,
-                format!("`geo_precision` {gp} is not one of ACLED's (1, 2, 3)"),
-            )
-        })?;
+    let uncertainty_m = precision(
+        ACLED_GEO_PRECISION,
+        gp,
+        "geo_precision",
+        "ACLED's (1, 2, 3)",
+    )?;
     let day = date(r.get(DATE)?, r.name(DATE))?;
     let tp = match r.opt(TIME_PRECISION)? {
         Some(t) => code(t, r.name(TIME_PRECISION))?,

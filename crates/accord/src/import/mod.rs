@@ -588,6 +588,26 @@ pub(crate) fn count(s: &str, column: &str) -> Result<u32, Skip> {
 }
 
 /// A small numeric code such as a precision level.
+/// The location uncertainty, in metres, a dataset's precision code stands
+/// for (`table`: code, meaning, metres).
+pub(crate) fn precision(
+    table: &[(u8, &str, f64)],
+    code: u8,
+    column: &str,
+    known: &str,
+) -> Result<f64, Skip> {
+    table
+        .iter()
+        .find(|(c, ..)| *c == code)
+        .map(|(_, _, m)| *m)
+        .ok_or_else(|| {
+            Skip::new(
+                Reason::BadValue,
+                format!("`{column}` {code} is not one of {known}"),
+            )
+        })
+}
+
 pub(crate) fn code(s: &str, column: &str) -> Result<u8, Skip> {
     count(s, column).and_then(|n| {
         u8::try_from(n).map_err(|_| {

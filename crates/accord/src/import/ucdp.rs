@@ -6,7 +6,7 @@
 
 use super::{
     Event, Options, Reason, Record, Skip, casualties, code, coordinate, count,
-    credibility_from_sources, date, days, distinct_sources, ident, violation,
+    credibility_from_sources, date, days, distinct_sources, ident, precision, violation,
 };
 use crate::statement::{Credibility, Position, Source, Statement, ViolationType};
 
@@ -121,9 +121,10 @@ pub(super) fn row(
 fn statements(r: &Record<'_>, options: &Options) -> Result<Vec<Statement>, Skip> {
     let id = ident(r.get(ID)?, r.name(ID))?;
     let tov = r.get(TYPE)?;
+    let tov_code = code(tov, r.name(TYPE)).ok();
     let t = UCDP_TYPES
         .iter()
-        .find(|t| code(tov, r.name(TYPE)).is_ok_and(|c| c == t.code))
+        .find(|t| tov_code == Some(t.code))
         .ok_or_else(|| {
             Skip::new(
                 Reason::UnknownType,
@@ -132,16 +133,7 @@ fn statements(r: &Record<'_>, options: &Options) -> Result<Vec<Statement>, Skip>
         })?;
     let (lat, lon) = coordinate(r.get(LAT)?, r.get(LON)?)?;
     let prec = code(r.get(WHERE_PREC)?, r.name(WHERE_PREC))?;
-    let uncertainty_m = UCDP_WHERE_PREC
-        .iter()
-        .find(|(c, ..)| *c == prec)
-        .map(|(_, _, m)| *m)
-        .ok_or_else(|| {
-            Skip::new(
-                Reason::BadValue,
-                format!("`where_prec` {prec} is not one of UCDP's (1 to 7)"),
-            )
-        })?;
+    let uncertainty_m = precision(UCDP_WHERE_PREC, prec, "where_prec", "UCDP's (1 to 7)")?;
     let start = date(r.get(DATE_START)?, r.name(DATE_START))?;
     let end = date(r.get(DATE_END)?, r.name(DATE_END))?;
     let observed = days(options, start, end)?;
