@@ -6,11 +6,12 @@
 //! forged and malformed entries).
 
 use accord::agreement::Agreement;
-use accord::evaluate::{Evaluator, State};
+use accord::evaluate::{Evaluator, Prepared, State};
 use accord::example::{self, Script, Written};
 use accord::statement::Digest;
 use proptest::prelude::*;
 use serde_json::json;
+use tlog::note::NoteVerifier;
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -243,6 +244,37 @@ fn replay(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
     e.status().canonical()
 }
 
+/// The way an audit replays: entries prepared on another thread, their
+/// signatures checked beforehand (here strictly, one by one, with the key
+/// the example derives from each line's name), then applied in order.
+fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
+    let mut e = Evaluator::new(a, h);
+    let preparer = e.preparer();
+    let prepared: Vec<Prepared> = std::thread::scope(|s| {
+        s.spawn(|| entries.iter().map(|x| preparer.prepare(x)).collect())
+            .join()
+            .unwrap()
+    });
+    for mut p in prepared {
+        let verified: Vec<(String, u32, [u8; 32])> = match &p.statement {
+            Ok(s) => s
+                .note
+                .signatures()
+                .iter()
+                .filter_map(|line| {
+                    let k = example::key(&line.name).verifier();
+                    (k.key_id() == line.key_id
+                        && k.verify(s.note.text().as_bytes(), &line.signature))
+                    .then(|| (line.name.clone(), line.key_id, k.public_key().to_bytes()))
+                })
+                .collect(),
+            Err(_) => vec![],
+        };
+        e.apply_prepared(&mut p, &verified);
+    }
+    e.status().canonical()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -251,8 +283,9 @@ proptest! {
         let (a, h) = example::agreement();
         let entries = history(&a, h, &ops);
         let full = replay(&a, h, &entries);
-        // Again: the same bytes.
+        // Again: the same bytes; and the same prepared elsewhere.
         prop_assert_eq!(&full, &replay(&a, h, &entries));
+        prop_assert_eq!(&full, &replay_prepared(&a, h, &entries));
         // Stop anywhere, store the state as JSON, resume.
         let k = cut.index(entries.len() + 1);
         let mut first = Evaluator::new(&a, h);
@@ -307,6 +340,7 @@ fn long_history_is_deterministic_and_nontrivial() {
     let entries = history(&a, h, &ops);
     let one = replay(&a, h, &entries);
     assert_eq!(one, replay(&a, h, &entries));
+    assert_eq!(one, replay_prepared(&a, h, &entries));
     let st: serde_json::Value = serde_json::from_str(&one).unwrap();
     assert!(
         st["observations"]["verified"].as_u64().unwrap() > 10,

@@ -302,23 +302,22 @@ pub fn replay<'a, S: TileSource + Sync>(
     };
     let mut evaluator = Evaluator::new(agreement, hash);
     evaluator.watch(sizes);
+    evaluator.reserve(usize::try_from(size).unwrap_or(usize::MAX));
     // Pass 2: a thread reads, prepares and verifies chunk after chunk (on
     // every core), while this one applies them in order.
-    let zones = evaluator.shared_zones();
+    let preparer = evaluator.preparer();
     let failed = std::sync::atomic::AtomicU64::new(0);
     let signatures = std::thread::scope(|scope| -> Result<u64> {
         type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
         let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
-        let (zones, failed) = (&zones, &failed);
+        let (preparer, failed) = (&preparer, &failed);
         let producer = scope.spawn(move || -> Result<()> {
             let mut book = KeyBook::new(agreement);
             let mut from = 0;
             while from < size {
                 let entries = read(&mut reader, from)?;
-                let prepared: Vec<Prepared> = entries
-                    .par_iter()
-                    .map(|e| Prepared::new(zones, e))
-                    .collect();
+                let prepared: Vec<Prepared> =
+                    entries.par_iter().map(|e| preparer.prepare(e)).collect();
                 // Keys accredited in this chunk may sign later entries of it.
                 for p in &prepared {
                     if let Ok(s) = &p.statement
@@ -336,15 +335,21 @@ pub fn replay<'a, S: TileSource + Sync>(
             }
             Ok(())
         });
+        // Applied chunks are freed on a thread of their own: freeing them
+        // here would cost the evaluator about as much as applying them.
+        let (spent, freed) = std::sync::mpsc::channel::<Chunk>();
+        scope.spawn(move || freed.into_iter().for_each(drop));
         let (mut signatures, mut applied) = (0u64, 0u64);
-        for (prepared, verified) in rx {
+        for (mut prepared, verified) in rx {
             applied += prepared.len() as u64;
-            for (p, v) in prepared.into_iter().zip(verified) {
+            for (p, v) in prepared.iter_mut().zip(&verified) {
                 signatures += v.len() as u64;
-                evaluator.apply_prepared(p, &v);
+                evaluator.apply_prepared(p, v);
             }
             bar.set_position(applied);
+            let _ = spent.send((prepared, verified));
         }
+        drop(spent);
         producer
             .join()
             .expect("the reading thread does not panic")?;

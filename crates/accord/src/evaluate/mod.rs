@@ -15,6 +15,7 @@ pub mod periods;
 pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,12 +42,55 @@ pub use status::*;
 /// statement cannot move the agreement's time far ahead.
 pub const MAX_AHEAD_HOURS: i64 = 24;
 
-/// Who signed: the principals quorums are made of.
+/// Who signed: the principals quorums are made of. (Names are shared, not
+/// copied: a holder is cloned for every statement signed.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Holder {
-    Party(String),
-    Org(String),
+    Party(Arc<str>),
+    Org(Arc<str>),
+    /// A monitor accredited by the organisation: it reports for the
+    /// organisation but is not the organisation in a quorum.
+    Monitor(Arc<str>),
     Operator,
+}
+
+/// Who signed a statement: almost always one or two.
+type Signers = smallvec::SmallVec<[Holder; 2]>;
+
+/// A key statements may be signed with: its name, whose it is, the key.
+#[derive(Clone, Debug)]
+struct KnownKey {
+    name: String,
+    holder: Holder,
+    key: VerifierKey,
+}
+
+/// Keys by key ID (then name): looked up for every signature line, so
+/// without building a `(String, u32)` to look up with.
+#[derive(Clone, Debug, Default)]
+struct KeyRing(FxHashMap<u32, Vec<KnownKey>>);
+
+impl KeyRing {
+    fn get(&self, name: &str, key_id: u32) -> Option<&KnownKey> {
+        self.0.get(&key_id)?.iter().find(|k| k.name == name)
+    }
+
+    fn insert(&mut self, holder: Holder, key: VerifierKey) {
+        let id = key.key_id();
+        let list = self.0.entry(id).or_default();
+        list.retain(|k| k.name != key.name());
+        list.push(KnownKey {
+            name: key.name().to_string(),
+            holder,
+            key,
+        });
+    }
+
+    fn remove(&mut self, name: &str, key_id: u32) {
+        if let Some(list) = self.0.get_mut(&key_id) {
+            list.retain(|k| k.name != name);
+        }
+    }
 }
 
 /// One accepted observation, with what the evaluation needs of it.
@@ -61,7 +105,7 @@ pub struct Obs {
     pub lon: f64,
     pub lat: f64,
     /// The reporting organisation, and those that corroborated it.
-    pub orgs: BTreeSet<String>,
+    pub orgs: Orgs,
     pub sensor: Sensor,
     pub evidence: bool,
     /// Zone indices containing it, withdrawal zones (class@party), holder.
@@ -80,6 +124,49 @@ pub struct Obs {
     pub events: Vec<(Option<String>, u64)>,
     pub numbers: BTreeMap<String, u64>,
     pub texts: BTreeMap<String, String>,
+}
+
+/// A set of organisations' names, in order. Names are shared with the key
+/// they were reported under, not copied for every observation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Orgs(Vec<Arc<str>>);
+
+impl Orgs {
+    /// Adds an organisation; false if it was there already.
+    pub fn insert(&mut self, org: &Arc<str>) -> bool {
+        match self.0.binary_search(org) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, org.clone());
+                true
+            }
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|o| &**o)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Orgs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Orgs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let names = BTreeSet::<String>::deserialize(d)?;
+        Ok(Orgs(names.into_iter().map(Arc::from).collect()))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -152,7 +239,9 @@ pub struct State {
     pub anchors: BTreeMap<String, Timestamp>,
     /// Accredited monitor keys: "name key_id" to (organisation, vkey).
     pub monitors: BTreeMap<String, (String, String)>,
-    pub obs: Vec<Obs>,
+    /// Boxed: each is made on the thread that prepared its statement, and
+    /// the evaluator's thread only moves a pointer (see [`Prepared`]).
+    pub obs: Vec<Box<Obs>>,
     /// Lookups derived from `obs`: not stored, rebuilt on resume.
     #[serde(skip)]
     idx: Indices,
@@ -196,8 +285,10 @@ struct Indices {
     by_digest: FxHashMap<Digest, usize>,
     /// Observations by (period, category), in log order.
     by_period: BTreeMap<(Date, Category), Vec<usize>>,
-    /// For corroboration in space and time: (category, time bucket, cell).
-    grid: FxHashMap<(u8, i64, i32, i32), Vec<usize>>,
+    /// For corroboration in space and time: observations by category, time
+    /// bucket and row of cells, each with its column. (A row, not a cell,
+    /// per key: a search then looks up a few rows instead of many cells.)
+    grid: FxHashMap<(u8, i64, i32), Vec<(i32, u32)>>,
     /// Disputes not yet decided: (deadline, observation).
     open_disputes: BTreeSet<(Timestamp, usize)>,
     /// Per clause and party: periods broken, the last one, periods
@@ -215,8 +306,9 @@ pub struct Evaluator<'a> {
     hash: Digest,
     zones: std::sync::Arc<ZoneIndex>,
     periods: Periods,
-    keys: HashMap<(String, u32), (Holder, VerifierKey)>,
-    monitor_keys: HashMap<(String, u32), (String, VerifierKey)>,
+    /// The agreement's keys, and the monitors' accredited so far.
+    keys: KeyRing,
+    monitor_keys: KeyRing,
     conditions: HashMap<String, Condition>,
     pub state: State,
     /// Log sizes at which to keep the status digest, and those kept.
@@ -225,584 +317,106 @@ pub struct Evaluator<'a> {
     /// What the replay found where a status statement's claim did not
     /// match (by the statement's index; the first hundred).
     found: BTreeMap<u64, Status>,
-    /// The placement and digest of the entry being applied, when computed
-    /// beforehand.
-    placed: Option<Result<Placement, PlaceError>>,
-    digest: Option<Digest>,
-    /// The last period looked up: (start, end, its date). Most statements
-    /// fall in the period of the one before.
-    period_cache: Option<(Timestamp, Timestamp, Date)>,
+    /// What was derived from the entry being applied beforehand (see
+    /// [`Prepared`]), for `accept` to use instead of deriving it again.
+    names: Option<Result<(), Rejected>>,
+    record: Option<Result<Box<Obs>, Rejected>>,
+    /// Scratch space for a group of observations found together (kept to
+    /// save an allocation per observation).
+    group: Vec<usize>,
     /// The period after `done` and when it ends.
     next_period: Option<(Date, Date, Timestamp)>,
 }
 
 /// A log entry made ready to apply, by work that needs no state and so can
-/// run on many threads: parsed, its observation placed, its digest taken.
+/// run on many threads (see [`Preparer`]): parsed, its names checked
+/// against the agreement, and for an observation, its record (placed among
+/// the zones, its period found, its attribution by location, its weapons
+/// classed). What is left for the evaluator is what depends on the log so
+/// far: who signed, and what the observation does to the others.
 pub struct Prepared {
     pub statement: Result<SignedStatement, String>,
     pub digest: Digest,
-    placed: Option<Result<Placement, PlaceError>>,
+    names: Result<(), Rejected>,
+    record: Option<Result<Box<Obs>, Rejected>>,
 }
 
-impl Prepared {
-    /// Parses an entry and places its observation among the zones.
-    pub fn new(zones: &ZoneIndex, entry: &[u8]) -> Prepared {
+/// Prepares entries for an [`Evaluator`], on any thread: what it holds
+/// (the agreement, its zone index, its periods) never changes as a log is
+/// applied.
+#[derive(Clone)]
+pub struct Preparer<'a> {
+    a: &'a Agreement,
+    zones: Arc<ZoneIndex>,
+    periods: Periods,
+}
+
+impl<'a> Preparer<'a> {
+    /// Parses an entry and derives from it all that needs no state.
+    pub fn prepare(&self, entry: &[u8]) -> Prepared {
         let statement = SignedStatement::parse(entry)
             .map_err(|e| format!("malformed: {}", short(&e.to_string())));
-        let (digest, placed) = match &statement {
-            Ok(s) => (
-                s.digest(),
-                match &s.statement.body {
-                    Body::Observation(o, _) => Some(zones.place(o.position.lon, o.position.lat)),
-                    _ => None,
-                },
-            ),
-            Err(_) => (Digest([0; 32]), None),
+        let Ok(s) = &statement else {
+            return Prepared {
+                statement,
+                digest: Digest([0; 32]),
+                names: Ok(()),
+                record: None,
+            };
+        };
+        let digest = s.digest();
+        let record = match &s.statement.body {
+            Body::Observation(o, d) => Some(self.record(s, digest, o, d, None)),
+            _ => None,
         };
         Prepared {
+            names: self.names(s),
             statement,
             digest,
-            placed,
-        }
-    }
-}
-
-/// Why an entry was not accepted.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct Rejected(pub String);
-
-fn rej<T>(why: impl Into<String>) -> Result<T, Rejected> {
-    Err(Rejected(why.into()))
-}
-
-impl<'a> Evaluator<'a> {
-    /// An evaluator for an agreement (checked, with its canonical hash), at
-    /// the start of the log.
-    pub fn new(a: &'a Agreement, hash: Digest) -> Evaluator<'a> {
-        Evaluator::resume(a, hash, State::default())
-    }
-
-    /// An evaluator that continues from a stored state.
-    pub fn resume(a: &'a Agreement, hash: Digest, state: State) -> Evaluator<'a> {
-        let mut keys = HashMap::new();
-        for p in a.parties.values() {
-            for k in &p.keys {
-                let k = k.get_ref();
-                keys.insert(
-                    (k.name().to_string(), k.key_id()),
-                    (Holder::Party(p.id.get_ref().clone()), k.clone()),
-                );
-            }
-        }
-        for o in a.organisations.values() {
-            for k in &o.keys {
-                let k = k.get_ref();
-                keys.insert(
-                    (k.name().to_string(), k.key_id()),
-                    (Holder::Org(o.id.get_ref().clone()), k.clone()),
-                );
-            }
-        }
-        if let Some(op) = &a.operator {
-            for k in &op.keys {
-                let k = k.get_ref();
-                keys.insert(
-                    (k.name().to_string(), k.key_id()),
-                    (Holder::Operator, k.clone()),
-                );
-            }
-        }
-        let mut conditions = HashMap::new();
-        let mut add = |key: String, src: &str| {
-            if let Ok(c) = Condition::compile(src) {
-                conditions.insert(key, c);
-            }
-        };
-        for c in a.clauses.values() {
-            add(format!("clause:{}", c.id.get_ref()), c.condition.get_ref());
-        }
-        for c in a.clocks.values() {
-            add(format!("clock:{}", c.id.get_ref()), c.while_.get_ref());
-        }
-        for t in a.transitions.values() {
-            if let Some(w) = &t.when {
-                add(format!("transition:{}", t.id.get_ref()), w.get_ref());
-            }
-        }
-        for t in a.relief.values() {
-            if let Some(w) = t.snapback.as_ref().and_then(|s| s.when.as_ref()) {
-                add(format!("snapback:{}", t.id.get_ref()), w.get_ref());
-            }
-        }
-        for g in a.guarantees.values() {
-            add(format!("guarantee:{}", g.id.get_ref()), g.trigger.get_ref());
-        }
-        let mut e = Evaluator {
-            a,
-            hash,
-            zones: std::sync::Arc::new(ZoneIndex::new(a)),
-            periods: Periods::new(a),
-            keys,
-            monitor_keys: HashMap::new(),
-            conditions,
-            state,
-            watch: BTreeSet::new(),
-            snapshots: BTreeMap::new(),
-            found: BTreeMap::new(),
-            placed: None,
-            digest: None,
-            period_cache: None,
-            next_period: None,
-        };
-        if !e.state.idx.built {
-            e.state.idx = Indices {
-                built: true,
-                ..Indices::default()
-            };
-            for i in 0..e.state.obs.len() {
-                e.index_observation(i);
-            }
-            for (clause, by_party) in &e.state.results {
-                for (party, results) in by_party {
-                    e.state
-                        .idx
-                        .tallies
-                        .insert((clause.clone(), party.clone()), Tally::of(results));
-                }
-            }
-        }
-        let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
-        for (org, vkey) in monitors {
-            if let Ok(k) = VerifierKey::parse(&vkey) {
-                e.monitor_keys
-                    .insert((k.name().to_string(), k.key_id()), (org, k));
-            }
-        }
-        if e.state.tranches.is_empty() {
-            for t in a.relief.keys() {
-                e.state.tranches.insert(
-                    t.clone(),
-                    TrancheStatus {
-                        state: TrancheState::Pending,
-                        since: None,
-                        dispute: None,
-                        history: vec![],
-                    },
-                );
-            }
-            for g in a.guarantees.keys() {
-                e.state.guarantees.insert(
-                    g.clone(),
-                    GuaranteeStatus {
-                        state: GuaranteeState::Dormant,
-                        triggered: None,
-                        consultation_due: None,
-                        decided: None,
-                        cause: vec![],
-                        history: vec![],
-                    },
-                );
-            }
-            for c in a.clocks.keys() {
-                e.state.clocks.insert(c.clone(), 0);
-            }
-        }
-        e
-    }
-
-    pub fn agreement(&self) -> &Agreement {
-        self.a
-    }
-
-    pub fn zones(&self) -> &ZoneIndex {
-        &self.zones
-    }
-
-    /// The zone index, to share with threads that prepare entries while
-    /// this evaluator applies others (its grids fill once, for both).
-    pub fn shared_zones(&self) -> std::sync::Arc<ZoneIndex> {
-        self.zones.clone()
-    }
-
-    pub fn periods(&self) -> &Periods {
-        &self.periods
-    }
-
-    /// Applies the next log entry. Entries that are not acceptable are
-    /// counted, with the reason, and change nothing else.
-    pub fn apply(&mut self, entry: &[u8]) {
-        self.snapshot();
-        let index = self.state.size;
-        self.state.size += 1;
-        let result = SignedStatement::parse(entry)
-            .map_err(|e| Rejected(format!("malformed: {}", short(&e.to_string()))))
-            .and_then(|s| {
-                let signers = self.signers(&s)?;
-                self.accept(index, &s, signers)
-            });
-        if let Err(Rejected(why)) = result {
-            self.refuse(index, why);
+            record,
         }
     }
 
-    /// Applies a prepared entry whose signatures were verified elsewhere:
-    /// `verified` holds, for each signature line that verified, its key
-    /// name, key ID and public key. A line counts only if that is the key
-    /// the agreement or an accreditation gave the name at this point of
-    /// the log (a key ID is only 32 bits: a forger can match one).
-    pub fn apply_prepared(&mut self, p: Prepared, verified: &[(String, u32, [u8; 32])]) {
-        match p.statement {
-            Ok(s) => {
-                self.placed = p.placed;
-                self.digest = Some(p.digest);
-                self.snapshot();
-                let index = self.state.size;
-                self.state.size += 1;
-                let ok = |name: &str, id: u32, _: &[u8]| {
-                    verified.iter().any(|(n, i, pk)| {
-                        n == name
-                            && *i == id
-                            && self
-                                .known_key(name, id)
-                                .is_some_and(|k| k.public_key().as_bytes() == pk)
-                    })
-                };
-                let result = self
-                    .holders(&s, ok)
-                    .and_then(|signers| self.accept(index, &s, signers));
-                self.placed = None;
-                self.digest = None;
-                if let Err(Rejected(why)) = result {
-                    self.refuse(index, why);
-                }
-            }
-            Err(why) => self.skip(&why),
-        }
+    fn names(&self, s: &SignedStatement) -> Result<(), Rejected> {
+        s.statement
+            .check_against(self.a)
+            .map_err(|e| Rejected(format!("names: {e}")))
     }
 
-    fn refuse(&mut self, index: u64, why: String) {
-        let key = why.split(':').next().unwrap_or(&why).to_string();
-        *self.state.rejected.entry(key).or_default() += 1;
-        if self.state.rejections.len() < 10_000 {
-            self.state.rejections.push((index, why));
-        }
-    }
-
-    /// Counts an entry that could not even be read (for callers that parse
-    /// entries themselves).
-    pub fn skip(&mut self, why: &str) {
-        self.snapshot();
-        let index = self.state.size;
-        self.state.size += 1;
-        self.refuse(index, why.to_string());
-    }
-
-    fn snapshot(&mut self) {
-        let size = self.state.size;
-        if self.watch.remove(&size) {
-            let st = self.status_at(size);
-            self.snapshots.insert(size, st);
-        }
-    }
-
-    /// The keys a statement may be signed by at this point of the log: the
-    /// agreement's, and the monitors accredited so far. (Key name, ID.)
-    pub fn known_key(&self, name: &str, key_id: u32) -> Option<&VerifierKey> {
-        let k = (name.to_string(), key_id);
-        self.keys
-            .get(&k)
-            .map(|(_, v)| v)
-            .or_else(|| self.monitor_keys.get(&k).map(|(_, v)| v))
-    }
-
-    /// Verifies every signature by a known key, strictly; returns who signed.
-    fn signers(&self, s: &SignedStatement) -> Result<Vec<Holder>, Rejected> {
-        let text = s.note.text().as_bytes();
-        self.holders(s, |name, id, sig| {
-            self.known_key(name, id)
-                .is_some_and(|k| k.verify(text, sig))
-        })
-    }
-
-    fn holders(
+    /// An observation's record, less what depends on the log: its index
+    /// (set when applied), the organisations, verification and disputes.
+    fn record(
         &self,
         s: &SignedStatement,
-        ok: impl Fn(&str, u32, &[u8]) -> bool,
-    ) -> Result<Vec<Holder>, Rejected> {
-        let mut out = Vec::new();
-        let mut known = 0;
-        for sig in s.note.signatures() {
-            let key = (sig.name.clone(), sig.key_id);
-            let holder = match (self.keys.get(&key), self.monitor_keys.get(&key)) {
-                (Some((h, _)), _) => h.clone(),
-                (None, Some((org, _))) => Holder::Org(format!("monitor:{org}")),
-                (None, None) => continue,
-            };
-            known += 1;
-            if !ok(&sig.name, sig.key_id, &sig.signature) {
-                return rej(format!("bad signature: by {}", sig.name));
-            }
-            if !out.contains(&holder) {
-                out.push(holder);
-            }
-        }
-        if known == 0 {
-            return rej(
-                "unknown signer: no signature by a key of the agreement or an accredited monitor",
-            );
-        }
-        Ok(out)
-    }
-
-    fn accept(
-        &mut self,
-        index: u64,
-        s: &SignedStatement,
-        signers: Vec<Holder>,
-    ) -> Result<(), Rejected> {
-        let st = &s.statement;
-        if st.agreement != self.hash {
-            return rej(format!("other agreement: made under {}", st.agreement));
-        }
-        let t = st.issued_at.0;
-        if self.state.adopted.is_none() {
-            if st.kind() != Kind::Adoption {
-                return rej("before adoption: the agreement is not adopted yet");
-            }
-        } else if let Some(clock) = self.state.clock
-            && (t.as_second() - clock.as_second()) > MAX_AHEAD_HOURS * 3600
-            && !signers.contains(&Holder::Operator)
-        {
-            // The operator's status statements may move the clock further:
-            // they are how time passes when nothing else is logged, and
-            // the operator is answerable for them (see docs/evaluation.md).
-            return rej(format!(
-                "dated ahead: issued {} but the log's clock is {}",
-                st.issued_at,
-                Time(clock)
-            ));
-        }
-        st.check_against(self.a)
-            .map_err(|e| Rejected(format!("names: {e}")))?;
-        // A status statement is about the entries before it, as they stood.
-        let before = match &st.body {
-            Body::Status(sc) if sc.log_size == index => Some(self.status_at(index)),
-            Body::Status(sc) => self.snapshots.get(&sc.log_size).cloned(),
-            _ => None,
-        };
-        // Time moves first: what fell due before this statement is decided
-        // before it takes effect.
-        if self.state.adopted.is_some() {
-            self.advance(t, index);
-        }
-        match &st.body {
-            Body::Adoption(_) => self.adoption(index, t, &signers),
-            Body::Accreditation(ac) => self.accreditation(index, ac, &signers),
-            Body::Observation(o, d) => self.observation(index, s, o, d, &signers),
-            Body::Corroboration(c) => self.corroboration(index, c, &signers),
-            Body::Dispute(d) => self.dispute(index, s, d, &signers),
-            Body::Certification(c) => self.certification(index, c, &signers),
-            Body::Amendment(am) => self.amendment(index, am, &signers),
-            Body::Status(sc) => self.status_claim(index, sc, &signers, before),
-        }?;
-        if self.state.clock.is_none_or(|c| t > c) {
-            self.state.clock = Some(t);
-        }
-        Ok(())
-    }
-
-    fn principals(signers: &[Holder]) -> BTreeSet<String> {
-        signers
-            .iter()
-            .filter_map(|h| match h {
-                Holder::Party(p) => Some(p.clone()),
-                Holder::Org(o) if !o.starts_with("monitor:") => Some(o.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn expand(&self, name: &str) -> Vec<String> {
-        Checker::expand(self.a, name)
-    }
-
-    fn at(&self, index: u64) -> At {
-        At {
-            time: Time(self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH)),
-            index,
-        }
-    }
-
-    // --- statements ----------------------------------------------------------
-
-    fn adoption(&mut self, index: u64, t: Timestamp, signers: &[Holder]) -> Result<(), Rejected> {
-        if self.state.adopted.is_some() {
-            return rej("adopted twice: the agreement was already adopted");
-        }
-        let signed = Self::principals(signers);
-        let missing: Vec<String> = self
-            .a
-            .parties
-            .values()
-            .filter(|p| p.roles.contains(&Role::Signatory) && !signed.contains(p.id.get_ref()))
-            .map(|p| p.id.get_ref().clone())
-            .collect();
-        if !missing.is_empty() {
-            return rej(format!(
-                "adoption unsigned: needs every signatory, missing {}",
-                missing.join(", ")
-            ));
-        }
-        self.state.adopted = Some(At {
-            time: Time(t),
-            index,
-        });
-        self.state.clock = Some(t);
-        for (name, anchor) in &self.a.anchors {
-            match anchor {
-                Anchor::At(ts) => {
-                    self.state.anchors.insert(name.clone(), *ts.get_ref());
-                }
-                Anchor::Adoption(_) => {
-                    self.state.anchors.insert(name.clone(), t);
-                }
-                Anchor::Invalid(_) => {}
-            }
-        }
-        if let Some(p) = self.a.phases.values().find(|p| p.initial) {
-            self.state.phase.id = Some(p.id.get_ref().clone());
-            self.state.phase.since = Some(At {
-                time: Time(t),
-                index,
-            });
-        }
-        // Periods are processed from the one containing the adoption.
-        self.state.done = Some(self.periods.previous(self.periods.period_of(t)));
-        Ok(())
-    }
-
-    fn accreditation(
-        &mut self,
-        index: u64,
-        ac: &Accreditation,
-        signers: &[Holder],
-    ) -> Result<(), Rejected> {
-        let org = &ac.organisation;
-        let signed = Self::principals(signers);
-        let quorum = match ac.action {
-            AccreditationAction::Grant => &self.a.accreditation.grant,
-            AccreditationAction::Revoke => &self.a.accreditation.revoke,
-        };
-        let expand = |n: &str| {
-            if n == "@organisation" {
-                vec![org.clone()]
-            } else {
-                self.expand(n)
-            }
-        };
-        if !quorum.is_met(&signed, &expand) {
-            return rej(format!(
-                "accreditation quorum: not signed as [accreditation] requires for {org}"
-            ));
-        }
-        let key =
-            VerifierKey::parse(&ac.key).map_err(|e| Rejected(format!("accreditation key: {e}")))?;
-        let id = format!("{} {:08x}", key.name(), key.key_id());
-        match ac.action {
-            AccreditationAction::Grant => {
-                if self
-                    .keys
-                    .contains_key(&(key.name().to_string(), key.key_id()))
-                {
-                    return rej(
-                        "accreditation key: a key of the agreement itself cannot be a monitor's",
-                    );
-                }
-                self.state
-                    .monitors
-                    .insert(id, (org.clone(), ac.key.clone()));
-                self.monitor_keys
-                    .insert((key.name().to_string(), key.key_id()), (org.clone(), key));
-            }
-            AccreditationAction::Revoke => {
-                if self.state.monitors.remove(&id).is_none() {
-                    return rej(format!(
-                        "accreditation revoke: {} is not accredited",
-                        key.name()
-                    ));
-                }
-                self.monitor_keys
-                    .remove(&(key.name().to_string(), key.key_id()));
-            }
-        }
-        let _ = index;
-        Ok(())
-    }
-
-    /// The organisation a reporting signer belongs to.
-    fn reporter(&self, signers: &[Holder]) -> Option<String> {
-        signers.iter().find_map(|h| match h {
-            Holder::Org(o) => Some(o.strip_prefix("monitor:").unwrap_or(o).to_string()),
-            _ => None,
-        })
-    }
-
-    fn observation(
-        &mut self,
-        index: u64,
-        s: &SignedStatement,
+        digest: Digest,
         o: &Observation,
         d: &Details,
-        signers: &[Holder],
-    ) -> Result<(), Rejected> {
-        let org = self.reporter(signers).ok_or_else(|| {
-            Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
-        })?;
-        let digest = self.digest.take().unwrap_or_else(|| s.digest());
-        if self.state.idx.by_digest.contains_key(&digest) {
-            return rej("duplicate: the same observation is already in the log");
-        }
-        let placement = match self.placed.take() {
-            Some(placed) => placed,
-            None => self.zones.place(o.position.lon, o.position.lat),
-        }
-        .map_err(|e| Rejected(format!("position: {e}")))?;
+        placed: Option<Result<Placement, PlaceError>>,
+    ) -> Result<Box<Obs>, Rejected> {
+        let pl = placed
+            .unwrap_or_else(|| self.zones.place(o.position.lon, o.position.lat))
+            .map_err(|e| Rejected(format!("position: {e}")))?;
+        let issued = s.statement.issued_at.0;
         let observed = o.observed.from.0;
-        if observed.as_second() > s.statement.issued_at.0.as_second() + 300 {
+        if observed.as_second() > issued.as_second() + 300 {
             return rej(format!(
                 "observed later: observed at {} but issued at {}",
                 o.observed.from, s.statement.issued_at
             ));
         }
-        let period = self.period_of(observed);
-        let obs = self.digest_observation(
-            index,
-            digest,
-            s.statement.issued_at.0,
-            observed,
-            period,
-            org,
-            o,
-            d,
-            &placement,
-        );
-        let i = self.state.obs.len();
-        self.state.obs.push(obs);
-        self.index_observation(i);
-        self.verify_observation(i, index);
-        Ok(())
+        let period = self.periods.period_of(observed);
+        Ok(Box::new(self.observation_record(
+            digest, issued, observed, period, o, d, &pl,
+        )))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn digest_observation(
+    fn observation_record(
         &self,
-        index: u64,
         digest: Digest,
         issued: Timestamp,
         observed: Timestamp,
         period: Date,
-        org: String,
         o: &Observation,
         d: &Details,
         pl: &Placement,
@@ -899,7 +513,7 @@ impl<'a> Evaluator<'a> {
             .map(|(c, p)| format!("{c}@{p}"))
             .collect();
         Obs {
-            index,
+            index: 0,
             digest,
             category: o.category,
             issued,
@@ -907,7 +521,8 @@ impl<'a> Evaluator<'a> {
             period,
             lon: o.position.lon,
             lat: o.position.lat,
-            orgs: BTreeSet::from([org]),
+            // Room for the reporter, filled in when applied.
+            orgs: Orgs(Vec::with_capacity(1)),
             sensor: o.sensor,
             evidence: !o.evidence.is_empty(),
             zones: pl
@@ -928,6 +543,521 @@ impl<'a> Evaluator<'a> {
             numbers,
             texts,
         }
+    }
+}
+
+/// Why an entry was not accepted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct Rejected(pub String);
+
+fn rej<T>(why: impl Into<String>) -> Result<T, Rejected> {
+    Err(Rejected(why.into()))
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for an agreement (checked, with its canonical hash), at
+    /// the start of the log.
+    pub fn new(a: &'a Agreement, hash: Digest) -> Evaluator<'a> {
+        Evaluator::resume(a, hash, State::default())
+    }
+
+    /// An evaluator that continues from a stored state.
+    pub fn resume(a: &'a Agreement, hash: Digest, state: State) -> Evaluator<'a> {
+        let mut keys = KeyRing::default();
+        for p in a.parties.values() {
+            let holder = Holder::Party(p.id.get_ref().as_str().into());
+            for k in &p.keys {
+                keys.insert(holder.clone(), k.get_ref().clone());
+            }
+        }
+        for o in a.organisations.values() {
+            let holder = Holder::Org(o.id.get_ref().as_str().into());
+            for k in &o.keys {
+                keys.insert(holder.clone(), k.get_ref().clone());
+            }
+        }
+        if let Some(op) = &a.operator {
+            for k in &op.keys {
+                keys.insert(Holder::Operator, k.get_ref().clone());
+            }
+        }
+        let mut conditions = HashMap::new();
+        let mut add = |key: String, src: &str| {
+            if let Ok(c) = Condition::compile(src) {
+                conditions.insert(key, c);
+            }
+        };
+        for c in a.clauses.values() {
+            add(format!("clause:{}", c.id.get_ref()), c.condition.get_ref());
+        }
+        for c in a.clocks.values() {
+            add(format!("clock:{}", c.id.get_ref()), c.while_.get_ref());
+        }
+        for t in a.transitions.values() {
+            if let Some(w) = &t.when {
+                add(format!("transition:{}", t.id.get_ref()), w.get_ref());
+            }
+        }
+        for t in a.relief.values() {
+            if let Some(w) = t.snapback.as_ref().and_then(|s| s.when.as_ref()) {
+                add(format!("snapback:{}", t.id.get_ref()), w.get_ref());
+            }
+        }
+        for g in a.guarantees.values() {
+            add(format!("guarantee:{}", g.id.get_ref()), g.trigger.get_ref());
+        }
+        let mut e = Evaluator {
+            a,
+            hash,
+            zones: std::sync::Arc::new(ZoneIndex::new(a)),
+            periods: Periods::new(a),
+            keys,
+            monitor_keys: KeyRing::default(),
+            conditions,
+            state,
+            watch: BTreeSet::new(),
+            snapshots: BTreeMap::new(),
+            found: BTreeMap::new(),
+            names: None,
+            record: None,
+            next_period: None,
+            group: Vec::new(),
+        };
+        if !e.state.idx.built {
+            e.state.idx = Indices {
+                built: true,
+                ..Indices::default()
+            };
+            for i in 0..e.state.obs.len() {
+                e.index_observation(i);
+            }
+            for (clause, by_party) in &e.state.results {
+                for (party, results) in by_party {
+                    e.state
+                        .idx
+                        .tallies
+                        .insert((clause.clone(), party.clone()), Tally::of(results));
+                }
+            }
+        }
+        let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
+        for (org, vkey) in monitors {
+            if let Ok(k) = VerifierKey::parse(&vkey) {
+                e.monitor_keys.insert(Holder::Monitor(org.into()), k);
+            }
+        }
+        if e.state.tranches.is_empty() {
+            for t in a.relief.keys() {
+                e.state.tranches.insert(
+                    t.clone(),
+                    TrancheStatus {
+                        state: TrancheState::Pending,
+                        since: None,
+                        dispute: None,
+                        history: vec![],
+                    },
+                );
+            }
+            for g in a.guarantees.keys() {
+                e.state.guarantees.insert(
+                    g.clone(),
+                    GuaranteeStatus {
+                        state: GuaranteeState::Dormant,
+                        triggered: None,
+                        consultation_due: None,
+                        decided: None,
+                        cause: vec![],
+                        history: vec![],
+                    },
+                );
+            }
+            for c in a.clocks.keys() {
+                e.state.clocks.insert(c.clone(), 0);
+            }
+        }
+        e
+    }
+
+    pub fn agreement(&self) -> &Agreement {
+        self.a
+    }
+
+    pub fn zones(&self) -> &ZoneIndex {
+        &self.zones
+    }
+
+    /// What prepares entries for this evaluator, on other threads while it
+    /// applies the ones before.
+    pub fn preparer(&self) -> Preparer<'a> {
+        Preparer {
+            a: self.a,
+            zones: self.zones.clone(),
+            periods: self.periods.clone(),
+        }
+    }
+
+    /// Makes room for the observations of a log of `entries` entries, so
+    /// that a long replay does not copy them again and again as it grows.
+    pub fn reserve(&mut self, entries: usize) {
+        let more = entries.saturating_sub(self.state.obs.len());
+        self.state.obs.reserve(more);
+        self.state.idx.by_digest.reserve(more);
+    }
+
+    pub fn periods(&self) -> &Periods {
+        &self.periods
+    }
+
+    /// Applies the next log entry. Entries that are not acceptable are
+    /// counted, with the reason, and change nothing else.
+    pub fn apply(&mut self, entry: &[u8]) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        let result = SignedStatement::parse(entry)
+            .map_err(|e| Rejected(format!("malformed: {}", short(&e.to_string()))))
+            .and_then(|s| {
+                let signers = self.signers(&s)?;
+                self.accept(index, &s, signers)
+            });
+        if let Err(Rejected(why)) = result {
+            self.refuse(index, why);
+        }
+    }
+
+    /// Applies a prepared entry whose signatures were verified elsewhere:
+    /// `verified` holds, for each signature line that verified, its key
+    /// name, key ID and public key. A line counts only if that is the key
+    /// the agreement or an accreditation gave the name at this point of
+    /// the log (a key ID is only 32 bits: a forger can match one).
+    ///
+    /// What the state keeps is taken out of `p`; the rest is left to the
+    /// caller to drop, on another thread if it likes (freeing a statement
+    /// costs about as much as applying it).
+    pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[(String, u32, [u8; 32])]) {
+        match &p.statement {
+            Ok(s) => {
+                self.names = Some(std::mem::replace(&mut p.names, Ok(())));
+                self.record = p.record.take();
+                self.snapshot();
+                let index = self.state.size;
+                self.state.size += 1;
+                let ok = |name: &str, id: u32, _: &[u8], key: &VerifierKey| {
+                    verified.iter().any(|(n, i, pk)| {
+                        n == name && *i == id && key.public_key().as_bytes() == pk
+                    })
+                };
+                let result = self
+                    .holders(s, ok)
+                    .and_then(|signers| self.accept(index, s, signers));
+                self.names = None;
+                self.record = None;
+                if let Err(Rejected(why)) = result {
+                    self.refuse(index, why);
+                }
+            }
+            Err(why) => {
+                let why = why.clone();
+                self.skip(&why)
+            }
+        }
+    }
+
+    fn refuse(&mut self, index: u64, why: String) {
+        let key = why.split(':').next().unwrap_or(&why).to_string();
+        *self.state.rejected.entry(key).or_default() += 1;
+        if self.state.rejections.len() < 10_000 {
+            self.state.rejections.push((index, why));
+        }
+    }
+
+    /// Counts an entry that could not even be read (for callers that parse
+    /// entries themselves).
+    pub fn skip(&mut self, why: &str) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        self.refuse(index, why.to_string());
+    }
+
+    fn snapshot(&mut self) {
+        let size = self.state.size;
+        if self.watch.remove(&size) {
+            let st = self.status_at(size);
+            self.snapshots.insert(size, st);
+        }
+    }
+
+    /// The keys a statement may be signed by at this point of the log: the
+    /// agreement's, and the monitors accredited so far. (Key name, ID.)
+    pub fn known_key(&self, name: &str, key_id: u32) -> Option<&VerifierKey> {
+        self.known(name, key_id).map(|k| &k.key)
+    }
+
+    fn known(&self, name: &str, key_id: u32) -> Option<&KnownKey> {
+        self.keys
+            .get(name, key_id)
+            .or_else(|| self.monitor_keys.get(name, key_id))
+    }
+
+    /// Verifies every signature by a known key, strictly; returns who signed.
+    fn signers(&self, s: &SignedStatement) -> Result<Signers, Rejected> {
+        let text = s.note.text().as_bytes();
+        self.holders(s, |_, _, sig, key| key.verify(text, sig))
+    }
+
+    /// Who signed: every line by a known key must pass `ok` (given the
+    /// line's name, key ID, signature and the key known by them).
+    fn holders(
+        &self,
+        s: &SignedStatement,
+        ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
+    ) -> Result<Signers, Rejected> {
+        let mut out = Signers::new();
+        let mut known = 0;
+        for sig in s.note.signatures() {
+            let Some(k) = self.known(&sig.name, sig.key_id) else {
+                continue;
+            };
+            known += 1;
+            if !ok(&sig.name, sig.key_id, &sig.signature, &k.key) {
+                return rej(format!("bad signature: by {}", sig.name));
+            }
+            if !out.contains(&k.holder) {
+                out.push(k.holder.clone());
+            }
+        }
+        if known == 0 {
+            return rej(
+                "unknown signer: no signature by a key of the agreement or an accredited monitor",
+            );
+        }
+        Ok(out)
+    }
+
+    fn accept(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        signers: Signers,
+    ) -> Result<(), Rejected> {
+        let st = &s.statement;
+        if st.agreement != self.hash {
+            return rej(format!("other agreement: made under {}", st.agreement));
+        }
+        let t = st.issued_at.0;
+        if self.state.adopted.is_none() {
+            if st.kind() != Kind::Adoption {
+                return rej("before adoption: the agreement is not adopted yet");
+            }
+        } else if let Some(clock) = self.state.clock
+            && (t.as_second() - clock.as_second()) > MAX_AHEAD_HOURS * 3600
+            && !signers.contains(&Holder::Operator)
+        {
+            // The operator's status statements may move the clock further:
+            // they are how time passes when nothing else is logged, and
+            // the operator is answerable for them (see docs/evaluation.md).
+            return rej(format!(
+                "dated ahead: issued {} but the log's clock is {}",
+                st.issued_at,
+                Time(clock)
+            ));
+        }
+        match self.names.take() {
+            Some(names) => names,
+            None => st
+                .check_against(self.a)
+                .map_err(|e| Rejected(format!("names: {e}"))),
+        }?;
+        // A status statement is about the entries before it, as they stood.
+        let before = match &st.body {
+            Body::Status(sc) if sc.log_size == index => Some(self.status_at(index)),
+            Body::Status(sc) => self.snapshots.get(&sc.log_size).cloned(),
+            _ => None,
+        };
+        // Time moves first: what fell due before this statement is decided
+        // before it takes effect.
+        if self.state.adopted.is_some() {
+            self.advance(t, index);
+        }
+        match &st.body {
+            Body::Adoption(_) => self.adoption(index, t, &signers),
+            Body::Accreditation(ac) => self.accreditation(index, ac, &signers),
+            Body::Observation(o, d) => self.observation(index, s, o, d, &signers),
+            Body::Corroboration(c) => self.corroboration(index, c, &signers),
+            Body::Dispute(d) => self.dispute(index, s, d, &signers),
+            Body::Certification(c) => self.certification(index, c, &signers),
+            Body::Amendment(am) => self.amendment(index, am, &signers),
+            Body::Status(sc) => self.status_claim(index, sc, &signers, before),
+        }?;
+        if self.state.clock.is_none_or(|c| t > c) {
+            self.state.clock = Some(t);
+        }
+        Ok(())
+    }
+
+    fn principals(signers: &[Holder]) -> BTreeSet<String> {
+        signers
+            .iter()
+            .filter_map(|h| match h {
+                Holder::Party(p) | Holder::Org(p) => Some(p.to_string()),
+                Holder::Monitor(_) | Holder::Operator => None,
+            })
+            .collect()
+    }
+
+    fn expand(&self, name: &str) -> Vec<String> {
+        Checker::expand(self.a, name)
+    }
+
+    fn at(&self, index: u64) -> At {
+        At {
+            time: Time(self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH)),
+            index,
+        }
+    }
+
+    // --- statements ----------------------------------------------------------
+
+    fn adoption(&mut self, index: u64, t: Timestamp, signers: &[Holder]) -> Result<(), Rejected> {
+        if self.state.adopted.is_some() {
+            return rej("adopted twice: the agreement was already adopted");
+        }
+        let signed = Self::principals(signers);
+        let missing: Vec<String> = self
+            .a
+            .parties
+            .values()
+            .filter(|p| p.roles.contains(&Role::Signatory) && !signed.contains(p.id.get_ref()))
+            .map(|p| p.id.get_ref().clone())
+            .collect();
+        if !missing.is_empty() {
+            return rej(format!(
+                "adoption unsigned: needs every signatory, missing {}",
+                missing.join(", ")
+            ));
+        }
+        self.state.adopted = Some(At {
+            time: Time(t),
+            index,
+        });
+        self.state.clock = Some(t);
+        for (name, anchor) in &self.a.anchors {
+            match anchor {
+                Anchor::At(ts) => {
+                    self.state.anchors.insert(name.clone(), *ts.get_ref());
+                }
+                Anchor::Adoption(_) => {
+                    self.state.anchors.insert(name.clone(), t);
+                }
+                Anchor::Invalid(_) => {}
+            }
+        }
+        if let Some(p) = self.a.phases.values().find(|p| p.initial) {
+            self.state.phase.id = Some(p.id.get_ref().clone());
+            self.state.phase.since = Some(At {
+                time: Time(t),
+                index,
+            });
+        }
+        // Periods are processed from the one containing the adoption.
+        self.state.done = Some(self.periods.previous(self.periods.period_of(t)));
+        Ok(())
+    }
+
+    fn accreditation(
+        &mut self,
+        index: u64,
+        ac: &Accreditation,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let org = &ac.organisation;
+        let signed = Self::principals(signers);
+        let quorum = match ac.action {
+            AccreditationAction::Grant => &self.a.accreditation.grant,
+            AccreditationAction::Revoke => &self.a.accreditation.revoke,
+        };
+        let expand = |n: &str| {
+            if n == "@organisation" {
+                vec![org.clone()]
+            } else {
+                self.expand(n)
+            }
+        };
+        if !quorum.is_met(&signed, &expand) {
+            return rej(format!(
+                "accreditation quorum: not signed as [accreditation] requires for {org}"
+            ));
+        }
+        let key =
+            VerifierKey::parse(&ac.key).map_err(|e| Rejected(format!("accreditation key: {e}")))?;
+        let id = format!("{} {:08x}", key.name(), key.key_id());
+        match ac.action {
+            AccreditationAction::Grant => {
+                if self.keys.get(key.name(), key.key_id()).is_some() {
+                    return rej(
+                        "accreditation key: a key of the agreement itself cannot be a monitor's",
+                    );
+                }
+                self.state
+                    .monitors
+                    .insert(id, (org.clone(), ac.key.clone()));
+                self.monitor_keys
+                    .insert(Holder::Monitor(org.as_str().into()), key);
+            }
+            AccreditationAction::Revoke => {
+                if self.state.monitors.remove(&id).is_none() {
+                    return rej(format!(
+                        "accreditation revoke: {} is not accredited",
+                        key.name()
+                    ));
+                }
+                self.monitor_keys.remove(key.name(), key.key_id());
+            }
+        }
+        let _ = index;
+        Ok(())
+    }
+
+    /// The organisation a reporting signer belongs to.
+    fn reporter(&self, signers: &[Holder]) -> Option<Arc<str>> {
+        signers.iter().find_map(|h| match h {
+            Holder::Org(o) | Holder::Monitor(o) => Some(o.clone()),
+            _ => None,
+        })
+    }
+
+    fn observation(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        o: &Observation,
+        d: &Details,
+        signers: &[Holder],
+    ) -> Result<(), Rejected> {
+        let org = self.reporter(signers).ok_or_else(|| {
+            Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
+        })?;
+        let record = self.record.take();
+        let digest = match &record {
+            Some(Ok(r)) => r.digest,
+            _ => s.digest(),
+        };
+        if self.state.idx.by_digest.contains_key(&digest) {
+            return rej("duplicate: the same observation is already in the log");
+        }
+        let mut obs = match record {
+            Some(r) => r,
+            None => self.preparer().record(s, digest, o, d, None),
+        }?;
+        obs.index = index;
+        obs.orgs.insert(&org);
+        let i = self.state.obs.len();
+        self.state.obs.push(obs);
+        self.index_observation(i);
+        self.verify_observation(i, index);
+        Ok(())
     }
 
     /// Adds observation `i` to the lookups.
@@ -963,13 +1093,14 @@ impl<'a> Evaluator<'a> {
     fn index_observation(&mut self, i: usize) {
         let cell = self.cell(i);
         self.state.idx.counts.total += 1;
-        *self
-            .state
-            .idx
-            .counts
-            .by_category
-            .entry(self.state.obs[i].category.name().to_string())
-            .or_default() += 1;
+        let by_category = &mut self.state.idx.counts.by_category;
+        let name = self.state.obs[i].category.name();
+        match by_category.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                by_category.insert(name.to_string(), 1);
+            }
+        }
         self.recount(i, [false; 4]);
         let o = &self.state.obs[i];
         self.state.idx.by_digest.insert(o.digest, i);
@@ -982,7 +1113,14 @@ impl<'a> Evaluator<'a> {
         if let DisputeState::Open { until, .. } = o.dispute {
             self.state.idx.open_disputes.insert((until, i));
         }
-        self.state.idx.grid.entry(cell).or_default().push(i);
+        let (cat, tb, cy, cx) = cell;
+        let at = u32::try_from(i).expect("fewer than 2^32 observations");
+        self.state
+            .idx
+            .grid
+            .entry((cat, tb, cy))
+            .or_default()
+            .push((cx, at));
     }
 
     fn bucket_minutes(&self) -> i64 {
@@ -1023,22 +1161,22 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Organisations count as independent unless they answer to the same party.
-    fn independent_count(&self, orgs: &BTreeSet<String>, independent: bool) -> u64 {
+    /// `orgs` is sorted and without repeats.
+    fn independent_count(&self, orgs: &[&str], independent: bool) -> u64 {
         if !independent {
             return orgs.len() as u64;
         }
-        let mut parties = BTreeSet::new();
+        let mut parties: Vec<&str> = Vec::new();
         let mut free = 0;
         for o in orgs {
             match self
                 .a
                 .organisations
-                .get(o)
+                .get(*o)
                 .and_then(|x| x.affiliation.as_ref())
             {
-                Some(p) => {
-                    parties.insert(p.get_ref().clone());
-                }
+                Some(p) if !parties.contains(&p.get_ref().as_str()) => parties.push(p.get_ref()),
+                Some(_) => {}
                 None => free += 1,
             }
         }
@@ -1066,7 +1204,9 @@ impl<'a> Evaluator<'a> {
             }
             let need = *r.organisations.get_ref();
             // The group: this observation and those of the same kind near it.
-            let mut group = vec![i];
+            let mut group = std::mem::take(&mut self.group);
+            group.clear();
+            group.push(i);
             if need > 1 {
                 let (mins, km) = (
                     r.within_minutes
@@ -1083,55 +1223,70 @@ impl<'a> Evaluator<'a> {
                 let deg = self.cell_degrees();
                 let reach_y = ((km / 110.5 / deg).ceil() as i32).max(1);
                 let far_lat = (o.lat.abs() + km / 110.5).min(89.0);
-                let reach_x = ((km / (110.5 * far_lat.to_radians().cos().max(0.01)) / deg).ceil()
-                    as i32)
-                    .max(1);
+                let lon_km = 110.5 * far_lat.to_radians().cos().max(0.01);
+                let reach_x = ((km / lon_km / deg).ceil() as i32).max(1);
                 let tspan = (mins as f64 / self.bucket_minutes() as f64).ceil() as i64;
+                // Nearer than `km` only if within these of degrees: a
+                // cheap test before the distance on the ellipsoid.
+                let (dlat, dlon) = (km / 110.5, km / lon_km);
                 let here = crate::geography::Pos::new(o.lon, o.lat);
                 for dt in -tspan..=tspan {
                     for dy in -reach_y..=reach_y {
-                        for dx in -reach_x..=reach_x {
-                            for &j in self
-                                .state
-                                .idx
-                                .grid
-                                .get(&(cat, tb + dt, cy + dy, cx + dx))
-                                .into_iter()
-                                .flatten()
-                            {
-                                if j == i {
-                                    continue;
-                                }
-                                let p = &self.state.obs[j];
-                                if (p.observed.as_second() - o.observed.as_second()).abs()
-                                    > mins * 60
-                                {
-                                    continue;
-                                }
-                                if here.distance(&crate::geography::Pos::new(p.lon, p.lat))
-                                    > km * 1000.0
-                                {
-                                    continue;
-                                }
-                                group.push(j);
+                        let Some(row) = self.state.idx.grid.get(&(cat, tb + dt, cy + dy)) else {
+                            continue;
+                        };
+                        for &(x, j) in row {
+                            let j = j as usize;
+                            if (x - cx).abs() > reach_x || j == i {
+                                continue;
                             }
+                            let p = &self.state.obs[j];
+                            if (p.observed.as_second() - o.observed.as_second()).abs() > mins * 60
+                                || (p.lat - o.lat).abs() > dlat
+                                || (p.lon - o.lon).abs() > dlon
+                            {
+                                continue;
+                            }
+                            if here.distance(&crate::geography::Pos::new(p.lon, p.lat))
+                                > km * 1000.0
+                            {
+                                continue;
+                            }
+                            group.push(j);
                         }
                     }
                 }
             }
-            let orgs: BTreeSet<String> = group
+            let mut orgs: Vec<&str> = group
                 .iter()
-                .flat_map(|&j| self.state.obs[j].orgs.iter().cloned())
+                .flat_map(|&j| self.state.obs[j].orgs.iter())
                 .collect();
-            if self.independent_count(&orgs, r.independent) >= need {
+            orgs.sort_unstable();
+            orgs.dedup();
+            let verified = self.independent_count(&orgs, r.independent) >= need;
+            if verified {
+                // Verified together: each completed period they fall in is
+                // revised once, after all of them are.
+                let mut periods: Vec<(Date, Category)> = Vec::new();
                 for &j in &group {
-                    if self.state.obs[j].verified_at.is_none() {
+                    let o = &mut self.state.obs[j];
+                    if o.verified_at.is_none() && self.state.done.is_some_and(|d| o.period <= d) {
+                        periods.push((o.period, o.category));
+                    }
+                    if o.verified_at.is_none() {
                         let before = self.flags(j);
                         self.state.obs[j].verified_at = Some(index);
                         self.recount(j, before);
-                        self.revise(j);
                     }
                 }
+                periods.sort_unstable();
+                periods.dedup();
+                for (period, category) in periods {
+                    self.revise(period, category);
+                }
+            }
+            self.group = group;
+            if verified {
                 return;
             }
         }
@@ -1158,7 +1313,7 @@ impl<'a> Evaluator<'a> {
                 ))
             })?;
         if c.agrees {
-            if !self.state.obs[i].orgs.insert(org) {
+            if !self.state.obs[i].orgs.insert(&org) {
                 return rej(
                     "self-corroboration: an organisation cannot corroborate its own report",
                 );
@@ -1269,7 +1424,7 @@ impl<'a> Evaluator<'a> {
                 if let Some(r) = self.state.disputes.get_mut(&d.target.sha256) {
                     r.open = false;
                 }
-                self.revise(i);
+                self.revise(self.state.obs[i].period, self.state.obs[i].category);
             }
         }
         let _ = index;
@@ -1641,20 +1796,6 @@ impl<'a> Evaluator<'a> {
     // --- time ----------------------------------------------------------------
 
     /// Decides everything that falls due before `to`, in time order.
-    /// The period containing `t` (see [`Periods::period_of`]), remembering
-    /// the last one.
-    fn period_of(&mut self, t: Timestamp) -> Date {
-        if let Some((start, end, d)) = self.period_cache
-            && start < t
-            && t <= end
-        {
-            return d;
-        }
-        let d = self.periods.period_of(t);
-        self.period_cache = Some((self.periods.start(d), self.periods.end(d), d));
-        d
-    }
-
     fn advance(&mut self, to: Timestamp, index: u64) {
         loop {
             let Some(done) = self.state.done else { return };
@@ -1773,7 +1914,7 @@ impl<'a> Evaluator<'a> {
                 if let Some(r) = self.state.disputes.get_mut(&dispute) {
                     r.open = false;
                 }
-                self.revise(i);
+                self.revise(self.state.obs[i].period, self.state.obs[i].category);
             }
         }
         // A vote signed early counts once the vote opens.
@@ -2075,29 +2216,33 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A completed period's results may change when an observation in it is
-    /// verified, disputed or reattributed late.
-    fn revise(&mut self, i: usize) {
-        let period = self.state.obs[i].period;
+    /// verified, disputed or reattributed late: those of the clauses with
+    /// a metric that counts its category (a clause's result depends on
+    /// nothing else the observation could change).
+    fn revise(&mut self, period: Date, category: Category) {
         let Some(done) = self.state.done else { return };
         if period > done {
             return;
         }
-        let ids: Vec<String> = self.a.clauses.keys().cloned().collect();
-        for c in ids {
+        let a = self.a;
+        for (c, clause) in &a.clauses {
             // The periods whose windows include this one.
-            let span = self.a.clauses[&c]
+            let Some(span) = clause
                 .metrics
                 .values()
+                .filter(|m| m.observations.iter().any(|(cat, _)| *cat == category))
                 .map(|m| match m.window {
                     Window::Period => 1,
                     Window::Rolling(n) => n as usize,
                     Window::Cumulative => usize::MAX,
                 })
                 .max()
-                .unwrap_or(1);
+            else {
+                continue;
+            };
             let mut d = period;
             for _ in 0..span {
-                self.evaluate_clause(&c, d, true);
+                self.evaluate_clause(c, d, true);
                 d = self.periods.next(d);
                 if d > done {
                     break;
