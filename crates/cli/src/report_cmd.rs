@@ -423,7 +423,7 @@ impl Report {
                 continue;
             }
             if this && o.sensor == accord::statement::Sensor::OpenSource {
-                osint_sources.extend(o.orgs.iter().map(str::to_string));
+                osint_sources.extend(o.orgs.iter().map(|id| ev.organisation(id).to_string()));
             }
             let verified = o.counts();
             let by = match (&o.responsible, &o.confidence) {

@@ -11,6 +11,7 @@
 //!
 //! The rules are written out in `docs/evaluation.md`.
 
+mod lookup;
 pub mod periods;
 pub mod status;
 
@@ -42,15 +43,19 @@ pub use status::*;
 /// statement cannot move the agreement's time far ahead.
 pub const MAX_AHEAD_HOURS: i64 = 24;
 
-/// Who signed: the principals quorums are made of. (Names are shared, not
-/// copied: a holder is cloned for every statement signed.)
+/// An organisation of the agreement, by its place in the agreement's list
+/// (which is in order of name). Observations and signers carry this rather
+/// than the name: there is one per observation.
+pub type OrgId = u16;
+
+/// Who signed: the principals quorums are made of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Holder {
     Party(Arc<str>),
-    Org(Arc<str>),
+    Org(OrgId),
     /// A monitor accredited by the organisation: it reports for the
     /// organisation but is not the organisation in a quorum.
-    Monitor(Arc<str>),
+    Monitor(OrgId),
     Operator,
 }
 
@@ -86,9 +91,9 @@ impl KeyRing {
         });
     }
 
-    fn remove(&mut self, name: &str, key_id: u32) {
+    fn remove_monitor(&mut self, name: &str, key_id: u32) {
         if let Some(list) = self.0.get_mut(&key_id) {
-            list.retain(|k| k.name != name);
+            list.retain(|k| k.name != name || !matches!(k.holder, Holder::Monitor(_)));
         }
     }
 }
@@ -126,25 +131,25 @@ pub struct Obs {
     pub texts: BTreeMap<String, String>,
 }
 
-/// A set of organisations' names, in order. Names are shared with the key
-/// they were reported under, not copied for every observation.
+/// A set of organisations (see [`OrgId`]; [`Evaluator::organisation`]
+/// names them), in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Orgs(Vec<Arc<str>>);
+pub struct Orgs(smallvec::SmallVec<[OrgId; 2]>);
 
 impl Orgs {
     /// Adds an organisation; false if it was there already.
-    pub fn insert(&mut self, org: &Arc<str>) -> bool {
-        match self.0.binary_search(org) {
+    pub fn insert(&mut self, org: OrgId) -> bool {
+        match self.0.binary_search(&org) {
             Ok(_) => false,
             Err(at) => {
-                self.0.insert(at, org.clone());
+                self.0.insert(at, org);
                 true
             }
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|o| &**o)
+    pub fn iter(&self) -> impl Iterator<Item = OrgId> + '_ {
+        self.0.iter().copied()
     }
 
     pub fn len(&self) -> usize {
@@ -164,8 +169,8 @@ impl Serialize for Orgs {
 
 impl<'de> Deserialize<'de> for Orgs {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let names = BTreeSet::<String>::deserialize(d)?;
-        Ok(Orgs(names.into_iter().map(Arc::from).collect()))
+        let ids = BTreeSet::<OrgId>::deserialize(d)?;
+        Ok(Orgs(ids.into_iter().collect()))
     }
 }
 
@@ -282,13 +287,11 @@ impl Tally {
 /// Lookups over the observations, derived from them.
 #[derive(Clone, Debug, Default)]
 struct Indices {
-    by_digest: FxHashMap<Digest, usize>,
+    by_digest: lookup::ByDigest,
     /// Observations by (period, category), in log order.
     by_period: BTreeMap<(Date, Category), Vec<usize>>,
-    /// For corroboration in space and time: observations by category, time
-    /// bucket and row of cells, each with its column. (A row, not a cell,
-    /// per key: a search then looks up a few rows instead of many cells.)
-    grid: FxHashMap<(u8, i64, i32), Vec<(i32, u32)>>,
+    /// For corroboration in space and time.
+    grid: lookup::Grid,
     /// Disputes not yet decided: (deadline, observation).
     open_disputes: BTreeSet<(Timestamp, usize)>,
     /// Per clause and party: periods broken, the last one, periods
@@ -306,9 +309,9 @@ pub struct Evaluator<'a> {
     hash: Digest,
     zones: std::sync::Arc<ZoneIndex>,
     periods: Periods,
-    /// The agreement's keys, and the monitors' accredited so far.
+    /// The agreement's keys, and the monitors' accredited so far (no key
+    /// is both: an accreditation of an agreement's key is refused).
     keys: KeyRing,
-    monitor_keys: KeyRing,
     conditions: HashMap<String, Condition>,
     pub state: State,
     /// Log sizes at which to keep the status digest, and those kept.
@@ -321,6 +324,12 @@ pub struct Evaluator<'a> {
     /// [`Prepared`]), for `accept` to use instead of deriving it again.
     names: Option<Result<(), Rejected>>,
     record: Option<Result<Box<Obs>, Rejected>>,
+    /// The agreement's organisations' names, in its order (see [`OrgId`]).
+    org_names: Vec<String>,
+    /// The party each answers to, if any.
+    org_affiliations: Vec<Option<&'a str>>,
+    /// See [`Evaluator::cell_sizes`].
+    cells: (f64, i64),
     /// Scratch space for a group of observations found together (kept to
     /// save an allocation per observation).
     group: Vec<usize>,
@@ -521,8 +530,8 @@ impl<'a> Preparer<'a> {
             period,
             lon: o.position.lon,
             lat: o.position.lat,
-            // Room for the reporter, filled in when applied.
-            orgs: Orgs(Vec::with_capacity(1)),
+            // The reporter's is added when applied.
+            orgs: Orgs::default(),
             sensor: o.sensor,
             evidence: !o.evidence.is_empty(),
             zones: pl
@@ -571,8 +580,8 @@ impl<'a> Evaluator<'a> {
                 keys.insert(holder.clone(), k.get_ref().clone());
             }
         }
-        for o in a.organisations.values() {
-            let holder = Holder::Org(o.id.get_ref().as_str().into());
+        for (id, o) in a.organisations.values().enumerate() {
+            let holder = Holder::Org(OrgId::try_from(id).expect("fewer than 65,536 organisations"));
             for k in &o.keys {
                 keys.insert(holder.clone(), k.get_ref().clone());
             }
@@ -613,7 +622,6 @@ impl<'a> Evaluator<'a> {
             zones: std::sync::Arc::new(ZoneIndex::new(a)),
             periods: Periods::new(a),
             keys,
-            monitor_keys: KeyRing::default(),
             conditions,
             state,
             watch: BTreeSet::new(),
@@ -623,6 +631,13 @@ impl<'a> Evaluator<'a> {
             record: None,
             next_period: None,
             group: Vec::new(),
+            cells: Self::cell_sizes(a),
+            org_names: a.organisations.keys().cloned().collect(),
+            org_affiliations: a
+                .organisations
+                .values()
+                .map(|o| o.affiliation.as_ref().map(|p| p.get_ref().as_str()))
+                .collect(),
         };
         if !e.state.idx.built {
             e.state.idx = Indices {
@@ -630,6 +645,7 @@ impl<'a> Evaluator<'a> {
                 ..Indices::default()
             };
             for i in 0..e.state.obs.len() {
+                e.state.idx.by_digest.insert(&e.state.obs, i);
                 e.index_observation(i);
             }
             for (clause, by_party) in &e.state.results {
@@ -643,8 +659,10 @@ impl<'a> Evaluator<'a> {
         }
         let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
         for (org, vkey) in monitors {
-            if let Ok(k) = VerifierKey::parse(&vkey) {
-                e.monitor_keys.insert(Holder::Monitor(org.into()), k);
+            if let Ok(k) = VerifierKey::parse(&vkey)
+                && let Some(id) = e.org_id(&org)
+            {
+                e.keys.insert(Holder::Monitor(id), k);
             }
         }
         if e.state.tranches.is_empty() {
@@ -679,6 +697,19 @@ impl<'a> Evaluator<'a> {
         e
     }
 
+    /// The name of an organisation of the agreement.
+    pub fn organisation(&self, id: OrgId) -> &str {
+        &self.org_names[id as usize]
+    }
+
+    fn org_id(&self, name: &str) -> Option<OrgId> {
+        let at = self
+            .org_names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .ok()?;
+        OrgId::try_from(at).ok()
+    }
+
     pub fn agreement(&self) -> &Agreement {
         self.a
     }
@@ -702,7 +733,7 @@ impl<'a> Evaluator<'a> {
     pub fn reserve(&mut self, entries: usize) {
         let more = entries.saturating_sub(self.state.obs.len());
         self.state.obs.reserve(more);
-        self.state.idx.by_digest.reserve(more);
+        self.state.idx.by_digest.reserve(&self.state.obs, more);
     }
 
     pub fn periods(&self) -> &Periods {
@@ -796,9 +827,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn known(&self, name: &str, key_id: u32) -> Option<&KnownKey> {
-        self.keys
-            .get(name, key_id)
-            .or_else(|| self.monitor_keys.get(name, key_id))
+        self.keys.get(name, key_id)
     }
 
     /// Verifies every signature by a known key, strictly; returns who signed.
@@ -897,11 +926,12 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
-    fn principals(signers: &[Holder]) -> BTreeSet<String> {
+    fn principals(&self, signers: &[Holder]) -> BTreeSet<String> {
         signers
             .iter()
             .filter_map(|h| match h {
-                Holder::Party(p) | Holder::Org(p) => Some(p.to_string()),
+                Holder::Party(p) => Some(p.to_string()),
+                Holder::Org(o) => Some(self.organisation(*o).to_string()),
                 Holder::Monitor(_) | Holder::Operator => None,
             })
             .collect()
@@ -924,7 +954,7 @@ impl<'a> Evaluator<'a> {
         if self.state.adopted.is_some() {
             return rej("adopted twice: the agreement was already adopted");
         }
-        let signed = Self::principals(signers);
+        let signed = self.principals(signers);
         let missing: Vec<String> = self
             .a
             .parties
@@ -973,7 +1003,7 @@ impl<'a> Evaluator<'a> {
         signers: &[Holder],
     ) -> Result<(), Rejected> {
         let org = &ac.organisation;
-        let signed = Self::principals(signers);
+        let signed = self.principals(signers);
         let quorum = match ac.action {
             AccreditationAction::Grant => &self.a.accreditation.grant,
             AccreditationAction::Revoke => &self.a.accreditation.revoke,
@@ -995,7 +1025,11 @@ impl<'a> Evaluator<'a> {
         let id = format!("{} {:08x}", key.name(), key.key_id());
         match ac.action {
             AccreditationAction::Grant => {
-                if self.keys.get(key.name(), key.key_id()).is_some() {
+                if self
+                    .keys
+                    .get(key.name(), key.key_id())
+                    .is_some_and(|k| !matches!(k.holder, Holder::Monitor(_)))
+                {
                     return rej(
                         "accreditation key: a key of the agreement itself cannot be a monitor's",
                     );
@@ -1003,8 +1037,13 @@ impl<'a> Evaluator<'a> {
                 self.state
                     .monitors
                     .insert(id, (org.clone(), ac.key.clone()));
-                self.monitor_keys
-                    .insert(Holder::Monitor(org.as_str().into()), key);
+                // The agreement's own (names: checked when prepared).
+                let id = self.org_id(org).ok_or_else(|| {
+                    Rejected(format!(
+                        "names: `{org}` is not an organisation of the agreement"
+                    ))
+                })?;
+                self.keys.insert(Holder::Monitor(id), key);
             }
             AccreditationAction::Revoke => {
                 if self.state.monitors.remove(&id).is_none() {
@@ -1013,7 +1052,7 @@ impl<'a> Evaluator<'a> {
                         key.name()
                     ));
                 }
-                self.monitor_keys.remove(key.name(), key.key_id());
+                self.keys.remove_monitor(key.name(), key.key_id());
             }
         }
         let _ = index;
@@ -1021,9 +1060,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The organisation a reporting signer belongs to.
-    fn reporter(&self, signers: &[Holder]) -> Option<Arc<str>> {
+    fn reporter(&self, signers: &[Holder]) -> Option<OrgId> {
         signers.iter().find_map(|h| match h {
-            Holder::Org(o) | Holder::Monitor(o) => Some(o.clone()),
+            Holder::Org(o) | Holder::Monitor(o) => Some(*o),
             _ => None,
         })
     }
@@ -1039,28 +1078,30 @@ impl<'a> Evaluator<'a> {
         let org = self.reporter(signers).ok_or_else(|| {
             Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
         })?;
-        let record = self.record.take();
-        let digest = match &record {
-            Some(Ok(r)) => r.digest,
-            _ => s.digest(),
-        };
-        if self.state.idx.by_digest.contains_key(&digest) {
+        // The record's own faults first: a duplicate has none (its first
+        // copy was accepted, and a record depends only on the statement),
+        // so this finds what checking for duplicates first would.
+        let mut obs = match self.record.take() {
+            Some(r) => r,
+            None => self.preparer().record(s, s.digest(), o, d, None),
+        }?;
+        let i = self.state.obs.len();
+        if !self
+            .state
+            .idx
+            .by_digest
+            .insert_new(&self.state.obs, &obs.digest, i)
+        {
             return rej("duplicate: the same observation is already in the log");
         }
-        let mut obs = match record {
-            Some(r) => r,
-            None => self.preparer().record(s, digest, o, d, None),
-        }?;
         obs.index = index;
-        obs.orgs.insert(&org);
-        let i = self.state.obs.len();
+        obs.orgs.insert(org);
         self.state.obs.push(obs);
         self.index_observation(i);
         self.verify_observation(i, index);
         Ok(())
     }
 
-    /// Adds observation `i` to the lookups.
     /// What an observation adds to the counts: verified, disputed,
     /// withdrawn, unattributed.
     fn flags(&self, i: usize) -> [bool; 4] {
@@ -1090,6 +1131,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Adds observation `i` to the lookups (but `by_digest`, which it is
+    /// in already).
     fn index_observation(&mut self, i: usize) {
         let cell = self.cell(i);
         self.state.idx.counts.total += 1;
@@ -1103,7 +1146,6 @@ impl<'a> Evaluator<'a> {
         }
         self.recount(i, [false; 4]);
         let o = &self.state.obs[i];
-        self.state.idx.by_digest.insert(o.digest, i);
         self.state
             .idx
             .by_period
@@ -1114,29 +1156,29 @@ impl<'a> Evaluator<'a> {
             self.state.idx.open_disputes.insert((until, i));
         }
         let (cat, tb, cy, cx) = cell;
-        let at = u32::try_from(i).expect("fewer than 2^32 observations");
-        self.state
-            .idx
-            .grid
-            .entry((cat, tb, cy))
-            .or_default()
-            .push((cx, at));
+        self.state.idx.grid.insert(cat, tb, cy, cx, i);
     }
 
     fn bucket_minutes(&self) -> i64 {
-        self.a
+        self.cells.1
+    }
+
+    fn cell_degrees(&self) -> f64 {
+        self.cells.0
+    }
+
+    /// The corroboration grid's cell size in degrees, and time bucket in
+    /// minutes: the largest tolerances of the verification rules.
+    fn cell_sizes(a: &Agreement) -> (f64, i64) {
+        let minutes = a
             .verification
             .rules
             .iter()
             .filter_map(|r| r.within_minutes.as_ref().map(|m| *m.get_ref() as i64))
             .max()
             .unwrap_or(60)
-            .max(1)
-    }
-
-    fn cell_degrees(&self) -> f64 {
-        let km = self
-            .a
+            .max(1);
+        let km = a
             .verification
             .rules
             .iter()
@@ -1144,7 +1186,7 @@ impl<'a> Evaluator<'a> {
             .fold(1.0, f64::max);
         // A degree of latitude is at least 110.5 km: a cell is never
         // smaller than the tolerance in latitude.
-        (km / 110.0).max(0.01)
+        ((km / 110.0).max(0.01), minutes)
     }
 
     fn cell(&self, i: usize) -> (u8, i64, i32, i32) {
@@ -1161,21 +1203,16 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Organisations count as independent unless they answer to the same party.
-    /// `orgs` is sorted and without repeats.
-    fn independent_count(&self, orgs: &[&str], independent: bool) -> u64 {
+    /// `orgs` is without repeats.
+    fn independent_count(&self, orgs: &[OrgId], independent: bool) -> u64 {
         if !independent {
             return orgs.len() as u64;
         }
         let mut parties: Vec<&str> = Vec::new();
         let mut free = 0;
-        for o in orgs {
-            match self
-                .a
-                .organisations
-                .get(*o)
-                .and_then(|x| x.affiliation.as_ref())
-            {
-                Some(p) if !parties.contains(&p.get_ref().as_str()) => parties.push(p.get_ref()),
+        for &o in orgs {
+            match self.org_affiliations[o as usize] {
+                Some(p) if !parties.contains(&p) => parties.push(p),
                 Some(_) => {}
                 None => free += 1,
             }
@@ -1229,35 +1266,32 @@ impl<'a> Evaluator<'a> {
                 // Nearer than `km` only if within these of degrees: a
                 // cheap test before the distance on the ellipsoid.
                 let (dlat, dlon) = (km / 110.5, km / lon_km);
-                let here = crate::geography::Pos::new(o.lon, o.lat);
-                for dt in -tspan..=tspan {
-                    for dy in -reach_y..=reach_y {
-                        let Some(row) = self.state.idx.grid.get(&(cat, tb + dt, cy + dy)) else {
-                            continue;
-                        };
-                        for &(x, j) in row {
-                            let j = j as usize;
-                            if (x - cx).abs() > reach_x || j == i {
-                                continue;
-                            }
-                            let p = &self.state.obs[j];
-                            if (p.observed.as_second() - o.observed.as_second()).abs() > mins * 60
-                                || (p.lat - o.lat).abs() > dlat
-                                || (p.lon - o.lon).abs() > dlon
-                            {
-                                continue;
-                            }
-                            if here.distance(&crate::geography::Pos::new(p.lon, p.lat))
-                                > km * 1000.0
-                            {
-                                continue;
-                            }
+                // On the ellipsoid only for those that pass the cheap tests.
+                let mut here = None;
+                let obs = &self.state.obs;
+                self.state.idx.grid.near(
+                    cat,
+                    tb - tspan..=tb + tspan,
+                    cy - reach_y..=cy + reach_y,
+                    cx - reach_x..=cx + reach_x,
+                    |j| {
+                        let p = &obs[j];
+                        if j == i
+                            || (p.observed.as_second() - o.observed.as_second()).abs() > mins * 60
+                            || (p.lat - o.lat).abs() > dlat
+                            || (p.lon - o.lon).abs() > dlon
+                        {
+                            return;
+                        }
+                        let here =
+                            here.get_or_insert_with(|| crate::geography::Pos::new(o.lon, o.lat));
+                        if here.distance(&crate::geography::Pos::new(p.lon, p.lat)) <= km * 1000.0 {
                             group.push(j);
                         }
-                    }
-                }
+                    },
+                );
             }
-            let mut orgs: Vec<&str> = group
+            let mut orgs: smallvec::SmallVec<[OrgId; 4]> = group
                 .iter()
                 .flat_map(|&j| self.state.obs[j].orgs.iter())
                 .collect();
@@ -1301,11 +1335,11 @@ impl<'a> Evaluator<'a> {
         let org = self.reporter(signers).ok_or_else(|| {
             Rejected("not a monitor: corroborations are signed by monitors".into())
         })?;
-        let &i = self
+        let i = self
             .state
             .idx
             .by_digest
-            .get(&c.observation.sha256)
+            .get(&self.state.obs, &c.observation.sha256)
             .ok_or_else(|| {
                 Rejected(format!(
                     "unknown observation: {} is not an observation in the log",
@@ -1313,7 +1347,7 @@ impl<'a> Evaluator<'a> {
                 ))
             })?;
         if c.agrees {
-            if !self.state.obs[i].orgs.insert(&org) {
+            if !self.state.obs[i].orgs.insert(org) {
                 return rej(
                     "self-corroboration: an organisation cannot corroborate its own report",
                 );
@@ -1338,7 +1372,7 @@ impl<'a> Evaluator<'a> {
             .disputes
             .clone()
             .ok_or_else(|| Rejected("no disputes: the agreement provides none".into()))?;
-        let signed = Self::principals(signers);
+        let signed = self.principals(signers);
         let now = self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH);
         let expand = |n: &str| self.expand(n);
         match d.action {
@@ -1346,11 +1380,11 @@ impl<'a> Evaluator<'a> {
                 if !rules.lodge.is_met(&signed, &expand) {
                     return rej("dispute quorum: not lodged by whom [verification.disputes] says");
                 }
-                let &i = self
+                let i = self
                     .state
                     .idx
                     .by_digest
-                    .get(&d.target.sha256)
+                    .get(&self.state.obs, &d.target.sha256)
                     .ok_or_else(|| Rejected(format!("unknown observation: {}", d.target.sha256)))?;
                 let o = &self.state.obs[i];
                 if now.as_second() - o.issued.as_second()
@@ -1437,7 +1471,7 @@ impl<'a> Evaluator<'a> {
         am: &Amendment,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let signed = Self::principals(signers);
+        let signed = self.principals(signers);
         if !self
             .a
             .amendments
@@ -1519,8 +1553,9 @@ impl<'a> Evaluator<'a> {
                 .unwrap_or_default(),
             c.target
         );
+        let principals = self.principals(signers);
         let p = self.state.pending.entry(key.clone()).or_default();
-        p.signers.extend(Self::principals(signers));
+        p.signers.extend(principals);
         p.statements.push(index);
         self.fire_pending(index);
         Ok(())
@@ -2314,7 +2349,7 @@ impl<'a> Evaluator<'a> {
             .since
             .map(|s| periods::days_between(s.time.0, now))
             .unwrap_or(0);
-        json!({
+        match json!({
             "clauses": clauses,
             "clocks": self.state.clocks,
             "tranches": tranches,
@@ -2322,10 +2357,10 @@ impl<'a> Evaluator<'a> {
             "phase": self.state.phase.id.clone().unwrap_or_default(),
             "phase_days": phase_days,
             "day": self.day(now),
-        })
-        .as_object()
-        .expect("object")
-        .clone()
+        }) {
+            Value::Object(env) => env,
+            _ => unreachable!("an object"),
+        }
     }
 
     /// The status after the entries applied so far.
