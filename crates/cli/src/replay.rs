@@ -342,10 +342,8 @@ pub fn replay<'a, S: TileSource + Sync>(
         let (mut signatures, mut applied) = (0u64, 0u64);
         for (mut prepared, verified) in rx {
             applied += prepared.len() as u64;
-            for (p, v) in prepared.iter_mut().zip(&verified) {
-                signatures += v.len() as u64;
-                evaluator.apply_prepared(p, v);
-            }
+            signatures += verified.iter().map(|v| v.len() as u64).sum::<u64>();
+            evaluator.apply_prepared_all(&mut prepared, &verified);
             bar.set_position(applied);
             let _ = spent.send((prepared, verified));
         }

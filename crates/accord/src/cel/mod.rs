@@ -93,6 +93,11 @@ impl Condition {
         &self,
         vars: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<bool, CelError> {
+        self.eval_vars(&Vars::new(vars))
+    }
+
+    /// Evaluates the condition with variables converted beforehand.
+    pub fn eval_vars(&self, vars: &Vars) -> Result<bool, CelError> {
         // The standard library's context is costly to build (it registers
         // every function): build it once per thread, and give each
         // evaluation a scope of its own above it.
@@ -101,8 +106,8 @@ impl Condition {
         }
         let result = ROOT.with(|root| {
             let mut ctx = root.new_inner_scope();
-            for (k, v) in vars {
-                ctx.add_variable_from_value(k.clone(), to_cel(v));
+            for (k, v) in &vars.0 {
+                ctx.add_variable_from_value(k.clone(), v.clone());
             }
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.program.execute(&ctx)))
         });
@@ -111,6 +116,26 @@ impl Condition {
             Ok(Ok(other)) => Err(CelError::NotBoolean(format!("{other:?}"))),
             Ok(Err(e)) => Err(CelError::Evaluation(e.to_string())),
             Err(_) => Err(CelError::Evaluation("evaluation failed".into())),
+        }
+    }
+}
+
+/// Variables for conditions, converted to CEL's values once for any number
+/// of evaluations (converting a status's worth of JSON costs more than most
+/// conditions do).
+pub struct Vars(Vec<(String, cel::Value)>);
+
+impl Vars {
+    pub fn new(vars: &serde_json::Map<String, serde_json::Value>) -> Vars {
+        Vars(vars.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect())
+    }
+
+    /// Sets one variable anew.
+    pub fn set(&mut self, name: &str, value: &serde_json::Value) {
+        let value = to_cel(value);
+        match self.0.iter_mut().find(|(k, _)| k == name) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((name.to_string(), value)),
         }
     }
 }

@@ -7,71 +7,136 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::ops::RangeInclusive;
+use std::sync::LazyLock;
 
-use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use super::Obs;
 use crate::statement::Digest;
 
-/// Observations by digest: indices into the list of observations, found by
-/// their digest's hash and compared in full. Four bytes an entry, where a
-/// map from digest to index takes forty.
-///
-/// The hash is keyed at random for each process: digests are uniform, but a
-/// signer could grind statements whose digests fall in one bucket of an
-/// unkeyed table, and make every lookup slow. (The key changes no result:
-/// the table is never iterated.)
+/// What [`ByDigest`] indexes: things with a digest.
+pub(crate) trait Digested {
+    fn digest(&self) -> &Digest;
+}
+
+impl Digested for Box<Obs> {
+    fn digest(&self) -> &Digest {
+        &self.digest
+    }
+}
+
+/// The hash of a digest in [`ByDigest`]. Keyed at random for each process:
+/// digests are uniform, but a signer could grind statements whose digests
+/// fall together in a table hashed without a key, and make every lookup
+/// slow. (The key changes no result: the table is never iterated.)
+pub(crate) fn digest_hash(d: &Digest) -> u64 {
+    static KEY: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+    KEY.hash_one(d.0)
+}
+
+/// Observations by digest: an open-addressing table of indices into the
+/// list of observations, found by their digest's hash and compared in full.
+/// Eight bytes an entry, where a map from digest to index takes forty; and
+/// where an entry will go can be fetched into cache ahead of time (see
+/// [`ByDigest::prefetch`]): a lookup in a table of millions is a wait for
+/// memory, and a replay makes one per observation.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ByDigest {
-    table: HashTable<u32>,
-    key: RandomState,
+    /// Empty (0), or the hash's upper half (which also says where the
+    /// entry goes) above the observation's index plus one.
+    slots: Vec<u64>,
+    len: usize,
 }
 
 impl ByDigest {
-    fn hash(key: &RandomState, d: &Digest) -> u64 {
-        key.hash_one(d.0)
+    fn tag(hash: u64) -> u32 {
+        (hash >> 32) as u32
     }
 
-    pub(crate) fn get(&self, obs: &[Box<Obs>], d: &Digest) -> Option<usize> {
-        self.table
-            .find(Self::hash(&self.key, d), |&i| obs[i as usize].digest == *d)
-            .map(|&i| i as usize)
+    fn home(&self, tag: u32) -> usize {
+        tag as usize & (self.slots.len() - 1)
     }
 
-    /// Adds `d` as the digest of observation `i` (not in `obs` yet, the
-    /// next to be added), unless some observation has it already: false
-    /// then. One probe of the table for both.
-    pub(crate) fn insert_new(&mut self, obs: &[Box<Obs>], d: &Digest, i: usize) -> bool {
-        let key = &self.key;
-        let at = u32::try_from(i).expect("fewer than 2^32 observations");
-        match self.table.entry(
-            Self::hash(key, d),
-            |&j| obs[j as usize].digest == *d,
-            |&j| Self::hash(key, &obs[j as usize].digest),
-        ) {
-            hashbrown::hash_table::Entry::Occupied(_) => false,
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(at);
+    /// Where the entry for a digest of this hash is, or would go.
+    fn find(&self, obs: &[impl Digested], d: &Digest, hash: u64) -> Result<usize, usize> {
+        let tag = Self::tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(tag);
+        loop {
+            match self.slots[at] {
+                0 => return Err(at),
+                slot if (slot >> 32) as u32 == tag
+                    && *obs[(slot as u32 - 1) as usize].digest() == *d =>
+                {
+                    return Ok(at);
+                }
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, obs: &[impl Digested], d: &Digest) -> Option<usize> {
+        if self.len == 0 {
+            return None;
+        }
+        let at = self.find(obs, d, digest_hash(d)).ok()?;
+        Some((self.slots[at] as u32 - 1) as usize)
+    }
+
+    /// Adds `d`, of hash `hash` ([`digest_hash`]), as the digest of
+    /// observation `i` (the next to be added to `obs`), unless some
+    /// observation has it already: false then.
+    pub(crate) fn insert_new(
+        &mut self,
+        obs: &[impl Digested],
+        d: &Digest,
+        hash: u64,
+        i: usize,
+    ) -> bool {
+        self.reserve(1);
+        match self.find(obs, d, hash) {
+            Ok(_) => false,
+            Err(at) => {
+                let index = u32::try_from(i + 1).expect("fewer than 2^32 observations");
+                self.slots[at] = (u64::from(Self::tag(hash)) << 32) | u64::from(index);
+                self.len += 1;
                 true
             }
         }
     }
 
     /// Adds observation `i`, whose digest is not in the table yet.
-    pub(crate) fn insert(&mut self, obs: &[Box<Obs>], i: usize) {
-        let key = &self.key;
-        let at = u32::try_from(i).expect("fewer than 2^32 observations");
-        self.table
-            .insert_unique(Self::hash(key, &obs[i].digest), at, |&j| {
-                Self::hash(key, &obs[j as usize].digest)
-            });
+    pub(crate) fn insert(&mut self, obs: &[impl Digested], i: usize) {
+        let d = *obs[i].digest();
+        self.insert_new(obs, &d, digest_hash(&d), i);
     }
 
-    pub(crate) fn reserve(&mut self, obs: &[Box<Obs>], more: usize) {
-        let key = &self.key;
-        self.table
-            .reserve(more, |&j| Self::hash(key, &obs[j as usize].digest));
+    /// Asks the processor to fetch where a digest of this hash goes.
+    pub(crate) fn prefetch(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            super::prefetch(&self.slots[self.home(Self::tag(hash))]);
+        }
+    }
+
+    /// Makes room for `more` entries, at most half full (probes stay short).
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let want = (self.len + more)
+            .saturating_mul(2)
+            .next_power_of_two()
+            .max(16);
+        if want <= self.slots.len() {
+            return;
+        }
+        // Entries move by their tag alone: no digest is read again.
+        let old = std::mem::replace(&mut self.slots, vec![0; want]);
+        let mask = want - 1;
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let mut at = ((slot >> 32) as usize) & mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = slot;
+        }
     }
 }
 
@@ -127,6 +192,45 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Digested for Digest {
+        fn digest(&self) -> &Digest {
+            self
+        }
+    }
+
+    fn digest(n: u64) -> Digest {
+        use sha2::{Digest as _, Sha256};
+        Digest(Sha256::digest(n.to_le_bytes()).into())
+    }
+
+    #[test]
+    fn by_digest_finds_every_digest_added_and_refuses_it_twice() {
+        let mut table = ByDigest::default();
+        let mut added: Vec<Digest> = Vec::new();
+        // Grows from empty, several times.
+        for n in 0..5000 {
+            let d = digest(n);
+            assert!(table.insert_new(&added, &d, digest_hash(&d), added.len()));
+            added.push(d);
+        }
+        for (i, d) in added.iter().enumerate() {
+            assert_eq!(table.get(&added, d), Some(i));
+            assert!(!table.insert_new(&added, d, digest_hash(d), added.len()));
+        }
+        assert_eq!(table.get(&added, &digest(5000)), None);
+        // Digests whose hashes share the upper half (as a grinding signer
+        // could make them, were the key known) are told apart in full.
+        let mut twins = ByDigest::default();
+        let set = [digest(1), digest(2), digest(3)];
+        for (i, d) in set.iter().enumerate() {
+            assert!(twins.insert_new(&set[..i], d, 42 << 32, i));
+        }
+        for (i, d) in set.iter().enumerate() {
+            let at = twins.find(&set, d, 42 << 32).unwrap();
+            assert_eq!((twins.slots[at] as u32 - 1) as usize, i);
+        }
+    }
 
     #[test]
     fn grid_finds_exactly_the_cells_asked_for() {

@@ -29,7 +29,7 @@ use tlog::note::NoteVerifier;
 use crate::agreement::{
     Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
 };
-use crate::cel::Condition;
+use crate::cel::{Condition, Vars};
 use crate::geography::{PlaceError, Placement, ZoneIndex};
 use crate::statement::{
     Accreditation, AccreditationAction, Amendment, Body, Category, Certification, Confidence,
@@ -324,6 +324,7 @@ pub struct Evaluator<'a> {
     /// [`Prepared`]), for `accept` to use instead of deriving it again.
     names: Option<Result<(), Rejected>>,
     record: Option<Result<Box<Obs>, Rejected>>,
+    digest_hash: Option<u64>,
     /// The agreement's organisations' names, in its order (see [`OrgId`]).
     org_names: Vec<String>,
     /// The party each answers to, if any.
@@ -348,6 +349,40 @@ pub struct Prepared {
     pub digest: Digest,
     names: Result<(), Rejected>,
     record: Option<Result<Box<Obs>, Rejected>>,
+    /// The digest's hash in the table of observations by digest.
+    digest_hash: u64,
+}
+
+impl Prepared {
+    /// Asks the processor to fetch what applying this entry reads first.
+    fn prefetch(&self) {
+        if let Ok(s) = &self.statement {
+            let lines = s.note.signatures();
+            prefetch(lines.as_ptr());
+            if let Some(line) = lines.first() {
+                prefetch(line.name.as_ptr());
+            }
+        }
+        if let Some(Ok(record)) = &self.record {
+            let at: *const Obs = &**record;
+            prefetch(at);
+            prefetch(at.cast::<u8>().wrapping_add(64));
+        }
+    }
+}
+
+/// A hint to fetch the cache line at `at` (nothing where there is no such
+/// instruction).
+#[inline(always)]
+fn prefetch<T>(at: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it reads nothing the program sees and
+    // cannot fault, whatever the address; SSE is in every x86-64.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 /// Prepares entries for an [`Evaluator`], on any thread: what it holds
@@ -371,6 +406,7 @@ impl<'a> Preparer<'a> {
                 digest: Digest([0; 32]),
                 names: Ok(()),
                 record: None,
+                digest_hash: 0,
             };
         };
         let digest = s.digest();
@@ -383,6 +419,7 @@ impl<'a> Preparer<'a> {
             statement,
             digest,
             record,
+            digest_hash: lookup::digest_hash(&digest),
         }
     }
 
@@ -629,6 +666,7 @@ impl<'a> Evaluator<'a> {
             found: BTreeMap::new(),
             names: None,
             record: None,
+            digest_hash: None,
             next_period: None,
             group: Vec::new(),
             cells: Self::cell_sizes(a),
@@ -733,7 +771,7 @@ impl<'a> Evaluator<'a> {
     pub fn reserve(&mut self, entries: usize) {
         let more = entries.saturating_sub(self.state.obs.len());
         self.state.obs.reserve(more);
-        self.state.idx.by_digest.reserve(&self.state.obs, more);
+        self.state.idx.by_digest.reserve(more);
     }
 
     pub fn periods(&self) -> &Periods {
@@ -771,6 +809,7 @@ impl<'a> Evaluator<'a> {
             Ok(s) => {
                 self.names = Some(std::mem::replace(&mut p.names, Ok(())));
                 self.record = p.record.take();
+                self.digest_hash = Some(p.digest_hash);
                 self.snapshot();
                 let index = self.state.size;
                 self.state.size += 1;
@@ -784,6 +823,7 @@ impl<'a> Evaluator<'a> {
                     .and_then(|signers| self.accept(index, s, signers));
                 self.names = None;
                 self.record = None;
+                self.digest_hash = None;
                 if let Err(Rejected(why)) = result {
                     self.refuse(index, why);
                 }
@@ -792,6 +832,32 @@ impl<'a> Evaluator<'a> {
                 let why = why.clone();
                 self.skip(&why)
             }
+        }
+    }
+
+    /// Applies prepared entries in order, as [`Evaluator::apply_prepared`]
+    /// would one by one, `verified[k]` being what verified of
+    /// `prepared[k]`. While it applies one entry it has the processor fetch
+    /// what a later one will need: most of a long replay's time is spent
+    /// waiting for memory written by the threads that prepared them.
+    pub fn apply_prepared_all(
+        &mut self,
+        prepared: &mut [Prepared],
+        verified: &[Vec<(String, u32, [u8; 32])>],
+    ) {
+        const AHEAD: usize = 4;
+        for k in 0..prepared.len() {
+            if let Some(next) = prepared.get(k + AHEAD) {
+                next.prefetch();
+                if next.record.is_some() {
+                    self.state.idx.by_digest.prefetch(next.digest_hash);
+                }
+                if let Some(v) = verified.get(k + AHEAD) {
+                    prefetch(v.as_ptr());
+                }
+            }
+            let v = verified.get(k).map_or(&[][..], Vec::as_slice);
+            self.apply_prepared(&mut prepared[k], v);
         }
     }
 
@@ -1086,11 +1152,15 @@ impl<'a> Evaluator<'a> {
             None => self.preparer().record(s, s.digest(), o, d, None),
         }?;
         let i = self.state.obs.len();
+        let hash = self
+            .digest_hash
+            .take()
+            .unwrap_or_else(|| lookup::digest_hash(&obs.digest));
         if !self
             .state
             .idx
             .by_digest
-            .insert_new(&self.state.obs, &obs.digest, i)
+            .insert_new(&self.state.obs, &obs.digest, hash, i)
         {
             return rej("duplicate: the same observation is already in the log");
         }
@@ -1964,13 +2034,13 @@ impl<'a> Evaluator<'a> {
             self.evaluate_clause(c, period, false);
         }
         // Clocks.
-        let env = self.status_env_for(Some(period), end);
+        let mut env = Vars::new(&self.status_env_for(Some(period), end));
         let clock_ids: Vec<String> = self.a.clocks.keys().cloned().collect();
         for c in clock_ids {
             let holds = self
                 .conditions
                 .get(&format!("clock:{c}"))
-                .is_some_and(|cond| cond.eval(&env) == Ok(true));
+                .is_some_and(|cond| cond.eval_vars(&env) == Ok(true));
             let v = self.state.clocks.entry(c).or_default();
             *v = if holds { *v + 1 } else { 0 };
         }
@@ -1978,15 +2048,16 @@ impl<'a> Evaluator<'a> {
             time: Time(end),
             index,
         };
-        // Snapback conditions and guarantee triggers, on the period's results.
-        let env = self.status_env_for(Some(period), end);
+        // Snapback conditions and guarantee triggers, on the period's results
+        // (and the clocks just moved).
+        env.set("clocks", &json!(self.state.clocks));
         let ids: Vec<String> = self.a.relief.keys().cloned().collect();
         for id in ids {
             if self.state.tranches[&id].state == TrancheState::InForce
                 && self
                     .conditions
                     .get(&format!("snapback:{id}"))
-                    .is_some_and(|c| c.eval(&env) == Ok(true))
+                    .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
                 let cause = self.breach_statements(period);
                 self.open_snapback(&id, at, "condition", cause);
@@ -1999,7 +2070,7 @@ impl<'a> Evaluator<'a> {
                 && self
                     .conditions
                     .get(&format!("guarantee:{id}"))
-                    .is_some_and(|c| c.eval(&env) == Ok(true))
+                    .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
                 let hours = *self.a.guarantees[&id].consultation_hours.get_ref() as i64;
                 let cause = self.breach_statements(period);
