@@ -1062,6 +1062,32 @@ fn a_late_report_revises_a_period_already_decided() {
 }
 
 #[test]
+fn a_late_unverified_report_revises_a_metric_that_counts_unverified_ones() {
+    // A variant of the example whose ceasefire counts violations as
+    // reported, verified or not.
+    let (mut a, h) = example();
+    let clause = a.clauses.get_mut("ceasefire").unwrap();
+    clause.metrics.get_mut("violations").unwrap().verified = false;
+    let mut s = start(&a, h);
+    s.days(3);
+    assert_eq!(status(&s).clauses["ceasefire"].by_party["RU"].breaches, 0);
+    // Issued on day 3 about day 1, by a patrol, without evidence: no rule
+    // verifies it.
+    let body = json!({"category": "ceasefire_violation", "observed": {"from": "2026-03-03T12:00:00Z"},
+        "position": {"lon": HORLIVKA.0, "lat": HORLIVKA.1, "uncertainty_m": 100}, "sensor": "patrol",
+        "details": {"events": [{"type": "explosion", "count": 2}]},
+        "assessment": {"responsible": "RU", "confidence": "high"}});
+    s.write("observation", body, &["MISSION/1"]).ok();
+    let st = status(&s);
+    assert_eq!(st.observations.verified, 0);
+    let c = &st.clauses["ceasefire"].by_party["RU"];
+    assert_eq!(
+        (c.breaches, c.revised, c.last_breach.as_deref()),
+        (1, 1, Some("2026-03-03"))
+    );
+}
+
+#[test]
 fn a_revoked_monitor_signs_nothing_more() {
     let (a, h) = example();
     let mut s = start(&a, h);

@@ -1169,6 +1169,19 @@ impl<'a> Evaluator<'a> {
         self.state.obs.push(obs);
         self.index_observation(i);
         self.verify_observation(i, index);
+        // A late report not verified (yet) still counts where a metric
+        // counts unverified observations (`verified = false`).
+        let o = &self.state.obs[i];
+        if o.verified_at.is_none() && self.state.done.is_some_and(|d| o.period <= d) {
+            let a = self.a;
+            let unverified_counted = self
+                .counted_in(i)
+                .into_iter()
+                .any(|c| a.clauses[c].metrics.values().any(|m| !m.verified));
+            if unverified_counted {
+                self.revise_counted(&[i]);
+            }
+        }
         Ok(())
     }
 
@@ -1371,22 +1384,20 @@ impl<'a> Evaluator<'a> {
             if verified {
                 // Verified together: each completed period they fall in is
                 // revised once, after all of them are.
-                let mut periods: Vec<(Date, Category)> = Vec::new();
+                let mut late: Vec<usize> = Vec::new();
                 for &j in &group {
-                    let o = &mut self.state.obs[j];
-                    if o.verified_at.is_none() && self.state.done.is_some_and(|d| o.period <= d) {
-                        periods.push((o.period, o.category));
-                    }
+                    let o = &self.state.obs[j];
                     if o.verified_at.is_none() {
+                        if self.state.done.is_some_and(|d| o.period <= d) {
+                            late.push(j);
+                        }
                         let before = self.flags(j);
                         self.state.obs[j].verified_at = Some(index);
                         self.recount(j, before);
                     }
                 }
-                periods.sort_unstable();
-                periods.dedup();
-                for (period, category) in periods {
-                    self.revise(period, category);
+                if !late.is_empty() {
+                    self.revise_counted(&late);
                 }
             }
             self.group = group;
@@ -2019,7 +2030,7 @@ impl<'a> Evaluator<'a> {
                 if let Some(r) = self.state.disputes.get_mut(&dispute) {
                     r.open = false;
                 }
-                self.revise(self.state.obs[i].period, self.state.obs[i].category);
+                self.revise_counted(&[i]);
             }
         }
         // A vote signed early counts once the vote opens.
@@ -2241,6 +2252,11 @@ impl<'a> Evaluator<'a> {
                 v
             }
         };
+        let classes: Vec<&str> = m
+            .weapon_classes
+            .iter()
+            .map(|w| w.get_ref().as_str())
+            .collect();
         let mut total: i64 = 0;
         let mut used = Vec::new();
         for d in periods {
@@ -2257,68 +2273,74 @@ impl<'a> Evaluator<'a> {
                 if o.dispute == DisputeState::Upheld {
                     continue;
                 }
-                if m.attributed && o.responsible.as_deref() != Some(party) {
-                    continue;
+                if let Some(value) = Self::value_of(m, &classes, party, o) {
+                    total += value;
+                    used.push(o.index);
                 }
-                if !m.zones.is_empty() && !m.zones.iter().any(|z| o.zones.contains(z.get_ref())) {
-                    continue;
-                }
-                if !m.details.iter().all(|(f, vals)| {
-                    o.texts
-                        .get(f)
-                        .is_some_and(|v| vals.iter().any(|x| x.get_ref() == v))
-                }) {
-                    continue;
-                }
-                let classes: Vec<&str> = m
-                    .weapon_classes
-                    .iter()
-                    .map(|w| w.get_ref().as_str())
-                    .collect();
-                if m.in_withdrawal_zone {
-                    let Some(class) = &o.weapon_class else {
-                        continue;
-                    };
-                    if !classes.is_empty() && !classes.contains(&class.as_str()) {
-                        continue;
-                    }
-                    if !o.withdrawal.contains(&format!("{class}@{party}")) {
-                        continue;
-                    }
-                }
-                let value = if o.category == Category::CeasefireViolation && !classes.is_empty() {
-                    let matching: Vec<u64> = o
-                        .events
-                        .iter()
-                        .filter(|(cl, _)| cl.as_deref().is_some_and(|x| classes.contains(&x)))
-                        .map(|(_, n)| *n)
-                        .collect();
-                    if matching.is_empty() {
-                        continue;
-                    }
-                    match &m.measure {
-                        Measure::Observations => 1,
-                        Measure::Sum(_) => matching.iter().sum::<u64>() as i64,
-                    }
-                } else {
-                    if !classes.is_empty()
-                        && !o
-                            .weapon_class
-                            .as_deref()
-                            .is_some_and(|x| classes.contains(&x))
-                    {
-                        continue;
-                    }
-                    match &m.measure {
-                        Measure::Observations => 1,
-                        Measure::Sum(f) => o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64,
-                    }
-                };
-                total += value;
-                used.push(o.index);
             }
         }
         (total, used)
+    }
+
+    /// What an observation adds to a metric for a party, if it is of the
+    /// kind the metric counts (whether it is verified aside). `classes`
+    /// are the metric's weapon classes.
+    fn value_of(m: &Metric, classes: &[&str], party: &str, o: &Obs) -> Option<i64> {
+        if m.attributed && o.responsible.as_deref() != Some(party) {
+            return None;
+        }
+        if !m.zones.is_empty() && !m.zones.iter().any(|z| o.zones.contains(z.get_ref())) {
+            return None;
+        }
+        if !m.details.iter().all(|(f, vals)| {
+            o.texts
+                .get(f)
+                .is_some_and(|v| vals.iter().any(|x| x.get_ref() == v))
+        }) {
+            return None;
+        }
+        if m.in_withdrawal_zone {
+            let class = o.weapon_class.as_deref()?;
+            if !classes.is_empty() && !classes.contains(&class) {
+                return None;
+            }
+            let here = o.withdrawal.iter().any(|w| {
+                w.strip_prefix(class)
+                    .and_then(|rest| rest.strip_prefix('@'))
+                    == Some(party)
+            });
+            if !here {
+                return None;
+            }
+        }
+        if o.category == Category::CeasefireViolation && !classes.is_empty() {
+            let matching: Vec<u64> = o
+                .events
+                .iter()
+                .filter(|(cl, _)| cl.as_deref().is_some_and(|x| classes.contains(&x)))
+                .map(|(_, n)| *n)
+                .collect();
+            if matching.is_empty() {
+                return None;
+            }
+            Some(match &m.measure {
+                Measure::Observations => 1,
+                Measure::Sum(_) => matching.iter().sum::<u64>() as i64,
+            })
+        } else {
+            if !classes.is_empty()
+                && !o
+                    .weapon_class
+                    .as_deref()
+                    .is_some_and(|x| classes.contains(&x))
+            {
+                return None;
+            }
+            Some(match &m.measure {
+                Measure::Observations => 1,
+                Measure::Sum(f) => o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64,
+            })
+        }
     }
 
     /// A completed period's results may change when an observation in it is
@@ -2326,12 +2348,73 @@ impl<'a> Evaluator<'a> {
     /// a metric that counts its category (a clause's result depends on
     /// nothing else the observation could change).
     fn revise(&mut self, period: Date, category: Category) {
+        self.revise_where(period, category, |_| true);
+    }
+
+    /// Revises what observations' verification or withdrawal may have
+    /// changed: only the clauses with a metric that would count one of
+    /// them for one of their parties (their attribution is as it was), once
+    /// for each period. Most observations verified late count for no clause
+    /// at all: unattributed violations, say, under clauses that count
+    /// attributed ones.
+    fn revise_counted(&mut self, obs: &[usize]) {
+        let mut todo: BTreeSet<(Date, Category, &str)> = BTreeSet::new();
+        for &i in obs {
+            let o = &self.state.obs[i];
+            if self.state.done.is_some_and(|done| o.period <= done) {
+                for c in self.counted_in(i) {
+                    todo.insert((o.period, o.category, c));
+                }
+            }
+        }
+        let mut keys: Vec<(Date, Category)> = todo.iter().map(|(d, c, _)| (*d, *c)).collect();
+        keys.dedup();
+        for (period, category) in keys {
+            self.revise_where(period, category, |id| {
+                todo.contains(&(period, category, id))
+            });
+        }
+    }
+
+    /// The clauses with a metric that would count observation `i` for one
+    /// of their parties, whether it is verified aside.
+    fn counted_in(&self, i: usize) -> Vec<&'a str> {
+        let a = self.a;
+        let o = &self.state.obs[i];
+        let category = o.category;
+        a.clauses
+            .iter()
+            .filter(|(_, c)| {
+                let parties: Vec<String> = c
+                    .binds
+                    .iter()
+                    .flat_map(|b| self.expand(b.get_ref()))
+                    .collect();
+                c.metrics.values().any(|m| {
+                    let classes: Vec<&str> = m
+                        .weapon_classes
+                        .iter()
+                        .map(|w| w.get_ref().as_str())
+                        .collect();
+                    m.observations.iter().any(|(cat, _)| *cat == category)
+                        && parties
+                            .iter()
+                            .any(|p| Self::value_of(m, &classes, p, o).is_some())
+                })
+            })
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
+    /// Re-evaluates, for the periods whose windows include `period`, the
+    /// clauses `which` names with a metric that counts `category`.
+    fn revise_where(&mut self, period: Date, category: Category, which: impl Fn(&str) -> bool) {
         let Some(done) = self.state.done else { return };
         if period > done {
             return;
         }
         let a = self.a;
-        for (c, clause) in &a.clauses {
+        for (c, clause) in a.clauses.iter().filter(|(id, _)| which(id)) {
             // The periods whose windows include this one.
             let Some(span) = clause
                 .metrics
