@@ -325,6 +325,10 @@ pub struct Evaluator<'a> {
     names: Option<Result<(), Rejected>>,
     record: Option<Result<Box<Obs>, Rejected>>,
     digest_hash: Option<u64>,
+    /// The parties each clause binds (its `binds`, expanded), by clause.
+    bound: Arc<HashMap<String, Vec<String>>>,
+    /// Whether some metric counts observations not verified.
+    counts_unverified: bool,
     /// The agreement's organisations' names, in its order (see [`OrgId`]).
     org_names: Vec<String>,
     /// The party each answers to, if any.
@@ -354,14 +358,20 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Asks the processor to fetch the parts of this entry that
+    /// [`Prepared::prefetch`] then reads.
+    fn prefetch_own(&self) {
+        if let Ok(s) = &self.statement {
+            prefetch(s.note.signatures().as_ptr());
+        }
+    }
+
     /// Asks the processor to fetch what applying this entry reads first.
     fn prefetch(&self) {
-        if let Ok(s) = &self.statement {
-            let lines = s.note.signatures();
-            prefetch(lines.as_ptr());
-            if let Some(line) = lines.first() {
-                prefetch(line.name.as_ptr());
-            }
+        if let Ok(s) = &self.statement
+            && let Some(line) = s.note.signatures().first()
+        {
+            prefetch(line.name.as_ptr());
         }
         if let Some(Ok(record)) = &self.record {
             let at: *const Obs = &**record;
@@ -671,6 +681,19 @@ impl<'a> Evaluator<'a> {
             group: Vec::new(),
             cells: Self::cell_sizes(a),
             org_names: a.organisations.keys().cloned().collect(),
+            bound: Arc::new(
+                a.clauses
+                    .iter()
+                    .map(|(id, c)| {
+                        let parties = c.binds.iter().flat_map(|b| Checker::expand(a, b.get_ref()));
+                        (id.clone(), parties.collect())
+                    })
+                    .collect(),
+            ),
+            counts_unverified: a
+                .clauses
+                .values()
+                .any(|c| c.metrics.values().any(|m| !m.verified)),
             org_affiliations: a
                 .organisations
                 .values()
@@ -845,8 +868,13 @@ impl<'a> Evaluator<'a> {
         prepared: &mut [Prepared],
         verified: &[Vec<(String, u32, [u8; 32])>],
     ) {
+        // Two stages: a later entry's own parts first, then (once they are
+        // in cache) what they point to.
         const AHEAD: usize = 4;
         for k in 0..prepared.len() {
+            if let Some(later) = prepared.get(k + 2 * AHEAD) {
+                later.prefetch_own();
+            }
             if let Some(next) = prepared.get(k + AHEAD) {
                 next.prefetch();
                 if next.record.is_some() {
@@ -1172,7 +1200,10 @@ impl<'a> Evaluator<'a> {
         // A late report not verified (yet) still counts where a metric
         // counts unverified observations (`verified = false`).
         let o = &self.state.obs[i];
-        if o.verified_at.is_none() && self.state.done.is_some_and(|d| o.period <= d) {
+        if self.counts_unverified
+            && o.verified_at.is_none()
+            && self.state.done.is_some_and(|d| o.period <= d)
+        {
             let a = self.a;
             let unverified_counted = self
                 .counted_in(i)
@@ -2145,17 +2176,13 @@ impl<'a> Evaluator<'a> {
         if !self.in_force(c, period) {
             return;
         }
-        let parties: Vec<String> = c
-            .binds
-            .iter()
-            .flat_map(|b| self.expand(b.get_ref()))
-            .collect();
+        let bound = self.bound.clone();
         let day = self.day(self.periods.end(period));
-        for p in parties {
+        for p in &bound[id] {
             let mut metrics = BTreeMap::new();
             let mut counted = BTreeSet::new();
             for (mid, m) in &c.metrics {
-                let (v, used) = self.metric(c, m, &p, period);
+                let (v, used) = self.metric(c, m, p, period);
                 metrics.insert(mid.clone(), v);
                 counted.extend(used);
             }
@@ -2384,12 +2411,8 @@ impl<'a> Evaluator<'a> {
         let category = o.category;
         a.clauses
             .iter()
-            .filter(|(_, c)| {
-                let parties: Vec<String> = c
-                    .binds
-                    .iter()
-                    .flat_map(|b| self.expand(b.get_ref()))
-                    .collect();
+            .filter(|(id, c)| {
+                let parties = &self.bound[id.as_str()];
                 c.metrics.values().any(|m| {
                     let classes: Vec<&str> = m
                         .weapon_classes
@@ -2452,15 +2475,11 @@ impl<'a> Evaluator<'a> {
     fn status_env_for(&self, period: Option<Date>, now: Timestamp) -> Map<String, Value> {
         let mut clauses = Map::new();
         for (id, c) in &self.a.clauses {
-            let parties: Vec<String> = c
-                .binds
-                .iter()
-                .flat_map(|b| self.expand(b.get_ref()))
-                .collect();
+            let parties = &self.bound[id];
             let mut kept_by = Map::new();
             let mut metrics = Map::new();
             let mut all = true;
-            for p in &parties {
+            for p in parties {
                 let r = period.and_then(|d| {
                     self.state
                         .results
@@ -2521,17 +2540,13 @@ impl<'a> Evaluator<'a> {
     pub fn status(&self) -> Status {
         let s = &self.state;
         let mut clauses = BTreeMap::new();
-        for (id, c) in &self.a.clauses {
-            let parties: Vec<String> = c
-                .binds
-                .iter()
-                .flat_map(|b| self.expand(b.get_ref()))
-                .collect();
+        for id in self.a.clauses.keys() {
+            let parties = &self.bound[id];
             let mut cs = ClauseStatus::default();
             let mut any = false;
             let mut all = true;
             for p in parties {
-                let res = s.results.get(id).and_then(|x| x.get(&p));
+                let res = s.results.get(id).and_then(|x| x.get(p));
                 let last = s.done.and_then(|d| res.and_then(|r| r.get(&d)));
                 let tally = s.idx.tallies.get(&(id.clone(), p.clone()));
                 let pc = PartyClause {
@@ -2545,7 +2560,7 @@ impl<'a> Evaluator<'a> {
                     any = true;
                     all &= k;
                 }
-                cs.by_party.insert(p, pc);
+                cs.by_party.insert(p.clone(), pc);
             }
             cs.kept = any.then_some(all);
             clauses.insert(id.clone(), cs);
