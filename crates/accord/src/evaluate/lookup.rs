@@ -141,23 +141,40 @@ impl ByDigest {
 }
 
 /// Observations by category and time bucket for corroboration in space and
-/// time: each bucket's list is sorted by cell (row, column, index), so that
-/// the observations near a point are found by one binary search per row.
+/// time: each bucket's observations sorted by cell (row, then column), so
+/// that those near a point are found by one binary search per bucket.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Grid(FxHashMap<(u8, i64), Vec<Cell>>);
+pub(crate) struct Grid(FxHashMap<(u8, i64), Bucket>);
 
-/// An observation in the grid: its row, column and index.
-type Cell = (i32, i32, u32);
+/// One bucket's observations: their cells (see [`cell_key`]) in order, and
+/// beside them their indices.
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    cells: Vec<u64>,
+    obs: Vec<u32>,
+}
+
+/// A cell as one number that sorts as (row, column) do.
+fn cell_key(row: i32, col: i32) -> u64 {
+    let biased = |x: i32| u64::from(x as u32 ^ 0x8000_0000);
+    (biased(row) << 32) | biased(col)
+}
+
+fn key_col(key: u64) -> i32 {
+    (key as u32 ^ 0x8000_0000) as i32
+}
 
 impl Grid {
     pub(crate) fn insert(&mut self, category: u8, bucket: i64, row: i32, col: i32, i: usize) {
         let at = u32::try_from(i).expect("fewer than 2^32 observations");
-        let list = self.0.entry((category, bucket)).or_default();
-        let entry = (row, col, at);
+        let b = self.0.entry((category, bucket)).or_default();
+        let key = cell_key(row, col);
         // Observations mostly arrive in log order, which is no order of
-        // cells: an insertion, within one bucket of one category.
-        let pos = list.partition_point(|e| *e < entry);
-        list.insert(pos, entry);
+        // cells: an insertion, within one bucket of one category. Among
+        // those in one cell, log order.
+        let pos = b.cells.partition_point(|&k| k <= key);
+        b.cells.insert(pos, key);
+        b.obs.insert(pos, at);
     }
 
     /// Calls `found` with each observation of the category in the buckets,
@@ -170,18 +187,20 @@ impl Grid {
         cols: RangeInclusive<i32>,
         mut found: impl FnMut(usize),
     ) {
+        let first = cell_key(*rows.start(), *cols.start());
+        let last = cell_key(*rows.end(), *cols.end());
         for bucket in buckets {
-            let Some(list) = self.0.get(&(category, bucket)) else {
+            let Some(b) = self.0.get(&(category, bucket)) else {
                 continue;
             };
-            // The rows are next to each other in the list: one search for
+            // The rows are next to each other in the bucket: one search for
             // the first, then a walk to the end of the last.
-            let from = list.partition_point(|e| (e.0, e.1) < (*rows.start(), *cols.start()));
-            for &(r, c, i) in &list[from..] {
-                if r > *rows.end() {
+            let from = b.cells.partition_point(|&k| k < first);
+            for (&key, &i) in b.cells[from..].iter().zip(&b.obs[from..]) {
+                if key > last {
                     break;
                 }
-                if cols.contains(&c) {
+                if cols.contains(&key_col(key)) {
                     found(i as usize);
                 }
             }
