@@ -289,7 +289,9 @@ impl Tally {
 struct Indices {
     by_digest: lookup::ByDigest,
     /// Observations by (period, category), in log order.
-    by_period: BTreeMap<(Date, Category), Vec<usize>>,
+    by_period: FxHashMap<(Date, Category), Vec<usize>>,
+    /// The keys of `by_period`, in order (for cumulative windows).
+    periods_seen: BTreeSet<(Date, Category)>,
     /// For corroboration in space and time.
     grid: lookup::Grid,
     /// Disputes not yet decided: (deadline, observation).
@@ -375,8 +377,9 @@ impl Prepared {
         }
         if let Some(Ok(record)) = &self.record {
             let at: *const Obs = &**record;
-            prefetch(at);
-            prefetch(at.cast::<u8>().wrapping_add(64));
+            for line in (0..std::mem::size_of::<Obs>()).step_by(64) {
+                prefetch(at.cast::<u8>().wrapping_add(line));
+            }
         }
     }
 }
@@ -1260,12 +1263,15 @@ impl<'a> Evaluator<'a> {
         }
         self.recount(i, [false; 4]);
         let o = &self.state.obs[i];
-        self.state
-            .idx
-            .by_period
-            .entry((o.period, o.category))
-            .or_default()
-            .push(i);
+        let idx = &mut self.state.idx;
+        let key = (o.period, o.category);
+        match idx.by_period.get_mut(&key) {
+            Some(list) => list.push(i),
+            None => {
+                idx.by_period.insert(key, vec![i]);
+                idx.periods_seen.insert(key);
+            }
+        }
         if let DisputeState::Open { until, .. } = o.dispute {
             self.state.idx.open_disputes.insert((until, i));
         }
@@ -2260,7 +2266,7 @@ impl<'a> Evaluator<'a> {
                 // period is in force is asked once per period.
                 let mut v: Vec<Date> = Vec::new();
                 let mut last: Option<(Date, bool)> = None;
-                for (d, cat) in self.state.idx.by_period.keys() {
+                for (d, cat) in &self.state.idx.periods_seen {
                     if *d > period {
                         break;
                     }
