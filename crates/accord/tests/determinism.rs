@@ -250,13 +250,14 @@ fn replay(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
 fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
     let mut e = Evaluator::new(a, h);
     let preparer = e.preparer();
-    let prepared: Vec<Prepared> = std::thread::scope(|s| {
+    let mut prepared: Vec<Prepared> = std::thread::scope(|s| {
         s.spawn(|| entries.iter().map(|x| preparer.prepare(x)).collect())
             .join()
             .unwrap()
     });
-    for mut p in prepared {
-        let verified: Vec<(String, u32, [u8; 32])> = match &p.statement {
+    let verified: Vec<Vec<(String, u32, [u8; 32])>> = prepared
+        .iter()
+        .map(|p| match &p.statement {
             Ok(s) => s
                 .note
                 .signatures()
@@ -269,9 +270,13 @@ fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
                 })
                 .collect(),
             Err(_) => vec![],
-        };
-        e.apply_prepared(&mut p, &verified);
-    }
+        })
+        .collect();
+    // In two chunks, as a replay applies them.
+    let half = prepared.len() / 2;
+    let (first, second) = prepared.split_at_mut(half);
+    e.apply_prepared_all(first, &verified[..half]);
+    e.apply_prepared_all(second, &verified[half..]);
     e.status().canonical()
 }
 
