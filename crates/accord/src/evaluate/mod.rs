@@ -30,7 +30,7 @@ use crate::agreement::{
     Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
 };
 use crate::cel::{Condition, Vars};
-use crate::geography::{PlaceError, Placement, ZoneIndex};
+use crate::geography::{Placement, ZoneIndex};
 use crate::statement::{
     Accreditation, AccreditationAction, Amendment, Body, Category, Certification, Confidence,
     Corroboration, Details, Digest, Dispute, DisputeAction, DisputeOutcome, Kind, Observation,
@@ -424,7 +424,7 @@ impl<'a> Preparer<'a> {
         };
         let digest = s.digest();
         let record = match &s.statement.body {
-            Body::Observation(o, d) => Some(self.record(s, digest, o, d, None)),
+            Body::Observation(o, d) => Some(self.record(s, digest, o, d)),
             _ => None,
         };
         Prepared {
@@ -450,10 +450,10 @@ impl<'a> Preparer<'a> {
         digest: Digest,
         o: &Observation,
         d: &Details,
-        placed: Option<Result<Placement, PlaceError>>,
     ) -> Result<Box<Obs>, Rejected> {
-        let pl = placed
-            .unwrap_or_else(|| self.zones.place(o.position.lon, o.position.lat))
+        let pl = self
+            .zones
+            .place(o.position.lon, o.position.lat)
             .map_err(|e| Rejected(format!("position: {e}")))?;
         let issued = s.statement.issued_at.0;
         let observed = o.observed.from.0;
@@ -1180,7 +1180,7 @@ impl<'a> Evaluator<'a> {
         // so this finds what checking for duplicates first would.
         let mut obs = match self.record.take() {
             Some(r) => r,
-            None => self.preparer().record(s, s.digest(), o, d, None),
+            None => self.preparer().record(s, s.digest(), o, d),
         }?;
         let i = self.state.obs.len();
         let hash = self
