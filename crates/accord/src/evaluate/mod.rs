@@ -427,12 +427,17 @@ impl<'a> Preparer<'a> {
             Body::Observation(o, d) => Some(self.record(s, digest, o, d)),
             _ => None,
         };
+        // Only observations are looked up by digest as they are applied.
+        let digest_hash = match record {
+            Some(_) => lookup::digest_hash(&digest),
+            None => 0,
+        };
         Prepared {
             names: self.names(s),
             statement,
             digest,
             record,
-            digest_hash: lookup::digest_hash(&digest),
+            digest_hash,
         }
     }
 
@@ -854,10 +859,7 @@ impl<'a> Evaluator<'a> {
                     self.refuse(index, why);
                 }
             }
-            Err(why) => {
-                let why = why.clone();
-                self.skip(&why)
-            }
+            Err(why) => self.skip(why),
         }
     }
 
@@ -1207,13 +1209,10 @@ impl<'a> Evaluator<'a> {
             && o.verified_at.is_none()
             && self.state.done.is_some_and(|d| o.period <= d)
         {
-            let a = self.a;
-            let unverified_counted = self
-                .counted_in(i)
-                .into_iter()
-                .any(|c| a.clauses[c].metrics.values().any(|m| !m.verified));
-            if unverified_counted {
-                self.revise_counted(&[i]);
+            let (period, category) = (o.period, o.category);
+            let clauses = self.counted_in(i, |m| !m.verified);
+            if !clauses.is_empty() {
+                self.revise_where(period, category, |id| clauses.contains(&id));
             }
         }
         Ok(())
@@ -2395,7 +2394,7 @@ impl<'a> Evaluator<'a> {
         for &i in obs {
             let o = &self.state.obs[i];
             if self.state.done.is_some_and(|done| o.period <= done) {
-                for c in self.counted_in(i) {
+                for c in self.counted_in(i, |_| true) {
                     todo.insert((o.period, o.category, c));
                 }
             }
@@ -2409,9 +2408,10 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The clauses with a metric that would count observation `i` for one
-    /// of their parties, whether it is verified aside.
-    fn counted_in(&self, i: usize) -> Vec<&'a str> {
+    /// The clauses with a metric (of those `which` accepts) that would
+    /// count observation `i` for one of their parties, whether it is
+    /// verified aside.
+    fn counted_in(&self, i: usize, which: impl Fn(&Metric) -> bool) -> Vec<&'a str> {
         let a = self.a;
         let o = &self.state.obs[i];
         let category = o.category;
@@ -2425,7 +2425,8 @@ impl<'a> Evaluator<'a> {
                         .iter()
                         .map(|w| w.get_ref().as_str())
                         .collect();
-                    m.observations.iter().any(|(cat, _)| *cat == category)
+                    which(m)
+                        && m.observations.iter().any(|(cat, _)| *cat == category)
                         && parties
                             .iter()
                             .any(|p| Self::value_of(m, &classes, p, o).is_some())
