@@ -71,6 +71,41 @@ fn write_log(dir: &Path, entries: &[Vec<u8>]) {
     log.append_batch(entries).unwrap();
 }
 
+/// Appends entries to a log made by [`write_log`].
+fn append_log(dir: &Path, entries: &[Vec<u8>]) {
+    let storage = Arc::new(DirStorage::new(dir).unwrap());
+    let mut log = Log::open(storage, example::key("log.mission.accord.example/log")).unwrap();
+    log.append_batch(entries).unwrap();
+}
+
+/// The operator's key, written to a file in `dir` as `--sign` reads it.
+fn operator_keyfile(a: &accord::agreement::Agreement, dir: &Path) -> (tlog::SignerKey, PathBuf) {
+    let operator = example::key(a.operator.as_ref().unwrap().keys[0].get_ref().name());
+    let keyfile = dir.join("operator.key");
+    std::fs::write(&keyfile, operator.to_secret_string()).unwrap();
+    (operator, keyfile)
+}
+
+/// `accord status --sign`: the operator's signed status statement for the
+/// log, dated `at`.
+fn signed_status(log: &Path, keyfile: &Path, at: jiff::Timestamp, dir: &Path) -> String {
+    let ag = agreement_path();
+    let at = accord::statement::Time(at).to_string();
+    ok(
+        &[
+            "status",
+            "--agreement",
+            ag.to_str().unwrap(),
+            log.to_str().unwrap(),
+            "--sign",
+            keyfile.to_str().unwrap(),
+            "--at",
+            &at,
+        ],
+        dir,
+    )
+}
+
 fn script(a: &accord::agreement::Agreement, h: Digest) -> Script<'_> {
     Script::new(a, h, D.parse().unwrap())
 }
@@ -158,32 +193,12 @@ fn the_operator_signs_its_status_statement_from_the_command_line() {
     history(&mut s);
     let log = tmp.path().join("log");
     write_log(&log, &s.entries);
-    let operator = example::key(a.operator.as_ref().unwrap().keys[0].get_ref().name());
-    let keyfile = tmp.path().join("operator.key");
-    std::fs::write(&keyfile, operator.to_secret_string()).unwrap();
-    let ag = agreement_path();
-    let at =
-        accord::statement::Time(jiff::Timestamp::from_second(s.now.as_second() + 3600).unwrap())
-            .to_string();
-    let note = ok(
-        &[
-            "status",
-            "--agreement",
-            ag.to_str().unwrap(),
-            log.to_str().unwrap(),
-            "--sign",
-            keyfile.to_str().unwrap(),
-            "--at",
-            &at,
-        ],
-        tmp.path(),
-    );
+    let (_, keyfile) = operator_keyfile(&a, tmp.path());
+    let at = jiff::Timestamp::from_second(s.now.as_second() + 3600).unwrap();
+    let note = signed_status(&log, &keyfile, at, tmp.path());
     // Appended as the next entry, it is a claim the audit checks and finds true.
     let size = s.entries.len();
-    let storage = Arc::new(DirStorage::new(&log).unwrap());
-    let mut writer = Log::open(storage, example::key("log.mission.accord.example/log")).unwrap();
-    writer.append_batch(&[note.as_bytes()]).unwrap();
-    drop(writer);
+    append_log(&log, &[note.as_bytes().to_vec()]);
     let claims = s.eval.state.claims.len() + 1;
     let out = text(&audit(log.to_str().unwrap(), &[], tmp.path()));
     assert!(
@@ -205,28 +220,9 @@ fn a_status_statement_about_an_earlier_size_is_checked_against_that_size() {
     history(&mut s);
     let log = tmp.path().join("log");
     write_log(&log, &s.entries);
-    let operator = example::key(a.operator.as_ref().unwrap().keys[0].get_ref().name());
-    let keyfile = tmp.path().join("operator.key");
-    std::fs::write(&keyfile, operator.to_secret_string()).unwrap();
-    let ag = agreement_path();
-    let status = |at: i64| {
-        let at =
-            accord::statement::Time(jiff::Timestamp::from_second(s.now.as_second() + at).unwrap());
-        ok(
-            &[
-                "status",
-                "--agreement",
-                ag.to_str().unwrap(),
-                log.to_str().unwrap(),
-                "--sign",
-                keyfile.to_str().unwrap(),
-                "--at",
-                &at.to_string(),
-            ],
-            tmp.path(),
-        )
-    };
-    let true_claim = status(3600);
+    let (operator, keyfile) = operator_keyfile(&a, tmp.path());
+    let at = jiff::Timestamp::from_second(s.now.as_second() + 3600).unwrap();
+    let true_claim = signed_status(&log, &keyfile, at, tmp.path());
     // A claim about the same size that the replay will not find.
     let mut wrong = s.eval.status();
     wrong.log_size = s.entries.len() as u64;
@@ -240,12 +236,10 @@ fn a_status_statement_about_an_earlier_size_is_checked_against_that_size() {
     );
     // Something else is logged first: both claims are then about an earlier
     // size than their own index.
-    let storage = Arc::new(DirStorage::new(&log).unwrap());
-    let mut writer = Log::open(storage, example::key("log.mission.accord.example/log")).unwrap();
-    writer
-        .append_batch(&[b"not a statement".to_vec(), true_claim.into_bytes(), lie])
-        .unwrap();
-    drop(writer);
+    append_log(
+        &log,
+        &[b"not a statement".to_vec(), true_claim.into_bytes(), lie],
+    );
     let claims = s.eval.state.claims.len();
     let size = s.entries.len();
     let out = text(&audit(
