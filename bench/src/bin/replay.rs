@@ -319,27 +319,18 @@ fn main() {
     ev.reserve(entries.len());
     let preparer = ev.preparer();
     if !only_apply {
-        std::thread::scope(|scope| {
-            type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
-            let (entries, preparer, keys) = (&entries, &preparer, &keys);
-            scope.spawn(move || {
-                for chunk in entries.chunks(65_536) {
-                    let prepared: Vec<Prepared> =
-                        chunk.par_iter().map(|e| preparer.prepare(e)).collect();
-                    let verified = prepared.iter().map(|p| verified_of(p, keys)).collect();
-                    if tx.send((prepared, verified)).is_err() {
-                        break;
-                    }
+        let produce = |tx: std::sync::mpsc::SyncSender<accord::evaluate::Chunk>| {
+            for chunk in entries.chunks(65_536) {
+                let prepared: Vec<Prepared> =
+                    chunk.par_iter().map(|e| preparer.prepare(e)).collect();
+                let verified = prepared.iter().map(|p| verified_of(p, &keys)).collect();
+                if tx.send((prepared, verified)).is_err() {
+                    break;
                 }
-            });
-            let (spent, freed) = std::sync::mpsc::channel::<Chunk>();
-            scope.spawn(move || freed.into_iter().for_each(drop));
-            for (mut prepared, verified) in rx {
-                ev.apply_prepared_all(&mut prepared, &verified);
-                let _ = spent.send((prepared, verified));
             }
-        });
+            Ok::<(), std::convert::Infallible>(())
+        };
+        ev.apply_pipelined(produce, |_| {}).unwrap();
     }
     let from_bytes_s = t.elapsed().as_secs_f64();
     let claims = ev.state.claims.len();

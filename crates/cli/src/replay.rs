@@ -307,11 +307,9 @@ pub fn replay<'a, S: TileSource + Sync>(
     // every core), while this one applies them in order.
     let preparer = evaluator.preparer();
     let failed = std::sync::atomic::AtomicU64::new(0);
-    let signatures = std::thread::scope(|scope| -> Result<u64> {
-        type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
-        let (preparer, failed) = (&preparer, &failed);
-        let producer = scope.spawn(move || -> Result<()> {
+    let (mut signatures, mut applied) = (0u64, 0u64);
+    evaluator.apply_pipelined(
+        |tx| -> Result<()> {
             let mut book = KeyBook::new(agreement);
             let mut from = 0;
             while from < size {
@@ -327,32 +325,20 @@ pub fn replay<'a, S: TileSource + Sync>(
                         book.add(&k);
                     }
                 }
-                let verified = verify_many(&prepared, &book, check, failed);
+                let verified = verify_many(&prepared, &book, check, &failed);
                 from += entries.len() as u64;
                 if tx.send((prepared, verified)).is_err() {
                     break;
                 }
             }
             Ok(())
-        });
-        // Applied chunks are freed on a thread of their own: freeing them
-        // here would cost the evaluator about as much as applying them.
-        let (spent, freed) = std::sync::mpsc::channel::<Chunk>();
-        scope.spawn(move || freed.into_iter().for_each(drop));
-        let (mut signatures, mut applied) = (0u64, 0u64);
-        for (mut prepared, verified) in rx {
+        },
+        |(prepared, verified)| {
             applied += prepared.len() as u64;
             signatures += verified.iter().map(|v| v.len() as u64).sum::<u64>();
-            evaluator.apply_prepared_all(&mut prepared, &verified);
             bar.set_position(applied);
-            let _ = spent.send((prepared, verified));
-        }
-        drop(spent);
-        producer
-            .join()
-            .expect("the reading thread does not panic")?;
-        Ok(signatures)
-    })?;
+        },
+    )?;
     bar.finish_and_clear();
     Ok(Replayed {
         evaluator,

@@ -610,6 +610,11 @@ impl<'a> Preparer<'a> {
     }
 }
 
+/// Entries prepared, with what verified of each (see
+/// [`Evaluator::apply_prepared_all`]): a signature line's key name, key ID
+/// and public key.
+pub type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
+
 /// Why an entry was not accepted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{0}")]
@@ -892,6 +897,33 @@ impl<'a> Evaluator<'a> {
             let v = verified.get(k).map_or(&[][..], Vec::as_slice);
             self.apply_prepared(&mut prepared[k], v);
         }
+    }
+
+    /// Applies the chunks `produce` sends, in order, while `produce` makes
+    /// the next on another thread (reading, preparing and verifying them);
+    /// applied chunks are freed on a third, since freeing them here would
+    /// cost about as much as applying them. `applied` sees each chunk once
+    /// it is applied. Returns what `produce` returns.
+    pub fn apply_pipelined<E: Send>(
+        &mut self,
+        produce: impl FnOnce(std::sync::mpsc::SyncSender<Chunk>) -> Result<(), E> + Send,
+        mut applied: impl FnMut(&Chunk),
+    ) -> Result<(), E> {
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
+            let producer = scope.spawn(move || produce(tx));
+            let (spent, freed) = std::sync::mpsc::channel::<Chunk>();
+            scope.spawn(move || freed.into_iter().for_each(drop));
+            for mut chunk in rx {
+                self.apply_prepared_all(&mut chunk.0, &chunk.1);
+                applied(&chunk);
+                let _ = spent.send(chunk);
+            }
+            drop(spent);
+            producer
+                .join()
+                .expect("the producing thread does not panic")
+        })
     }
 
     fn refuse(&mut self, index: u64, why: String) {
