@@ -11,15 +11,16 @@ use std::path::PathBuf;
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Evaluator, Prepared};
-use accord::statement::{Body, Digest, SignedStatement};
-use ed25519_dalek::{Signature, VerifyingKey};
+use accord::statement::{Body, Digest};
 use miette::{Result, miette};
 use rayon::prelude::*;
 use tlog::VerifierKey;
-use tlog::client::{DirSource, ReadError, TileReader, TileSource};
+use tlog::client::{DirSource, ReadError, TileSource};
+use tlog::ed25519::{Batch, PublicKey};
+use tlog::verify::VerifiedBundle;
 
-/// Entries read and prepared at a time: 256 bundles.
-const CHUNK: u64 = 1 << 16;
+/// Entry bundles read and prepared at a time: 65,536 entries.
+const CHUNK_BUNDLES: u64 = 256;
 
 /// Where a log is read from.
 pub enum Source {
@@ -138,14 +139,16 @@ pub fn log_key(
     ))
 }
 
-/// How to check signatures during a replay.
+/// How to check signatures during a replay. Both apply the same rule
+/// (ZIP-215, see `tlog::ed25519`), so they accept exactly the same
+/// signatures; batches are faster.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SignatureCheck {
-    /// Batch verification first; every signature of a batch that fails is
-    /// then checked strictly, one by one.
+    /// In batches; every signature of a batch that fails is then checked
+    /// alone, to say which.
     Batch,
-    /// Every signature with `verify_strict`, the evaluator's rule.
-    Strict,
+    /// Every signature alone.
+    Single,
 }
 
 /// What a replay went through.
@@ -155,12 +158,15 @@ pub struct Replayed<'a> {
     /// Batches whose verification failed, so that their signatures were
     /// checked one by one.
     pub batches_failed: u64,
+    /// Whether the log was replayed a second time, to check status
+    /// statements about sizes the first replay had passed.
+    pub replayed_twice: bool,
 }
 
 /// Keys that may have signed entries: the agreement's and every monitor key
 /// accredited so far, by (name, key ID). Several keys may share a name and
 /// ID (IDs are only 32 bits); the evaluator decides which one counts.
-struct KeyBook(HashMap<(String, u32), Vec<VerifyingKey>>);
+struct KeyBook(HashMap<(String, u32), Vec<PublicKey>>);
 
 impl KeyBook {
     fn new(a: &Agreement) -> KeyBook {
@@ -184,45 +190,14 @@ impl KeyBook {
     }
 }
 
-/// Every (message, signature, key) triple of a prepared entry, for the keys
-/// the book knows under the line's name and ID.
-type Triple<'p> = (&'p [u8], Signature, VerifyingKey, usize);
+/// A signature line of an entry checked with a candidate key: (entry in
+/// its group, line, key).
+type Candidate = (usize, usize, PublicKey);
 
-fn triples<'p>(p: &'p Prepared, book: &KeyBook) -> Vec<Triple<'p>> {
-    let mut out = Vec::new();
-    let Ok(s) = &p.statement else { return out };
-    let text = s.note.text().as_bytes();
-    for (line, sig) in s.note.signatures().iter().enumerate() {
-        let Some(keys) = book.0.get(&(sig.name.clone(), sig.key_id)) else {
-            continue;
-        };
-        let Ok(signature) = Signature::from_slice(&sig.signature) else {
-            continue;
-        };
-        for k in keys {
-            out.push((text, signature, *k, line));
-        }
-    }
-    out
-}
-
-/// Which signature lines of an entry verify strictly: (name, key ID,
-/// public key).
-fn verify_entry(p: &Prepared, book: &KeyBook) -> Vec<(String, u32, [u8; 32])> {
-    let t = triples(p, book);
-    let Ok(s) = &p.statement else { return vec![] };
-    let line = |i: usize, k: &VerifyingKey| {
-        let sig = &s.note.signatures()[i];
-        (sig.name.clone(), sig.key_id, k.to_bytes())
-    };
-    t.iter()
-        .filter(|x| x.2.verify_strict(x.0, &x.1).is_ok())
-        .map(|x| line(x.3, &x.2))
-        .collect()
-}
-
-/// Verifies many entries: in batch mode, one batch per group of entries,
-/// falling back to entry-by-entry strict checks for a group that fails.
+/// Verifies the signature lines of many entries by every key the book
+/// knows under each line's name and ID: for each entry, the lines that
+/// verified, as (name, key ID, public key). In batch mode, one batch per
+/// group of entries, on every core.
 fn verify_many(
     prepared: &[Prepared],
     book: &KeyBook,
@@ -230,60 +205,51 @@ fn verify_many(
     failed_batches: &std::sync::atomic::AtomicU64,
 ) -> Vec<Vec<(String, u32, [u8; 32])>> {
     const GROUP: usize = 64;
+    let group_size = match check {
+        SignatureCheck::Batch => GROUP,
+        SignatureCheck::Single => 1,
+    };
     prepared
-        .par_chunks(GROUP)
+        .par_chunks(group_size)
         .flat_map_iter(|group| {
-            if check == SignatureCheck::Batch {
-                let all: Vec<Vec<Triple>> = group.iter().map(|p| triples(p, book)).collect();
-                let flat: Vec<&Triple> = all.iter().flatten().collect();
-                // Several candidate keys for one line cannot all verify: only
-                // a group where each line has one candidate can be batched.
-                let unique = all.iter().all(|t| {
-                    let mut lines: Vec<usize> = t.iter().map(|x| x.3).collect();
-                    lines.dedup();
-                    lines.len() == t.len()
-                });
-                if unique && !flat.is_empty() {
-                    let msgs: Vec<&[u8]> = flat.iter().map(|x| x.0).collect();
-                    let sigs: Vec<Signature> = flat.iter().map(|x| x.1).collect();
-                    let keys: Vec<VerifyingKey> = flat.iter().map(|x| x.2).collect();
-                    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
-                        let out: Vec<Vec<(String, u32, [u8; 32])>> = group
-                            .iter()
-                            .zip(&all)
-                            .map(|(p, t)| {
-                                let Ok(s) = &p.statement else { return vec![] };
-                                t.iter()
-                                    .map(|x| {
-                                        let sig = &s.note.signatures()[x.3];
-                                        (sig.name.clone(), sig.key_id, x.2.to_bytes())
-                                    })
-                                    .collect()
-                            })
-                            .collect();
-                        return out.into_iter();
+            let mut batch = Batch::with_capacity(group.len());
+            let mut candidates: Vec<Candidate> = Vec::with_capacity(group.len());
+            for (e, p) in group.iter().enumerate() {
+                let Ok(s) = &p.statement else { continue };
+                let text = s.note.text().as_bytes();
+                for (line, sig) in s.note.signatures().iter().enumerate() {
+                    let Some(keys) = book.0.get(&(sig.name.clone(), sig.key_id)) else {
+                        continue;
+                    };
+                    for k in keys {
+                        batch.push(k, text, &sig.signature);
+                        candidates.push((e, line, *k));
                     }
-                    failed_batches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             }
-            group
-                .iter()
-                .map(|p| verify_entry(p, book))
-                .collect::<Vec<_>>()
-                .into_iter()
+            let mut out = vec![Vec::new(); group.len()];
+            let (each, failed) = batch.verify();
+            if failed && group_size > 1 {
+                failed_batches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            for ((e, line, k), ok) in candidates.into_iter().zip(each) {
+                if ok && let Ok(s) = &group[e].statement {
+                    let sig = &s.note.signatures()[line];
+                    out[e].push((sig.name.clone(), sig.key_id, k.to_bytes()));
+                }
+            }
+            out.into_iter()
         })
         .collect()
 }
 
-/// Whether an entry may be a status statement (a cheap test, before
-/// parsing).
-fn may_be_status(entry: &[u8]) -> bool {
-    memchr::memmem::find(entry, b"\"log_size\":").is_some()
-}
-
-/// Replays the evaluator over the first `size` entries of a log whose tiles
-/// were verified by [`verify`], which also found the earlier sizes that
-/// status statements speak of, so that their claims can be checked.
+/// Replays the evaluator over the entries of a verified log, each entry
+/// bundle read once and checked against the verified tree as it is read
+/// (so the bytes replayed are those the checkpoint commits to). Status
+/// statements about an earlier size than their own place are checked
+/// against the status the replay kept at that size; when the first replay
+/// meets one whose size it has passed already, it replays again, keeping
+/// those sizes.
 pub fn replay<'a, S: TileSource + Sync>(
     agreement: &'a Agreement,
     hash: Digest,
@@ -291,19 +257,39 @@ pub fn replay<'a, S: TileSource + Sync>(
     log: &Verified,
     check: SignatureCheck,
 ) -> Result<Replayed<'a>> {
-    let size = log.size;
-    let sizes = log.status_sizes.clone();
-    let mut reader = TileReader::new(source);
+    let first = replay_once(agreement, hash, source, log, check, &[])?;
+    let missed: Vec<u64> = first
+        .evaluator
+        .state
+        .claims
+        .iter()
+        .filter(|c| c.computed.is_none() && c.log_size < c.index)
+        .map(|c| c.log_size)
+        .collect();
+    if missed.is_empty() {
+        return Ok(first);
+    }
+    drop(first);
+    let mut again = replay_once(agreement, hash, source, log, check, &missed)?;
+    again.replayed_twice = true;
+    Ok(again)
+}
+
+fn replay_once<'a, S: TileSource + Sync>(
+    agreement: &'a Agreement,
+    hash: Digest,
+    source: &S,
+    log: &Verified,
+    check: SignatureCheck,
+    watch: &[u64],
+) -> Result<Replayed<'a>> {
+    let size = log.size();
+    let bundles = log.bundles();
     let bar = crate::logdir::progress_bar(size, "replaying");
-    let read = |reader: &mut TileReader<&S>, from: u64| {
-        reader
-            .entries(size, from..(from + CHUNK).min(size))
-            .map_err(|e| miette!("reading entries from {}: {e}", source.describe()))
-    };
     let mut evaluator = Evaluator::new(agreement, hash);
-    evaluator.watch(sizes);
+    evaluator.watch(watch.iter().copied());
     evaluator.reserve(usize::try_from(size).unwrap_or(usize::MAX));
-    // Pass 2: a thread reads, prepares and verifies chunk after chunk (on
+    // A thread reads, checks, prepares and verifies chunk after chunk (on
     // every core), while this one applies them in order.
     let preparer = evaluator.preparer();
     let failed = std::sync::atomic::AtomicU64::new(0);
@@ -311,11 +297,20 @@ pub fn replay<'a, S: TileSource + Sync>(
     evaluator.apply_pipelined(
         |tx| -> Result<()> {
             let mut book = KeyBook::new(agreement);
-            let mut from = 0;
-            while from < size {
-                let entries = read(&mut reader, from)?;
-                let prepared: Vec<Prepared> =
-                    entries.par_iter().map(|e| preparer.prepare(e)).collect();
+            let mut t = 0;
+            while t < bundles {
+                let end = (t + CHUNK_BUNDLES).min(bundles);
+                let read: Vec<VerifiedBundle> = (t..end)
+                    .into_par_iter()
+                    .map(|t| log.bundle(source, t))
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| miette!("the log {} does not verify: {e}", source.describe()))?;
+                let prepared: Vec<Prepared> = read
+                    .par_iter()
+                    .flat_map_iter(|b| b.entries().iter())
+                    .map(|e| preparer.prepare(e))
+                    .collect();
+                drop(read);
                 // Keys accredited in this chunk may sign later entries of it.
                 for p in &prepared {
                     if let Ok(s) = &p.statement
@@ -326,7 +321,7 @@ pub fn replay<'a, S: TileSource + Sync>(
                     }
                 }
                 let verified = verify_many(&prepared, &book, check, &failed);
-                from += entries.len() as u64;
+                t = end;
                 if tx.send((prepared, verified)).is_err() {
                     break;
                 }
@@ -344,51 +339,29 @@ pub fn replay<'a, S: TileSource + Sync>(
         evaluator,
         signatures,
         batches_failed: failed.into_inner(),
+        replayed_twice: false,
     })
 }
 
-/// A log whose checkpoint, tiles and entry bundles were verified.
-pub struct Verified {
-    pub report: tlog::verify::VerifyReport,
-    pub size: u64,
-    /// Log sizes, earlier than their own index, that status statements
-    /// speak of: found while the bundles were read for verification, so
-    /// that the replay reads each bundle only once more.
-    pub status_sizes: Vec<u64>,
-}
+/// A log whose checkpoint and tiles verified; its entries are checked as
+/// they are read.
+pub type Verified = tlog::verify::VerifiedLog;
 
-/// Verifies a log (checkpoint signature, cosignatures, every tile and entry
-/// bundle, consistency with `old`) and notes the sizes status statements
-/// speak of.
+/// Verifies a log's checkpoint (signature, cosignatures), every hash tile,
+/// and consistency with `old`; the entries are checked as the replay reads
+/// them.
 pub fn verify<S: TileSource>(
     source: &S,
     key: &VerifierKey,
     witnesses: &[VerifierKey],
     old: Option<&[u8]>,
 ) -> Result<Verified, tlog::verify::VerifyError> {
-    let sizes = std::cell::RefCell::new(Vec::new());
-    let scan = |first: u64, bundle: &[Vec<u8>]| {
-        for (i, e) in bundle.iter().enumerate() {
-            if may_be_status(e)
-                && let Ok(s) = SignedStatement::parse(e)
-                && let Body::Status(sc) = &s.statement.body
-                && sc.log_size < first + i as u64
-            {
-                sizes.borrow_mut().push(sc.log_size);
-            }
-        }
-    };
     let opts = tlog::verify::VerifyOptions {
         log_key: Some(key),
         witnesses,
-        entries: true,
+        entries: false,
         old_checkpoint: old,
-        on_entries: Some(&scan),
+        on_entries: None,
     };
-    let report = tlog::verify::verify_log(source, &opts, |_| {})?;
-    Ok(Verified {
-        size: report.checkpoint.checkpoint.size,
-        report,
-        status_sizes: sizes.into_inner(),
-    })
+    tlog::verify::verify_tree(source, &opts, |_| {})
 }

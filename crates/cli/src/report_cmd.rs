@@ -89,7 +89,7 @@ pub fn write(
 ) -> Result<()> {
     // Figures and proofs are of the checkpoint that was verified and
     // replayed, even if the log has grown since.
-    let cp = &log.report.checkpoint;
+    let cp = log.checkpoint();
     let raw_checkpoint = cp.to_bytes();
     let report = Report::build(agreement, ev, day);
     let Some((adopted, _)) = report.adopted else {

@@ -26,7 +26,8 @@ pub struct StatusArgs {
     /// The log's verifier key (default: the agreement's `[operator] log`).
     #[arg(long)]
     pub log_key: Option<String>,
-    /// Check every signature strictly, one by one, instead of in batches.
+    /// Check every signature one by one instead of in batches (the same
+    /// rule either way: only the time differs).
     #[arg(long)]
     pub strict: bool,
     /// As the operator: print a status statement about the log as it is,
@@ -44,7 +45,7 @@ pub fn run(a: StatusArgs) -> Result<()> {
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let log = verified(&source, &key)?;
     let check = if a.strict {
-        SignatureCheck::Strict
+        SignatureCheck::Single
     } else {
         SignatureCheck::Batch
     };

@@ -3,18 +3,20 @@
 //! `name+hash+base64(type || public key)` (verifier key) and
 //! `PRIVATE+KEY+name+hash+base64(type || seed)` (signer key).
 //!
-//! Signatures are checked with `verify_strict` (no malleable or small-order
-//! encodings) and weak (small-order) public keys are refused when a key is
-//! parsed, so that a key that would accept forged signatures can never be
-//! registered.
+//! Signatures are checked under one rule, ZIP-215 (see [`crate::ed25519`]),
+//! whether alone or in batches, and weak public keys (small order, with a
+//! small-order component, or not canonically encoded) are refused when a
+//! key is parsed, so that a key that would accept forged signatures can
+//! never be registered.
 
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 use sha2::{Digest, Sha256};
 
+use crate::ed25519::{PublicKey, check_key};
 use crate::note::{NoteError, NoteSigner, NoteVerifier, is_valid_key_name};
 
 /// Signature type bytes from the signed-note spec.
@@ -56,8 +58,12 @@ pub enum KeyError {
     HashMismatch { stated: u32, computed: u32 },
     #[error("public key is not a valid Ed25519 point")]
     InvalidPoint,
-    #[error("public key is weak (small order): signatures by it prove nothing")]
+    #[error(
+        "public key is weak (of small order, or with a small-order component): signatures by it prove nothing"
+    )]
     WeakKey,
+    #[error("public key is not canonically encoded: a key has one spelling")]
+    NonCanonical,
     #[error("no randomness available to generate a key: {0}")]
     Random(String),
 }
@@ -80,7 +86,7 @@ pub struct VerifierKey {
     name: String,
     key_type: KeyType,
     key_id: u32,
-    key: VerifyingKey,
+    key: PublicKey,
 }
 
 impl VerifierKey {
@@ -94,10 +100,7 @@ impl VerifierKey {
             _ => return Err(KeyError::Form { form: FORM }),
         };
         let (key_type, material) = decode_material(name, hash, b64)?;
-        let key = VerifyingKey::from_bytes(&material).map_err(|_| KeyError::InvalidPoint)?;
-        if key.is_weak() {
-            return Err(KeyError::WeakKey);
-        }
+        let key = check_key(&material)?;
         Ok(VerifierKey {
             name: name.to_string(),
             key_type,
@@ -109,14 +112,12 @@ impl VerifierKey {
     pub fn from_public(
         name: &str,
         key_type: KeyType,
-        key: VerifyingKey,
+        key: &[u8; 32],
     ) -> Result<VerifierKey, KeyError> {
         if !is_valid_key_name(name) {
             return Err(KeyError::Name(name.to_string()));
         }
-        if key.is_weak() {
-            return Err(KeyError::WeakKey);
-        }
+        let key = check_key(key)?;
         let key_id = key_id(name, key_type, key.as_bytes());
         Ok(VerifierKey {
             name: name.to_string(),
@@ -135,16 +136,13 @@ impl VerifierKey {
     pub fn key_id(&self) -> u32 {
         self.key_id
     }
-    pub fn public_key(&self) -> &VerifyingKey {
+    pub fn public_key(&self) -> &PublicKey {
         &self.key
     }
 
-    /// Checks a raw Ed25519 signature over `msg` with this key, strictly.
+    /// Checks a raw Ed25519 signature over `msg` with this key (ZIP-215).
     pub fn verify_raw(&self, msg: &[u8], sig: &[u8]) -> bool {
-        let Ok(sig) = Signature::from_slice(sig) else {
-            return false;
-        };
-        self.key.verify_strict(msg, &sig).is_ok()
+        self.key.verify(msg, sig)
     }
 }
 
@@ -268,7 +266,8 @@ impl SignerKey {
             name: self.name.clone(),
             key_type: self.key_type,
             key_id: self.key_id,
-            key: self.key.verifying_key(),
+            key: check_key(self.key.verifying_key().as_bytes())
+                .expect("a key made from a seed is a point of the prime-order subgroup"),
         }
     }
 

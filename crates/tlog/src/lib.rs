@@ -4,7 +4,8 @@
 //! - [`tile`]: the tlog-tiles layout and paths.
 //! - [`merkle`]: inclusion and consistency proofs, made and checked.
 //! - [`note`], [`keys`], [`checkpoint`]: signed notes, Ed25519 and
-//!   cosignature keys, checkpoints.
+//!   cosignature keys, checkpoints; [`ed25519`]: the one signature rule
+//!   (ZIP-215), alone and in batches.
 //! - [`tree`]: the right edge of a tiled tree, which appends and roots.
 //! - [`storage`]: the storage seam, and the local filesystem behind it.
 //! - [`log`], [`sequencer`]: the durable, crash-safe writer and its group
@@ -16,6 +17,7 @@
 
 pub mod checkpoint;
 pub mod client;
+pub mod ed25519;
 pub mod hash;
 pub mod keys;
 pub mod log;

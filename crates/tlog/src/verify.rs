@@ -5,11 +5,18 @@
 //! level-0 tile; optionally an older checkpoint is a prefix of this log.
 //!
 //! Memory stays flat: the tree is rebuilt tile by tile, keeping only its
-//! right edge.
+//! right edge, and the root of each level-0 tile (32 bytes per 256 entries).
+//!
+//! Those roots are what make a [`VerifiedLog`] more than a report: it checks
+//! every entry bundle fetched afterwards against the tree it verified, and
+//! hands the entries on only as a [`VerifiedBundle`], which nothing else can
+//! make. A caller that replays what it verified therefore replays the bytes
+//! the checkpoint commits to, even from a server that answers the same
+//! request differently the second time.
 
 use crate::checkpoint::{Cosignature, SignedCheckpoint};
 use crate::client::{ReadError, TileReader, TileSource, fetch_bundle, fetch_tile};
-use crate::hash::{Hash, leaf_hash};
+use crate::hash::{Hash, leaf_hash, perfect_root};
 use crate::keys::VerifierKey;
 use crate::merkle::verify_consistency;
 use crate::tile::{TILE_WIDTH, TileId, hashes_at_level};
@@ -30,8 +37,8 @@ pub struct VerifyOptions<'a> {
     /// An earlier checkpoint (note bytes) the log must extend.
     pub old_checkpoint: Option<&'a [u8]>,
     /// With `entries`: called with each entry bundle once it has been
-    /// checked against its level-0 tile (the index of its first entry, its
-    /// entries), so that a caller needing the entries reads them only once.
+    /// checked against the verified tree (the index of its first entry, its
+    /// entries).
     pub on_entries: Option<&'a OnEntries<'a>>,
 }
 
@@ -58,6 +65,12 @@ pub enum VerifyError {
     TileMismatch { path: String },
     #[error("entry {index} (in {path}) does not hash to its level-0 tile hash")]
     EntryMismatch { index: u64, path: String },
+    #[error(
+        "{path} does not hash to the verified tree: the log served entries its checkpoint does not commit to"
+    )]
+    BundleMismatch { path: String },
+    #[error("entry {index} is not in the verified log of {size} entries")]
+    OutOfRange { index: u64, size: u64 },
     #[error("the tree rebuilt from the tiles has root {computed}, the checkpoint says {expected}")]
     RootMismatch { computed: Hash, expected: Hash },
     #[error("old checkpoint: {0}")]
@@ -73,13 +86,171 @@ pub enum VerifyError {
     },
 }
 
+/// A log whose checkpoint and tiles verified: what was checked, and the
+/// tree that every entry read from the log from now on is checked against.
+#[derive(Debug, Clone)]
+pub struct VerifiedLog {
+    report: VerifyReport,
+    /// The root of each full level-0 tile: the level-1 tiles' hashes.
+    tile_roots: Vec<Hash>,
+    /// The leaf hashes of the last, partial level-0 tile.
+    last_tile: Vec<Hash>,
+}
+
+/// Entries of one bundle, as the verified tree commits to them. Only
+/// [`VerifiedLog`] makes one, and only after hashing them to its tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedBundle {
+    first: u64,
+    entries: Vec<Vec<u8>>,
+}
+
+impl VerifiedBundle {
+    /// The index of its first entry.
+    pub fn first(&self) -> u64 {
+        self.first
+    }
+
+    /// Its entries, in log order.
+    pub fn entries(&self) -> &[Vec<u8>] {
+        &self.entries
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl VerifiedLog {
+    pub fn report(&self) -> &VerifyReport {
+        &self.report
+    }
+
+    pub fn into_report(self) -> VerifyReport {
+        self.report
+    }
+
+    pub fn checkpoint(&self) -> &SignedCheckpoint {
+        &self.report.checkpoint
+    }
+
+    /// The number of entries the verified checkpoint commits to.
+    pub fn size(&self) -> u64 {
+        self.report.checkpoint.checkpoint.size
+    }
+
+    /// The number of entry bundles of the verified log.
+    pub fn bundles(&self) -> u64 {
+        self.size().div_ceil(TILE_WIDTH)
+    }
+
+    /// Fetches entry bundle `t` (of the width the verified size gives) and
+    /// checks it against the verified tree: the entries returned are those
+    /// the checkpoint commits to, or this fails.
+    pub fn bundle<S: TileSource + ?Sized>(
+        &self,
+        source: &S,
+        t: u64,
+    ) -> Result<VerifiedBundle, VerifyError> {
+        let size = self.size();
+        let first = t.saturating_mul(TILE_WIDTH);
+        if first >= size {
+            return Err(VerifyError::OutOfRange { index: first, size });
+        }
+        let width = (size - first).min(TILE_WIDTH) as u16;
+        let id = TileId::entries(t, width);
+        let entries = fetch_bundle(source, id)?;
+        let hashes: Vec<Hash> = entries.iter().map(|e| leaf_hash(e)).collect();
+        let matches = if id.is_full() {
+            let mut scratch = Vec::with_capacity(TILE_WIDTH as usize / 2);
+            self.tile_roots.get(t as usize) == Some(&perfect_root(&hashes, &mut scratch))
+        } else {
+            hashes == self.last_tile
+        };
+        if !matches {
+            return Err(self.which_entry(source, id, &hashes));
+        }
+        Ok(VerifiedBundle { first, entries })
+    }
+
+    /// Which entry of a bundle that does not hash to the tree is wrong,
+    /// when the level-0 tile (checked against the tree too) says so.
+    fn which_entry<S: TileSource + ?Sized>(
+        &self,
+        source: &S,
+        id: TileId,
+        hashes: &[Hash],
+    ) -> VerifyError {
+        let mismatch = VerifyError::BundleMismatch { path: id.path() };
+        let Ok(tile) = fetch_tile(source, TileId::hashes(0, id.index, id.width)) else {
+            return mismatch;
+        };
+        let tile = parse_tile(&tile).expect("length checked");
+        let tile_ok = if id.is_full() {
+            let mut scratch = Vec::new();
+            self.tile_roots.get(id.index as usize) == Some(&perfect_root(&tile, &mut scratch))
+        } else {
+            tile == self.last_tile
+        };
+        match hashes.iter().zip(&tile).position(|(a, b)| a != b) {
+            Some(i) if tile_ok => VerifyError::EntryMismatch {
+                index: id.index * TILE_WIDTH + i as u64,
+                path: id.path(),
+            },
+            _ => mismatch,
+        }
+    }
+
+    /// The entry at `index`, checked against the verified tree.
+    pub fn entry<S: TileSource + ?Sized>(
+        &self,
+        source: &S,
+        index: u64,
+    ) -> Result<Vec<u8>, VerifyError> {
+        if index >= self.size() {
+            return Err(VerifyError::OutOfRange {
+                index,
+                size: self.size(),
+            });
+        }
+        let mut b = self.bundle(source, index / TILE_WIDTH)?;
+        Ok(b.entries.swap_remove((index % TILE_WIDTH) as usize))
+    }
+}
+
 /// Verifies a whole log. `progress` is called with the number of leaves
 /// checked so far.
 pub fn verify_log<S: TileSource>(
     source: &S,
     opts: &VerifyOptions<'_>,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<VerifyReport, VerifyError> {
+    let mut log = verify_tree(source, opts, progress)?;
+    if opts.entries {
+        for t in 0..log.bundles() {
+            let b = log.bundle(source, t)?;
+            log.report.entry_bundles += 1;
+            if let Some(f) = opts.on_entries {
+                f(b.first, &b.entries);
+            }
+        }
+        log.report.entries = log.size();
+    }
+    Ok(log.into_report())
+}
+
+/// Verifies a log's checkpoint and hash tiles (and consistency with
+/// `opts.old_checkpoint`), not its entries: those are checked as they are
+/// read, through the [`VerifiedLog`] returned. `opts.entries` is ignored.
+pub fn verify_tree<S: TileSource>(
+    source: &S,
+    opts: &VerifyOptions<'_>,
+    mut progress: impl FnMut(u64),
+) -> Result<VerifiedLog, VerifyError> {
     let raw = source
         .fetch("checkpoint")?
         .ok_or_else(|| ReadError::NotFound {
@@ -91,34 +262,21 @@ pub fn verify_log<S: TileSource>(
 
     let mut edge = RightEdge::new(false);
     let mut hash_tiles = 0u64;
-    let mut entry_bundles = 0u64;
     let mut mismatch: Option<VerifyError> = None;
+    let mut tile_roots: Vec<Hash> = Vec::with_capacity((size / TILE_WIDTH) as usize);
     let tiles0 = size.div_ceil(TILE_WIDTH);
     for t in 0..tiles0 {
         let width = (size - t * TILE_WIDTH).min(TILE_WIDTH) as u16;
         let id = TileId::hashes(0, t, width);
         let hashes = parse_tile(&fetch_tile(source, id)?).expect("length checked");
         hash_tiles += 1;
-        if opts.entries {
-            let bid = TileId::entries(t, width);
-            let entries = fetch_bundle(source, bid)?;
-            for (i, (e, h)) in entries.iter().zip(&hashes).enumerate() {
-                if leaf_hash(e) != *h {
-                    return Err(VerifyError::EntryMismatch {
-                        index: t * TILE_WIDTH + i as u64,
-                        path: bid.path(),
-                    });
-                }
-            }
-            entry_bundles += 1;
-            if let Some(f) = opts.on_entries {
-                f(t * TILE_WIDTH, &entries);
-            }
-        }
         for h in hashes {
             edge.push_hash(h, |tile, computed| {
                 if tile.level() == 0 || mismatch.is_some() {
                     return;
+                }
+                if tile.level() == 1 {
+                    tile_roots.extend_from_slice(computed);
                 }
                 hash_tiles += 1;
                 match fetch_tile(source, tile) {
@@ -133,6 +291,10 @@ pub fn verify_log<S: TileSource>(
         }
         progress((t * TILE_WIDTH + u64::from(width)).min(size));
     }
+    // The roots of the full level-0 tiles not yet in a full level-1 tile.
+    tile_roots.extend_from_slice(edge.partial(1));
+    debug_assert_eq!(tile_roots.len() as u64, size / TILE_WIDTH);
+    let last_tile = edge.partial(0).to_vec();
     // The partial tiles above level 0.
     for level in 1..=crate::tile::MAX_LEVEL {
         let n = hashes_at_level(size, level);
@@ -160,34 +322,50 @@ pub fn verify_log<S: TileSource>(
 
     let mut consistent_with = None;
     if let Some(old_raw) = opts.old_checkpoint {
-        let old = SignedCheckpoint::parse(old_raw).map_err(VerifyError::OldCheckpoint)?;
-        if old.checkpoint.origin != cp.checkpoint.origin {
-            return Err(VerifyError::OldOrigin {
-                old: old.checkpoint.origin,
-                new: cp.checkpoint.origin,
-            });
-        }
-        if opts.log_key.is_some() {
-            old.verify(opts.log_key, &[])
-                .map_err(VerifyError::OldCheckpoint)?;
-        }
-        let (m, n) = (old.checkpoint.size, size);
-        if m > n {
-            return Err(VerifyError::Shrank { old: m, new: n });
-        }
-        let mut reader = TileReader::new(source);
-        let proof = reader.consistency_proof(m, n)?;
-        verify_consistency(m, n, &old.checkpoint.root, &cp.checkpoint.root, &proof)
-            .map_err(|why| VerifyError::Inconsistent { size: m, why })?;
-        consistent_with = Some(m);
+        consistent_with = Some(check_consistent(source, opts.log_key, old_raw, &cp)?);
     }
 
-    Ok(VerifyReport {
-        checkpoint: cp,
-        cosignatures,
-        hash_tiles,
-        entry_bundles,
-        entries: if opts.entries { size } else { 0 },
-        consistent_with,
+    Ok(VerifiedLog {
+        report: VerifyReport {
+            checkpoint: cp,
+            cosignatures,
+            hash_tiles,
+            entry_bundles: 0,
+            entries: 0,
+            consistent_with,
+        },
+        tile_roots,
+        last_tile,
     })
+}
+
+/// Checks that the log of checkpoint `cp` (already verified) extends the
+/// older checkpoint `old_raw`, with a consistency proof from the log's
+/// tiles; returns the older size.
+pub fn check_consistent<S: TileSource>(
+    source: &S,
+    log_key: Option<&VerifierKey>,
+    old_raw: &[u8],
+    cp: &SignedCheckpoint,
+) -> Result<u64, VerifyError> {
+    let old = SignedCheckpoint::parse(old_raw).map_err(VerifyError::OldCheckpoint)?;
+    if old.checkpoint.origin != cp.checkpoint.origin {
+        return Err(VerifyError::OldOrigin {
+            old: old.checkpoint.origin,
+            new: cp.checkpoint.origin.clone(),
+        });
+    }
+    if log_key.is_some() {
+        old.verify(log_key, &[])
+            .map_err(VerifyError::OldCheckpoint)?;
+    }
+    let (m, n) = (old.checkpoint.size, cp.checkpoint.size);
+    if m > n {
+        return Err(VerifyError::Shrank { old: m, new: n });
+    }
+    let mut reader = TileReader::new(source);
+    let proof = reader.consistency_proof(m, n)?;
+    verify_consistency(m, n, &old.checkpoint.root, &cp.checkpoint.root, &proof)
+        .map_err(|why| VerifyError::Inconsistent { size: m, why })?;
+    Ok(m)
 }

@@ -532,3 +532,103 @@ impl SimpleExecutor {
         }
     }
 }
+
+/// A server that answers each request for an entry bundle honestly the
+/// first `honest` times, then with the bundle of another log of the same
+/// size (well formed, the same number of entries, other bytes).
+struct TwoFaced {
+    real: DirSource,
+    other: DirSource,
+    honest: usize,
+    asked: Mutex<std::collections::HashMap<String, usize>>,
+}
+
+impl tlog::TileSource for TwoFaced {
+    fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, tlog::client::ReadError> {
+        if !path.starts_with("tile/entries/") {
+            return self.real.fetch(path);
+        }
+        let mut asked = self.asked.lock().unwrap();
+        let n = asked.entry(path.to_string()).or_default();
+        *n += 1;
+        if *n > self.honest {
+            self.other.fetch(path)
+        } else {
+            self.real.fetch(path)
+        }
+    }
+    fn describe(&self) -> String {
+        "a two-faced server".into()
+    }
+}
+
+fn two_faced(honest: usize, size: u64) -> (tempfile::TempDir, tempfile::TempDir, TwoFaced) {
+    let (real, _, mut log) = new_log();
+    log.append_batch(&entries(0..size)).unwrap();
+    let (other, _, mut log2) = new_log();
+    let lies: Vec<Vec<u8>> = (0..size)
+        .map(|i| format!("lie {i:02}").into_bytes())
+        .collect();
+    log2.append_batch(&lies).unwrap();
+    let src = TwoFaced {
+        real: DirSource::new(real.path()),
+        other: DirSource::new(other.path()),
+        honest,
+        asked: Mutex::new(Default::default()),
+    };
+    (real, other, src)
+}
+
+#[test]
+fn entries_read_after_verification_are_checked_against_the_verified_tree() {
+    // Honest once, lying after: what is read once is what was verified; a
+    // second read is refused, never handed on.
+    let (_a, _b, src) = two_faced(1, 600);
+    let vkey = key().verifier();
+    let opts = VerifyOptions {
+        log_key: Some(&vkey),
+        ..Default::default()
+    };
+    let log = tlog::verify::verify_tree(&src, &opts, |_| {}).unwrap();
+    assert_eq!(log.size(), 600);
+    assert_eq!(log.bundles(), 3);
+    for t in 0..3 {
+        let b = log.bundle(&src, t).unwrap();
+        assert_eq!(b.first(), t * 256);
+        assert_eq!(b.entries(), &entries(t * 256..(t * 256 + 256).min(600))[..]);
+    }
+    for t in 0..3 {
+        match log.bundle(&src, t) {
+            Err(tlog::verify::VerifyError::EntryMismatch { index, path }) => {
+                assert_eq!(index, t * 256, "the first entry that differs");
+                assert!(path.starts_with("tile/entries/"), "{path}");
+            }
+            other => panic!("bundle {t} read a second time: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        log.entry(&src, 599),
+        Err(tlog::verify::VerifyError::EntryMismatch { index: 512, .. })
+    ));
+    assert!(matches!(
+        log.bundle(&src, 3),
+        Err(tlog::verify::VerifyError::OutOfRange { .. })
+    ));
+}
+
+#[test]
+fn a_server_that_lies_from_the_first_read_fails_verification() {
+    let (_a, _b, src) = two_faced(0, 600);
+    let vkey = key().verifier();
+    let opts = VerifyOptions {
+        log_key: Some(&vkey),
+        entries: true,
+        ..Default::default()
+    };
+    match verify_log(&src, &opts, |_| {}) {
+        Err(tlog::verify::VerifyError::EntryMismatch { index: 0, path }) => {
+            assert_eq!(path, "tile/entries/000")
+        }
+        other => panic!("{other:?}"),
+    }
+}
