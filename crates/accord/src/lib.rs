@@ -13,6 +13,7 @@
 //! - [`cel`]: the conditions' language, pinned and wrapped.
 //! - [`diag`]: diagnostics that say what and where.
 //! - [`jcs`]: RFC 8785 canonical JSON, fast.
+//! - [`text`]: text from log entries made safe to print.
 
 pub mod agreement;
 pub mod cel;
@@ -24,3 +25,4 @@ pub mod import;
 pub mod jcs;
 pub mod quorum;
 pub mod statement;
+pub mod text;

@@ -208,11 +208,33 @@ pub struct PeriodResult {
     pub revised: bool,
 }
 
+/// Certifications of one thing (a transition, a tranche, ...) gathered
+/// until their signers make its quorum.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct PendingCert {
-    signers: BTreeSet<String>,
-    statements: Vec<u64>,
+    /// Each certification: its entry, when it was issued, who signed it.
+    entries: Vec<PendingEntry>,
     waiting_for: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingEntry {
+    index: u64,
+    issued: Timestamp,
+    signers: BTreeSet<String>,
+}
+
+impl PendingCert {
+    fn signers(&self) -> BTreeSet<String> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.signers.iter().cloned())
+            .collect()
+    }
+
+    fn statements(&self) -> Vec<u64> {
+        self.entries.iter().map(|e| e.index).collect()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -220,6 +242,9 @@ struct DisputeRec {
     target: usize,
     lodged_by: String,
     lodged: Timestamp,
+    /// When the statement lodging it was issued.
+    #[serde(default)]
+    issued: Timestamp,
     open: bool,
 }
 
@@ -230,8 +255,37 @@ pub struct Claim {
     pub log_size: u64,
     pub claimed: Digest,
     /// The status digest the replay computed, when the claim could be
-    /// checked (its `log_size` is its own index).
+    /// checked (its `log_size` is its own index, or a size the replay was
+    /// asked to keep with [`Evaluator::watch`]).
     pub computed: Option<Digest>,
+    /// The plain fields of the statement (its phase, its tranches) that
+    /// say something other than the replay: the operator signs them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMismatch>,
+}
+
+impl Claim {
+    /// Whether everything the statement says was checked and is true.
+    pub fn holds(&self) -> bool {
+        self.computed == Some(self.claimed) && self.fields.is_empty()
+    }
+}
+
+/// A plain field of a status statement that the replay contradicts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMismatch {
+    /// `phase`, or `tranches.<id>`.
+    pub field: String,
+    pub claimed: String,
+    pub replayed: String,
+}
+
+/// An entry that bears a valid signature of the operator but that the
+/// evaluator refused: a statement the operator should never have signed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorRefusal {
+    pub index: u64,
+    pub why: String,
 }
 
 /// The evaluator's whole state: serialisable, so an evaluation can be
@@ -263,8 +317,32 @@ pub struct State {
     pub rejected: BTreeMap<String, u64>,
     /// Why each rejected entry was refused (the first 10,000).
     pub rejections: Vec<(u64, String)>,
+    /// Refused entries the operator signed (the first 10,000), and how
+    /// many there were.
+    #[serde(default)]
+    pub operator_refusals: Vec<OperatorRefusal>,
+    #[serde(default)]
+    pub operator_refused: u64,
     pub claims: Vec<Claim>,
     pub amendments: Vec<(u64, Digest)>,
+    /// Every accepted statement but observations (which are in `obs`) and
+    /// certifications, by digest, with its index: a statement counts once.
+    #[serde(default)]
+    pub statements: BTreeMap<Digest, u64>,
+    /// Certifications, by digest: who has signed each so far. The same
+    /// certification may reach the log in several entries, each with
+    /// other signers' lines; each signer counts once.
+    #[serde(default)]
+    pub certified: BTreeMap<Digest, BTreeSet<String>>,
+    /// When each monitor key's accreditation last changed (granted or
+    /// revoked), by "name key_id": an accreditation statement issued
+    /// before that does not undo it.
+    #[serde(default)]
+    pub accreditation_changed: BTreeMap<String, Timestamp>,
+    /// Disagreeing corroborations, by observation and organisation: each
+    /// organisation dissents once.
+    #[serde(default)]
+    dissents: BTreeSet<(usize, OrgId)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -327,6 +405,7 @@ pub struct Evaluator<'a> {
     names: Option<Result<(), Rejected>>,
     record: Option<Result<Box<Obs>, Rejected>>,
     digest_hash: Option<u64>,
+    digest: Option<Digest>,
     /// The parties each clause binds (its `binds`, expanded), by clause.
     bound: Arc<HashMap<String, Vec<String>>>,
     /// Whether some metric counts observations not verified.
@@ -352,6 +431,10 @@ pub struct Evaluator<'a> {
 /// far: who signed, and what the observation does to the others.
 pub struct Prepared {
     pub statement: Result<SignedStatement, String>,
+    /// When the statement is malformed but is a signed note: the note, so
+    /// that who signed it can still be known (the operator answers for
+    /// what it signs, well formed or not).
+    pub malformed_note: Option<tlog::Note>,
     pub digest: Digest,
     names: Result<(), Rejected>,
     record: Option<Result<Box<Obs>, Rejected>>,
@@ -360,6 +443,15 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The signed note the entry is, if it is one: its text and signature
+    /// lines are what signatures are verified over.
+    pub fn note(&self) -> Option<&tlog::Note> {
+        match &self.statement {
+            Ok(s) => Some(&s.note),
+            Err(_) => self.malformed_note.as_ref(),
+        }
+    }
+
     /// Asks the processor to fetch the parts of this entry that
     /// [`Prepared::prefetch`] then reads.
     fn prefetch_own(&self) {
@@ -416,6 +508,7 @@ impl<'a> Preparer<'a> {
         let Ok(s) = &statement else {
             return Prepared {
                 statement,
+                malformed_note: tlog::Note::parse(entry).ok(),
                 digest: Digest([0; 32]),
                 names: Ok(()),
                 record: None,
@@ -435,6 +528,7 @@ impl<'a> Preparer<'a> {
         Prepared {
             names: self.names(s),
             statement,
+            malformed_note: None,
             digest,
             record,
             digest_hash,
@@ -690,6 +784,7 @@ impl<'a> Evaluator<'a> {
             names: None,
             record: None,
             digest_hash: None,
+            digest: None,
             next_period: None,
             group: Vec::new(),
             cells: Self::cell_sizes(a),
@@ -820,14 +915,25 @@ impl<'a> Evaluator<'a> {
         self.snapshot();
         let index = self.state.size;
         self.state.size += 1;
-        let result = SignedStatement::parse(entry)
-            .map_err(|e| Rejected(format!("malformed: {}", short(&e.to_string()))))
-            .and_then(|s| {
-                let signers = self.signers(&s)?;
-                self.accept(index, &s, signers)
-            });
+        let mut by_operator = false;
+        let result = match SignedStatement::parse(entry) {
+            Err(e) => {
+                if let Ok(note) = tlog::Note::parse(entry) {
+                    let text = note.text().as_bytes();
+                    by_operator =
+                        self.operator_signed(&note, |_, _, sig, key| key.verify(text, sig));
+                }
+                rej(format!("malformed: {}", short(&e.to_string())))
+            }
+            Ok(s) => {
+                let text = s.note.text().as_bytes();
+                let (signers, operator) = self.holders(&s, |_, _, sig, key| key.verify(text, sig));
+                by_operator = operator;
+                signers.and_then(|signers| self.accept(index, &s, signers))
+            }
+        };
         if let Err(Rejected(why)) = result {
-            self.refuse(index, why);
+            self.refuse(index, why, by_operator);
         }
     }
 
@@ -841,30 +947,40 @@ impl<'a> Evaluator<'a> {
     /// caller to drop, on another thread if it likes (freeing a statement
     /// costs about as much as applying it).
     pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[(String, u32, [u8; 32])]) {
+        let ok = |name: &str, id: u32, _: &[u8], key: &VerifierKey| {
+            verified
+                .iter()
+                .any(|(n, i, pk)| n == name && *i == id && key.public_key().as_bytes() == pk)
+        };
         match &p.statement {
             Ok(s) => {
                 self.names = Some(std::mem::replace(&mut p.names, Ok(())));
                 self.record = p.record.take();
                 self.digest_hash = Some(p.digest_hash);
+                self.digest = Some(p.digest);
                 self.snapshot();
                 let index = self.state.size;
                 self.state.size += 1;
-                let ok = |name: &str, id: u32, _: &[u8], key: &VerifierKey| {
-                    verified.iter().any(|(n, i, pk)| {
-                        n == name && *i == id && key.public_key().as_bytes() == pk
-                    })
-                };
-                let result = self
-                    .holders(s, ok)
-                    .and_then(|signers| self.accept(index, s, signers));
+                let (signers, by_operator) = self.holders(s, ok);
+                let result = signers.and_then(|signers| self.accept(index, s, signers));
                 self.names = None;
                 self.record = None;
                 self.digest_hash = None;
+                self.digest = None;
                 if let Err(Rejected(why)) = result {
-                    self.refuse(index, why);
+                    self.refuse(index, why, by_operator);
                 }
             }
-            Err(why) => self.skip(why),
+            Err(why) => {
+                let by_operator = p
+                    .malformed_note
+                    .as_ref()
+                    .is_some_and(|n| self.operator_signed(n, ok));
+                self.snapshot();
+                let index = self.state.size;
+                self.state.size += 1;
+                self.refuse(index, why.clone(), by_operator);
+            }
         }
     }
 
@@ -926,9 +1042,22 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn refuse(&mut self, index: u64, why: String) {
+    /// Records a refusal. Its reason may quote the entry (a name, a
+    /// field), so it is kept printable: a log entry must not be able to
+    /// drive an auditor's terminal.
+    fn refuse(&mut self, index: u64, why: String, by_operator: bool) {
+        let why = crate::text::printable(&why).into_owned();
         let key = why.split(':').next().unwrap_or(&why).to_string();
         *self.state.rejected.entry(key).or_default() += 1;
+        if by_operator {
+            self.state.operator_refused += 1;
+            if self.state.operator_refusals.len() < 10_000 {
+                self.state.operator_refusals.push(OperatorRefusal {
+                    index,
+                    why: why.clone(),
+                });
+            }
+        }
         if self.state.rejections.len() < 10_000 {
             self.state.rejections.push((index, why));
         }
@@ -940,7 +1069,7 @@ impl<'a> Evaluator<'a> {
         self.snapshot();
         let index = self.state.size;
         self.state.size += 1;
-        self.refuse(index, why.to_string());
+        self.refuse(index, why.to_string(), false);
     }
 
     fn snapshot(&mut self) {
@@ -961,39 +1090,54 @@ impl<'a> Evaluator<'a> {
         self.keys.get(name, key_id)
     }
 
-    /// Verifies every signature by a known key, strictly; returns who signed.
-    fn signers(&self, s: &SignedStatement) -> Result<Signers, Rejected> {
-        let text = s.note.text().as_bytes();
-        self.holders(s, |_, _, sig, key| key.verify(text, sig))
-    }
-
     /// Who signed: every line by a known key must pass `ok` (given the
-    /// line's name, key ID, signature and the key known by them).
+    /// line's name, key ID, signature and the key known by them). Also
+    /// says whether a line by the operator's key passed, even when the
+    /// statement is refused: the operator answers for what it signs.
     fn holders(
         &self,
         s: &SignedStatement,
         ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
-    ) -> Result<Signers, Rejected> {
+    ) -> (Result<Signers, Rejected>, bool) {
         let mut out = Signers::new();
         let mut known = 0;
+        let mut bad: Option<&str> = None;
+        let mut operator = false;
         for sig in s.note.signatures() {
             let Some(k) = self.known(&sig.name, sig.key_id) else {
                 continue;
             };
             known += 1;
             if !ok(&sig.name, sig.key_id, &sig.signature, &k.key) {
-                return rej(format!("bad signature: by {}", sig.name));
+                bad.get_or_insert(&sig.name);
+                continue;
             }
+            operator |= k.holder == Holder::Operator;
             if !out.contains(&k.holder) {
                 out.push(k.holder.clone());
             }
         }
-        if known == 0 {
-            return rej(
+        let result = match bad {
+            Some(name) => rej(format!("bad signature: by {name}")),
+            None if known == 0 => rej(
                 "unknown signer: no signature by a key of the agreement or an accredited monitor",
-            );
-        }
-        Ok(out)
+            ),
+            None => Ok(out),
+        };
+        (result, operator)
+    }
+
+    /// Whether a line of `note` by the operator's key passes `ok`.
+    fn operator_signed(
+        &self,
+        note: &tlog::Note,
+        ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
+    ) -> bool {
+        note.signatures().iter().any(|sig| {
+            self.known(&sig.name, sig.key_id).is_some_and(|k| {
+                k.holder == Holder::Operator && ok(&sig.name, sig.key_id, &sig.signature, &k.key)
+            })
+        })
     }
 
     fn accept(
@@ -1011,18 +1155,28 @@ impl<'a> Evaluator<'a> {
             if st.kind() != Kind::Adoption {
                 return rej("before adoption: the agreement is not adopted yet");
             }
-        } else if let Some(clock) = self.state.clock
-            && (t.as_second() - clock.as_second()) > MAX_AHEAD_HOURS * 3600
-            && !signers.contains(&Holder::Operator)
-        {
-            // The operator's status statements may move the clock further:
-            // they are how time passes when nothing else is logged, and
-            // the operator is answerable for them (see docs/evaluation.md).
-            return rej(format!(
-                "dated ahead: issued {} but the log's clock is {}",
-                st.issued_at,
-                Time(clock)
-            ));
+        } else if let Some(clock) = self.state.clock {
+            // The operator's status statements are how time passes when
+            // nothing else is logged, so they may move the clock to the
+            // next reporting cut-off even when it is more than 24 hours
+            // away (a 25-hour day when the clocks change, a combined
+            // weekend); no statement may move it further (see
+            // docs/evaluation.md, "Time").
+            let status = st.kind() == Kind::Status && signers.contains(&Holder::Operator);
+            let limit = self.latest_allowed(clock, status);
+            if t > limit {
+                return rej(format!(
+                    "dated ahead: issued {} but the log's clock is {}; {} may be dated {} at the latest",
+                    st.issued_at,
+                    Time(clock),
+                    if status {
+                        "a status statement"
+                    } else {
+                        "a statement"
+                    },
+                    Time(limit)
+                ));
+            }
         }
         match self.names.take() {
             Some(names) => names,
@@ -1030,6 +1184,22 @@ impl<'a> Evaluator<'a> {
                 .check_against(self.a)
                 .map_err(|e| Rejected(format!("names: {e}"))),
         }?;
+        // A statement counts once: the same statement logged again (to
+        // count again, or to undo what happened since) is refused.
+        // Observations are kept by digest already (see `observation`), and
+        // certifications by digest and signer (see `certification`).
+        let digest = match &st.body {
+            Body::Observation(..) => None,
+            _ => Some(self.digest.take().unwrap_or_else(|| s.digest())),
+        };
+        let once = digest.filter(|_| !matches!(st.body, Body::Certification(_)));
+        if let Some(d) = &once
+            && let Some(at) = self.state.statements.get(d)
+        {
+            return rej(format!(
+                "duplicate: the same statement is already in the log (entry {at})"
+            ));
+        }
         // A status statement is about the entries before it, as they stood.
         let before = match &st.body {
             Body::Status(sc) if sc.log_size == index => Some(self.status_at(index)),
@@ -1043,18 +1213,40 @@ impl<'a> Evaluator<'a> {
         }
         match &st.body {
             Body::Adoption(_) => self.adoption(index, t, &signers),
-            Body::Accreditation(ac) => self.accreditation(index, ac, &signers),
+            Body::Accreditation(ac) => self.accreditation(index, t, ac, &signers),
             Body::Observation(o, d) => self.observation(index, s, o, d, &signers),
             Body::Corroboration(c) => self.corroboration(index, c, &signers),
-            Body::Dispute(d) => self.dispute(index, s, d, &signers),
-            Body::Certification(c) => self.certification(index, c, &signers),
+            Body::Dispute(d) => self.dispute(index, t, s, d, &signers),
+            Body::Certification(c) => {
+                let digest = digest.expect("a certification's digest");
+                self.certification(index, t, digest, c, &signers)
+            }
             Body::Amendment(am) => self.amendment(index, am, &signers),
             Body::Status(sc) => self.status_claim(index, sc, &signers, before),
         }?;
+        if let Some(d) = once {
+            self.state.statements.insert(d, index);
+        }
         if self.state.clock.is_none_or(|c| t > c) {
             self.state.clock = Some(t);
         }
         Ok(())
+    }
+
+    /// The latest `issued_at` a statement may have with the log's clock at
+    /// `clock`: 24 hours ahead, or for a status statement the next
+    /// reporting cut-off after the clock if that is later.
+    fn latest_allowed(&self, clock: Timestamp, status: bool) -> Timestamp {
+        let day = add_seconds(clock, MAX_AHEAD_HOURS * 3600);
+        if !status {
+            return day;
+        }
+        let period = self.periods.period_of(clock);
+        let cutoff = match self.periods.end(period) {
+            end if end > clock => end,
+            _ => self.periods.end(self.periods.next(period)),
+        };
+        day.max(cutoff)
     }
 
     fn principals(&self, signers: &[Holder]) -> BTreeSet<String> {
@@ -1130,6 +1322,7 @@ impl<'a> Evaluator<'a> {
     fn accreditation(
         &mut self,
         index: u64,
+        t: Timestamp,
         ac: &Accreditation,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
@@ -1154,8 +1347,27 @@ impl<'a> Evaluator<'a> {
         let key =
             VerifierKey::parse(&ac.key).map_err(|e| Rejected(format!("accreditation key: {e}")))?;
         let id = format!("{} {:08x}", key.name(), key.key_id());
+        // An accreditation counts only for the state it was signed for: a
+        // grant issued before the key's revocation does not undo it, nor a
+        // revocation issued before its grant.
+        if let Some(&changed) = self.state.accreditation_changed.get(&id)
+            && t < changed
+        {
+            return rej(format!(
+                "stale: issued {} before {}'s accreditation last changed, at {}",
+                Time(t),
+                key.name(),
+                Time(changed)
+            ));
+        }
         match ac.action {
             AccreditationAction::Grant => {
+                if let Some((by, _)) = self.state.monitors.get(&id) {
+                    return rej(format!(
+                        "accreditation grant: {} is already accredited (for {by})",
+                        key.name()
+                    ));
+                }
                 if self
                     .keys
                     .get(key.name(), key.key_id())
@@ -1167,7 +1379,7 @@ impl<'a> Evaluator<'a> {
                 }
                 self.state
                     .monitors
-                    .insert(id, (org.clone(), ac.key.clone()));
+                    .insert(id.clone(), (org.clone(), ac.key.clone()));
                 // The agreement's own (names: checked when prepared).
                 let id = self.org_id(org).ok_or_else(|| {
                     Rejected(format!(
@@ -1186,6 +1398,7 @@ impl<'a> Evaluator<'a> {
                 self.keys.remove_monitor(key.name(), key.key_id());
             }
         }
+        self.state.accreditation_changed.insert(id, t);
         let _ = index;
         Ok(())
     }
@@ -1503,6 +1716,14 @@ impl<'a> Evaluator<'a> {
             }
             self.verify_observation(i, index);
         } else {
+            // Each organisation dissents once, however often it says so.
+            if !self.state.dissents.insert((i, org)) {
+                return rej(format!(
+                    "duplicate: {} has already disagreed with {}",
+                    self.organisation(org),
+                    c.observation.sha256
+                ));
+            }
             self.state.obs[i].dissent += 1;
         }
         Ok(())
@@ -1511,6 +1732,7 @@ impl<'a> Evaluator<'a> {
     fn dispute(
         &mut self,
         index: u64,
+        t: Timestamp,
         s: &SignedStatement,
         d: &Dispute,
         signers: &[Holder],
@@ -1541,13 +1763,28 @@ impl<'a> Evaluator<'a> {
                 {
                     return rej("dispute late: the window for disputing it has closed");
                 }
-                if matches!(o.dispute, DisputeState::Open { .. }) {
-                    return rej("dispute open: it is already disputed");
+                if t < o.issued {
+                    return rej(format!(
+                        "stale: issued {} before the observation it disputes ({})",
+                        Time(t),
+                        Time(o.issued)
+                    ));
                 }
-                let until = Timestamp::from_second(
-                    now.as_second() + *rules.resolution_hours.get_ref() as i64 * 3600,
-                )
-                .expect("in range");
+                match o.dispute {
+                    DisputeState::None => {}
+                    DisputeState::Open { .. } => {
+                        return rej("dispute open: it is already disputed");
+                    }
+                    // Once decided (or withdrawn, or left undecided past its
+                    // deadline), an observation is not disputed again: a
+                    // second dispute would reopen what was settled.
+                    DisputeState::Upheld | DisputeState::Stands => {
+                        return rej(
+                            "dispute decided: it was disputed already, and that is settled",
+                        );
+                    }
+                }
+                let until = add_seconds(now, *rules.resolution_hours.get_ref() as i64 * 3600);
                 let by = signed.iter().next().cloned().unwrap_or_default();
                 let before = self.flags(i);
                 self.state.obs[i].dispute = DisputeState::Open {
@@ -1564,6 +1801,7 @@ impl<'a> Evaluator<'a> {
                         target: i,
                         lodged_by: by,
                         lodged: now,
+                        issued: t,
                         open: true,
                     },
                 );
@@ -1577,6 +1815,13 @@ impl<'a> Evaluator<'a> {
                     .ok_or_else(|| Rejected(format!("unknown dispute: {}", d.target.sha256)))?;
                 if !rec.open {
                     return rej("dispute closed: it was already decided");
+                }
+                if t < rec.issued {
+                    return rej(format!(
+                        "stale: issued {} before the dispute it decides was lodged ({})",
+                        Time(t),
+                        Time(rec.issued)
+                    ));
                 }
                 let ok = match d.action {
                     DisputeAction::Resolve => rules.resolve.is_met(&signed, &expand),
@@ -1629,6 +1874,17 @@ impl<'a> Evaluator<'a> {
         {
             return rej("amendment quorum: not signed by whom [amendments] requires");
         }
+        if let Some((at, _)) = self
+            .state
+            .amendments
+            .iter()
+            .find(|(_, to)| *to == am.new_agreement)
+        {
+            return rej(format!(
+                "duplicate: the amendment to {} is already in the log (entry {at})",
+                am.new_agreement
+            ));
+        }
         self.state.amendments.push((index, am.new_agreement));
         Ok(())
     }
@@ -1650,8 +1906,12 @@ impl<'a> Evaluator<'a> {
             ));
         }
         let computed = found.as_ref().map(Status::digest);
+        let fields = found
+            .as_ref()
+            .map(|st| claimed_fields(sc, st))
+            .unwrap_or_default();
         if let Some(st) = found
-            && computed != Some(sc.status)
+            && (computed != Some(sc.status) || !fields.is_empty())
             && self.found.len() < 100
         {
             self.found.insert(index, st);
@@ -1661,6 +1921,7 @@ impl<'a> Evaluator<'a> {
             log_size: sc.log_size,
             claimed: sc.status,
             computed,
+            fields,
         });
         Ok(())
     }
@@ -1691,23 +1952,89 @@ impl<'a> Evaluator<'a> {
     fn certification(
         &mut self,
         index: u64,
+        t: Timestamp,
+        digest: Digest,
         c: &Certification,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let key = format!(
-            "{}:{}",
-            serde_json::to_value(c.of)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            c.target
-        );
-        let principals = self.principals(signers);
-        let p = self.state.pending.entry(key.clone()).or_default();
-        p.signers.extend(principals);
-        p.statements.push(index);
+        let of = serde_json::to_value(c.of)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        // A certification counts only for the state it was signed for: one
+        // issued before the change it would undo (a snapback, a phase
+        // reverted, a new trigger) does not undo it.
+        if let Some((since, what)) = self.epoch(&of, &c.target)
+            && t < since
+        {
+            return rej(format!(
+                "stale: issued {} before {what} at {}; it was signed for the state before",
+                Time(t),
+                Time(since)
+            ));
+        }
+        // Each signer of a certification counts once, however many entries
+        // carry its signature.
+        let mut principals = self.principals(signers);
+        if let Some(seen) = self.state.certified.get(&digest) {
+            principals.retain(|p| !seen.contains(p));
+            if principals.is_empty() {
+                return rej(
+                    "duplicate: the same certification, with no new signer, is already in the log",
+                );
+            }
+        }
+        self.state
+            .certified
+            .entry(digest)
+            .or_default()
+            .extend(principals.iter().cloned());
+        let key = format!("{of}:{}", c.target);
+        let p = self.state.pending.entry(key).or_default();
+        p.entries.push(PendingEntry {
+            index,
+            issued: t,
+            signers: principals,
+        });
         self.fire_pending(index);
         Ok(())
+    }
+
+    /// When the state a certification of `of` `target` acts on began, and
+    /// what began then: certifications issued before it were signed for an
+    /// earlier state and do not count.
+    fn epoch(&self, of: &str, target: &str) -> Option<(Timestamp, String)> {
+        let adopted = self.state.adopted.map(|a| a.time.0)?;
+        Some(match of {
+            "transition" => (
+                self.state.phase.since.map_or(adopted, |s| s.time.0),
+                format!(
+                    "phase {} began",
+                    self.state.phase.id.as_deref().unwrap_or("")
+                ),
+            ),
+            "tranche" | "snapback_notice" | "continue_relief" => {
+                let st = self.state.tranches.get(target)?;
+                match (&st.dispute, of) {
+                    (Some(d), "continue_relief") => (
+                        d.opened.time.0,
+                        format!("the snapback dispute over {target} opened"),
+                    ),
+                    _ => (
+                        st.since.map_or(adopted, |s| s.time.0),
+                        format!("tranche {target} became {}", st.state.name()),
+                    ),
+                }
+            }
+            "guarantee_decision" => {
+                let st = self.state.guarantees.get(target)?;
+                (
+                    st.triggered.map_or(adopted, |s| s.time.0),
+                    format!("guarantee {target} was triggered"),
+                )
+            }
+            _ => return None,
+        })
     }
 
     /// Fires every pending certification whose quorum and conditions hold,
@@ -1728,10 +2055,21 @@ impl<'a> Evaluator<'a> {
 
     /// Fires a pending certification if its quorum and conditions hold.
     fn try_fire(&mut self, key: &str, index: u64) -> bool {
+        let (of, target) = key.split_once(':').expect("of:target");
+        // Certifications signed for a state that has since changed no
+        // longer count.
+        if let Some((since, _)) = self.epoch(of, target)
+            && let Some(p) = self.state.pending.get_mut(key)
+        {
+            p.entries.retain(|e| e.issued >= since);
+            if p.entries.is_empty() {
+                self.state.pending.remove(key);
+            }
+        }
         let Some(p) = self.state.pending.get(key).cloned() else {
             return false;
         };
-        let (of, target) = key.split_once(':').expect("of:target");
+        let signers = p.signers();
         let expand = |n: &str| self.expand(n);
         let waiting: Option<String> = match of {
             "transition" => {
@@ -1742,7 +2080,7 @@ impl<'a> Evaluator<'a> {
                         self.state.phase.id.clone().unwrap_or_default(),
                         t.from.get_ref()
                     ))
-                } else if !t.certify.is_met(&p.signers, &expand) {
+                } else if !t.certify.is_met(&signers, &expand) {
                     Some("signatures".into())
                 } else if let Some(min) = self
                     .a
@@ -1778,7 +2116,7 @@ impl<'a> Evaluator<'a> {
                         "the tranche is not for phase {}",
                         self.state.phase.id.clone().unwrap_or_default()
                     ))
-                } else if !t.certify.is_met(&p.signers, &expand) {
+                } else if !t.certify.is_met(&signers, &expand) {
                     Some("signatures".into())
                 } else {
                     None
@@ -1791,7 +2129,7 @@ impl<'a> Evaluator<'a> {
                     _ if st.state != TrancheState::InForce => {
                         Some("the tranche is not in force".into())
                     }
-                    Some(sb) if !sb.notify.is_met(&p.signers, &expand) => Some("signatures".into()),
+                    Some(sb) if !sb.notify.is_met(&signers, &expand) => Some("signatures".into()),
                     _ => None,
                 }
             }
@@ -1802,7 +2140,7 @@ impl<'a> Evaluator<'a> {
                     _ if st.state != TrancheState::InVote => {
                         Some("the tranche is not in its continuation vote".into())
                     }
-                    Some(sb) if !sb.continue_.is_met(&p.signers, &expand) => {
+                    Some(sb) if !sb.continue_.is_met(&signers, &expand) => {
                         Some("signatures".into())
                     }
                     _ => None,
@@ -1816,7 +2154,7 @@ impl<'a> Evaluator<'a> {
                     GuaranteeState::Triggered | GuaranteeState::Overdue
                 ) {
                     Some("the guarantee is not triggered".into())
-                } else if !g.decision.is_met(&p.signers, &expand) {
+                } else if !g.decision.is_met(&signers, &expand) {
                     Some("signatures".into())
                 } else {
                     None
@@ -1840,7 +2178,7 @@ impl<'a> Evaluator<'a> {
                     to: t.to.get_ref().clone(),
                     transition: target.to_string(),
                     at,
-                    statements: p.statements.clone(),
+                    statements: p.statements(),
                 });
                 self.state.phase.id = Some(t.to.get_ref().clone());
                 self.state.phase.since = Some(at);
@@ -1860,7 +2198,7 @@ impl<'a> Evaluator<'a> {
                             state: TrancheState::Pending,
                             at,
                             why: format!("phase {phase}"),
-                            statements: p.statements.clone(),
+                            statements: p.statements(),
                         });
                     }
                 }
@@ -1870,16 +2208,16 @@ impl<'a> Evaluator<'a> {
                 TrancheState::InForce,
                 at,
                 "certified".into(),
-                p.statements.clone(),
+                p.statements(),
             ),
-            "snapback_notice" => self.open_snapback(target, at, "notice", p.statements.clone()),
+            "snapback_notice" => self.open_snapback(target, at, "notice", p.statements()),
             "continue_relief" => {
                 self.tranche_to(
                     target,
                     TrancheState::InForce,
                     at,
                     "continued by vote".into(),
-                    p.statements.clone(),
+                    p.statements(),
                 );
                 self.state
                     .tranches
@@ -1895,7 +2233,7 @@ impl<'a> Evaluator<'a> {
                     state: GuaranteeState::Decided,
                     at,
                     why: "decided".into(),
-                    statements: p.statements.clone(),
+                    statements: p.statements(),
                 });
             }
             _ => {}
@@ -1925,10 +2263,10 @@ impl<'a> Evaluator<'a> {
     fn open_snapback(&mut self, id: &str, at: At, by: &str, statements: Vec<u64>) {
         let sb = self.a.relief[id].snapback.clone().expect("snapback");
         let day = |n: u64| {
-            Time(
-                Timestamp::from_second(at.time.0.as_second() + n as i64 * 86_400)
-                    .expect("in range"),
-            )
+            Time(add_seconds(
+                at.time.0,
+                i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(86_400),
+            ))
         };
         let jc = *sb.joint_commission_days.get_ref();
         let mi = jc + *sb.ministerial_days.get_ref();
@@ -2156,9 +2494,7 @@ impl<'a> Evaluator<'a> {
                 let st = self.state.guarantees.get_mut(&id).expect("guarantee");
                 st.state = GuaranteeState::Triggered;
                 st.triggered = Some(at);
-                st.consultation_due = Some(Time(
-                    Timestamp::from_second(end.as_second() + hours * 3600).expect("in range"),
-                ));
+                st.consultation_due = Some(Time(add_seconds(end, hours.saturating_mul(3600))));
                 st.decided = None;
                 st.cause = cause.clone();
                 st.history.push(GuaranteeChange {
@@ -2191,9 +2527,10 @@ impl<'a> Evaluator<'a> {
     /// Whether a clause is in force during a period.
     fn in_force(&self, c: &Clause, period: Date) -> bool {
         let at = |t: &crate::agreement::TimeRef| {
-            self.state.anchors.get(&t.anchor).map(|a| {
-                Timestamp::from_second(a.as_second() + t.offset_hours * 3600).expect("in range")
-            })
+            self.state
+                .anchors
+                .get(&t.anchor)
+                .map(|a| add_seconds(*a, t.offset_hours.saturating_mul(3600)))
         };
         let (start, end) = (self.periods.start(period), self.periods.end(period));
         let from_ok = match &c.from {
@@ -2475,6 +2812,12 @@ impl<'a> Evaluator<'a> {
         if period > done {
             return;
         }
+        // No period before the adoption's has results to revise: a report
+        // dated long before it costs nothing more than one dated at it.
+        let first = self
+            .state
+            .adopted
+            .map_or(period, |a| self.periods.period_of(a.time.0));
         let a = self.a;
         for (c, clause) in a.clauses.iter().filter(|(id, _)| which(id)) {
             // The periods whose windows include this one.
@@ -2491,7 +2834,7 @@ impl<'a> Evaluator<'a> {
             else {
                 continue;
             };
-            let mut d = period;
+            let mut d = period.max(first);
             for _ in 0..span {
                 self.evaluate_clause(c, d, true);
                 d = self.periods.next(d);
@@ -2609,18 +2952,32 @@ impl<'a> Evaluator<'a> {
         for (org, _) in s.monitors.values() {
             *monitors.entry(org.clone()).or_default() += 1;
         }
+        // Only certifications signed for the state as it is count.
         let pending = s
             .pending
             .iter()
-            .map(|(k, p)| {
-                (
-                    k.clone(),
-                    Pending {
-                        signers: p.signers.iter().cloned().collect(),
-                        statements: p.statements.clone(),
-                        waiting_for: p.waiting_for.clone(),
-                    },
-                )
+            .filter_map(|(k, p)| {
+                let (of, target) = k.split_once(':')?;
+                let since = self.epoch(of, target).map(|(t, _)| t);
+                let current = PendingCert {
+                    entries: p
+                        .entries
+                        .iter()
+                        .filter(|e| since.is_none_or(|t| e.issued >= t))
+                        .cloned()
+                        .collect(),
+                    waiting_for: p.waiting_for.clone(),
+                };
+                (!current.entries.is_empty()).then(|| {
+                    (
+                        k.clone(),
+                        Pending {
+                            signers: current.signers().into_iter().collect(),
+                            statements: current.statements(),
+                            waiting_for: current.waiting_for,
+                        },
+                    )
+                })
             })
             .collect();
         Status {
@@ -2656,6 +3013,49 @@ impl<'a> Evaluator<'a> {
             .map(|z| z.id.get_ref().clone())
             .collect()
     }
+}
+
+/// `t` moved by `seconds`, kept within the times jiff can represent (the
+/// statement format bounds times far inside them, but an agreement's
+/// hours are added too).
+fn add_seconds(t: Timestamp, seconds: i64) -> Timestamp {
+    let s = t
+        .as_second()
+        .saturating_add(seconds)
+        .clamp(Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+    Timestamp::from_second(s).expect("clamped to the representable range")
+}
+
+/// The plain fields of a status statement that the status it speaks of
+/// contradicts.
+fn claimed_fields(sc: &crate::statement::Status, st: &Status) -> Vec<FieldMismatch> {
+    let mut out = Vec::new();
+    let phase = st.phase.id.clone().unwrap_or_default();
+    if sc.phase != phase {
+        out.push(FieldMismatch {
+            field: "phase".into(),
+            claimed: sc.phase.clone(),
+            replayed: phase,
+        });
+    }
+    let replayed = st.tranche_states();
+    let ids: BTreeSet<&str> = replayed
+        .keys()
+        .copied()
+        .chain(sc.tranches.keys().map(String::as_str))
+        .collect();
+    for id in ids {
+        let claimed = sc.tranches.get(id).map(String::as_str).unwrap_or("(none)");
+        let found = replayed.get(id).copied().unwrap_or("(none)");
+        if claimed != found {
+            out.push(FieldMismatch {
+                field: format!("tranches.{id}"),
+                claimed: claimed.to_string(),
+                replayed: found.to_string(),
+            });
+        }
+    }
+    out
 }
 
 fn short(s: &str) -> String {

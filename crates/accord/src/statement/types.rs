@@ -21,11 +21,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Time(pub jiff::Timestamp);
 
 impl Time {
+    /// The earliest time a statement may name: 1 January 1900.
+    pub const EARLIEST: i64 = -2_208_988_800;
+    /// The first instant a statement may not name: 1 January 2200. Times
+    /// are bounded so that no statement can move an evaluation centuries
+    /// away, and no arithmetic on them can leave the calendar.
+    pub const END: i64 = 7_258_118_400;
+
     pub fn parse(s: &str) -> Result<Time, String> {
         let t = jiff::Timestamp::from_str(s).map_err(|e| format!("not an RFC 3339 time: {e}"))?;
         let t = Time(t);
         if t.to_string() != s {
             return Err(format!("times are written in UTC to the second, as {t}"));
+        }
+        if !(Time::EARLIEST..Time::END).contains(&t.0.as_second()) {
+            return Err(format!(
+                "{t} is not a time a statement may name (from 1900-01-01 to 2199-12-31)"
+            ));
         }
         Ok(t)
     }
