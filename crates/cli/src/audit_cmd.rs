@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Evaluator, Status};
-use accord::statement::{Body, SignedStatement};
+use accord::statement::{Body, Digest, SignedStatement};
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::client::TileReader;
@@ -51,6 +51,11 @@ pub struct AuditArgs {
     /// `audit-evidence` when there is something to write).
     #[arg(long)]
     pub evidence: Option<PathBuf>,
+    /// Where checkpoints seen before are remembered (default:
+    /// `$ACCORD_STATE`, else the user's data directory): the log must be
+    /// consistent with the one remembered for it.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 /// Something the audit found wrong.
@@ -88,18 +93,18 @@ pub fn run_then(
         ),
         None => None,
     };
-    println!(
+    outln!(
         "auditing {} under {}",
         source.describe(),
         a.agreement.display()
     );
-    println!("agreement {hash}");
+    outln!("agreement {hash}");
 
     // 1. The log itself.
     let log = match replay::verify(&source, &key, &witnesses, old.as_deref()) {
         Ok(log) => log,
         Err(e) => {
-            println!("LOG FAILED: {e}");
+            outln!("LOG FAILED: {e}");
             return Err(miette!(
                 "audit FAILED: the log {} does not verify: {e}",
                 source.describe()
@@ -108,19 +113,32 @@ pub fn run_then(
     };
     let report = log.report();
     let cp = &report.checkpoint.checkpoint;
-    println!(
+    outln!(
         "checkpoint ok: {} entries, root {}, signed by {key} ({whence})",
-        cp.size, cp.root
+        cp.size,
+        cp.root
     );
     for c in &report.cosignatures {
-        println!("  cosigned by witness {} at {}", c.witness, c.timestamp);
+        outln!("  cosigned by witness {} at {}", c.witness, c.timestamp);
     }
-    println!(
+    outln!(
         "tiles ok: {} hash tiles (each entry bundle is checked against them as it is replayed)",
         report.hash_tiles
     );
     if let Some(m) = report.consistent_with {
-        println!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
+        outln!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
+    }
+    match crate::remembered::Memory::open(a.state.as_deref())? {
+        Some(memory) => match memory.check(&source, &key, &log) {
+            Ok(seen) => outln!("{}", crate::remembered::describe(&seen, &memory)),
+            Err(e) => {
+                outln!("LOG FAILED: {e}");
+                return Err(miette!("audit FAILED: {e}"));
+            }
+        },
+        None => outln!(
+            "no data directory to remember this checkpoint in (set --state or $ACCORD_STATE): a rewrite before the next run would go unnoticed"
+        ),
     }
     // Proofs are against the checkpoint verified above, even if the log
     // has grown since.
@@ -135,14 +153,25 @@ pub fn run_then(
         SignatureCheck::Batch
     };
     let replay_started = Instant::now();
-    let r = match replay::replay(&agreement, hash, &source, &log, check) {
+    // Statements that must be there: their logged copies are noted as the
+    // replay reads them (each entry is read once).
+    let wanted = expected(&a.expect)?;
+    let mut copies: BTreeMap<u64, (Digest, Vec<Line>)> = BTreeMap::new();
+    let note_copies = |index: u64, p: &accord::evaluate::Prepared| {
+        if let Ok(s) = &p.statement
+            && wanted.iter().any(|w| w.digest == p.digest)
+        {
+            copies.insert(index, (p.digest, lines(&s.note)));
+        }
+    };
+    let r = match replay::replay_with(&agreement, hash, &source, &log, check, note_copies) {
         Ok(r) => r,
         Err(e) => {
-            println!("LOG FAILED: {e}");
+            outln!("LOG FAILED: {e}");
             return Err(miette!("audit FAILED: {e}"));
         }
     };
-    println!(
+    outln!(
         "entries ok: {} entry bundles, each checked against the verified tree as it was read{}",
         log.bundles(),
         if r.replayed_twice {
@@ -154,7 +183,7 @@ pub fn run_then(
     let ev = &r.evaluator;
     let status = ev.status();
     let refused: u64 = status.rejected.values().sum();
-    println!(
+    outln!(
         "statements: {} entries replayed in {:.1} s, {} signatures verified ({}), {} accepted, {} refused",
         size,
         replay_started.elapsed().as_secs_f64(),
@@ -175,117 +204,204 @@ pub fn run_then(
     let proof = |reader: &mut TileReader<&Source>, index: u64| -> Result<(String, Vec<u8>)> {
         crate::logdir::inclusion_proof(reader, &raw_checkpoint, size, &root, index)
     };
+    let entry_files = |index: u64, entry: &[u8], p: String| {
+        vec![
+            (
+                format!("entry-{index}.note"),
+                String::from_utf8_lossy(entry).into(),
+            ),
+            (format!("entry-{index}.proof"), p),
+        ]
+    };
     // Entries the operator should never have logged: signatures that do not
-    // verify, signers the agreement does not know.
+    // verify, signers the agreement does not know; and anything refused
+    // that bears the operator's own signature (a status statement about
+    // entries not yet logged or dated too far ahead, an observation it
+    // co-signed to move the clock, a statement not in canonical form...).
+    // Reasons are printable: they may quote the entry, and are escaped.
+    let by_operator: BTreeMap<u64, &str> = ev
+        .state
+        .operator_refusals
+        .iter()
+        .map(|r| (r.index, r.why.as_str()))
+        .collect();
     for (index, why) in &ev.state.rejections {
         let serious = why.starts_with("bad signature") || why.starts_with("unknown signer");
-        println!("  entry {index} refused: {why}");
-        if serious {
+        outln!("  entry {index} refused: {why}");
+        if serious && !by_operator.contains_key(index) {
             let (p, entry) = proof(&mut reader, *index)?;
             findings.push(Finding {
                 title: format!("entry {index} is in the log but {why}"),
-                files: vec![
-                    (
-                        format!("entry-{index}.note"),
-                        String::from_utf8_lossy(&entry).into(),
-                    ),
-                    (format!("entry-{index}.proof"), p),
-                ],
+                files: entry_files(*index, &entry, p),
             });
         }
     }
     if ev.state.rejections.len() as u64 > 10_000 {
-        println!("  (only the first 10,000 refusals are listed)");
+        outln!("  (only the first 10,000 refusals are listed)");
+    }
+    for (index, why) in &by_operator {
+        let (p, entry) = proof(&mut reader, *index)?;
+        findings.push(Finding {
+            title: format!(
+                "entry {index} bears the operator's signature, but the evaluator refuses it: {why}"
+            ),
+            files: entry_files(*index, &entry, p),
+        });
+    }
+    if ev.state.operator_refused > ev.state.operator_refusals.len() as u64 {
+        findings.push(Finding {
+            title: format!(
+                "{} more entries bear the operator's signature and are refused (only the first 10,000 are listed)",
+                ev.state.operator_refused - ev.state.operator_refusals.len() as u64
+            ),
+            files: vec![],
+        });
     }
 
-    // 3. The operator's status statements.
+    // 3. The operator's status statements: the digest and every plain
+    // field it signs, held to the replay.
     let claims = &ev.state.claims;
     let mut matched = 0;
     for c in claims {
-        match c.computed {
-            Some(d) if d == c.claimed => matched += 1,
-            computed => {
-                let (p, entry) = proof(&mut reader, c.index)?;
-                let claimed_summary = SignedStatement::parse(&entry)
-                    .ok()
-                    .and_then(|s| match s.statement.body {
-                        Body::Status(sc) => Some(serde_json::to_string_pretty(&sc).ok()?),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let found = ev.found(c.index);
-                let mut files = vec![
-                    (
-                        format!("status-{}.note", c.index),
-                        String::from_utf8_lossy(&entry).into(),
-                    ),
-                    (format!("status-{}.proof", c.index), p),
-                    (format!("status-{}.claimed.json", c.index), claimed_summary),
-                ];
-                if let Some(st) = found {
-                    files.push((format!("status-{}.replayed.json", c.index), st.canonical()));
-                }
-                let title = match computed {
-                    Some(d) => format!(
-                        "status statement at entry {} claims status {} for log size {}, but the replay finds {}{}",
-                        c.index,
-                        c.claimed,
-                        c.log_size,
-                        d,
-                        found.map(summary).unwrap_or_default()
-                    ),
-                    None => format!(
-                        "status statement at entry {} about log size {} could not be checked",
-                        c.index, c.log_size
-                    ),
-                };
-                findings.push(Finding { title, files });
-            }
+        if c.holds() {
+            matched += 1;
+            continue;
         }
+        let (p, entry) = proof(&mut reader, c.index)?;
+        let claimed_summary = SignedStatement::parse(&entry)
+            .ok()
+            .and_then(|s| match s.statement.body {
+                Body::Status(sc) => Some(serde_json::to_string_pretty(&sc).ok()?),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let found = ev.found(c.index);
+        let mut files = vec![
+            (
+                format!("status-{}.note", c.index),
+                String::from_utf8_lossy(&entry).into(),
+            ),
+            (format!("status-{}.proof", c.index), p),
+            (format!("status-{}.claimed.json", c.index), claimed_summary),
+        ];
+        if let Some(st) = found {
+            files.push((format!("status-{}.replayed.json", c.index), st.canonical()));
+        }
+        let title = match c.computed {
+            Some(d) if d != c.claimed => format!(
+                "status statement at entry {} claims status {} for log size {}, but the replay finds {}{}",
+                c.index,
+                c.claimed,
+                c.log_size,
+                d,
+                found.map(summary).unwrap_or_default()
+            ),
+            Some(_) => format!(
+                "status statement at entry {} names the right status digest for log size {}, but says {}",
+                c.index,
+                c.log_size,
+                c.fields
+                    .iter()
+                    .map(|f| format!(
+                        "{} `{}` where the replay finds `{}`",
+                        f.field,
+                        accord::text::printable(&f.claimed),
+                        f.replayed
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!(
+                "status statement at entry {} about log size {} could not be checked",
+                c.index, c.log_size
+            ),
+        };
+        findings.push(Finding { title, files });
     }
-    println!(
+    outln!(
         "status statements: {} logged by the operator, {} match the replay",
         claims.len(),
         matched
     );
 
-    // 4. Statements that must be there.
-    if !a.expect.is_empty() {
-        let wanted = expected(&a.expect)?;
-        let mut found: BTreeMap<accord::statement::Digest, u64> = BTreeMap::new();
-        let mut from = 0;
-        while from < size && found.len() < wanted.len() {
-            let entries = reader
-                .entries(size, from..(from + 65_536).min(size))
-                .map_err(|e| miette!("{e}"))?;
-            for (i, e) in entries.iter().enumerate() {
-                if let Ok(s) = SignedStatement::parse(e)
-                    && wanted.iter().any(|(_, d)| *d == s.digest())
-                {
-                    found.entry(s.digest()).or_insert(from + i as u64);
-                }
-            }
-            from += entries.len() as u64;
-        }
-        for (path, d) in &wanted {
-            match found.get(d) {
-                Some(i) => println!("  {} is in the log at entry {i}", path.display()),
-                None => findings.push(Finding {
-                    title: format!(
-                        "{} ({d}) is NOT in the log of {size} entries",
-                        path.display()
-                    ),
-                    files: vec![],
-                }),
-            }
+    // 4. Statements that must be there, with every signature they carry:
+    // a copy logged with a co-signer's line stripped is not the statement
+    // its signers gave.
+    for w in &wanted {
+        let logged: Vec<(u64, &Vec<Line>)> = copies
+            .iter()
+            .filter(|(_, (d, _))| *d == w.digest)
+            .map(|(i, (_, l))| (*i, l))
+            .collect();
+        let at: Vec<String> = logged.iter().map(|(i, _)| i.to_string()).collect();
+        // A certification's signers count in whichever entries they come;
+        // any other statement must carry them all in one entry.
+        let certification = matches!(w.statement.body, Body::Certification(_));
+        let missing: Vec<&Line> = if certification {
+            w.lines
+                .iter()
+                .filter(|l| !logged.iter().any(|(_, ls)| ls.contains(l)))
+                .collect()
+        } else {
+            logged
+                .iter()
+                .map(|(_, ls)| {
+                    w.lines
+                        .iter()
+                        .filter(|l| !ls.contains(l))
+                        .collect::<Vec<_>>()
+                })
+                .min_by_key(Vec::len)
+                .unwrap_or_default()
+        };
+        if logged.is_empty() {
+            findings.push(Finding {
+                title: format!(
+                    "{} ({}) is NOT in the log of {size} entries",
+                    w.path.display(),
+                    w.digest
+                ),
+                files: vec![],
+            });
+        } else if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|l| format!("{}+{:08x}", accord::text::printable(&l.0), l.1))
+                .collect();
+            findings.push(Finding {
+                title: format!(
+                    "{} is in the log (entry {}) but without the signature of {}: the statement was logged with a signer's line stripped",
+                    w.path.display(),
+                    at.join(", "),
+                    names.join(", ")
+                ),
+                files: vec![],
+            });
+        } else {
+            let refused: Vec<String> = logged
+                .iter()
+                .filter_map(|(i, _)| {
+                    ev.state
+                        .rejections
+                        .iter()
+                        .find(|(j, _)| j == i)
+                        .map(|(_, why)| format!(" (entry {i} was refused: {why})"))
+                })
+                .collect();
+            outln!(
+                "  {} is in the log at entry {}, with every signature it carries{}",
+                w.path.display(),
+                at.join(", "),
+                refused.join("")
+            );
         }
     }
 
-    println!();
-    print!("{}", crate::status_cmd::render(&agreement, &status));
-    println!();
+    outln!();
+    out!("{}", crate::status_cmd::render(&agreement, &status));
+    outln!();
     if findings.is_empty() {
-        println!(
+        outln!(
             "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay",
             started.elapsed().as_secs_f64()
         );
@@ -296,11 +412,11 @@ pub fn run_then(
         .clone()
         .unwrap_or_else(|| PathBuf::from("audit-evidence"));
     write_evidence(&dir, &findings, &raw_checkpoint)?;
-    println!("AUDIT FAILED: {} finding(s)", findings.len());
+    outln!("AUDIT FAILED: {} finding(s)", findings.len());
     for f in &findings {
-        println!("  - {}", f.title);
+        outln!("  - {}", f.title);
     }
-    println!(
+    outln!(
         "evidence (entries, inclusion proofs against the checkpoint, the replayed status) in {}",
         dir.display()
     );
@@ -321,7 +437,25 @@ fn summary(st: &Status) -> String {
     )
 }
 
-fn expected(paths: &[PathBuf]) -> Result<Vec<(PathBuf, accord::statement::Digest)>> {
+/// A signature line: key name, key ID, signature.
+type Line = (String, u32, Vec<u8>);
+
+fn lines(note: &tlog::Note) -> Vec<Line> {
+    note.signatures()
+        .iter()
+        .map(|l| (l.name.clone(), l.key_id, l.signature.clone()))
+        .collect()
+}
+
+/// A statement that must be in the log (`--expect`).
+struct Expected {
+    path: PathBuf,
+    digest: Digest,
+    statement: accord::statement::Statement,
+    lines: Vec<Line>,
+}
+
+fn expected(paths: &[PathBuf]) -> Result<Vec<Expected>> {
     paths
         .iter()
         .map(|p| {
@@ -330,7 +464,12 @@ fn expected(paths: &[PathBuf]) -> Result<Vec<(PathBuf, accord::statement::Digest
                 .wrap_err_with(|| format!("reading {}", p.display()))?;
             let s = SignedStatement::parse(&bytes)
                 .map_err(|e| miette!("{}: not a signed statement: {e}", p.display()))?;
-            Ok((p.clone(), s.digest()))
+            Ok(Expected {
+                path: p.clone(),
+                digest: s.digest(),
+                lines: lines(&s.note),
+                statement: s.statement,
+            })
         })
         .collect()
 }

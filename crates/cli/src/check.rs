@@ -29,12 +29,12 @@ pub fn print_diags(diags: &Diags, sources: &Sources) {
     }
     if std::io::stderr().is_terminal() {
         for d in diags.sorted() {
-            eprintln!("{:?}", miette::Report::new(Report::new(d, sources)));
+            errln!("{:?}", miette::Report::new(Report::new(d, sources)));
         }
         let (e, w) = (diags.errors(), diags.warnings());
-        eprintln!("{e} error(s), {w} warning(s)");
+        errln!("{e} error(s), {w} warning(s)");
     } else {
-        eprint!("{}", render_plain(diags, sources, 100));
+        err!("{}", render_plain(diags, sources, 100));
     }
 }
 
@@ -61,15 +61,15 @@ pub fn run(a: CheckArgs) -> Result<()> {
         ));
     }
     if a.canonical {
-        println!("{}", agreement::canonical::canonical_json(ag));
+        outln!("{}", agreement::canonical::canonical_json(ag));
         return Ok(());
     }
-    println!(
+    outln!(
         "{} (version {}) is a valid agreement.",
         ag.title.get_ref(),
         ag.version.get_ref()
     );
-    println!(
+    outln!(
         "  {} parties, {} organisations, {} zones, {} clauses, {} phases, {} relief tranches, {} guarantees",
         ag.parties.len(),
         ag.organisations.len(),
@@ -79,7 +79,7 @@ pub fn run(a: CheckArgs) -> Result<()> {
         ag.relief.len(),
         ag.guarantees.len()
     );
-    println!("  canonical hash: {hash}");
+    outln!("  canonical hash: {hash}");
     Ok(())
 }
 

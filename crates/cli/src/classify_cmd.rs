@@ -2,6 +2,7 @@
 //! Streams its input in chunks, places each chunk on every core, and writes
 //! the results in input order: memory stays flat however large the input.
 
+use crate::out::OrClosed as _;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -104,14 +105,12 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
             let mut stats = Stats::default();
             for chunk in recv {
                 for (text, st) in rows.place_and_format(&chunk) {
-                    out.write_all(&text)
-                        .into_diagnostic()
-                        .wrap_err("writing the output")?;
+                    out.write_all(&text).or_closed()?;
                     stats.placed += st.placed;
                     stats.failed += st.failed;
                 }
             }
-            out.flush().into_diagnostic()?;
+            out.flush().or_closed()?;
             Ok(stats)
         });
         let mut chunk = Vec::with_capacity(CHUNK);
@@ -140,9 +139,10 @@ pub fn run(a: ClassifyArgs) -> Result<()> {
         written
     })?;
     if std::io::stderr().is_terminal() || a.out.is_some() {
-        eprintln!(
+        errln!(
             "placed {} points ({} could not be placed)",
-            stats.placed, stats.failed
+            stats.placed,
+            stats.failed
         );
     }
     Ok(())

@@ -142,8 +142,8 @@ impl Story<'_> {
 
 fn say(w: &Written, what: &str) {
     match &w.rejected {
-        None => println!("   entry {:>5}  {what}", w.index),
-        Some(why) => println!("   entry {:>5}  {what}: REFUSED ({why})", w.index),
+        None => outln!("   entry {:>5}  {what}", w.index),
+        Some(why) => outln!("   entry {:>5}  {what}: REFUSED ({why})", w.index),
     }
 }
 
@@ -162,15 +162,15 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let (agreement, hash) = example::agreement();
     let agreement_dir = a.dir.join("agreement");
     write_agreement(&agreement_dir)?;
-    println!(
+    outln!(
         "accord demo: the built-in example, {}",
         agreement.title.get_ref()
     );
-    println!(
+    outln!(
         "   agreement {hash}, written to {}",
         agreement_dir.display()
     );
-    println!(
+    outln!(
         "   HYPOTHETICAL D-day: {d_date} (00:00 Kyiv time, the Minsk II ceasefire's start by default), so that real events fall inside the agreement's life"
     );
 
@@ -178,7 +178,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let (reports, rows, before) = match &events {
         Some(p) => {
             let (r, rows, before) = osint(p, hash, d)?;
-            println!(
+            outln!(
                 "   real events: {} ({rows} rows; {} reports from D-day on imported as open-source observations signed by the OSINT importer key; {before} earlier ones left out)",
                 p.display(),
                 r.len()
@@ -186,7 +186,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
             (r, rows, before)
         }
         None => {
-            println!(
+            outln!(
                 "   real events: none (give a UCDP GED CSV with --events; ../shared/data was not found), so the scripted statements alone"
             );
             (vec![], 0, 0)
@@ -195,7 +195,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     let _ = (rows, before);
     let last_report = reports.last().map(|s| s.issued_at.0);
 
-    println!("\n1. Writing the history");
+    outln!("\n1. Writing the history");
     let mut story = Story {
         s: Script::new(&agreement, hash, d),
         osint: reports.into_iter().peekable(),
@@ -338,28 +338,28 @@ pub fn run(a: DemoArgs) -> Result<()> {
             n += 1;
         }
         if n > 0 {
-            println!(
+            outln!(
                 "   ... and {n} more days of the operator's daily status statements, with the open-source reports of those days"
             );
         }
     }
     story.catch_up();
-    println!(
+    outln!(
         "   {} entries in all, {} of them open-source reports",
         story.s.entries.len(),
         story.imported
     );
 
-    println!("\n2. Writing them to a transparency log");
+    outln!("\n2. Writing them to a transparency log");
     let log_dir = a.dir.join("log");
     write_log(&log_dir, &story.s.entries)?;
-    println!(
+    outln!(
         "   {} (C2SP tlog-tiles, signed by the operator's log key that the agreement names)",
         log_dir.display()
     );
 
     let agreement_file = agreement_dir.join("agreement.toml");
-    println!(
+    outln!(
         "\n3. Auditing it as an outsider would: the log, every signature, a replay of the evaluator against every status statement\n"
     );
     let mut written = vec![];
@@ -373,9 +373,12 @@ pub fn run(a: DemoArgs) -> Result<()> {
         strict: false,
         expect: vec![],
         evidence: Some(a.dir.join("audit-evidence")),
+        // The demonstration's log is made anew on every run: its auditor's
+        // memory goes with it.
+        state: Some(a.dir.join("auditor-state")),
     };
     crate::audit_cmd::run_then(args, |agreement, log, ev, source| {
-        println!("\n4. Writing the daily report of the day of the breach ({breach_day})");
+        outln!("\n4. Writing the daily report of the day of the breach ({breach_day})");
         for (format, ext) in [
             (crate::report_cmd::Format::Html, "html"),
             (crate::report_cmd::Format::Md, "md"),
@@ -387,24 +390,24 @@ pub fn run(a: DemoArgs) -> Result<()> {
         Ok(())
     })?;
     for w in &written {
-        println!("   {}", w.display());
+        outln!("   {}", w.display());
     }
 
     let ag = agreement_file.display();
     let lg = log_dir.display();
-    println!("\nWhere to look:");
-    println!(
+    outln!("\nWhere to look:");
+    outln!(
         "   {}   the report (open it in a browser); every figure links to a log entry and its proof",
         written[0].display()
     );
-    println!(
+    outln!(
         "   {}/agreement.toml and its README   the agreement, clause by clause",
         agreement_dir.display()
     );
-    println!("   accord status --agreement {ag} {lg}");
-    println!("   accord audit --agreement {ag} {lg}");
-    println!("   accord report --agreement {ag} {lg} --day {breach_day} --format html");
-    println!("   accord log verify {lg}                (or any C2SP verifier, such as tlogcheck)");
+    outln!("   accord status --agreement {ag} {lg}");
+    outln!("   accord audit --agreement {ag} {lg}");
+    outln!("   accord report --agreement {ag} {lg} --day {breach_day} --format html");
+    outln!("   accord log verify {lg}                (or any C2SP verifier, such as tlogcheck)");
     Ok(())
 }
 
@@ -420,7 +423,7 @@ fn report_phase(s: &Script, when: &str) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!(
+    outln!(
         "   -- {when} ({}): phase {}; relief: {}; guarantee: {}",
         Time(s.now),
         st.phase.id.as_deref().unwrap_or("none"),

@@ -10,6 +10,7 @@
 //! 3. the file is read again, and each new statement signed and appended
 //!    through the sequencer, in chunks.
 
+use crate::out::OrClosed as _;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -141,14 +142,14 @@ pub fn run(a: ImportArgs) -> Result<()> {
     };
 
     if format == Format::Ucdp {
-        eprintln!(
+        errln!(
             "UCDP GED is licensed CC BY 4.0: whoever publishes this log must credit \"{}\"; \
              every imported statement carries it in source.attribution",
             import::UCDP_ATTRIBUTION
         );
     }
     if check.errors > 0 {
-        eprintln!(
+        errln!(
             "skipping {} bad row(s) (use --strict to stop instead):\n{}",
             check.errors,
             listing(&name, &check.shown, check.errors)
@@ -249,9 +250,10 @@ pub fn run(a: ImportArgs) -> Result<()> {
         return Err(f);
     }
     if tally.rows != check.rows {
-        eprintln!(
+        errln!(
             "warning: {name} changed while it was imported ({} rows when checked, {} when imported)",
-            check.rows, tally.rows
+            check.rows,
+            tally.rows
         );
     }
     print_summary(&a, format, &hash, &agreement, &tally, range, size)
@@ -265,12 +267,12 @@ fn note_signer(agreement: &Agreement, key: &SignerKey) {
         o.kind == OrgKind::OpenSource && o.keys.iter().any(|k| k.get_ref().to_string() == v)
     });
     match org {
-        Some(o) => eprintln!(
+        Some(o) => errln!(
             "signing as {} ({}), the agreement's open-source organisation",
             key.name(),
             o.id.get_ref()
         ),
-        None => eprintln!(
+        None => errln!(
             "note: {} is not the key of an open-source organisation of the agreement; what it \
              signs counts once the log holds an accreditation of it",
             key.name()
@@ -491,7 +493,7 @@ fn print_summary(
     if let Some(size) = size {
         s += &format!("{:<28}{size:>9}\n", "log size");
     }
-    out.write_all(s.as_bytes()).into_diagnostic()
+    out.write_all(s.as_bytes()).or_closed()
 }
 
 /// A reader that moves a progress bar by the bytes read.

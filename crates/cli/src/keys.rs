@@ -38,11 +38,11 @@ pub fn keygen(a: KeygenArgs) -> Result<()> {
         .out
         .unwrap_or_else(|| PathBuf::from(format!("{}.key", a.name.replace('/', "_"))));
     write_secret_key(&out, &key)?;
-    eprintln!(
+    errln!(
         "wrote the secret key to {} (keep it private)",
         out.display()
     );
-    println!("{}", key.verifier());
+    outln!("{}", key.verifier());
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `accord log ...`: init, append, verify, proof, get.
 
+use crate::out::OrClosed as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -85,9 +86,9 @@ pub fn init(a: InitArgs) -> Result<()> {
     };
     write_config(dir, &cfg)?;
     let log = Log::create(storage, signer).map_err(|e| miette!("{}: {e}", dir.display()))?;
-    eprintln!("created log {} with origin {}", dir.display(), cfg.origin);
-    eprintln!("serve only `checkpoint` and `tile/` from it; `.tlog/` is private");
-    println!("{}", log.verifier());
+    errln!("created log {} with origin {}", dir.display(), cfg.origin);
+    errln!("serve only `checkpoint` and `tile/` from it; `.tlog/` is private");
+    outln!("{}", log.verifier());
     Ok(())
 }
 
@@ -290,7 +291,7 @@ pub fn append(a: AppendArgs) -> Result<()> {
     }
     let mut out = std::io::stdout().lock();
     if appended == 0 {
-        writeln!(out, "nothing to append; the log is at size {}", log.size()).into_diagnostic()?;
+        writeln!(out, "nothing to append; the log is at size {}", log.size()).or_closed()?;
     } else {
         let s = first.expect("appended something");
         writeln!(
@@ -298,10 +299,9 @@ pub fn append(a: AppendArgs) -> Result<()> {
             "appended {appended} entries at indices {s} to {}",
             last_end - 1
         )
-        .into_diagnostic()?;
+        .or_closed()?;
     }
-    out.write_all(&log.checkpoint().to_bytes())
-        .into_diagnostic()?;
+    out.write_all(&log.checkpoint().to_bytes()).or_closed()?;
     Ok(())
 }
 
@@ -374,24 +374,28 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
     bar.finish_and_clear();
     let report = report.map_err(|e| miette!("{}: verification FAILED: {e}", a.dir.display()))?;
     let cp = &report.checkpoint.checkpoint;
-    println!(
+    outln!(
         "checkpoint ok: origin {}, size {}, root {}, signed by {} (key {whence})",
-        cp.origin, cp.size, cp.root, key
+        cp.origin,
+        cp.size,
+        cp.root,
+        key
     );
     for c in &report.cosignatures {
-        println!("cosigned by {} at {}", c.witness, c.timestamp);
+        outln!("cosigned by {} at {}", c.witness, c.timestamp);
     }
-    println!("{} hash tiles ok", report.hash_tiles);
+    outln!("{} hash tiles ok", report.hash_tiles);
     if !a.skip_entries {
-        println!(
+        outln!(
             "{} entry bundles ok ({} entries)",
-            report.entry_bundles, report.entries
+            report.entry_bundles,
+            report.entries
         );
     }
     if let Some(m) = report.consistent_with {
-        println!("consistent with the old checkpoint of size {m}");
+        outln!("consistent with the old checkpoint of size {m}");
     }
-    println!("OK");
+    outln!("OK");
     Ok(())
 }
 
@@ -445,7 +449,7 @@ pub fn proof(a: ProofArgs) -> Result<()> {
         out.push('\n');
         out.push_str(&String::from_utf8_lossy(&raw));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }
 
@@ -480,9 +484,9 @@ pub fn get(a: GetArgs) -> Result<()> {
         .entry(size, a.index)
         .map_err(|e| miette!("{e}"))?;
     let mut out = std::io::stdout().lock();
-    out.write_all(&entry).into_diagnostic()?;
+    out.write_all(&entry).or_closed()?;
     if !a.raw {
-        out.write_all(b"\n").into_diagnostic()?;
+        out.write_all(b"\n").or_closed()?;
     }
     Ok(())
 }

@@ -1,6 +1,10 @@
 //! The `accord` command line: wires the `tlog` log (and, as it grows, the
 //! `accord` domain) to files, terminals and exit codes.
 
+// Output goes through `outln!` and `errln!` (see `out`), which do not
+// panic when the reader goes away.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -10,6 +14,9 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[macro_use]
+mod out;
+
 mod audit_cmd;
 mod check;
 mod classify_cmd;
@@ -18,6 +25,7 @@ mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
+mod remembered;
 mod replay;
 mod report_cmd;
 mod statement_cmd;
@@ -56,6 +64,8 @@ enum Command {
     Audit(audit_cmd::AuditArgs),
     /// Write the daily report for a reporting period, built only from the log (Markdown or HTML).
     Report(report_cmd::ReportArgs),
+    /// List the checkpoints remembered from earlier runs of audit, status and report, or export them for others to compare.
+    Checkpoints(remembered::CheckpointsArgs),
     /// Import real event data (UCDP GED, ACLED, GeoJSON) as signed open-source observations into a log.
     Import(import_cmd::ImportArgs),
 }
@@ -104,21 +114,24 @@ fn main() -> ExitCode {
         Command::Status(a) => status_cmd::run(a),
         Command::Audit(a) => audit_cmd::run(a),
         Command::Report(a) => report_cmd::run(a),
+        Command::Checkpoints(a) => remembered::run(a),
     };
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         // Output cut short by its reader (`| head`) is not a failure.
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            ExitCode::SUCCESS
-        }
+        Err(e) if out::is_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e:?}");
+            errln!("{e:?}");
             ExitCode::FAILURE
         }
+    };
+    match out::failure() {
+        // Output that could not be written (a full disk, say) is a failure
+        // even when the work was done: the user did not get it.
+        Some(why) => {
+            errln!("error: {why}");
+            ExitCode::FAILURE
+        }
+        None => code,
     }
 }

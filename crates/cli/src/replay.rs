@@ -261,7 +261,21 @@ pub fn replay<'a, S: TileSource + Sync>(
     log: &Verified,
     check: SignatureCheck,
 ) -> Result<Replayed<'a>> {
-    let first = replay_once(agreement, hash, source, log, check, &[])?;
+    replay_with(agreement, hash, source, log, check, |_, _| {})
+}
+
+/// [`replay`], showing `seen` every entry (its index, the entry prepared)
+/// once it is applied; an entry may be shown twice when the log is
+/// replayed twice.
+pub fn replay_with<'a, S: TileSource + Sync>(
+    agreement: &'a Agreement,
+    hash: Digest,
+    source: &S,
+    log: &Verified,
+    check: SignatureCheck,
+    mut seen: impl FnMut(u64, &Prepared),
+) -> Result<Replayed<'a>> {
+    let first = replay_once(agreement, hash, source, log, check, &[], &mut seen)?;
     let missed: Vec<u64> = first
         .evaluator
         .state
@@ -274,7 +288,7 @@ pub fn replay<'a, S: TileSource + Sync>(
         return Ok(first);
     }
     drop(first);
-    let mut again = replay_once(agreement, hash, source, log, check, &missed)?;
+    let mut again = replay_once(agreement, hash, source, log, check, &missed, &mut seen)?;
     again.replayed_twice = true;
     Ok(again)
 }
@@ -286,6 +300,7 @@ fn replay_once<'a, S: TileSource + Sync>(
     log: &Verified,
     check: SignatureCheck,
     watch: &[u64],
+    seen: &mut impl FnMut(u64, &Prepared),
 ) -> Result<Replayed<'a>> {
     let size = log.size();
     let bundles = log.bundles();
@@ -333,6 +348,9 @@ fn replay_once<'a, S: TileSource + Sync>(
             Ok(())
         },
         |(prepared, verified)| {
+            for (i, p) in prepared.iter().enumerate() {
+                seen(applied + i as u64, p);
+            }
             applied += prepared.len() as u64;
             signatures += verified.iter().map(|v| v.len() as u64).sum::<u64>();
             bar.set_position(applied);

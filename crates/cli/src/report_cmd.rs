@@ -50,6 +50,11 @@ pub struct ReportArgs {
     /// The log's verifier key (default: the agreement's `[operator] log`).
     #[arg(long)]
     pub log_key: Option<String>,
+    /// Where checkpoints seen before are remembered (default:
+    /// `$ACCORD_STATE`, else the user's data directory): the log must be
+    /// consistent with the one remembered for it.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 pub fn run(a: ReportArgs) -> Result<()> {
@@ -60,7 +65,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
-    let log = crate::status_cmd::verified(&source, &key)?;
+    let log = crate::status_cmd::verified(&source, &key, a.state.as_deref())?;
     let r = replay::replay(&agreement, hash, &source, &log, SignatureCheck::Batch)?;
     let out = a.out.clone().unwrap_or_else(|| {
         PathBuf::from(format!(
@@ -73,7 +78,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         ))
     });
     write(&agreement, &log, &r.evaluator, &source, day, a.format, &out)?;
-    println!("wrote {}", out.display());
+    outln!("wrote {}", out.display());
     Ok(())
 }
 

@@ -218,14 +218,14 @@ pub fn sign(a: SignArgs) -> Result<()> {
             std::fs::write(p, &bytes)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("writing {}", p.display()))?;
-            eprintln!(
+            errln!(
                 "wrote {} ({} statement {})",
                 p.display(),
                 signed.statement.kind().name(),
                 signed.digest()
             );
         }
-        None => print!("{}", String::from_utf8_lossy(&bytes)),
+        None => out!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(())
 }
@@ -303,7 +303,7 @@ fn observation_from_flags(a: &SignArgs, category: &str) -> Result<Value> {
 pub fn run(cmd: StatementCommand) -> Result<()> {
     match cmd {
         StatementCommand::Schema => {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&accord::statement::json_schema())
                     .into_diagnostic()?
@@ -400,10 +400,10 @@ fn verify(a: VerifyArgs) -> Result<()> {
             Ok(line)
         })();
         match result {
-            Ok(line) => println!("{name}: {line}"),
+            Ok(line) => outln!("{name}: {line}"),
             Err(e) => {
                 failures += 1;
-                println!("{name}: INVALID: {e}");
+                outln!("{name}: INVALID: {e}");
             }
         }
     }

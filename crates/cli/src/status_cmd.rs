@@ -37,13 +37,18 @@ pub struct StatusArgs {
     /// With --sign: when the statement is issued (RFC 3339; default now).
     #[arg(long, requires = "sign")]
     pub at: Option<String>,
+    /// Where checkpoints seen before are remembered (default:
+    /// `$ACCORD_STATE`, else the user's data directory): the log must be
+    /// consistent with the one remembered for it.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 pub fn run(a: StatusArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
-    let log = verified(&source, &key)?;
+    let log = verified(&source, &key, a.state.as_deref())?;
     let check = if a.strict {
         SignatureCheck::Single
     } else {
@@ -59,16 +64,16 @@ pub fn run(a: StatusArgs) -> Result<()> {
                 .map_err(|e| miette!("--at {t:?}: not an RFC 3339 time: {e}"))?,
             None => jiff::Timestamp::now(),
         };
-        print!("{}", status_statement(&status, hash, at, &key)?);
+        out!("{}", status_statement(&status, hash, at, &key)?);
         return Ok(());
     }
     if a.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&status).expect("status serialises")
         );
     } else {
-        print!("{}", render(&agreement, &status));
+        out!("{}", render(&agreement, &status));
     }
     Ok(())
 }
@@ -89,10 +94,30 @@ pub fn status_statement(
     Ok(String::from_utf8_lossy(&signed.to_bytes()).into_owned())
 }
 
-/// Verifies the log (see [`replay::verify`]), saying where a failure is.
-pub fn verified(source: &Source, key: &VerifierKey) -> Result<replay::Verified> {
-    replay::verify(source, key, &[], None)
-        .map_err(|e| miette!("{}: the log does not verify: {e}", source.describe()))
+/// Verifies the log (see [`replay::verify`]), saying where a failure is,
+/// and checks it against the checkpoint remembered for it (see
+/// [`crate::remembered`]).
+pub fn verified(
+    source: &Source,
+    key: &VerifierKey,
+    state: Option<&std::path::Path>,
+) -> Result<replay::Verified> {
+    let log = replay::verify(source, key, &[], None)
+        .map_err(|e| miette!("{}: the log does not verify: {e}", source.describe()))?;
+    match crate::remembered::Memory::open(state)? {
+        Some(memory) => {
+            let seen = memory
+                .check(source, key, &log)
+                .map_err(|e| miette!("{}: {e}", source.describe()))?;
+            if let crate::remembered::Seen::Older { .. } = seen {
+                errln!("warning: {}", crate::remembered::describe(&seen, &memory));
+            }
+        }
+        None => errln!(
+            "warning: no data directory to remember this log's checkpoint in (set --state or $ACCORD_STATE): a rewrite would go unnoticed"
+        ),
+    }
+    Ok(log)
 }
 
 fn tranche_word(s: &TrancheState) -> &'static str {

@@ -105,7 +105,9 @@ fn notes(c: &mut Criterion) {
 fn signatures(c: &mut Criterion) {
     use ed25519_dalek::{Signature, Signer, SigningKey, Verifier as _};
     let mut g = c.benchmark_group("signatures");
-    let keys: Vec<SigningKey> = (0..31u8).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
+    let keys: Vec<SigningKey> = (0..31u8)
+        .map(|i| SigningKey::from_bytes(&[i; 32]))
+        .collect();
     let msgs: Vec<Vec<u8>> = (0..1024u32)
         .map(|i| format!("{i:0>500}").into_bytes())
         .collect();
@@ -138,7 +140,10 @@ fn signatures(c: &mut Criterion) {
         g.bench_function(format!("ed25519-dalek verify_batch, {n}"), |b| {
             let m: Vec<&[u8]> = msgs[..n].iter().map(|m| m.as_slice()).collect();
             let s: Vec<Signature> = signed[..n].iter().map(|x| x.1).collect();
-            let k: Vec<_> = signed[..n].iter().map(|x| keys[x.0].verifying_key()).collect();
+            let k: Vec<_> = signed[..n]
+                .iter()
+                .map(|x| keys[x.0].verifying_key())
+                .collect();
             b.iter(|| ed25519_dalek::verify_batch(&m, &s, &k).unwrap())
         });
         g.bench_function(format!("ZIP-215 (ours) batch, {n}"), |b| {

@@ -5,11 +5,13 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs `accord` with `args` in `dir`.
+/// Runs `accord` with `args` in `dir`, as a user whose data directory
+/// (where checkpoints seen are remembered) is `dir/.accord-state`.
 pub fn accord(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
         .current_dir(dir)
+        .env("ACCORD_STATE", dir.join(".accord-state"))
         .output()
         .expect("run accord")
 }
