@@ -9,106 +9,14 @@
 //! UTC after. The operator's daily status statements (issued at 11:00 UTC)
 //! are what moves the log's clock when nothing else is logged.
 
-use accord::agreement::Agreement;
-use accord::evaluate::{At, GuaranteeState, PhaseChange, Status, TrancheState};
+mod common;
+
+use common::*;
+
+use accord::evaluate::{GuaranteeState, PhaseChange, TrancheState};
 use accord::example::{self, Script, Written};
 use accord::statement::{Digest, Time};
 use serde_json::{Value, json};
-
-const D: &str = "2026-03-02T10:00:00Z";
-
-/// Places (lon, lat), with what the example's annex says of them.
-/// Kramatorsk: Ukrainian-held, 22.5 km from the line.
-const KRAMATORSK: (f64, f64) = (37.58, 48.74);
-/// Donetsk city: Russian-held, 39 km from the 2025 line, 18 km from 2024's.
-const DONETSK: (f64, f64) = (37.80, 48.00);
-/// Horlivka: Russian-held, in the security zone (14.9 km from the line).
-const HORLIVKA: (f64, f64) = (38.03, 48.33);
-/// Near the Siversk crossing, Russian-held side.
-const SIVERSK: (f64, f64) = (38.097, 48.862);
-
-fn example() -> (Agreement, Digest) {
-    example::agreement()
-}
-
-fn t(s: &str) -> Time {
-    Time(s.parse().unwrap())
-}
-
-fn at(time: &str, index: u64) -> At {
-    At {
-        time: t(time),
-        index,
-    }
-}
-
-fn evidence() -> Value {
-    json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
-}
-
-/// Adoption and accreditation of one monitor each for the Mission and the
-/// two parts of the JCCC: entries 0 to 3, all at D.
-fn start(a: &Agreement, h: Digest) -> Script<'_> {
-    let mut s = Script::new(a, h, D.parse().unwrap());
-    s.adopt().ok();
-    s.accredit("MISSION", 1).ok();
-    s.accredit("JCCC_UA", 1).ok();
-    s.accredit("JCCC_RU", 1).ok();
-    s
-}
-
-/// A heavy bombardment of Kramatorsk seen by the Mission's drone, with
-/// video, attributed to the Russian Federation: an armed attack.
-fn armed_attack(s: &mut Script) -> Written {
-    s.observe(
-        "MISSION/1",
-        "ceasefire_violation",
-        KRAMATORSK,
-        json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
-        json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
-    )
-}
-
-/// Walks to the verification phase: the three certifications at D+1h
-/// (entries 4, 5, 6), then quiet days until the transition fires at the
-/// end of the period of D+14 (16 March, 17:30 UTC), in entry 21.
-fn to_verification(s: &mut Script) {
-    s.wait_hours(1.0);
-    s.certify("transition", "begin_verification", &["UA"]).ok();
-    s.certify("transition", "begin_verification", &["RU"]).ok();
-    s.certify("transition", "begin_verification", &["MISSION"])
-        .ok();
-    s.wait_hours(-1.0);
-    s.days(15);
-    let st = s.eval.status();
-    assert_eq!(
-        st.phase.id.as_deref(),
-        Some("verification"),
-        "{:#?}",
-        st.pending
-    );
-}
-
-/// Walks on to stabilisation: certified ahead by Ukraine, the Mission and
-/// the United States (entry 22), effective when the verification phase has
-/// lasted 30 days with 30 quiet days.
-fn to_stabilisation(s: &mut Script) {
-    s.wait_hours(2.0);
-    s.certify("transition", "ceasefire_verified", &["UA"]).ok();
-    s.wait_hours(-2.0);
-    let w = {
-        let body =
-            json!({"of": "transition", "target": "ceasefire_verified", "statement": "verified"});
-        s.write("certification", body, &["MISSION", "US"])
-    };
-    w.ok();
-    s.days(31);
-    assert_eq!(s.eval.status().phase.id.as_deref(), Some("stabilisation"));
-}
-
-fn status(s: &Script) -> Status {
-    s.eval.status()
-}
 
 // --- phases -------------------------------------------------------------------
 
@@ -257,18 +165,6 @@ fn phase_withdrawals_complete_needs_three_european_guarantors() {
 }
 
 // --- relief tranches -----------------------------------------------------------
-
-/// In stabilisation with the first tranche certified: returns its entry.
-fn tranche_in_force(s: &mut Script) -> u64 {
-    to_verification(s);
-    to_stabilisation(s);
-    let w = s.certify("tranche", "us_tranche_1", &["UA", "US"]).ok();
-    assert_eq!(
-        status(s).tranches["us_tranche_1"].state,
-        TrancheState::InForce
-    );
-    w
-}
 
 #[test]
 fn tranche_waits_for_its_phase() {

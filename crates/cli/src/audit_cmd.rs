@@ -201,17 +201,24 @@ pub fn run_then(
     );
     let mut findings: Vec<Finding> = Vec::new();
     let mut reader = TileReader::new(&source);
-    let proof = |reader: &mut TileReader<&Source>, index: u64| -> Result<(String, Vec<u8>)> {
-        crate::logdir::inclusion_proof(reader, &raw_checkpoint, size, &root, index)
-    };
-    let entry_files = |index: u64, entry: &[u8], p: String| {
-        vec![
-            (
-                format!("entry-{index}.note"),
-                String::from_utf8_lossy(entry).into(),
-            ),
-            (format!("entry-{index}.proof"), p),
-        ]
+    // Evidence is read again from the log, checked against the verified
+    // tree; a log that now serves other bytes is itself a finding, not a
+    // reason to stop.
+    let mut unprovable: Vec<String> = Vec::new();
+    let mut evidence = |index: u64, prefix: &str| -> Vec<(String, String)> {
+        match crate::logdir::inclusion_proof(&mut reader, &raw_checkpoint, size, &root, index) {
+            Ok((p, entry)) => vec![
+                (
+                    format!("{prefix}-{index}.note"),
+                    String::from_utf8_lossy(&entry).into(),
+                ),
+                (format!("{prefix}-{index}.proof"), p),
+            ],
+            Err(e) => {
+                unprovable.push(format!("entry {index}: {e}"));
+                vec![]
+            }
+        }
     };
     // Entries the operator should never have logged: signatures that do not
     // verify, signers the agreement does not know; and anything refused
@@ -229,10 +236,9 @@ pub fn run_then(
         let serious = why.starts_with("bad signature") || why.starts_with("unknown signer");
         outln!("  entry {index} refused: {why}");
         if serious && !by_operator.contains_key(index) {
-            let (p, entry) = proof(&mut reader, *index)?;
             findings.push(Finding {
                 title: format!("entry {index} is in the log but {why}"),
-                files: entry_files(*index, &entry, p),
+                files: evidence(*index, "entry"),
             });
         }
     }
@@ -240,12 +246,11 @@ pub fn run_then(
         outln!("  (only the first 10,000 refusals are listed)");
     }
     for (index, why) in &by_operator {
-        let (p, entry) = proof(&mut reader, *index)?;
         findings.push(Finding {
             title: format!(
                 "entry {index} bears the operator's signature, but the evaluator refuses it: {why}"
             ),
-            files: entry_files(*index, &entry, p),
+            files: evidence(*index, "entry"),
         });
     }
     if ev.state.operator_refused > ev.state.operator_refusals.len() as u64 {
@@ -267,23 +272,17 @@ pub fn run_then(
             matched += 1;
             continue;
         }
-        let (p, entry) = proof(&mut reader, c.index)?;
-        let claimed_summary = SignedStatement::parse(&entry)
-            .ok()
+        let mut files = evidence(c.index, "status");
+        let claimed_summary = files
+            .first()
+            .and_then(|(_, note)| SignedStatement::parse(note.as_bytes()).ok())
             .and_then(|s| match s.statement.body {
                 Body::Status(sc) => Some(serde_json::to_string_pretty(&sc).ok()?),
                 _ => None,
             })
             .unwrap_or_default();
         let found = ev.found(c.index);
-        let mut files = vec![
-            (
-                format!("status-{}.note", c.index),
-                String::from_utf8_lossy(&entry).into(),
-            ),
-            (format!("status-{}.proof", c.index), p),
-            (format!("status-{}.claimed.json", c.index), claimed_summary),
-        ];
+        files.push((format!("status-{}.claimed.json", c.index), claimed_summary));
         if let Some(st) = found {
             files.push((format!("status-{}.replayed.json", c.index), st.canonical()));
         }
@@ -323,6 +322,16 @@ pub fn run_then(
         claims.len(),
         matched
     );
+
+    if !unprovable.is_empty() {
+        findings.push(Finding {
+            title: format!(
+                "asked again for the evidence of what the replay found, the log served bytes its checkpoint does not commit to (it answers the same request differently): {}",
+                unprovable.join("; ")
+            ),
+            files: vec![],
+        });
+    }
 
     // 4. Statements that must be there, with every signature they carry:
     // a copy logged with a co-signer's line stripped is not the statement

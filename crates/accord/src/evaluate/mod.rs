@@ -1961,6 +1961,17 @@ impl<'a> Evaluator<'a> {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
+        // Each signer of a certification counts once, however many entries
+        // carry its signature.
+        let mut principals = self.principals(signers);
+        if let Some(seen) = self.state.certified.get(&digest) {
+            principals.retain(|p| !seen.contains(p));
+            if principals.is_empty() {
+                return rej(
+                    "duplicate: the same certification, with no new signer, is already in the log",
+                );
+            }
+        }
         // A certification counts only for the state it was signed for: one
         // issued before the change it would undo (a snapback, a phase
         // reverted, a new trigger) does not undo it.
@@ -1972,17 +1983,6 @@ impl<'a> Evaluator<'a> {
                 Time(t),
                 Time(since)
             ));
-        }
-        // Each signer of a certification counts once, however many entries
-        // carry its signature.
-        let mut principals = self.principals(signers);
-        if let Some(seen) = self.state.certified.get(&digest) {
-            principals.retain(|p| !seen.contains(p));
-            if principals.is_empty() {
-                return rej(
-                    "duplicate: the same certification, with no new signer, is already in the log",
-                );
-            }
         }
         self.state
             .certified

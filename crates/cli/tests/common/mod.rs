@@ -2,6 +2,8 @@
 //! reading what it printed.
 #![allow(dead_code)] // each test file uses its own part of it
 
+pub mod logs;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
