@@ -3,6 +3,8 @@
 #   agreement  the agreement checker (TOML, GeoJSON, CEL), on arbitrary text
 #   statement  log entries as statements (note, JSON, canonical form)
 #   note       signed notes and checkpoints
+#   evaluator  the evaluator over signed sequences (honest and dishonest
+#              signers and operator), three ways of replaying that must agree
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]      # default 60
 #
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 secs=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-mkdir -p corpus/agreement corpus/statement corpus/note
+mkdir -p corpus/agreement corpus/statement corpus/note corpus/evaluator
 # Seeds: the repository's own agreements and statements.
 cp ../examples/ukraine-2025/agreement.toml corpus/agreement/ukraine-2025.toml
 cp ../crates/accord/tests/agreements/base/agreement.toml corpus/agreement/base.toml
@@ -20,7 +22,7 @@ cp ../crates/accord/tests/agreements/broken/*.toml corpus/agreement/
 cp seeds/statement/* corpus/statement/
 cp seeds/note/* corpus/note/
 cargo fuzz build -s none
-for t in agreement statement note; do
+for t in agreement statement note evaluator; do
   echo "fuzzing $t for ${secs}s"
   cargo fuzz run -s none "$t" corpus/"$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -max_len=65536 2>&1 |
     grep -E '^(#[0-9]+ +DONE|==|SUMMARY|thread|panicked|Done)' || true

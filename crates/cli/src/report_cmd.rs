@@ -523,7 +523,12 @@ impl Report {
                 }
                 Category::FreedomOfMovement if this => {
                     cited.insert(o.index);
-                    let kind: Vec<String> = o.texts.values().cloned().collect();
+                    // Free text from the entry: made printable.
+                    let kind: Vec<String> = o
+                        .texts
+                        .values()
+                        .map(|t| accord::text::printable(t).into_owned())
+                        .collect();
                     movement.push(item(format!(
                         "{}{}",
                         if kind.is_empty() {
@@ -720,7 +725,8 @@ impl Report {
                     l.to(&[i.index]),
                     self.local(i.observed),
                     i.place,
-                    i.what,
+                    // A cell: a bar would end it early.
+                    i.what.replace('|', "\\|"),
                     if i.verified { "yes" } else { "no" },
                     i.by,
                     i.attribution

@@ -399,11 +399,13 @@ fn verify(a: VerifyArgs) -> Result<()> {
             }
             Ok(line)
         })();
+        // What is printed may quote the statement (a name it uses, a
+        // field): made printable, as the audit's findings are.
         match result {
-            Ok(line) => outln!("{name}: {line}"),
+            Ok(line) => outln!("{name}: {}", accord::text::printable(&line)),
             Err(e) => {
                 failures += 1;
-                outln!("{name}: INVALID: {e}");
+                outln!("{name}: INVALID: {}", accord::text::printable(&e));
             }
         }
     }

@@ -1710,9 +1710,10 @@ impl<'a> Evaluator<'a> {
             })?;
         if c.agrees {
             if !self.state.obs[i].orgs.insert(org) {
-                return rej(
-                    "self-corroboration: an organisation cannot corroborate its own report",
-                );
+                return rej(format!(
+                    "self-corroboration: {} reported or corroborated it already",
+                    self.organisation(org)
+                ));
             }
             self.verify_observation(i, index);
         } else {

@@ -3,6 +3,8 @@
 //! times and places).
 #![allow(dead_code)] // each test file uses its own part of it
 
+pub mod ops;
+
 use accord::agreement::Agreement;
 use accord::evaluate::{At, Status, TrancheState};
 use accord::example::{self, Script, Written};
