@@ -27,7 +27,8 @@ fn held_back(s: &Script, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
 }
 
 fn signed_at(s: &Script, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
-    let (_, hash) = example();
+    // The agreement's hash, as the evaluator knows it.
+    let hash = s.eval.status().agreement.unwrap();
     let v = json!({"v": 1, "kind": kind, "agreement": hash, "issued_at": at, "body": body});
     let st = Statement::from_value(v).unwrap();
     let mut signed = SignedStatement::sign(st, s.signer(by[0])).unwrap();
@@ -421,7 +422,16 @@ fn absurd_dates_are_refused_whoever_signs_them() {
 
 #[test]
 fn a_report_dated_long_before_adoption_creates_no_results_before_it() {
-    let (a, h) = example();
+    // The example with its no-armed-attack clause in force from any
+    // period, not from D: a late report could otherwise revise every
+    // period back to its own.
+    let text = example::AGREEMENT_TOML.replace(
+        "from = \"D\"\ncondition = \"heavy_fire < 20",
+        "condition = \"heavy_fire < 20",
+    );
+    assert_ne!(text, example::AGREEMENT_TOML);
+    let checked = accord::agreement::check("always.toml", &text, &example::EmbeddedLoader);
+    let (a, h) = (checked.agreement.unwrap(), checked.hash.unwrap());
     let mut s = start(&a, h);
     s.days(2);
     // A verified attack (video from a drone), dated 1901: a late report
