@@ -8,7 +8,8 @@
 //! consistency proof from the log's own tiles, and remembers the newer one
 //! only once that holds. A log that served one history yesterday and
 //! another today fails loudly, and the two signed checkpoints are kept as
-//! evidence. The remembered checkpoints can be exported (`accord
+//! evidence; so does the same origin under another key. The remembered
+//! checkpoints can be exported (`accord
 //! checkpoints --export DIR`) for others to compare with theirs: the
 //! gossip a witness network builds on.
 //!
@@ -93,6 +94,22 @@ impl Memory {
             .into_diagnostic()
             .wrap_err("locking the remembered checkpoints")?;
         let file = self.file(&served.checkpoint.origin, key);
+        // A log is its origin and its key: the same origin under another
+        // key is another history (a log re-signed from scratch), whoever
+        // says which key is right.
+        let prefix = format!("{}+", encode(&served.checkpoint.origin));
+        if let Some(other) = self.list()?.into_iter().find(|(p, _)| {
+            p != &file
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix))
+        }) {
+            return Err(miette!(
+                "KEY CHANGED: this log ({}) was seen before signed by another key (remembered in {}); a log re-signed under a new key can show any history. If the agreement was amended to name a new log key, remove that file to accept it",
+                printable_origin(&served.checkpoint.origin),
+                other.0.display()
+            ));
+        }
         let old_raw = match std::fs::read(&file) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -555,3 +555,39 @@ fn an_older_copy_of_the_log_is_told_apart_from_a_fork() {
         "{out}"
     );
 }
+
+#[test]
+fn a_log_resigned_under_another_key_is_not_taken_for_a_new_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, h) = example::agreement();
+    let mut s = script(&a, h);
+    history(&mut s);
+    let log = tmp.path().join("log");
+    write_log(&log, &s.entries);
+    let o = audit(log.to_str().unwrap(), &[], tmp.path());
+    assert!(o.status.success(), "{}", text(&o));
+    // The same origin, a new key, another history: what an operator who
+    // keeps its own log's key in the log's own config could serve.
+    let other = tlog::SignerKey::from_seed(
+        "log.mission.accord.example/log",
+        tlog::KeyType::Ed25519,
+        [42; 32],
+    )
+    .unwrap();
+    let mut s2 = script(&a, h);
+    s2.adopt().ok();
+    s2.days(3);
+    std::fs::remove_dir_all(&log).unwrap();
+    let storage = std::sync::Arc::new(tlog::DirStorage::new(&log).unwrap());
+    let mut l = tlog::Log::create(storage, other.clone()).unwrap();
+    l.append_batch(&s2.entries).unwrap();
+    drop(l);
+    let vkey = other.verifier().to_string();
+    let o = audit(log.to_str().unwrap(), &["--log-key", &vkey], tmp.path());
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(
+        out.contains("KEY CHANGED: this log (log.mission.accord.example/log) was seen before signed by another key"),
+        "{out}"
+    );
+}
