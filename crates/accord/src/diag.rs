@@ -93,22 +93,81 @@ impl IndexedText {
     }
 }
 
-impl SourceCode for IndexedText {
-    /// What miette's own `str` implementation returns, but found in time
-    /// proportional to the lines shown. miette scans from the start of the
-    /// text for every label it renders, which made `accord check` on a
-    /// large file with an error on every line quadratic (a megabyte of
-    /// unterminated strings took minutes). Here its scan starts a line
-    /// before the first line it will show, taken from the index, and what
-    /// it finds is shifted back into place: the scan's state at the start
-    /// of any line before the context is the same whichever line it
-    /// started at, so the result is identical.
-    fn read_span<'a>(
-        &'a self,
+/// A line longer than this many bytes is shown only around the place a
+/// label points at. GeoJSON is often written a feature to a line of tens of
+/// kilobytes, and garbage can be one line of megabytes: quoting the whole
+/// line once per diagnostic made the output as large as the file times the
+/// number of diagnostics, and miette cannot even underline a place past
+/// column 65,535 (Rust's limit on a formatting width: it panics).
+const LONG_LINE: usize = 1000;
+/// Of a long line, this many bytes before a label's start are shown...
+const WINDOW_BEFORE: usize = 60;
+/// ... and this many from its start on.
+const WINDOW_AFTER: usize = 120;
+/// A label covering more lines than this is cut there: a mistyped array of
+/// ten thousand lines is pointed at, not printed.
+const MAX_LABEL_LINES: usize = 24;
+
+impl IndexedText {
+    fn last_line(&self) -> usize {
+        self.line_starts.len() - 1
+    }
+
+    /// Where line `line`'s text ends, before its line break.
+    fn line_end(&self, line: usize) -> usize {
+        let Some(&next) = self.line_starts.get(line + 1) else {
+            return self.text.len();
+        };
+        let b = self.text.as_bytes();
+        match (b.get(next.wrapping_sub(2)), b[next - 1]) {
+            (Some(b'\r'), b'\n') => next - 2,
+            _ => next - 1,
+        }
+    }
+
+    fn is_long(&self, line: usize) -> bool {
+        self.line_end(line) - self.line_starts[line] > LONG_LINE
+    }
+
+    fn floor_char(&self, mut i: usize) -> usize {
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    /// A label's span as it is shown: at most [`MAX_LABEL_LINES`] lines,
+    /// not into a long line, and within the window shown of a long line
+    /// it starts on.
+    fn clip(&self, r: Range<usize>) -> Range<usize> {
+        let start = r.start.min(self.text.len());
+        let line = self.line_of(start);
+        let mut end = r.end.max(start);
+        if self.is_long(line) {
+            end = end
+                .min(self.line_end(line))
+                .min(self.floor_char((start + WINDOW_AFTER).min(self.text.len())));
+        } else {
+            if let Some(&cut) = self.line_starts.get(line + MAX_LABEL_LINES) {
+                end = end.min(cut);
+            }
+            let last = self.line_of(end.saturating_sub(1).clamp(start, self.text.len()));
+            if let Some(long) = (line + 1..=last).find(|&l| self.is_long(l)) {
+                end = self.line_starts[long];
+            }
+        }
+        start..end.max(start)
+    }
+
+    /// What miette's own `str` implementation returns, found by scanning
+    /// only from a line before the first line it will show (see
+    /// [`SourceCode::read_span`] below).
+    fn read_exact(
+        &self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    ) -> Result<MietteSpanContents<'_>, MietteError> {
         let first = self
             .line_of(span.offset().min(self.text.len()))
             .saturating_sub(context_lines_before + 1);
@@ -119,12 +178,108 @@ impl SourceCode for IndexedText {
             context_lines_before,
             context_lines_after,
         )?;
-        Ok(Box::new(MietteSpanContents::new(
+        Ok(MietteSpanContents::new(
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + first,
             inner.column(),
             inner.line_count() + first,
+        ))
+    }
+
+    /// Part of long line `line` around byte `start`, presented to miette as
+    /// if it were the whole line: it places labels by byte offsets from
+    /// the start of what it is given, so they still land under their text.
+    fn window(&self, line: usize, start: usize, header: bool) -> MietteSpanContents<'_> {
+        let line_start = self.line_starts[line];
+        let from = self.floor_char(start.saturating_sub(WINDOW_BEFORE).max(line_start));
+        let to = self.floor_char((start + WINDOW_AFTER).min(self.line_end(line)));
+        let to = to.max(from);
+        MietteSpanContents::new(
+            &self.text.as_bytes()[from..to],
+            SourceSpan::new(from.into(), to - from),
+            line,
+            // miette reads the column only for the header's line:column,
+            // from a read without context, where it counts bytes.
+            if header { start - line_start } else { 0 },
+            line + 1,
+        )
+    }
+}
+
+impl SourceCode for IndexedText {
+    /// What miette's own `str` implementation returns, but found in time
+    /// proportional to the lines shown. miette scans from the start of the
+    /// text for every label it renders, which made `accord check` on a
+    /// large file with an error on every line quadratic (a megabyte of
+    /// unterminated strings took minutes). Here its scan starts a line
+    /// before the first line it will show, taken from the index, and what
+    /// it finds is shifted back into place: the scan's state at the start
+    /// of any line before the context is the same whichever line it
+    /// started at, so the result is identical.
+    ///
+    /// Long lines ([`LONG_LINE`]) are the exception: context lines that
+    /// are long are left out, and a span starting on a long line is shown
+    /// as a window of that line around it.
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        if start > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_of(start);
+        let span_last = self.line_of(
+            (start + span.len())
+                .saturating_sub(1)
+                .max(start)
+                .min(self.text.len()),
+        );
+        let header = context_lines_before == 0 && context_lines_after == 0;
+        if self.is_long(first) {
+            return Ok(Box::new(self.window(first, start, header)));
+        }
+        // A span running from short lines into a long one is shown up to
+        // the long line (labels are clipped so; the contexts miette merges
+        // from several labels may not be).
+        let long_in_span = (first..=span_last).find(|&l| self.is_long(l));
+        let last = long_in_span.map_or(span_last, |l| l - 1);
+        let (want_before, want_after) = (
+            context_lines_before.min(first),
+            context_lines_after.min(self.last_line() - last),
+        );
+        let before = (1..=want_before)
+            .take_while(|&k| !self.is_long(first - k))
+            .count();
+        let after = (1..=want_after)
+            .take_while(|&k| !self.is_long(last + k))
+            .count();
+        if long_in_span.is_none() && before == want_before && after == want_after {
+            // No long line: miette's own reading, to the byte (asked with
+            // the counts miette was asked with: it reads differently when
+            // asked for context lines that the file does not have).
+            let exact = self.read_exact(span, context_lines_before, context_lines_after)?;
+            return Ok(Box::new(exact));
+        }
+        // Long lines left out: the lines of the span and of the context
+        // that are short, whole.
+        let from = first - before;
+        let to = last + after;
+        let data_start = self.line_starts[from];
+        let data_end = self.line_end(to);
+        Ok(Box::new(MietteSpanContents::new(
+            &self.text.as_bytes()[data_start..data_end],
+            SourceSpan::new(data_start.into(), data_end - data_start),
+            if header { first } else { from },
+            if header {
+                start - self.line_starts[first]
+            } else {
+                0
+            },
+            to + 1,
         )))
     }
 }
@@ -236,14 +391,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// The diagnostic's labels are clipped as [`IndexedText::clip`] says,
+    /// so that what is shown of a file stays small whatever the file.
     pub fn new(diag: &Diag, sources: &Sources) -> Report {
-        let source = diag.at.as_ref().map(|(s, _)| {
-            NamedSource::new(sources.name(s.file), sources.files[s.file.0].1.clone())
+        let mut diag = diag.clone();
+        let source = diag.at.as_mut().map(|(at, _)| {
+            let text = &sources.files[at.file.0].1;
+            at.range = text.clip(at.range.clone());
+            NamedSource::new(sources.name(at.file), text.clone())
         });
-        Report {
-            diag: diag.clone(),
-            source,
+        if let Some((at, _)) = &diag.at {
+            let text = &sources.files[at.file.0].1;
+            let file = at.file;
+            for (s, _) in diag.also.iter_mut().filter(|(s, _)| s.file == file) {
+                s.range = text.clip(s.range.clone());
+            }
         }
+        Report { diag, source }
     }
 }
 
@@ -381,5 +545,48 @@ mod tests {
         assert_eq!(s.line_col(f, 6), (2, 2));
         assert_eq!(s.line_col(f, 8), (3, 1));
         assert_eq!(s.line_col(f, 99), (4, 1));
+    }
+    fn render_one(text: &str, range: Range<usize>) -> String {
+        let mut sources = Sources::default();
+        let f = sources.add("f", text);
+        let mut diags = Diags::default();
+        diags.push(Diag::error("test::here", "here").at(Span::new(f, range), "this"));
+        render_plain(&diags, &sources, 100)
+    }
+
+    #[test]
+    fn a_place_far_along_a_long_line_is_shown_in_a_window() {
+        // Past column 65,535, where miette's own rendering panics.
+        let text = format!(
+            "x = 1\n{}BAD{}\nlast\n",
+            "a".repeat(100_000),
+            "é".repeat(1000)
+        );
+        let at = text.find("BAD").unwrap();
+        let out = render_one(&text, at..at + 3);
+        assert!(out.contains("[f:2:100001]"), "{out}");
+        assert!(out.contains("aaaBADéé"), "{out}");
+        assert!(out.len() < 2000, "{} bytes:\n{out}", out.len());
+        assert!(!out.contains("x = 1") && !out.contains("last"), "{out}");
+    }
+
+    #[test]
+    fn long_context_lines_are_left_out() {
+        let long = "b".repeat(5000);
+        let text = format!("{long}\nshort = 1\n{long}\n");
+        let at = text.find("short").unwrap();
+        let out = render_one(&text, at..at + 5);
+        assert!(
+            out.contains("[f:2:1]") && out.contains("short = 1"),
+            "{out}"
+        );
+        assert!(!out.contains("bbbb"), "{out}");
+    }
+
+    #[test]
+    fn a_label_over_many_lines_is_cut() {
+        let text: String = (0..1000).map(|i| format!("line {i}\n")).collect();
+        let out = render_one(&text, 0..text.len());
+        assert!(out.contains("line 23") && !out.contains("line 30"), "{out}");
     }
 }
