@@ -382,6 +382,26 @@ impl Diags {
         });
         v
     }
+
+    /// The first [`MAX_SHOWN`] of [`Diags::sorted`], and how many more
+    /// there are.
+    pub fn shown(&self) -> (Vec<&Diag>, usize) {
+        let mut v = self.sorted();
+        let more = v.len().saturating_sub(MAX_SHOWN);
+        v.truncate(MAX_SHOWN);
+        (v, more)
+    }
+}
+
+/// At most this many diagnostics are rendered; the rest are counted in one
+/// line ([`not_shown`]). A file of garbage has a mistake on every line, and
+/// nobody reads the ten-thousandth: the first hundred, in file order, say
+/// what is wrong, and the output stays small whatever the input.
+pub const MAX_SHOWN: usize = 100;
+
+/// The line that stands for the diagnostics not rendered.
+pub fn not_shown(more: usize) -> String {
+    format!("{more} more problem{} not shown", plural(more))
 }
 
 /// A diagnostic with its file's text: what miette renders.
@@ -468,16 +488,21 @@ fn span_of(r: &Range<usize>) -> miette::SourceSpan {
 
 /// Renders diagnostics as text: plain (no colour) and wrapped to `width`,
 /// for files, logs and snapshot tests; the CLI renders with colour on a
-/// terminal itself.
+/// terminal itself. At most [`MAX_SHOWN`] of them, then the totals.
 pub fn render_plain(diags: &Diags, sources: &Sources, width: usize) -> String {
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(width);
     let mut out = String::new();
-    for d in diags.sorted() {
+    let (shown, more) = diags.shown();
+    for d in shown {
         let r = Report::new(d, sources);
         handler
             .render_report(&mut out, &r)
             .expect("rendering to a String cannot fail");
+    }
+    if more > 0 {
+        out.push_str(&not_shown(more));
+        out.push('\n');
     }
     let (e, w) = (diags.errors(), diags.warnings());
     out.push_str(&format!(
