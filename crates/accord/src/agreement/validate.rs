@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use serde_json::{Map, Value, json};
 
+use super::MAX_ZONE_FILE_BYTES;
 use super::geojson::{self, Shape};
 use super::model::*;
 use super::reader::{Sp, closest};
@@ -440,7 +441,13 @@ impl<'a> Checker<'a> {
             let entry = files.entry(source.get_ref().clone()).or_insert_with(|| {
                 match loader.load(source.get_ref()) {
                     Err(e) => Err(e),
+                    // Whatever the loader: a check reads a bounded amount.
+                    Ok((_, text)) if text.len() as u64 > MAX_ZONE_FILE_BYTES => Err(format!(
+                        "the file is larger than {} MiB, the most accord reads for a zone file",
+                        MAX_ZONE_FILE_BYTES >> 20
+                    )),
                     Ok((name, text)) => {
+                        let text: std::sync::Arc<str> = text.into();
                         let fid = self.sources.add(name, text.clone());
                         match geojson::parse(&text) {
                             Ok(fs) => Ok((fid, fs)),
