@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use geo::{Area, Geometry};
 use serde_json::{Map, Value, json};
 
 use super::MAX_ZONE_FILE_BYTES;
@@ -518,7 +519,7 @@ impl<'a> Checker<'a> {
             };
             let mut geoms = Vec::new();
             let mut bad = false;
-            for f in chosen {
+            for f in &chosen {
                 match &f.geometry {
                     None => {
                         self.diags.push(
@@ -531,25 +532,63 @@ impl<'a> Checker<'a> {
                         bad = true;
                     }
                     Some(g) => match geojson::check(g, shape) {
-                        Ok(()) => geoms.push(g.clone()),
-                        Err(why) => {
-                            let start = f.span.start;
-                            let end = (start + 200).min(f.span.end);
+                        Ok(g) => geoms.push(g),
+                        Err(problem) => {
+                            // The offending part where it can be found in
+                            // the text, else the whole feature.
+                            let at = problem
+                                .at
+                                .as_deref()
+                                .and_then(|path| {
+                                    geojson::locate(self.sources.text(fid), &f.span, path)
+                                })
+                                .unwrap_or_else(|| f.span.clone());
+                            let end = (at.start + 200).min(at.end);
                             self.diags.push(
-                                Diag::error("zone::geometry", format!("zone `{id}`: {why}"))
-                                    .at(Span::new(fid, start..end), "this feature")
-                                    .help(format!(
-                                        "selected by zone `{id}` of {}",
-                                        self.sources.name(self.file)
-                                    )),
+                                Diag::error(
+                                    "zone::geometry",
+                                    format!("zone `{id}`: {}", problem.message),
+                                )
+                                .at(Span::new(fid, at.start..end), problem.label)
+                                .help(format!(
+                                    "selected by zone `{id}` of {}",
+                                    self.sources.name(self.file)
+                                )),
                             );
                             bad = true;
                         }
                     },
                 }
             }
-            if !bad && let Some(zz) = self.a.zones.get_mut(&id) {
-                zz.geometry = geojson::combine(geoms);
+            if bad {
+                continue;
+            }
+            let combined = geojson::combine(geoms);
+            // Each polygon is valid, yet together they may enclose nothing
+            // (rings whose points all lie on a line): an area with no area
+            // would hold no observation, and its clauses would count none.
+            if let Some(g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_))) = &combined
+                && g.unsigned_area() == 0.0
+            {
+                let f = chosen[0];
+                let at = geojson::locate(self.sources.text(fid), &f.span, &[])
+                    .unwrap_or_else(|| f.span.clone());
+                let end = (at.start + 200).min(at.end);
+                self.diags.push(
+                    Diag::error(
+                        "zone::geometry",
+                        format!("zone `{id}` has no area: its polygons enclose nothing"),
+                    )
+                    .at(Span::new(fid, at.start..end), "encloses nothing")
+                    .help(format!(
+                        "selected by zone `{id}` of {}",
+                        self.sources.name(self.file)
+                    )),
+                );
+                continue;
+            }
+            if let Some(zz) = self.a.zones.get_mut(&id) {
+                zz.geometry = combined;
             }
         }
     }
