@@ -1314,8 +1314,7 @@ impl<'a> Checker<'a> {
         // Forward transitions must not loop.
         let mut state: BTreeMap<String, u8> = BTreeMap::new();
         for p in &phase_ids {
-            let mut path = Vec::new();
-            if let Some(cycle) = find_cycle(p, &forward, &mut state, &mut path) {
+            if let Some(cycle) = find_cycle(p, &forward, &mut state) {
                 let t = transitions
                     .iter()
                     .find(|t| {
@@ -1795,30 +1794,41 @@ fn Spanned_(span: Range<usize>, s: String) -> Sp<String> {
     toml::Spanned::new(span, s)
 }
 
-/// Depth-first search for a cycle among forward transitions.
+/// Depth-first search for a cycle among forward transitions, from `start`;
+/// `state` keeps which phases are done (2) across searches. Iterative: a
+/// chain of a hundred thousand phases overflowed the stack when each step
+/// was a call.
 fn find_cycle(
-    p: &str,
+    start: &str,
     edges: &BTreeMap<String, Vec<String>>,
     state: &mut BTreeMap<String, u8>,
-    path: &mut Vec<String>,
 ) -> Option<Vec<String>> {
-    match state.get(p) {
-        Some(2) => return None,
-        Some(1) => {
-            let i = path.iter().position(|x| x == p).unwrap_or(0);
-            return Some(path[i..].to_vec());
-        }
-        _ => {}
+    if state.get(start).is_some() {
+        return None;
     }
-    state.insert(p.to_string(), 1);
-    path.push(p.to_string());
-    for next in edges.get(p).into_iter().flatten() {
-        if let Some(c) = find_cycle(next, edges, state, path) {
-            return Some(c);
+    state.insert(start.to_string(), 1);
+    // The path, each phase with the index of its next edge to follow.
+    let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+    while let Some((p, i)) = path.last_mut() {
+        let next = edges.get(*p).and_then(|e| e.get(*i));
+        *i += 1;
+        let Some(next) = next else {
+            state.insert(p.to_string(), 2);
+            path.pop();
+            continue;
+        };
+        match state.get(next.as_str()) {
+            Some(2) => {}
+            Some(_) => {
+                let from = path.iter().position(|(x, _)| x == next).unwrap_or(0);
+                return Some(path[from..].iter().map(|(x, _)| x.to_string()).collect());
+            }
+            None => {
+                state.insert(next.clone(), 1);
+                path.push((next, 0));
+            }
         }
     }
-    path.pop();
-    state.insert(p.to_string(), 2);
     None
 }
 
@@ -1865,6 +1875,19 @@ mod tests {
             .filter(|d| d.message.ends_with("contains itself"))
             .count();
         assert_eq!(cycles, 61);
+    }
+
+    #[test]
+    fn a_chain_of_thirty_thousand_phases_does_not_overflow_the_stack() {
+        let mut extra = String::new();
+        for i in 0..30_000 {
+            extra.push_str(&format!(
+                "[phases.x{i}]\n[transitions.t{i}]\nfrom = \"x{i}\"\nto = \"x{}\"\n",
+                i + 1
+            ));
+        }
+        let c = base_with(&extra);
+        assert!(c.diags.has_errors());
     }
 
     /// `expand` as it was first written: every path, to sixteen levels.
