@@ -2,7 +2,7 @@
 //! check every coordinate and every polygon, and say which feature of which
 //! file is wrong, and where in it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use geo::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Validation};
@@ -148,6 +148,50 @@ pub fn matches(f: &Feature, select: &BTreeMap<String, String>) -> bool {
     select.iter().all(|(k, want)| {
         f.properties.get(k).and_then(property_text).as_deref() == Some(want.as_str())
     })
+}
+
+/// The features of a file by each of their properties' values (as
+/// [`property_text`] gives them): which features have `key = value`, in
+/// file order.
+pub type Index = HashMap<(String, String), Vec<usize>>;
+
+pub fn index(features: &[Feature]) -> Index {
+    let mut index = Index::new();
+    for (i, f) in features.iter().enumerate() {
+        for (k, v) in &f.properties {
+            if let Some(v) = property_text(v) {
+                index.entry((k.clone(), v)).or_default().push(i);
+            }
+        }
+    }
+    index
+}
+
+/// The features a zone's `select` picks, in file order: those of its
+/// rarest pair that match the others. Testing every feature for every zone
+/// instead costs the zones times the features.
+pub fn select<'f>(
+    features: &'f [Feature],
+    index: &Index,
+    select: &BTreeMap<String, String>,
+) -> Vec<&'f Feature> {
+    if select.is_empty() {
+        return features.iter().collect();
+    }
+    let rarest = select
+        .iter()
+        .map(|(k, v)| {
+            index
+                .get(&(k.clone(), v.clone()))
+                .map_or(&[][..], Vec::as_slice)
+        })
+        .min_by_key(|fs| fs.len())
+        .unwrap_or_default();
+    rarest
+        .iter()
+        .map(|&i| &features[i])
+        .filter(|f| matches(f, select))
+        .collect()
 }
 
 /// What shape a zone needs.
@@ -539,6 +583,52 @@ mod tests {
         let fs = parse(text).unwrap();
         assert_eq!(fs.len(), 2);
         assert_eq!(fs[1].span, spans[1]);
+    }
+
+    #[test]
+    fn selects_by_the_rarest_pair_what_testing_every_feature_selects() {
+        let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for i in 0..40 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"n":{i},"even":{},"kind":"k{}"}},"geometry":null}}"#,
+                i % 2 == 0,
+                i % 3
+            ));
+        }
+        text.push_str("]}");
+        let fs = parse(&text).unwrap();
+        let index = index(&fs);
+        let pairs = |ps: &[(&str, &str)]| -> BTreeMap<String, String> {
+            ps.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        for want in [
+            pairs(&[]),
+            pairs(&[("n", "7")]),
+            pairs(&[("even", "true"), ("kind", "k1")]),
+            pairs(&[("even", "false"), ("n", "8")]),
+            pairs(&[("kind", "k9")]),
+            pairs(&[("missing", "x")]),
+        ] {
+            let every: Vec<*const Feature> = fs
+                .iter()
+                .filter(|f| matches(f, &want))
+                .map(|f| f as *const Feature)
+                .collect();
+            let by_index: Vec<*const Feature> = select(&fs, &index, &want)
+                .into_iter()
+                .map(|f| f as *const Feature)
+                .collect();
+            assert_eq!(by_index, every, "{want:?}");
+        }
+        assert_eq!(
+            select(&fs, &index, &pairs(&[("even", "true"), ("kind", "k1")])).len(),
+            6
+        );
     }
 
     fn geometry(json: &str) -> geojson::Geometry {

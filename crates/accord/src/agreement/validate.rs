@@ -431,8 +431,8 @@ impl<'a> Checker<'a> {
     fn zones(&mut self, loader: &dyn Loader) {
         let parties: Vec<String> = self.a.parties.keys().cloned().collect();
         let zone_ids: Vec<String> = self.a.zones.keys().cloned().collect();
-        let mut files: BTreeMap<String, Result<(FileId, Vec<geojson::Feature>), String>> =
-            BTreeMap::new();
+        type Loaded = (FileId, Vec<geojson::Feature>, geojson::Index);
+        let mut files: BTreeMap<String, Result<Loaded, String>> = BTreeMap::new();
         let ids = zone_ids.clone();
         for id in ids {
             let z = self.a.zones[&id].clone();
@@ -513,7 +513,10 @@ impl<'a> Checker<'a> {
                         let text: std::sync::Arc<str> = text.into();
                         let fid = self.sources.add(name, text.clone());
                         match geojson::parse(&text) {
-                            Ok(fs) => Ok((fid, fs)),
+                            Ok(fs) => {
+                                let index = geojson::index(&fs);
+                                Ok((fid, fs, index))
+                            }
                             Err((msg, span)) => {
                                 let d = Diag::error(
                                     "zone::geojson",
@@ -533,8 +536,8 @@ impl<'a> Checker<'a> {
                     }
                 }
             });
-            let (fid, features) = match entry {
-                Ok((fid, fs)) => (*fid, fs),
+            let (fid, features, index) = match entry {
+                Ok((fid, fs, index)) => (*fid, fs, index),
                 Err(e) => {
                     if !e.is_empty() {
                         let msg = format!("cannot read zone file `{}`: {e}", source.get_ref());
@@ -548,10 +551,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.get_ref().clone()))
                 .collect();
-            let chosen: Vec<&geojson::Feature> = features
-                .iter()
-                .filter(|f| geojson::matches(f, &select))
-                .collect();
+            let chosen = geojson::select(features, index, &select);
             if chosen.is_empty() {
                 let what = if select.is_empty() {
                     "has no features".to_string()
