@@ -15,10 +15,13 @@ use super::geojson::{self, Shape};
 use super::model::*;
 use super::reader::{Sp, closest};
 use crate::cel::types::Ty;
-use crate::cel::{CelError, Condition};
+use crate::cel::{CelError, Condition, Vars};
 
-/// The types and sample values of what status conditions read.
-type StatusEnv = (BTreeMap<String, Ty>, Map<String, Value>);
+/// The types and sample values of what status conditions read. The values
+/// are converted for CEL once: they hold every clause's metrics for every
+/// party it binds, and converting them for each condition cost the
+/// conditions times the clauses times the parties.
+type StatusEnv = (BTreeMap<String, Ty>, Vars);
 use crate::diag::{Diag, Diags, FileId, Sources, Span};
 use crate::quorum::{Quorum, Requirement};
 use crate::statement::Category;
@@ -164,7 +167,7 @@ impl<'a> Checker<'a> {
         self.withdrawal();
         self.weapon_classes();
         self.verification();
-        let env = (self.status_types(), self.status_env());
+        let env = (self.status_types(), Vars::new(&self.status_env()));
         self.clauses();
         self.clocks(&env);
         self.phases(&env);
@@ -819,7 +822,7 @@ impl<'a> Checker<'a> {
         &mut self,
         src: &Sp<String>,
         types: &BTreeMap<String, Ty>,
-        sample: &Map<String, Value>,
+        sample: &Vars,
         what: &str,
     ) -> Option<BTreeSet<String>> {
         if src.get_ref().is_empty() {
@@ -897,7 +900,7 @@ impl<'a> Checker<'a> {
             d.help = e.help;
             return Some(used);
         }
-        if let Err(e) = c.eval(sample) {
+        if let Err(e) = c.eval_vars(sample) {
             self.err(
                 "cel::eval",
                 src.span(),
@@ -1209,9 +1212,12 @@ impl<'a> Checker<'a> {
                 ),
             );
             sample.insert("day".into(), json!(0));
-            if let Some(used) =
-                self.condition(&c.condition, &types, &sample, &format!("clause `{cid}`"))
-            {
+            if let Some(used) = self.condition(
+                &c.condition,
+                &types,
+                &Vars::new(&sample),
+                &format!("clause `{cid}`"),
+            ) {
                 for m in c.metrics.values() {
                     if !used.contains(m.id.get_ref()) && !self.suggested.contains(m.id.get_ref()) {
                         let msg = format!(
