@@ -364,3 +364,68 @@ fn the_example_loads_with_the_directory_loader_too() {
     let c = agreement::check("agreement.toml", &text, &DirLoader { dir: example_dir() });
     assert!(c.hash.is_some());
 }
+
+/// The real boundaries and lines of ../shared/data pass every geometry
+/// check, RFC 7946's exactly closed rings included: each of their features,
+/// added to the example as a zone of its own, loads with no error.
+#[test]
+fn every_real_boundary_and_line_is_a_valid_zone() {
+    let mut files = annex();
+    let mut text = example_text();
+    let mut zones = Vec::new();
+    let mut add = |rel: &str, kind: &str, key: Option<&str>| {
+        let source = format!("real/{rel}");
+        let json = real(rel);
+        // The file as published, byte for byte.
+        let published = std::fs::read_to_string(testkit::data(rel)).unwrap();
+        files.insert(source.clone(), published);
+        for (i, f) in json["features"].as_array().unwrap().iter().enumerate() {
+            let id = format!("real_{}_{i}", zones.len());
+            text.push_str(&format!(
+                "\n[zones.{id}]\ntitle = \"{rel} {i}\"\nkind = \"{kind}\"\nsource = \"{source}\"\n"
+            ));
+            if kind == "reference_line" {
+                text.push_str("party = \"RU\"\n");
+            }
+            if let Some(key) = key {
+                let value = f["properties"][key].as_str().unwrap();
+                text.push_str(&format!("select = {{ {key} = \"{value}\" }}\n"));
+            }
+            zones.push(id);
+        }
+    };
+    add(
+        "boundaries/geoBoundaries-UKR-ADM1_simplified.geojson",
+        "region",
+        Some("shapeISO"),
+    );
+    add(
+        "boundaries/naturalearth_admin1_ukr.geojson",
+        "region",
+        Some("adm1_code"),
+    );
+    for date in ["20240708", "20250701", "20260822"] {
+        add(
+            &format!("frontline/deepstate_occupied_{date}.geojson"),
+            "disengagement_area",
+            None,
+        );
+    }
+    add(
+        "frontline/DERIVED_contact_line_from_deepstate.geojson",
+        "reference_line",
+        Some("snapshot_date"),
+    );
+    assert_eq!(zones.len(), 27 + 27 + 3 + 3);
+    let c = check_text(&text, &MapLoader(files));
+    assert_eq!(
+        c.diags.errors(),
+        0,
+        "{}",
+        render_plain(&c.diags, &c.sources, 100)
+    );
+    let a = c.agreement.unwrap();
+    for id in &zones {
+        assert!(a.zones[id].geometry.is_some(), "zone {id} has no geometry");
+    }
+}

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use accord::agreement;
-use accord::diag::{Diags, Report, Severity, Sources, render_plain};
+use accord::diag::{Diags, Report, Severity, Sources, not_shown, render_plain};
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
@@ -22,14 +22,18 @@ pub struct CheckArgs {
 }
 
 /// Prints diagnostics to standard error: with colour on a terminal,
-/// plain otherwise.
+/// plain otherwise; the first hundred in file order, then how many more.
 pub fn print_diags(diags: &Diags, sources: &Sources) {
     if diags.0.is_empty() {
         return;
     }
     if std::io::stderr().is_terminal() {
-        for d in diags.sorted() {
+        let (shown, more) = diags.shown();
+        for d in shown {
             errln!("{:?}", miette::Report::new(Report::new(d, sources)));
+        }
+        if more > 0 {
+            errln!("{}", not_shown(more));
         }
         let (e, w) = (diags.errors(), diags.warnings());
         errln!("{e} error(s), {w} warning(s)");

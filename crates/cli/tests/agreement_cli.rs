@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{accord, text};
+use common::{accord, fails, text};
 use std::path::{Path, PathBuf};
 
 fn example() -> PathBuf {
@@ -56,6 +56,143 @@ fn check_prints_the_hash_of_a_valid_agreement_and_every_error_of_a_broken_one() 
     );
     assert!(t.contains("2 errors"), "{t}");
     assert!(t.contains("is not a valid agreement"), "{t}");
+}
+
+/// Megabytes of TOML-like garbage, the same every run: unterminated
+/// strings, repeated keys and tables, unbalanced brackets, stray words,
+/// bare words for values. (No unclosed array or inline table: one swallows
+/// the rest of the file, leaving a single error.)
+fn garbage(bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + 100);
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    while out.len() < bytes {
+        // xorshift: varied lines without a dependency.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let n = x % 1000;
+        let line = match x % 7 {
+            0 => format!("key{n} = \"unterminated {n}"),
+            1 => format!("parties = {n}"),
+            2 => format!("[zones.z{}]", n % 10),
+            3 => format!("value{n} = bare{n}"),
+            4 => format!("[[clauses{n}"),
+            5 => "]] }} stray words = = =".to_string(),
+            _ => format!("ok{n} = {n}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The number of diagnostics rendered, the number said not to be shown, and
+/// the total the summary line gives.
+fn counted(stderr: &str) -> (usize, usize, usize) {
+    let shown = stderr.lines().filter(|l| l.starts_with("  × ")).count();
+    let more = stderr
+        .lines()
+        .find_map(|l| l.strip_suffix(" more problems not shown"))
+        .map_or(0, |n| n.parse().unwrap());
+    let total = stderr
+        .lines()
+        .find_map(|l| l.strip_suffix(" errors, 0 warnings"))
+        .map_or(0, |n| n.parse().unwrap());
+    (shown, more, total)
+}
+
+#[test]
+fn check_on_megabytes_of_garbage_shows_the_first_hundred_problems() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("garbage.toml"), garbage(3 << 20)).unwrap();
+    let o = accord(&["check", "garbage.toml"], tmp.path());
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("garbage.toml is not a valid agreement"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+    let (shown, more, total) = counted(&stderr);
+    assert_eq!(shown, 100, "{shown} shown, {more} more, {total} in all");
+    assert!(more > 10_000, "{more} more");
+    assert_eq!(shown + more, total);
+    // The first hundred in file order.
+    let places: Vec<(usize, usize)> = stderr
+        .lines()
+        .filter_map(|l| l.split_once("[garbage.toml:")?.1.strip_suffix(']'))
+        .map(|lc| {
+            let (l, c) = lc.split_once(':').unwrap();
+            (l.parse().unwrap(), c.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(places.len(), 100);
+    assert!(places.is_sorted() && places[0].0 <= 3, "{places:?}");
+    assert!(
+        stderr.len() < 100_000,
+        "{} bytes of diagnostics",
+        stderr.len()
+    );
+}
+
+#[test]
+fn check_on_garbage_written_on_one_line_shows_where_without_the_line() {
+    // An array of bare words: each is an error, and all lie past column
+    // 65,535 (after a long string), where miette itself cannot underline.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut line = format!("a = [\"{}\",", "y".repeat(100_000));
+    while line.len() < 2 << 20 {
+        line.push_str(" x,");
+    }
+    line.push(']');
+    std::fs::write(tmp.path().join("line.toml"), line + "\n").unwrap();
+    let o = accord(&["check", "line.toml"], tmp.path());
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("line.toml is not a valid agreement"),
+        "{stderr:.3000}"
+    );
+    let (shown, more, total) = counted(&stderr);
+    assert_eq!((shown, shown + more), (100, total), "{stderr:.3000}");
+    assert!(
+        stderr.len() < 100_000,
+        "{} bytes of diagnostics",
+        stderr.len()
+    );
+}
+
+#[test]
+fn check_refuses_files_too_large_to_be_agreements_or_zones() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Sparse: refused on its size, before a byte is read.
+    let big = std::fs::File::create(tmp.path().join("big.toml")).unwrap();
+    big.set_len(17 << 20).unwrap();
+    let t = fails(&["check", "big.toml"], tmp.path());
+    assert!(
+        t.contains("the file is larger than 16 MiB, the most accord reads for an agreement"),
+        "{t}"
+    );
+
+    // A zone file over its limit: reported where the agreement names it.
+    let dir = tmp.path().join("example");
+    let annex = dir.join("annex");
+    std::fs::create_dir_all(&annex).unwrap();
+    std::fs::copy(example(), dir.join("agreement.toml")).unwrap();
+    for e in std::fs::read_dir(example().parent().unwrap().join("annex")).unwrap() {
+        let p = e.unwrap().path();
+        std::os::unix::fs::symlink(&p, annex.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::remove_file(annex.join("crossings.geojson")).unwrap();
+    let big = std::fs::File::create(annex.join("crossings.geojson")).unwrap();
+    big.set_len(65 << 20).unwrap();
+    let t = fails(&["check", "agreement.toml"], &dir);
+    assert!(
+        t.contains(
+            "cannot read zone file `annex/crossings.geojson`: the file is larger than 64 MiB"
+        ),
+        "{t}"
+    );
 }
 
 #[test]

@@ -1,13 +1,14 @@
 //! Zones from GeoJSON files: parse, pick features by their properties,
 //! check every coordinate and every polygon, and say which feature of which
-//! file is wrong.
+//! file is wrong, and where in it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use geo::{
-    CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Validation,
-};
+use geo::{Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Validation};
+use geojson::{GeometryValue, Position};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// A feature of a GeoJSON file, with where it is in the file.
 pub struct Feature {
@@ -15,7 +16,9 @@ pub struct Feature {
     /// geometry or feature).
     pub span: Range<usize>,
     pub properties: serde_json::Map<String, serde_json::Value>,
-    pub geometry: Option<Geometry<f64>>,
+    /// The geometry as written. It becomes a `geo` geometry only once
+    /// [`check`]ed: `geo` closes an open ring itself, which would hide it.
+    pub geometry: Option<geojson::Geometry>,
 }
 
 /// A GeoJSON problem: a message and, when known, the byte range to point at.
@@ -37,44 +40,30 @@ pub fn parse(text: &str) -> Result<Vec<Feature>, GeoError> {
         (msg, span.map(|o| o..o + 1))
     })?;
     let whole = 0..text.len();
-    let convert = |g: Option<geojson::Geometry>,
-                   span: &Range<usize>|
-     -> Result<Option<Geometry<f64>>, GeoError> {
-        match g {
-            None => Ok(None),
-            Some(g) => Geometry::<f64>::try_from(g)
-                .map(Some)
-                .map_err(|e| (format!("geometry cannot be read: {e}"), Some(span.clone()))),
-        }
-    };
-    match gj {
-        geojson::GeoJson::Geometry(g) => Ok(vec![Feature {
-            span: whole.clone(),
+    Ok(match gj {
+        geojson::GeoJson::Geometry(g) => vec![Feature {
+            span: whole,
             properties: Default::default(),
-            geometry: convert(Some(g), &whole)?,
-        }]),
-        geojson::GeoJson::Feature(f) => Ok(vec![Feature {
-            span: whole.clone(),
+            geometry: Some(g),
+        }],
+        geojson::GeoJson::Feature(f) => vec![Feature {
+            span: whole,
             properties: f.properties.unwrap_or_default(),
-            geometry: convert(f.geometry, &whole)?,
-        }]),
+            geometry: f.geometry,
+        }],
         geojson::GeoJson::FeatureCollection(fc) => {
             let spans = feature_spans(text).unwrap_or_default();
             fc.features
                 .into_iter()
                 .enumerate()
-                .map(|(i, f)| {
-                    let span = spans.get(i).cloned().unwrap_or_else(|| whole.clone());
-                    let geometry = convert(f.geometry, &span)?;
-                    Ok(Feature {
-                        span,
-                        properties: f.properties.unwrap_or_default(),
-                        geometry,
-                    })
+                .map(|(i, f)| Feature {
+                    span: spans.get(i).cloned().unwrap_or_else(|| whole.clone()),
+                    properties: f.properties.unwrap_or_default(),
+                    geometry: f.geometry,
                 })
                 .collect()
         }
-    }
+    })
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
@@ -161,6 +150,50 @@ pub fn matches(f: &Feature, select: &BTreeMap<String, String>) -> bool {
     })
 }
 
+/// The features of a file by each of their properties' values (as
+/// [`property_text`] gives them): which features have `key = value`, in
+/// file order.
+pub type Index = HashMap<(String, String), Vec<usize>>;
+
+pub fn index(features: &[Feature]) -> Index {
+    let mut index = Index::new();
+    for (i, f) in features.iter().enumerate() {
+        for (k, v) in &f.properties {
+            if let Some(v) = property_text(v) {
+                index.entry((k.clone(), v)).or_default().push(i);
+            }
+        }
+    }
+    index
+}
+
+/// The features a zone's `select` picks, in file order: those of its
+/// rarest pair that match the others. Testing every feature for every zone
+/// instead costs the zones times the features.
+pub fn select<'f>(
+    features: &'f [Feature],
+    index: &Index,
+    select: &BTreeMap<String, String>,
+) -> Vec<&'f Feature> {
+    if select.is_empty() {
+        return features.iter().collect();
+    }
+    let rarest = select
+        .iter()
+        .map(|(k, v)| {
+            index
+                .get(&(k.clone(), v.clone()))
+                .map_or(&[][..], Vec::as_slice)
+        })
+        .min_by_key(|fs| fs.len())
+        .unwrap_or_default();
+    rarest
+        .iter()
+        .map(|&i| &features[i])
+        .filter(|f| matches(f, select))
+        .collect()
+}
+
 /// What shape a zone needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -179,81 +212,330 @@ impl Shape {
     }
 }
 
-/// Checks one geometry: coordinates in range, the right shape, valid
-/// polygons. Returns a description of the first problem.
-pub fn check(g: &Geometry<f64>, shape: Shape) -> Result<(), String> {
-    for (i, c) in g.coords_iter().enumerate() {
-        if !(c.x.is_finite() && c.y.is_finite()) {
-            return Err(format!(
-                "coordinate {} of its geometry is not a number",
-                i + 1
-            ));
-        }
-        if !(-180.0..=180.0).contains(&c.x) {
-            return Err(format!(
-                "coordinate {} of its geometry has longitude {}, outside -180 to 180",
-                i + 1,
-                c.x
-            ));
-        }
-        if !(-90.0..=90.0).contains(&c.y) {
-            return Err(format!(
-                "coordinate {} of its geometry has latitude {}, outside -90 to 90",
-                i + 1,
-                c.y
-            ));
+/// What is wrong with a geometry, and where.
+#[derive(Debug)]
+pub struct Problem {
+    pub message: String,
+    /// Shown under the place.
+    pub label: &'static str,
+    /// The offending part: indices into the geometry's `coordinates`, from
+    /// the outside in (polygon, ring, position), found in the text by
+    /// [`locate`]; `None` for the geometry as a whole, shown at its feature.
+    pub at: Option<Vec<usize>>,
+}
+
+impl Problem {
+    fn whole(message: String) -> Problem {
+        Problem {
+            message,
+            label: "this feature",
+            at: None,
         }
     }
+    fn at(message: String, label: &'static str, at: Vec<usize>) -> Problem {
+        Problem {
+            message,
+            label,
+            at: Some(at),
+        }
+    }
+}
+
+/// Checks one geometry and returns it as a `geo` geometry: every position
+/// a longitude and a latitude in range, the right shape for the zone, the
+/// structure RFC 7946 requires (lines of two positions or more; polygons
+/// with an exterior ring; rings closed, of four positions or more; no empty
+/// multi-geometry), and polygons valid. The first problem found is the one
+/// reported: one mistake, one error.
+pub fn check(g: &geojson::Geometry, shape: Shape) -> Result<Geometry<f64>, Problem> {
+    check_positions(&g.value)?;
     let ok_shape = matches!(
-        (shape, g),
+        (shape, &g.value),
         (
             Shape::Line,
-            Geometry::LineString(_) | Geometry::MultiLineString(_)
+            GeometryValue::LineString { .. } | GeometryValue::MultiLineString { .. }
         ) | (
             Shape::Area | Shape::PointOrArea,
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_)
+            GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. }
         ) | (
             Shape::PointOrArea,
-            Geometry::Point(_) | Geometry::MultiPoint(_)
+            GeometryValue::Point { .. } | GeometryValue::MultiPoint { .. }
         )
     );
     if !ok_shape {
-        return Err(format!(
+        return Err(Problem::whole(format!(
             "its geometry is a {}; this zone needs a {}",
-            geometry_name(g),
+            g.value.type_name(),
             shape.describe()
-        ));
+        )));
     }
-    match g {
-        Geometry::LineString(l) if l.0.len() < 2 => {
-            Err("its line has fewer than two points".into())
-        }
-        Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.len() < 2) => {
-            Err("one of its lines has fewer than two points".into())
-        }
+    check_structure(&g.value)?;
+    let geometry = Geometry::<f64>::try_from(&g.value)
+        .map_err(|e| Problem::whole(format!("geometry cannot be read: {e}")))?;
+    match &geometry {
         Geometry::Polygon(p) => p
             .check_validation()
-            .map_err(|e| format!("its polygon is invalid: {e}")),
+            .map_err(|e| Problem::whole(format!("its polygon is invalid: {e}")))?,
         Geometry::MultiPolygon(m) => m
             .check_validation()
-            .map_err(|e| format!("its polygons are invalid: {e}")),
+            .map_err(|e| Problem::whole(format!("its polygons are invalid: {e}")))?,
+        _ => {}
+    }
+    Ok(geometry)
+}
+
+/// Every position, in the order written: at least two numbers, finite, a
+/// longitude and a latitude in range.
+fn check_positions(v: &GeometryValue) -> Result<(), Problem> {
+    let mut n = 0;
+    let mut each = |p: &Position, at: Vec<usize>, what: &dyn Fn() -> String| {
+        n += 1;
+        let c = p.as_slice();
+        if c.len() < 2 {
+            let numbers = if c.len() == 1 {
+                "one number"
+            } else {
+                "no numbers"
+            };
+            return Err(Problem::at(
+                format!(
+                    "{} has {numbers}; a position is [longitude, latitude]",
+                    what()
+                ),
+                "not a position",
+                at,
+            ));
+        }
+        let (x, y) = (c[0], c[1]);
+        if !(x.is_finite() && y.is_finite()) {
+            return Err(Problem::whole(format!(
+                "coordinate {n} of its geometry is not a number"
+            )));
+        }
+        if !(-180.0..=180.0).contains(&x) {
+            return Err(Problem::whole(format!(
+                "coordinate {n} of its geometry has longitude {x}, outside -180 to 180"
+            )));
+        }
+        if !(-90.0..=90.0).contains(&y) {
+            return Err(Problem::whole(format!(
+                "coordinate {n} of its geometry has latitude {y}, outside -90 to 90"
+            )));
+        }
+        Ok(())
+    };
+    match v {
+        GeometryValue::Point { coordinates } => each(coordinates, vec![], &|| "its point".into()),
+        GeometryValue::MultiPoint { coordinates } => {
+            for (i, p) in coordinates.iter().enumerate() {
+                each(p, vec![i], &|| format!("point {} of its MultiPoint", i + 1))?;
+            }
+            Ok(())
+        }
+        GeometryValue::LineString { coordinates } => {
+            for (i, p) in coordinates.iter().enumerate() {
+                each(p, vec![i], &|| format!("position {} of its line", i + 1))?;
+            }
+            Ok(())
+        }
+        GeometryValue::MultiLineString { coordinates } => {
+            for (l, line) in coordinates.iter().enumerate() {
+                for (i, p) in line.iter().enumerate() {
+                    each(p, vec![l, i], &|| {
+                        format!(
+                            "position {} of line {} of its MultiLineString",
+                            i + 1,
+                            l + 1
+                        )
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        GeometryValue::Polygon { coordinates } => {
+            for (r, ring) in coordinates.iter().enumerate() {
+                for (i, p) in ring.iter().enumerate() {
+                    each(p, vec![r, i], &|| {
+                        format!("position {} of {}", i + 1, ring_name(None, r))
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        GeometryValue::MultiPolygon { coordinates } => {
+            for (k, polygon) in coordinates.iter().enumerate() {
+                for (r, ring) in polygon.iter().enumerate() {
+                    for (i, p) in ring.iter().enumerate() {
+                        each(p, vec![k, r, i], &|| {
+                            format!("position {} of {}", i + 1, ring_name(Some(k), r))
+                        })?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        GeometryValue::GeometryCollection { geometries } => {
+            // Rejected by shape; checked so that it is never converted
+            // with a short position. Its places are not located.
+            for g in geometries {
+                check_positions(&g.value).map_err(|p| Problem::whole(p.message))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// How a ring is called in messages: `polygon` is its polygon's index in a
+/// MultiPolygon, `None` in a Polygon.
+fn ring_name(polygon: Option<usize>, ring: usize) -> String {
+    let which = if ring == 0 {
+        "the exterior ring".to_string()
+    } else {
+        format!("interior ring {ring}")
+    };
+    match polygon {
+        None => format!("{which} of its polygon"),
+        Some(k) => format!("{which} of polygon {} of its MultiPolygon", k + 1),
+    }
+}
+
+/// The structure RFC 7946 requires of lines, polygons and their multis
+/// (§3.1.3 to §3.1.7), which `geo` would not see: it closes rings itself.
+fn check_structure(v: &GeometryValue) -> Result<(), Problem> {
+    match v {
+        GeometryValue::MultiPoint { coordinates } if coordinates.is_empty() => Err(Problem::at(
+            "its MultiPoint has no points".into(),
+            "no points",
+            vec![],
+        )),
+        GeometryValue::LineString { coordinates } if coordinates.len() < 2 => Err(Problem::at(
+            "its line has fewer than two points".into(),
+            "fewer than two points",
+            vec![],
+        )),
+        GeometryValue::MultiLineString { coordinates } => {
+            if coordinates.is_empty() {
+                return Err(Problem::at(
+                    "its MultiLineString has no lines".into(),
+                    "no lines",
+                    vec![],
+                ));
+            }
+            match coordinates.iter().position(|l| l.len() < 2) {
+                Some(l) => Err(Problem::at(
+                    format!(
+                        "line {} of its MultiLineString has fewer than two points",
+                        l + 1
+                    ),
+                    "fewer than two points",
+                    vec![l],
+                )),
+                None => Ok(()),
+            }
+        }
+        GeometryValue::Polygon { coordinates } => check_rings(coordinates, None, vec![]),
+        GeometryValue::MultiPolygon { coordinates } => {
+            if coordinates.is_empty() {
+                return Err(Problem::at(
+                    "its MultiPolygon has no polygons".into(),
+                    "no polygons",
+                    vec![],
+                ));
+            }
+            for (k, polygon) in coordinates.iter().enumerate() {
+                check_rings(polygon, Some(k), vec![k])?;
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
 
-pub fn geometry_name(g: &Geometry<f64>) -> &'static str {
-    match g {
-        Geometry::Point(_) => "Point",
-        Geometry::Line(_) => "Line",
-        Geometry::LineString(_) => "LineString",
-        Geometry::Polygon(_) => "Polygon",
-        Geometry::MultiPoint(_) => "MultiPoint",
-        Geometry::MultiLineString(_) => "MultiLineString",
-        Geometry::MultiPolygon(_) => "MultiPolygon",
-        Geometry::GeometryCollection(_) => "GeometryCollection",
-        Geometry::Rect(_) => "Rect",
-        Geometry::Triangle(_) => "Triangle",
+/// A polygon's rings: at least the exterior; each closed, of four
+/// positions or more (RFC 7946 §3.1.6). `at` is where the polygon is.
+fn check_rings(
+    rings: &[Vec<Position>],
+    polygon: Option<usize>,
+    at: Vec<usize>,
+) -> Result<(), Problem> {
+    if rings.is_empty() {
+        let which = match polygon {
+            None => "its polygon".to_string(),
+            Some(k) => format!("polygon {} of its MultiPolygon", k + 1),
+        };
+        return Err(Problem::at(
+            format!("{which} has no rings; a polygon needs at least its exterior ring"),
+            "no rings",
+            at,
+        ));
     }
+    for (r, ring) in rings.iter().enumerate() {
+        let mut place = at.clone();
+        place.push(r);
+        if ring.len() < 4 {
+            return Err(Problem::at(
+                format!(
+                    "{} has {} position{}; a ring needs at least four, the last the same as the first",
+                    ring_name(polygon, r),
+                    ring.len(),
+                    if ring.len() == 1 { "" } else { "s" }
+                ),
+                "too few positions",
+                place,
+            ));
+        }
+        let (first, last) = (&ring[0], &ring[ring.len() - 1]);
+        // Exactly, as RFC 7946 says ("identical values"): a ring closed
+        // only up to rounding is not closed.
+        if first.as_slice() != last.as_slice() {
+            return Err(Problem::at(
+                format!(
+                    "{} is not closed: it ends at {}, not at its first position {}",
+                    ring_name(polygon, r),
+                    show(last),
+                    show(first)
+                ),
+                "not closed",
+                place,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn show(p: &Position) -> String {
+    let numbers: Vec<String> = p.as_slice().iter().map(|x| format!("{x:?}")).collect();
+    format!("[{}]", numbers.join(", "))
+}
+
+/// Where, in `text`, the part of a geometry at `path` (see [`Problem::at`])
+/// is written: the geometry is that of the feature written at `feature`
+/// (or the bare geometry there). None if the text does not say (a scanner
+/// mistake, duplicate keys): the caller then points at the feature.
+pub fn locate(text: &str, feature: &Range<usize>, path: &[usize]) -> Option<Range<usize>> {
+    /// Either a feature (with `geometry`) or a geometry (with
+    /// `coordinates`), each member kept as the text it was written as.
+    #[derive(Deserialize)]
+    struct Members<'a> {
+        #[serde(borrow)]
+        geometry: Option<&'a RawValue>,
+        #[serde(borrow)]
+        coordinates: Option<&'a RawValue>,
+    }
+    let members: Members = serde_json::from_str(text.get(feature.clone())?).ok()?;
+    let mut raw = match (members.coordinates, members.geometry) {
+        (Some(c), _) => c,
+        (None, Some(g)) => serde_json::from_str::<Members>(g.get()).ok()?.coordinates?,
+        (None, None) => return None,
+    };
+    for &i in path {
+        let items: Vec<&RawValue> = serde_json::from_str(raw.get()).ok()?;
+        raw = *items.get(i)?;
+    }
+    // Borrowed members are slices of `text` itself.
+    let start = (raw.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start + raw.get().len();
+    (end <= text.len()).then_some(start..end)
 }
 
 /// Joins the geometries of several selected features into one.
@@ -304,29 +586,148 @@ mod tests {
     }
 
     #[test]
+    fn selects_by_the_rarest_pair_what_testing_every_feature_selects() {
+        let mut text = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for i in 0..40 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"n":{i},"even":{},"kind":"k{}"}},"geometry":null}}"#,
+                i % 2 == 0,
+                i % 3
+            ));
+        }
+        text.push_str("]}");
+        let fs = parse(&text).unwrap();
+        let index = index(&fs);
+        let pairs = |ps: &[(&str, &str)]| -> BTreeMap<String, String> {
+            ps.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        for want in [
+            pairs(&[]),
+            pairs(&[("n", "7")]),
+            pairs(&[("even", "true"), ("kind", "k1")]),
+            pairs(&[("even", "false"), ("n", "8")]),
+            pairs(&[("kind", "k9")]),
+            pairs(&[("missing", "x")]),
+        ] {
+            let every: Vec<*const Feature> = fs
+                .iter()
+                .filter(|f| matches(f, &want))
+                .map(|f| f as *const Feature)
+                .collect();
+            let by_index: Vec<*const Feature> = select(&fs, &index, &want)
+                .into_iter()
+                .map(|f| f as *const Feature)
+                .collect();
+            assert_eq!(by_index, every, "{want:?}");
+        }
+        assert_eq!(
+            select(&fs, &index, &pairs(&[("even", "true"), ("kind", "k1")])).len(),
+            6
+        );
+    }
+
+    fn geometry(json: &str) -> geojson::Geometry {
+        json.parse().expect("a GeoJSON geometry")
+    }
+
+    #[test]
     fn checks_coordinates_shape_and_validity() {
-        let ring = |pts: &[(f64, f64)]| LineString::from(pts.to_vec());
-        let bow = Geometry::Polygon(geo::Polygon::new(
-            ring(&[(0., 0.), (1., 1.), (1., 0.), (0., 1.), (0., 0.)]),
-            vec![],
-        ));
-        assert!(
-            check(&bow, Shape::Area)
-                .unwrap_err()
-                .contains("its polygon is invalid")
-        );
-        let swapped = Geometry::Point(geo::point!(x: 48.0, y: 137.0));
-        assert!(
-            check(&swapped, Shape::PointOrArea)
-                .unwrap_err()
-                .contains("latitude 137")
-        );
-        let line = Geometry::LineString(ring(&[(0., 0.), (1., 1.)]));
-        assert!(
-            check(&line, Shape::Area)
-                .unwrap_err()
-                .contains("needs a Polygon")
-        );
+        let bow = geometry(r#"{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}"#);
+        let e = check(&bow, Shape::Area).unwrap_err();
+        assert!(e.message.contains("its polygon is invalid"), "{e:?}");
+        assert_eq!(e.at, None);
+        let swapped = geometry(r#"{"type":"Point","coordinates":[48.0,137.0]}"#);
+        let e = check(&swapped, Shape::PointOrArea).unwrap_err();
+        assert!(e.message.contains("latitude 137"), "{e:?}");
+        let line = geometry(r#"{"type":"LineString","coordinates":[[0,0],[1,1]]}"#);
+        let e = check(&line, Shape::Area).unwrap_err();
+        assert!(e.message.contains("needs a Polygon"), "{e:?}");
         assert!(check(&line, Shape::Line).is_ok());
+    }
+
+    #[test]
+    fn rings_must_be_closed_and_of_four_positions() {
+        let cases = [
+            (
+                r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}"#,
+                "the exterior ring of its polygon is not closed: it ends at [0.0, 1.0], not at its first position [0.0, 0.0]",
+                vec![0],
+            ),
+            (
+                r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}"#,
+                "the exterior ring of its polygon has 3 positions; a ring needs at least four, the last the same as the first",
+                vec![0],
+            ),
+            (
+                r#"{"type":"Polygon","coordinates":[]}"#,
+                "its polygon has no rings; a polygon needs at least its exterior ring",
+                vec![],
+            ),
+            (
+                r#"{"type":"MultiPolygon","coordinates":[]}"#,
+                "its MultiPolygon has no polygons",
+                vec![],
+            ),
+            (
+                r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]],[]]]}"#,
+                "interior ring 1 of polygon 2 of its MultiPolygon has 0 positions; a ring needs at least four, the last the same as the first",
+                vec![1, 1],
+            ),
+            (
+                r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1],[0,0]]]}"#,
+                "position 3 of the exterior ring of its polygon has one number; a position is [longitude, latitude]",
+                vec![0, 2],
+            ),
+            (
+                r#"{"type":"MultiLineString","coordinates":[[[0,0],[1,1]],[[2,2]]]}"#,
+                "line 2 of its MultiLineString has fewer than two points",
+                vec![1],
+            ),
+        ];
+        for (json, message, at) in cases {
+            let shape = if json.contains("Line") {
+                Shape::Line
+            } else {
+                Shape::Area
+            };
+            let e = check(&geometry(json), shape).unwrap_err();
+            assert_eq!(e.message, message, "{json}");
+            assert_eq!(e.at, Some(at), "{json}");
+        }
+        // Closed only up to rounding is not closed.
+        let almost = geometry(
+            r#"{"type":"Polygon","coordinates":[[[0.1,0],[1,0],[1,1],[0.10000000000000002,0]]]}"#,
+        );
+        assert!(
+            check(&almost, Shape::Area)
+                .unwrap_err()
+                .message
+                .contains("not closed")
+        );
+    }
+
+    #[test]
+    fn locates_a_part_of_a_geometry_in_the_text() {
+        let text = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","properties":{"coordinates":[9]},"geometry":{"type":"MultiPolygon",
+  "coordinates":[ [[[0,0],[1,0],[1,1],[0,0]]], [ [[5,5],[6,5],[6,6],[5,5]] , [] ] ]}}
+]}"#;
+        let spans = feature_spans(text).unwrap();
+        let at = |path: &[usize]| &text[locate(text, &spans[0], path).unwrap()];
+        assert_eq!(at(&[1, 1]), "[]");
+        assert_eq!(at(&[1, 0, 2]), "[6,6]");
+        assert!(at(&[]).starts_with("[ [[[0,0]"));
+        assert_eq!(locate(text, &spans[0], &[7]), None);
+        // A bare geometry.
+        let bare = r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}"#;
+        assert_eq!(
+            &bare[locate(bare, &(0..bare.len()), &[0]).unwrap()],
+            "[[0,0],[1,0],[1,1]]"
+        );
     }
 }

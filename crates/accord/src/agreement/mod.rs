@@ -15,6 +15,7 @@ mod parse;
 pub mod reader;
 mod validate;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use model::*;
@@ -40,6 +41,27 @@ pub struct Checked {
 pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Checked {
     let mut sources = Sources::default();
     let mut diags = Diags::default();
+    if text.len() as u64 > MAX_AGREEMENT_BYTES {
+        // Not even parsed: what a check costs grows with what it reads.
+        let file = sources.add(name, "");
+        diags.push(
+            Diag::error(
+                "agreement::too-large",
+                format!(
+                    "the agreement is {} bytes; accord checks agreements of at most {} MiB",
+                    text.len(),
+                    MAX_AGREEMENT_BYTES >> 20
+                ),
+            )
+            .at(Span::new(file, 0..0), "too large"),
+        );
+        return Checked {
+            agreement: None,
+            hash: None,
+            sources,
+            diags,
+        };
+    }
     let file = sources.add(name, text);
     let (root, errors) = toml::de::DeTable::parse_recoverable(text);
     for e in &errors {
@@ -84,6 +106,46 @@ pub fn check(name: &str, text: &str, loader: &dyn Loader) -> Checked {
     }
 }
 
+/// The largest agreement file accord reads or checks. Agreements are small
+/// (the Ukraine example is 20 KB), and a check takes time and memory in
+/// proportion to what it reads: this bounds both, generously.
+pub const MAX_AGREEMENT_BYTES: u64 = 16 << 20;
+
+/// The largest zone (GeoJSON) file accord reads. Boundary files are larger
+/// than agreements (the real ones in the tests are under 1 MB), so the limit
+/// is larger too.
+pub const MAX_ZONE_FILE_BYTES: u64 = 64 << 20;
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("the file is larger than {} MiB, the most accord reads for {what}", limit >> 20)]
+    TooLarge { what: &'static str, limit: u64 },
+}
+
+/// Reads a text file of at most `limit` bytes, never more than one byte
+/// beyond it (a file that grows, or a pipe, is not trusted to have the
+/// size its metadata gives).
+pub fn read_bounded(path: &Path, limit: u64, what: &'static str) -> Result<String, ReadError> {
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > limit {
+        return Err(ReadError::TooLarge { what, limit });
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { what, limit });
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        ReadError::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
+}
+
 /// Loads zone files from the agreement's directory.
 pub struct DirLoader {
     pub dir: PathBuf,
@@ -92,14 +154,15 @@ pub struct DirLoader {
 impl Loader for DirLoader {
     fn load(&self, path: &str) -> Result<(String, String), String> {
         let full = self.dir.join(path);
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+        let text =
+            read_bounded(&full, MAX_ZONE_FILE_BYTES, "a zone file").map_err(|e| e.to_string())?;
         Ok((full.display().to_string(), text))
     }
 }
 
 /// Reads and checks the agreement file at `path`.
-pub fn check_file(path: &Path) -> Result<Checked, std::io::Error> {
-    let text = std::fs::read_to_string(path)?;
+pub fn check_file(path: &Path) -> Result<Checked, ReadError> {
+    let text = read_bounded(path, MAX_AGREEMENT_BYTES, "an agreement")?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(check(
         &path.display().to_string(),

@@ -345,11 +345,20 @@ pub fn strs_of(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Optio
 }
 
 /// The known name closest to `word`, if it is close enough to be a typo.
-pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+/// A name whose length differs from the word's by more than the distance
+/// allowed cannot be within it, and is not compared: a word of a megabyte
+/// costs its length, not its length times every name's.
+pub fn closest<'a, S: AsRef<str>>(word: &str, known: &'a [S]) -> Option<&'a str> {
+    let n = word.chars().count();
     let mut best: Option<(usize, &str)> = None;
     for k in known {
+        let k = k.as_ref();
+        let m = k.chars().count();
+        let limit = (m.max(n) / 3).clamp(1, 3);
+        if m.abs_diff(n) > limit {
+            continue;
+        }
         let d = edit_distance(word, k);
-        let limit = (k.chars().count().max(word.chars().count()) / 3).clamp(1, 3);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, k));
         }

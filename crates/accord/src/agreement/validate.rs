@@ -5,17 +5,23 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::rc::Rc;
 
+use geo::{Area, Geometry};
 use serde_json::{Map, Value, json};
 
+use super::MAX_ZONE_FILE_BYTES;
 use super::geojson::{self, Shape};
 use super::model::*;
 use super::reader::{Sp, closest};
 use crate::cel::types::Ty;
-use crate::cel::{CelError, Condition};
+use crate::cel::{CelError, Condition, Vars};
 
-/// The types and sample values of what status conditions read.
-type StatusEnv = (BTreeMap<String, Ty>, Map<String, Value>);
+/// The types and sample values of what status conditions read. The values
+/// are converted for CEL once: they hold every clause's metrics for every
+/// party it binds, and converting them for each condition cost the
+/// conditions times the clauses times the parties.
+type StatusEnv = (BTreeMap<String, Ty>, Vars);
 use crate::diag::{Diag, Diags, FileId, Sources, Span};
 use crate::quorum::{Quorum, Requirement};
 use crate::statement::Category;
@@ -45,7 +51,22 @@ pub struct Checker<'a> {
     suggested: BTreeSet<String>,
     /// Principals whose missing keys were already reported.
     keyless_reported: BTreeSet<String>,
+    /// Parties then organisations: the names a quorum or group may list.
+    principal_names: Rc<[String]>,
+    /// `@group` for every group, then the built-in ones.
+    group_names: Rc<[String]>,
+    /// What is left of [`SUGGESTION_COMPARISONS`].
+    comparisons_left: usize,
 }
+
+/// "Did you mean" compares an unknown name with every known one: with
+/// thousands of names, each misspelt, that is quadratic. Once this many
+/// comparisons have been made in a check, unknown names get no suggestion.
+/// A real agreement (tens of names, a few mistakes) never comes near it.
+const SUGGESTION_COMPARISONS: usize = 200_000;
+
+/// At most this many known names are listed in a help.
+const KNOWN_LISTED: usize = 20;
 
 impl<'a> Checker<'a> {
     pub fn new(
@@ -54,6 +75,18 @@ impl<'a> Checker<'a> {
         diags: &'a mut Diags,
     ) -> Checker<'a> {
         let file = a.file;
+        let principal_names = a
+            .parties
+            .keys()
+            .chain(a.organisations.keys())
+            .cloned()
+            .collect();
+        let group_names = a
+            .groups
+            .keys()
+            .map(|k| format!("@{k}"))
+            .chain(BUILT_IN_GROUPS.iter().map(|(b, _)| format!("@{b}")))
+            .collect();
         Checker {
             a,
             sources,
@@ -64,6 +97,9 @@ impl<'a> Checker<'a> {
             used_anchors: BTreeSet::new(),
             suggested: BTreeSet::new(),
             keyless_reported: BTreeSet::new(),
+            principal_names,
+            group_names,
+            comparisons_left: SUGGESTION_COMPARISONS,
         }
     }
 
@@ -96,18 +132,23 @@ impl<'a> Checker<'a> {
     }
 
     /// An unknown name: error with a suggestion from `known`.
-    fn unknown(&mut self, name: &Sp<String>, what: &str, known: &[&str]) {
+    fn unknown(&mut self, name: &Sp<String>, what: &str, known: &[impl AsRef<str>]) {
         if name.get_ref().is_empty() {
             return; // missing, already reported
         }
-        let suggestion = closest(name.get_ref(), known);
+        let suggestion = if known.len() <= self.comparisons_left {
+            self.comparisons_left -= known.len();
+            closest(name.get_ref(), known)
+        } else {
+            None
+        };
         if let Some(s) = suggestion {
             self.suggested.insert(s.trim_start_matches('@').to_string());
         }
         let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None if known.is_empty() => format!("the agreement defines no {what}"),
-            None => format!("known: {}", known.join(", ")),
+            None => format!("known: {}", listed(known)),
         };
         let d = self.err(
             "agreement::unknown-name",
@@ -126,7 +167,7 @@ impl<'a> Checker<'a> {
         self.withdrawal();
         self.weapon_classes();
         self.verification();
-        let env = (self.status_types(), self.status_env());
+        let env = (self.status_types(), Vars::new(&self.status_env()));
         self.clauses();
         self.clocks(&env);
         self.phases(&env);
@@ -138,15 +179,6 @@ impl<'a> Checker<'a> {
     }
 
     // --- principals and groups ---------------------------------------
-
-    fn principal_names(&self) -> Vec<String> {
-        self.a
-            .parties
-            .keys()
-            .chain(self.a.organisations.keys())
-            .cloned()
-            .collect()
-    }
 
     fn principals(&mut self) {
         let clashes: Vec<Sp<String>> = self
@@ -186,9 +218,8 @@ impl<'a> Checker<'a> {
             .collect();
         for (id, kind, aff) in orgs {
             match (&aff, kind) {
-                (Some(a), _) if !parties.contains(a.get_ref()) => {
-                    let known: Vec<&str> = parties.iter().map(String::as_str).collect();
-                    self.unknown(a, "party", &known);
+                (Some(a), _) if !self.a.parties.contains_key(a.get_ref()) => {
+                    self.unknown(a, "party", &parties);
                 }
                 (None, OrgKind::Party) => {
                     self.err(
@@ -220,7 +251,6 @@ impl<'a> Checker<'a> {
     }
 
     fn groups(&mut self) {
-        let names: Vec<String> = self.principal_names();
         let groups: Vec<(String, Sp<Vec<Sp<String>>>)> = self
             .a
             .groups
@@ -239,13 +269,13 @@ impl<'a> Checker<'a> {
                 );
             }
             for m in members.get_ref() {
-                self.check_principal_or_group(m, &names, false);
+                self.check_principal_or_group(m, false);
             }
         }
         // Cycles among groups.
+        let cyclic = self.groups_reaching_a_cycle();
         for (g, _) in &groups {
-            let mut seen = BTreeSet::new();
-            if self.group_cycle(g, &mut seen) {
+            if cyclic.contains(g) {
                 let span = self.a.groups[g].span();
                 self.err(
                     "agreement::group",
@@ -257,30 +287,67 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn group_cycle(&self, g: &str, seen: &mut BTreeSet<String>) -> bool {
-        if !seen.insert(g.to_string()) {
-            return true;
-        }
-        if let Some(members) = self.a.groups.get(g) {
-            for m in members.get_ref() {
-                if let Some(inner) = m.get_ref().strip_prefix('@')
-                    && self.group_cycle(inner, seen)
-                {
-                    return true;
+    /// The groups from which a cycle of groups can be reached: each is
+    /// reported as containing itself. One depth-first search with every
+    /// group's answer kept, so each group is visited once: following every
+    /// path instead (as a first version did) takes time exponential in the
+    /// number of groups, a minute for forty groups of two members.
+    fn groups_reaching_a_cycle(&self) -> BTreeSet<String> {
+        let inner = |g: &str| -> Vec<&str> {
+            self.a
+                .groups
+                .get(g)
+                .map(|m| {
+                    m.get_ref()
+                        .iter()
+                        .filter_map(|x| x.get_ref().strip_prefix('@'))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // None while a group is on the search's path; then whether a cycle
+        // can be reached from it.
+        let mut reaches: BTreeMap<&str, Option<bool>> = BTreeMap::new();
+        for start in self.a.groups.keys() {
+            if reaches.contains_key(start.as_str()) {
+                continue;
+            }
+            reaches.insert(start, None);
+            // Each group on the path, the members it has still to follow,
+            // and whether one of those already led to a cycle.
+            let mut path = vec![(start.as_str(), inner(start), false)];
+            while let Some((g, members, found)) = path.last_mut() {
+                let next = if *found { None } else { members.pop() };
+                let Some(m) = next else {
+                    let (g, found) = (*g, *found);
+                    path.pop();
+                    reaches.insert(g, Some(found));
+                    if let Some(parent) = path.last_mut() {
+                        parent.2 |= found;
+                    }
+                    continue;
+                };
+                match reaches.get(m) {
+                    // Back on the path: a cycle.
+                    Some(None) | Some(Some(true)) => *found = true,
+                    Some(Some(false)) => {}
+                    None if self.a.groups.contains_key(m) => {
+                        reaches.insert(m, None);
+                        path.push((m, inner(m), false));
+                    }
+                    None => {}
                 }
             }
         }
-        seen.remove(g);
-        false
+        reaches
+            .into_iter()
+            .filter(|(_, r)| *r == Some(true))
+            .map(|(g, _)| g.to_string())
+            .collect()
     }
 
     /// Checks a name in a quorum or group: a principal, or `@group`.
-    fn check_principal_or_group(
-        &mut self,
-        n: &Sp<String>,
-        principals: &[String],
-        allow_org_placeholder: bool,
-    ) {
+    fn check_principal_or_group(&mut self, n: &Sp<String>, allow_org_placeholder: bool) {
         let s = n.get_ref();
         if let Some(g) = s.strip_prefix('@') {
             if g == "organisation" {
@@ -296,46 +363,50 @@ impl<'a> Checker<'a> {
             }
             self.used_groups.insert(g.to_string());
             if !self.a.groups.contains_key(g) && !BUILT_IN_GROUPS.iter().any(|(b, _)| *b == g) {
-                let mut known: Vec<String> =
-                    self.a.groups.keys().map(|k| format!("@{k}")).collect();
-                known.extend(BUILT_IN_GROUPS.iter().map(|(b, _)| format!("@{b}")));
-                let k: Vec<&str> = known.iter().map(String::as_str).collect();
-                self.unknown(n, "group", &k);
+                let known = self.group_names.clone();
+                self.unknown(n, "group", &known);
             }
-        } else if !principals.contains(s) {
-            let k: Vec<&str> = principals.iter().map(String::as_str).collect();
-            self.unknown(n, "party or organisation", &k);
+        } else if !self.a.parties.contains_key(s) && !self.a.organisations.contains_key(s) {
+            let known = self.principal_names.clone();
+            self.unknown(n, "party or organisation", &known);
         }
     }
 
-    /// The principals a name stands for (groups expanded).
+    /// The principals a name stands for (groups expanded, to sixteen
+    /// levels), sorted. Breadth first, each group expanded once, at the
+    /// shallowest level it is reached: the same names as following every
+    /// path to the same depth, but in time linear in the groups (a group
+    /// can be reached by exponentially many paths).
     pub fn expand(a: &Agreement, name: &str) -> Vec<String> {
-        fn go(a: &Agreement, name: &str, depth: usize, out: &mut Vec<String>) {
-            if depth > 16 {
-                return;
-            }
-            match name.strip_prefix('@') {
-                Some(g) => {
-                    if let Some((_, role)) = BUILT_IN_GROUPS.iter().find(|(b, _)| *b == g) {
+        let mut out = Vec::new();
+        let mut expanded: BTreeSet<&str> = BTreeSet::new();
+        let mut level = vec![name];
+        for _depth in 0..=16 {
+            let mut next = Vec::new();
+            for n in level {
+                let Some(g) = n.strip_prefix('@') else {
+                    out.push(n.to_string());
+                    continue;
+                };
+                if let Some((_, role)) = BUILT_IN_GROUPS.iter().find(|(b, _)| *b == g) {
+                    if expanded.insert(g) {
                         out.extend(
                             a.parties
                                 .values()
                                 .filter(|p| p.roles.contains(role))
                                 .map(|p| p.id.get_ref().clone()),
                         );
-                    } else if let Some(m) = a.groups.get(g) {
-                        for x in m.get_ref() {
-                            go(a, x.get_ref(), depth + 1, out);
-                        }
-                    } else {
-                        out.push(name.to_string());
                     }
+                } else if let Some(m) = a.groups.get(g) {
+                    if expanded.insert(g) {
+                        next.extend(m.get_ref().iter().map(|x| x.get_ref().as_str()));
+                    }
+                } else {
+                    out.push(n.to_string());
                 }
-                None => out.push(name.to_string()),
             }
+            level = next;
         }
-        let mut out = Vec::new();
-        go(a, name, 0, &mut out);
         out.sort();
         out.dedup();
         out
@@ -343,12 +414,10 @@ impl<'a> Checker<'a> {
 
     /// Names that must be parties (binds, protects, authority, ...).
     fn check_parties(&mut self, names: &[Sp<String>], what: &str) {
-        let principals = self.principal_names();
-        let parties: Vec<String> = self.a.parties.keys().cloned().collect();
         for n in names {
-            self.check_principal_or_group(n, &principals, false);
+            self.check_principal_or_group(n, false);
             for p in Checker::expand(self.a, n.get_ref()) {
-                if !parties.contains(&p) && !p.starts_with('@') && principals.contains(&p) {
+                if !self.a.parties.contains_key(&p) && self.a.organisations.contains_key(&p) {
                     self.err(
                         "agreement::not-a-party",
                         n.span(),
@@ -365,8 +434,8 @@ impl<'a> Checker<'a> {
     fn zones(&mut self, loader: &dyn Loader) {
         let parties: Vec<String> = self.a.parties.keys().cloned().collect();
         let zone_ids: Vec<String> = self.a.zones.keys().cloned().collect();
-        let mut files: BTreeMap<String, Result<(FileId, Vec<geojson::Feature>), String>> =
-            BTreeMap::new();
+        type Loaded = (FileId, Vec<geojson::Feature>, geojson::Index);
+        let mut files: BTreeMap<String, Result<Loaded, String>> = BTreeMap::new();
         let ids = zone_ids.clone();
         for id in ids {
             let z = self.a.zones[&id].clone();
@@ -376,9 +445,8 @@ impl<'a> Checker<'a> {
             let name_span = z.id.span();
             // Who a zone belongs to.
             for p in [&z.party, &z.left, &z.right].into_iter().flatten() {
-                if !parties.contains(p.get_ref()) {
-                    let k: Vec<&str> = parties.iter().map(String::as_str).collect();
-                    self.unknown(p, "party", &k);
+                if !self.a.parties.contains_key(p.get_ref()) {
+                    self.unknown(p, "party", &parties);
                 }
             }
             let needs_party = matches!(z.kind, ZoneKind::ReferenceLine | ZoneKind::ControlledArea);
@@ -396,9 +464,8 @@ impl<'a> Checker<'a> {
             if z.kind == ZoneKind::Buffer {
                 match (&z.around, &z.distance_km) {
                     (Some(around), Some(_)) => {
-                        if !zone_ids.contains(around.get_ref()) {
-                            let k: Vec<&str> = zone_ids.iter().map(String::as_str).collect();
-                            self.unknown(around, "zone", &k);
+                        if !self.a.zones.contains_key(around.get_ref()) {
+                            self.unknown(around, "zone", &zone_ids);
                         } else if around.get_ref() == &id {
                             self.err(
                                 "agreement::zone",
@@ -440,10 +507,19 @@ impl<'a> Checker<'a> {
             let entry = files.entry(source.get_ref().clone()).or_insert_with(|| {
                 match loader.load(source.get_ref()) {
                     Err(e) => Err(e),
+                    // Whatever the loader: a check reads a bounded amount.
+                    Ok((_, text)) if text.len() as u64 > MAX_ZONE_FILE_BYTES => Err(format!(
+                        "the file is larger than {} MiB, the most accord reads for a zone file",
+                        MAX_ZONE_FILE_BYTES >> 20
+                    )),
                     Ok((name, text)) => {
+                        let text: std::sync::Arc<str> = text.into();
                         let fid = self.sources.add(name, text.clone());
                         match geojson::parse(&text) {
-                            Ok(fs) => Ok((fid, fs)),
+                            Ok(fs) => {
+                                let index = geojson::index(&fs);
+                                Ok((fid, fs, index))
+                            }
                             Err((msg, span)) => {
                                 let d = Diag::error(
                                     "zone::geojson",
@@ -463,8 +539,8 @@ impl<'a> Checker<'a> {
                     }
                 }
             });
-            let (fid, features) = match entry {
-                Ok((fid, fs)) => (*fid, fs),
+            let (fid, features, index) = match entry {
+                Ok((fid, fs, index)) => (*fid, fs, index),
                 Err(e) => {
                     if !e.is_empty() {
                         let msg = format!("cannot read zone file `{}`: {e}", source.get_ref());
@@ -478,10 +554,7 @@ impl<'a> Checker<'a> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.get_ref().clone()))
                 .collect();
-            let chosen: Vec<&geojson::Feature> = features
-                .iter()
-                .filter(|f| geojson::matches(f, &select))
-                .collect();
+            let chosen = geojson::select(features, index, &select);
             if chosen.is_empty() {
                 let what = if select.is_empty() {
                     "has no features".to_string()
@@ -511,7 +584,7 @@ impl<'a> Checker<'a> {
             };
             let mut geoms = Vec::new();
             let mut bad = false;
-            for f in chosen {
+            for f in &chosen {
                 match &f.geometry {
                     None => {
                         self.diags.push(
@@ -524,25 +597,63 @@ impl<'a> Checker<'a> {
                         bad = true;
                     }
                     Some(g) => match geojson::check(g, shape) {
-                        Ok(()) => geoms.push(g.clone()),
-                        Err(why) => {
-                            let start = f.span.start;
-                            let end = (start + 200).min(f.span.end);
+                        Ok(g) => geoms.push(g),
+                        Err(problem) => {
+                            // The offending part where it can be found in
+                            // the text, else the whole feature.
+                            let at = problem
+                                .at
+                                .as_deref()
+                                .and_then(|path| {
+                                    geojson::locate(self.sources.text(fid), &f.span, path)
+                                })
+                                .unwrap_or_else(|| f.span.clone());
+                            let end = (at.start + 200).min(at.end);
                             self.diags.push(
-                                Diag::error("zone::geometry", format!("zone `{id}`: {why}"))
-                                    .at(Span::new(fid, start..end), "this feature")
-                                    .help(format!(
-                                        "selected by zone `{id}` of {}",
-                                        self.sources.name(self.file)
-                                    )),
+                                Diag::error(
+                                    "zone::geometry",
+                                    format!("zone `{id}`: {}", problem.message),
+                                )
+                                .at(Span::new(fid, at.start..end), problem.label)
+                                .help(format!(
+                                    "selected by zone `{id}` of {}",
+                                    self.sources.name(self.file)
+                                )),
                             );
                             bad = true;
                         }
                     },
                 }
             }
-            if !bad && let Some(zz) = self.a.zones.get_mut(&id) {
-                zz.geometry = geojson::combine(geoms);
+            if bad {
+                continue;
+            }
+            let combined = geojson::combine(geoms);
+            // Each polygon is valid, yet together they may enclose nothing
+            // (rings whose points all lie on a line): an area with no area
+            // would hold no observation, and its clauses would count none.
+            if let Some(g @ (Geometry::Polygon(_) | Geometry::MultiPolygon(_))) = &combined
+                && g.unsigned_area() == 0.0
+            {
+                let f = chosen[0];
+                let at = geojson::locate(self.sources.text(fid), &f.span, &[])
+                    .unwrap_or_else(|| f.span.clone());
+                let end = (at.start + 200).min(at.end);
+                self.diags.push(
+                    Diag::error(
+                        "zone::geometry",
+                        format!("zone `{id}` has no area: its polygons enclose nothing"),
+                    )
+                    .at(Span::new(fid, at.start..end), "encloses nothing")
+                    .help(format!(
+                        "selected by zone `{id}` of {}",
+                        self.sources.name(self.file)
+                    )),
+                );
+                continue;
+            }
+            if let Some(zz) = self.a.zones.get_mut(&id) {
+                zz.geometry = combined;
             }
         }
     }
@@ -599,9 +710,9 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let parties: Vec<String> = self.a.parties.keys().cloned().collect();
+        let zone_ids: Vec<String> = self.a.zones.keys().cloned().collect();
         for (party, zone) in refs {
-            if !parties.contains(&party) {
+            if !self.a.parties.contains_key(&party) {
                 let span = self.a.withdrawal.span.clone().unwrap_or(0..0);
                 self.err(
                     "agreement::unknown-name",
@@ -612,11 +723,7 @@ impl<'a> Checker<'a> {
             }
             self.used_zones.insert(zone.get_ref().clone());
             match self.a.zones.get(zone.get_ref()) {
-                None => {
-                    let k: Vec<String> = self.a.zones.keys().cloned().collect();
-                    let k: Vec<&str> = k.iter().map(String::as_str).collect();
-                    self.unknown(&zone, "zone", &k);
-                }
+                None => self.unknown(&zone, "zone", &zone_ids),
                 Some(z) if !z.kind.is_line() => {
                     let msg = format!(
                         "withdrawal is measured from a line; zone `{}` is a {}",
@@ -715,7 +822,7 @@ impl<'a> Checker<'a> {
         &mut self,
         src: &Sp<String>,
         types: &BTreeMap<String, Ty>,
-        sample: &Map<String, Value>,
+        sample: &Vars,
         what: &str,
     ) -> Option<BTreeSet<String>> {
         if src.get_ref().is_empty() {
@@ -793,7 +900,7 @@ impl<'a> Checker<'a> {
             d.help = e.help;
             return Some(used);
         }
-        if let Err(e) = c.eval(sample) {
+        if let Err(e) = c.eval_vars(sample) {
             self.err(
                 "cel::eval",
                 src.span(),
@@ -943,16 +1050,15 @@ impl<'a> Checker<'a> {
         let clauses: Vec<Clause> = self.a.clauses.values().cloned().collect();
         let zone_ids: Vec<String> = self.a.zones.keys().cloned().collect();
         let classes: Vec<String> = self.a.weapon_classes.keys().cloned().collect();
+        let anchors: Vec<String> = self.a.anchors.keys().cloned().collect();
         for c in clauses {
             let cid = c.id.get_ref().clone();
             self.check_parties(&c.binds, "the parties a clause binds");
             for t in [&c.from, &c.until].into_iter().flatten() {
                 self.used_anchors.insert(t.get_ref().anchor.clone());
                 if !self.a.anchors.contains_key(&t.get_ref().anchor) {
-                    let known: Vec<String> = self.a.anchors.keys().cloned().collect();
-                    let k: Vec<&str> = known.iter().map(String::as_str).collect();
                     let name = Spanned_(t.span(), t.get_ref().anchor.clone());
-                    self.unknown(&name, "anchor", &k);
+                    self.unknown(&name, "anchor", &anchors);
                 }
             }
             if let (Some(f), Some(u)) = (&c.from, &c.until)
@@ -979,10 +1085,7 @@ impl<'a> Checker<'a> {
                 for z in &m.zones {
                     self.used_zones.insert(z.get_ref().clone());
                     match self.a.zones.get(z.get_ref()) {
-                        None => {
-                            let k: Vec<&str> = zone_ids.iter().map(String::as_str).collect();
-                            self.unknown(z, "zone", &k);
-                        }
+                        None => self.unknown(z, "zone", &zone_ids),
                         Some(zone) if zone.kind.is_line() => {
                             let msg = format!(
                                 "metric `{}` counts observations in zone `{}`, a line: lines have no inside",
@@ -996,9 +1099,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for w in &m.weapon_classes {
-                    if !classes.contains(w.get_ref()) {
-                        let k: Vec<&str> = classes.iter().map(String::as_str).collect();
-                        self.unknown(w, "weapon class", &k);
+                    if !self.a.weapon_classes.contains_key(w.get_ref()) {
+                        self.unknown(w, "weapon class", &classes);
                     }
                 }
                 let cats: Vec<Category> = m.observations.iter().map(|(c, _)| *c).collect();
@@ -1110,9 +1212,12 @@ impl<'a> Checker<'a> {
                 ),
             );
             sample.insert("day".into(), json!(0));
-            if let Some(used) =
-                self.condition(&c.condition, &types, &sample, &format!("clause `{cid}`"))
-            {
+            if let Some(used) = self.condition(
+                &c.condition,
+                &types,
+                &Vars::new(&sample),
+                &format!("clause `{cid}`"),
+            ) {
                 for m in c.metrics.values() {
                     if !used.contains(m.id.get_ref()) && !self.suggested.contains(m.id.get_ref()) {
                         let msg = format!(
@@ -1184,10 +1289,9 @@ impl<'a> Checker<'a> {
         let transitions: Vec<Transition> = self.a.transitions.values().cloned().collect();
         let mut forward: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for t in &transitions {
-            let k: Vec<&str> = phase_ids.iter().map(String::as_str).collect();
             for end in [&t.from, &t.to] {
-                if !phase_ids.contains(end.get_ref()) {
-                    self.unknown(end, "phase", &k);
+                if !self.a.phases.contains_key(end.get_ref()) {
+                    self.unknown(end, "phase", &phase_ids);
                 }
             }
             if t.from.get_ref() == t.to.get_ref() && !t.from.get_ref().is_empty() {
@@ -1216,8 +1320,7 @@ impl<'a> Checker<'a> {
         // Forward transitions must not loop.
         let mut state: BTreeMap<String, u8> = BTreeMap::new();
         for p in &phase_ids {
-            let mut path = Vec::new();
-            if let Some(cycle) = find_cycle(p, &forward, &mut state, &mut path) {
+            if let Some(cycle) = find_cycle(p, &forward, &mut state) {
                 let t = transitions
                     .iter()
                     .find(|t| {
@@ -1250,16 +1353,23 @@ impl<'a> Checker<'a> {
         }
         // Every phase reachable from the initial one (unless a transition
         // names an unknown phase: the graph is incomplete, already reported).
-        let complete = transitions
-            .iter()
-            .all(|t| phase_ids.contains(t.from.get_ref()) && phase_ids.contains(t.to.get_ref()));
+        let complete = transitions.iter().all(|t| {
+            self.a.phases.contains_key(t.from.get_ref())
+                && self.a.phases.contains_key(t.to.get_ref())
+        });
         if let Some(start) = initial.first().filter(|_| complete) {
-            let mut reach = BTreeSet::from([start.get_ref().clone()]);
-            let mut frontier = vec![start.get_ref().clone()];
+            let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for t in &transitions {
+                next.entry(t.from.get_ref())
+                    .or_default()
+                    .push(t.to.get_ref());
+            }
+            let mut reach = BTreeSet::from([start.get_ref().as_str()]);
+            let mut frontier = vec![start.get_ref().as_str()];
             while let Some(p) = frontier.pop() {
-                for t in transitions.iter().filter(|t| t.from.get_ref() == &p) {
-                    if reach.insert(t.to.get_ref().clone()) {
-                        frontier.push(t.to.get_ref().clone());
+                for &to in next.get(p).into_iter().flatten() {
+                    if reach.insert(to) {
+                        frontier.push(to);
                     }
                 }
             }
@@ -1267,7 +1377,7 @@ impl<'a> Checker<'a> {
                 .a
                 .phases
                 .values()
-                .filter(|p| !reach.contains(p.id.get_ref()))
+                .filter(|p| !reach.contains(p.id.get_ref().as_str()))
                 .map(|p| p.id.clone())
                 .collect();
             for p in unreachable {
@@ -1299,9 +1409,8 @@ impl<'a> Checker<'a> {
                 self.err("agreement::relief", t.id.span(), msg, "needs `phases`");
             }
             for p in &t.phases {
-                if !phase_ids.contains(p.get_ref()) {
-                    let k: Vec<&str> = phase_ids.iter().map(String::as_str).collect();
-                    self.unknown(p, "phase", &k);
+                if !self.a.phases.contains_key(p.get_ref()) {
+                    self.unknown(p, "phase", &phase_ids);
                 }
             }
             if let Some(s) = &t.snapback
@@ -1430,7 +1539,6 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let principals = self.principal_names();
         // Names of this level only: `any` options are checked by recursion.
         let direct: Vec<Sp<String>> = q
             .requirements
@@ -1442,7 +1550,7 @@ impl<'a> Checker<'a> {
             })
             .collect();
         for n in &direct {
-            self.check_principal_or_group(n, &principals, in_accreditation);
+            self.check_principal_or_group(n, in_accreditation);
         }
         for r in &q.requirements {
             match r {
@@ -1632,11 +1740,10 @@ impl<'a> Checker<'a> {
         for g in self.a.guarantees.values() {
             reads.push_str(g.trigger.get_ref());
         }
+        let read = clocks_read(&reads);
         let clocks: Vec<Sp<String>> = self.a.clocks.values().map(|c| c.id.clone()).collect();
         for c in clocks {
-            if !reads.contains(&format!("clocks.{}", c.get_ref()))
-                && !reads.contains(&format!("clocks[\"{}\"]", c.get_ref()))
-            {
+            if !read.contains(c.get_ref().as_str()) {
                 self.warn(
                     "agreement::unused",
                     c.span(),
@@ -1646,6 +1753,36 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// Known names for a help: all of them, or the first [`KNOWN_LISTED`] and
+/// how many there are.
+fn listed(known: &[impl AsRef<str>]) -> String {
+    let names: Vec<&str> = known.iter().take(KNOWN_LISTED).map(AsRef::as_ref).collect();
+    if known.len() <= KNOWN_LISTED {
+        names.join(", ")
+    } else {
+        format!("{}, … ({} in all)", names.join(", "), known.len())
+    }
+}
+
+/// The clocks conditions read, as `clocks.NAME` or `clocks["NAME"]`, in one
+/// pass over their text (looking each clock up in the text instead costs
+/// the clocks times the text).
+fn clocks_read(text: &str) -> BTreeSet<&str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut read = BTreeSet::new();
+    for (i, _) in text.match_indices("clocks") {
+        let rest = &text[i + "clocks".len()..];
+        if let Some(name) = rest.strip_prefix('.') {
+            read.insert(&name[..name.find(|c| !is_ident(c)).unwrap_or(name.len())]);
+        } else if let Some(name) = rest.strip_prefix("[\"")
+            && let Some(end) = name.find('"')
+        {
+            read.insert(&name[..end]);
+        }
+    }
+    read
 }
 
 /// Where `name` appears in `src` as a whole identifier.
@@ -1663,29 +1800,170 @@ fn Spanned_(span: Range<usize>, s: String) -> Sp<String> {
     toml::Spanned::new(span, s)
 }
 
-/// Depth-first search for a cycle among forward transitions.
+/// Depth-first search for a cycle among forward transitions, from `start`;
+/// `state` keeps which phases are done (2) across searches. Iterative: a
+/// chain of a hundred thousand phases overflowed the stack when each step
+/// was a call.
 fn find_cycle(
-    p: &str,
+    start: &str,
     edges: &BTreeMap<String, Vec<String>>,
     state: &mut BTreeMap<String, u8>,
-    path: &mut Vec<String>,
 ) -> Option<Vec<String>> {
-    match state.get(p) {
-        Some(2) => return None,
-        Some(1) => {
-            let i = path.iter().position(|x| x == p).unwrap_or(0);
-            return Some(path[i..].to_vec());
-        }
-        _ => {}
+    if state.get(start).is_some() {
+        return None;
     }
-    state.insert(p.to_string(), 1);
-    path.push(p.to_string());
-    for next in edges.get(p).into_iter().flatten() {
-        if let Some(c) = find_cycle(next, edges, state, path) {
-            return Some(c);
+    state.insert(start.to_string(), 1);
+    // The path, each phase with the index of its next edge to follow.
+    let mut path: Vec<(&str, usize)> = vec![(start, 0)];
+    while let Some((p, i)) = path.last_mut() {
+        let next = edges.get(*p).and_then(|e| e.get(*i));
+        *i += 1;
+        let Some(next) = next else {
+            state.insert(p.to_string(), 2);
+            path.pop();
+            continue;
+        };
+        match state.get(next.as_str()) {
+            Some(2) => {}
+            Some(_) => {
+                let from = path.iter().position(|(x, _)| x == next).unwrap_or(0);
+                return Some(path[from..].iter().map(|(x, _)| x.to_string()).collect());
+            }
+            None => {
+                state.insert(next.clone(), 1);
+                path.push((next, 0));
+            }
         }
     }
-    path.pop();
-    state.insert(p.to_string(), 2);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::agreement::{DirLoader, check};
+
+    /// The test corpus's clean agreement with `extra` appended.
+    fn base_with(extra: &str) -> crate::agreement::Checked {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/agreements/base");
+        let text = std::fs::read_to_string(dir.join("agreement.toml")).unwrap() + extra;
+        check("agreement.toml", &text, &DirLoader { dir })
+    }
+
+    /// Sixty groups, each holding the next two: 2^60 paths from the first.
+    fn ladder(last: &str) -> String {
+        let mut t = String::from("\n[groups]\n");
+        for i in 0..60 {
+            t.push_str(&format!("g{i} = [\"@g{}\", \"@g{}\"]\n", i + 1, i + 2));
+        }
+        t.push_str(&format!("g60 = [\"UA\"]\ng61 = [{last}]\n"));
+        t
+    }
+
+    #[test]
+    fn a_ladder_of_groups_is_checked_without_following_every_path() {
+        let c = base_with(&ladder("\"RU\""));
+        assert_eq!(c.diags.errors(), 0);
+        let a = c.agreement.unwrap();
+        // Sixteen levels down from the first group is not yet the bottom.
+        assert_eq!(Checker::expand(&a, "@g0"), Vec::<String>::new());
+        assert_eq!(Checker::expand(&a, "@g48"), ["RU", "UA"]);
+        // A cycle at the bottom: every group but g60 (["UA"]) reaches it.
+        let c = base_with(&ladder("\"@g59\""));
+        let cycles = c
+            .diags
+            .0
+            .iter()
+            .filter(|d| d.message.ends_with("contains itself"))
+            .count();
+        assert_eq!(cycles, 61);
+    }
+
+    #[test]
+    fn a_chain_of_thirty_thousand_phases_does_not_overflow_the_stack() {
+        let mut extra = String::new();
+        for i in 0..30_000 {
+            extra.push_str(&format!(
+                "[phases.x{i}]\n[transitions.t{i}]\nfrom = \"x{i}\"\nto = \"x{}\"\n",
+                i + 1
+            ));
+        }
+        let c = base_with(&extra);
+        assert!(c.diags.has_errors());
+    }
+
+    /// `expand` as it was first written: every path, to sixteen levels.
+    fn expand_every_path(a: &Agreement, name: &str) -> Vec<String> {
+        fn go(a: &Agreement, name: &str, depth: usize, out: &mut Vec<String>) {
+            if depth > 16 {
+                return;
+            }
+            match name.strip_prefix('@') {
+                Some(g) => {
+                    if let Some((_, role)) = BUILT_IN_GROUPS.iter().find(|(b, _)| *b == g) {
+                        out.extend(
+                            a.parties
+                                .values()
+                                .filter(|p| p.roles.contains(role))
+                                .map(|p| p.id.get_ref().clone()),
+                        );
+                    } else if let Some(m) = a.groups.get(g) {
+                        for x in m.get_ref() {
+                            go(a, x.get_ref(), depth + 1, out);
+                        }
+                    } else {
+                        out.push(name.to_string());
+                    }
+                }
+                None => out.push(name.to_string()),
+            }
+        }
+        let mut out = Vec::new();
+        go(a, name, 0, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Expanding each group once, breadth first, gives what following
+        /// every path does, cycles and chains deeper than sixteen included.
+        #[test]
+        fn expand_is_every_path_to_sixteen_levels(
+            members in prop::collection::vec(prop::collection::vec(0usize..30, 0..3), 24),
+        ) {
+            static BASE: std::sync::LazyLock<Agreement> =
+                std::sync::LazyLock::new(|| base_with("").agreement.unwrap());
+            let mut a = BASE.clone();
+            // Members 0..24 are groups, then parties, a built-in group, an
+            // unknown group and an unknown name.
+            let name = |m: usize| match m {
+                0..24 => format!("@g{m}"),
+                24 => "UA".into(),
+                25 => "US".into(),
+                26 => "@signatories".into(),
+                27 => "@nope".into(),
+                _ => format!("someone{m}"),
+            };
+            let mut group = |g: String, names: Vec<String>| {
+                let list = names.into_iter().map(|n| Spanned_(0..0, n)).collect();
+                a.groups.insert(g, toml::Spanned::new(0..0, list));
+            };
+            for (g, ms) in members.iter().enumerate() {
+                group(format!("g{g}"), ms.iter().map(|&m| name(m)).collect());
+            }
+            // A chain deeper than sixteen levels.
+            for g in 0..20 {
+                group(format!("chain{g}"), vec![format!("@chain{}", g + 1), format!("link{g}")]);
+            }
+            for g in (0..24).map(|g| format!("@g{g}")).chain(["@chain0".to_string()]) {
+                prop_assert_eq!(Checker::expand(&a, &g), expand_every_path(&a, &g), "{}", g);
+            }
+        }
+    }
 }

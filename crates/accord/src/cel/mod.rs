@@ -33,12 +33,30 @@ pub enum CelError {
     NotBoolean(String),
 }
 
+/// The longest condition accepted, in bytes. The `cel` crate parses,
+/// checks and evaluates by recursion, a level for every operator in a
+/// chain (`a + 1 + 1 …`, `a.b.c …`), about 1.6 KB of stack each in a
+/// release build: 1,400 levels overflow a thread's 2 MiB, and 100,000
+/// (a condition of 400 KB) the main thread's 8 MiB, aborting the process.
+/// At most 512 levels fit in this length; the longest condition in the
+/// Ukraine example is 93 bytes.
+pub const MAX_CONDITION_BYTES: usize = 1024;
+
 impl Condition {
     pub fn compile(source: &str) -> Result<Condition, CelError> {
         if source.trim().is_empty() {
             return Err(CelError::Syntax {
                 message: "the condition is empty".into(),
                 offset: Some(0),
+            });
+        }
+        if source.len() > MAX_CONDITION_BYTES {
+            return Err(CelError::Syntax {
+                message: format!(
+                    "it is {} bytes long; a condition may be at most {MAX_CONDITION_BYTES}",
+                    source.len()
+                ),
+                offset: Some(MAX_CONDITION_BYTES),
             });
         }
         // The parser can panic on some malformed input; a condition is
@@ -228,5 +246,22 @@ mod tests {
         assert!(matches!(c.eval(&vars), Err(CelError::NotBoolean(_))));
         let c = Condition::compile("violations == 'x'").unwrap();
         assert!(c.eval(&vars).is_err() || !c.eval(&vars).unwrap());
+    }
+
+    #[test]
+    fn a_condition_too_long_to_parse_safely_is_refused() {
+        // 100,000 additions, which the parser would follow into a stack
+        // overflow.
+        let long = format!("violations{} == 0", " + 1".repeat(100_000));
+        match Condition::compile(&long) {
+            Err(CelError::Syntax { message, offset }) => {
+                assert_eq!(
+                    message,
+                    "it is 400015 bytes long; a condition may be at most 1024"
+                );
+                assert_eq!(offset, Some(1024));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! so a mistake there would stay hidden until the day it mattered.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use cel::common::ast::{Expr, IdedExpr, LiteralValue};
 
@@ -21,10 +22,13 @@ pub enum Ty {
     Null,
     List(Box<Ty>),
     /// A map whose keys are known (the clauses, the parties, ...): `what`
-    /// names one key, for messages ("clause", "party").
+    /// names one key, for messages ("clause", "party"). Shared, so that a
+    /// copy costs nothing: the type of `clauses` holds every clause's
+    /// fields for every party it binds, and checking copies a name's type
+    /// each time a condition reads it.
     Record {
         what: &'static str,
-        fields: BTreeMap<String, Ty>,
+        fields: Arc<BTreeMap<String, Ty>>,
     },
     /// Anything (inside comprehensions over unknown data).
     Dyn,
@@ -34,7 +38,7 @@ impl Ty {
     pub fn record(what: &'static str, fields: impl IntoIterator<Item = (String, Ty)>) -> Ty {
         Ty::Record {
             what,
-            fields: fields.into_iter().collect(),
+            fields: Arc::new(fields.into_iter().collect()),
         }
     }
 
