@@ -21,6 +21,7 @@ cp ../crates/accord/tests/agreements/base/agreement.toml corpus/agreement/base.t
 cp ../crates/accord/tests/agreements/broken/*.toml corpus/agreement/
 cp seeds/statement/* corpus/statement/
 cp seeds/note/* corpus/note/
+cp seeds/evaluator/* corpus/evaluator/
 cargo fuzz build -s none
 for t in agreement statement note evaluator; do
   echo "fuzzing $t for ${secs}s"
