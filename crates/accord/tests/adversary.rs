@@ -531,3 +531,29 @@ fn refusal_reasons_never_carry_control_characters() {
     let (_, stored) = s.eval.state.rejections.last().unwrap();
     assert_eq!(stored, &why);
 }
+
+#[test]
+fn a_status_statement_that_names_no_tranche_claims_nothing_of_them() {
+    let (a, h) = example();
+    let mut s = start(&a, h);
+    s.days(1);
+    let size = s.entries.len() as u64;
+    let mut st = s.eval.status();
+    st.log_size = size;
+    let mut body = s.status_body(size, &st);
+    body.as_object_mut().unwrap().remove("tranches");
+    s.write("status", body, &["operator"]).ok();
+    assert!(s.eval.state.claims.last().unwrap().holds());
+    // But one it names that the agreement does not have is a lie.
+    s.wait_hours(1.0);
+    let size = s.entries.len() as u64;
+    let mut st = s.eval.status();
+    st.log_size = size;
+    let mut body = s.status_body(size, &st);
+    body["tranches"]["uk_tranche_9"] = json!("in_force");
+    s.write("status", body, &["operator"]).ok();
+    let claim = s.eval.state.claims.last().unwrap();
+    assert!(!claim.holds());
+    assert_eq!(claim.fields[0].field, "tranches.uk_tranche_9");
+    assert_eq!(claim.fields[0].replayed, "(no such tranche)");
+}

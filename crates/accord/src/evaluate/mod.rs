@@ -3039,19 +3039,18 @@ fn claimed_fields(sc: &crate::statement::Status, st: &Status) -> Vec<FieldMismat
             replayed: phase,
         });
     }
+    // Tranches are optional in a status statement: one it does not name,
+    // it says nothing of; one it names must be in the state it says.
     let replayed = st.tranche_states();
-    let ids: BTreeSet<&str> = replayed
-        .keys()
-        .copied()
-        .chain(sc.tranches.keys().map(String::as_str))
-        .collect();
-    for id in ids {
-        let claimed = sc.tranches.get(id).map(String::as_str).unwrap_or("(none)");
-        let found = replayed.get(id).copied().unwrap_or("(none)");
+    for (id, claimed) in &sc.tranches {
+        let found = replayed
+            .get(id.as_str())
+            .copied()
+            .unwrap_or("(no such tranche)");
         if claimed != found {
             out.push(FieldMismatch {
                 field: format!("tranches.{id}"),
-                claimed: claimed.to_string(),
+                claimed: claimed.clone(),
                 replayed: found.to_string(),
             });
         }
