@@ -206,7 +206,7 @@ fn verify_many(
 ) -> Vec<Vec<(String, u32, [u8; 32])>> {
     // Larger batches amortise better (see BENCHMARKS.md); a batch that
     // fails costs its signatures checked one by one.
-    const GROUP: usize = 256;
+    const GROUP: usize = 1024;
     let group_size = match check {
         SignatureCheck::Batch => GROUP,
         SignatureCheck::Single => 1,

@@ -87,7 +87,7 @@ fn notes(c: &mut Criterion) {
     });
     n.sign(&key).unwrap();
     let bytes = n.to_bytes();
-    g.bench_function("parse and verify_strict a signed checkpoint", |b| {
+    g.bench_function("parse and verify a signed checkpoint (ZIP-215)", |b| {
         b.iter(|| {
             Note::parse(black_box(&bytes))
                 .unwrap()

@@ -198,3 +198,29 @@ fn a_forged_or_altered_signature_fails_alone_and_in_a_batch() {
     b.push(&v, b"text", &good[..63]);
     assert_eq!(b.verify(), (vec![true, false, false, false], true));
 }
+
+#[test]
+fn a_large_batch_with_a_few_bad_signatures_names_exactly_those() {
+    let keys: Vec<SignerKey> = (0..7u8)
+        .map(|i| SignerKey::from_seed("k", KeyType::Ed25519, [i; 32]).unwrap())
+        .collect();
+    let bad = [3usize, 500, 501, 999];
+    let mut b = Batch::new();
+    let mut want = vec![];
+    for i in 0..1000usize {
+        let k = &keys[i % keys.len()];
+        let msg = format!("statement {i}");
+        let mut sig = k.sign_raw(msg.as_bytes()).to_vec();
+        if bad.contains(&i) {
+            sig[40] ^= 0x10;
+        }
+        if i == 700 {
+            sig.truncate(10); // not even a signature
+        }
+        want.push(!bad.contains(&i) && i != 700);
+        b.push(k.verifier().public_key(), msg.as_bytes(), &sig);
+    }
+    let (each, failed) = b.verify();
+    assert!(failed);
+    assert_eq!(each, want);
+}
