@@ -48,35 +48,33 @@ fn refused(w: &Written, starts: &str) {
     );
 }
 
-/// A tranche in force, then snapped back by its condition (an armed
-/// attack, no vote to continue); returns the entry that certified it.
-fn snapped_back(s: &mut Script) -> u64 {
-    let cert = tranche_in_force(s);
+/// The first US tranche's state.
+fn tranche(s: &Script) -> TrancheState {
+    status(s).tranches["us_tranche_1"].state.clone()
+}
+
+/// The tranche in force snapped back by its condition: an armed attack,
+/// and no vote to continue relief.
+fn snap_back(s: &mut Script) {
     s.wait_hours(1.0);
     armed_attack(s).ok();
     s.wait_hours(-1.0);
     s.days(37);
-    assert_eq!(
-        status(s).tranches["us_tranche_1"].state,
-        TrancheState::SnappedBack
-    );
-    cert
+    assert_eq!(tranche(s), TrancheState::SnappedBack);
 }
 
 #[test]
 fn a_certification_logged_again_after_snapback_does_not_restore_relief() {
     let (a, h) = example();
     let mut s = start(&a, h);
-    let cert = snapped_back(&mut s);
+    let cert = tranche_in_force(&mut s);
+    snap_back(&mut s);
     let again = s.append(s.entries[cert as usize].clone());
     refused(
         &again,
         "duplicate: the same certification, with no new signer, is already in the log",
     );
-    assert_eq!(
-        status(&s).tranches["us_tranche_1"].state,
-        TrancheState::SnappedBack
-    );
+    assert_eq!(tranche(&s), TrancheState::SnappedBack);
 }
 
 #[test]
@@ -91,10 +89,7 @@ fn a_certification_held_back_until_after_snapback_does_not_restore_relief() {
         json!({"of": "tranche", "target": "us_tranche_1", "statement": "held back"}),
         &["UA", "US"],
     );
-    s.wait_hours(1.0);
-    armed_attack(&mut s).ok();
-    s.wait_hours(-1.0);
-    s.days(37);
+    snap_back(&mut s);
     let snapped = status(&s).tranches["us_tranche_1"].since.unwrap();
     let w = s.append(kept);
     refused(&w, "stale: issued");
@@ -105,17 +100,11 @@ fn a_certification_held_back_until_after_snapback_does_not_restore_relief() {
         )),
         "{w:?}"
     );
-    assert_eq!(
-        status(&s).tranches["us_tranche_1"].state,
-        TrancheState::SnappedBack
-    );
+    assert_eq!(tranche(&s), TrancheState::SnappedBack);
     // Certified afresh, by the same quorum, it is in force again.
     s.wait_hours(2.0);
     s.certify("tranche", "us_tranche_1", &["UA", "US"]).ok();
-    assert_eq!(
-        status(&s).tranches["us_tranche_1"].state,
-        TrancheState::InForce
-    );
+    assert_eq!(tranche(&s), TrancheState::InForce);
 }
 
 #[test]
