@@ -6,20 +6,21 @@
 //! troop movements, corroborations) with the operator's daily status
 //! statements, every one signed. Then measures, in one run:
 //!
-//! 1. the evaluator over statements already parsed, placed and known to be
-//!    validly signed (as the index holds them): sequential, one core;
-//! 2. the same from the log's bytes: read, parse and place on every core,
-//!    apply in order;
+//! 1. the evaluator over statements already parsed, placed and their
+//!    signatures verified (as the index holds them): sequential, one core;
+//! 2. the engine's verified replay from the log's bytes, as `accord audit`
+//!    runs it (`accord_engine::replay`: tiles verified, each bundle read
+//!    once and checked, parsed and placed and signatures verified in
+//!    batches on every core, applied in order);
 //! 3. the alternative a user would write first: `Evaluator::apply` one
-//!    entry at a time (parse, strict signature check, place, apply), on a
-//!    prefix of the log;
+//!    entry at a time (parse, signature check, place, apply), on a prefix
+//!    of the log;
 //!
-//! and checks that every status statement matches. The full audit, with
-//! signatures, is timed by `bench/evaluate.sh` with the `accord` binary.
+//! and checks that every status statement matches. The whole audit is timed
+//! by `bench/evaluate.sh` with the `accord` binary.
 //!
 //!   cargo run --release -p accord-bench --bin replay -- [STATEMENTS] [DIR]
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,6 +28,7 @@ use std::time::Instant;
 use accord::evaluate::{Evaluator, Prepared};
 use accord::example;
 use accord::statement::{Digest, SignedStatement, Statement, Time};
+use accord_engine::signatures::{self, KeyBook, SignatureCheck};
 use jiff::Timestamp;
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -119,14 +121,8 @@ fn make_log(dir: &Path, n: u64) -> u64 {
     let (a, hash) = example::agreement();
     let start: Timestamp = "2026-03-02T10:00:00Z".parse().unwrap();
     let mut ev = Evaluator::new(&a, hash);
-    let mut keys: HashMap<(String, u32), [u8; 32]> = HashMap::new();
-    let remember = |keys: &mut HashMap<(String, u32), [u8; 32]>, k: &SignerKey| {
-        let v = k.verifier();
-        keys.insert(
-            (v.name().to_string(), v.key_id()),
-            v.public_key().to_bytes(),
-        );
-    };
+    let mut keys = KeyBook::new(&a);
+    let remember = |keys: &mut KeyBook, k: &SignerKey| keys.add(&k.verifier());
     let signer = |id: &str| -> SignerKey {
         let key = a
             .parties
@@ -143,13 +139,10 @@ fn make_log(dir: &Path, n: u64) -> u64 {
     );
     remember(&mut keys, &operator);
     let mut entries: Vec<Vec<u8>> = Vec::with_capacity(n as usize);
-    let apply = |ev: &mut Evaluator,
-                 entries: &mut Vec<Vec<u8>>,
-                 bytes: Vec<u8>,
-                 keys: &HashMap<(String, u32), [u8; 32]>| {
-        let mut p = ev.preparer().prepare(&bytes);
-        let verified = verified_of(&p, keys);
-        ev.apply_prepared(&mut p, &verified);
+    let apply = |ev: &mut Evaluator, entries: &mut Vec<Vec<u8>>, bytes: Vec<u8>, keys: &KeyBook| {
+        let mut p = [ev.preparer().prepare(&bytes)];
+        let verified = signatures::verify(&p, keys, SignatureCheck::Batch);
+        ev.apply_prepared_all(&mut p, &verified.signatures);
         entries.push(bytes);
     };
     // Adoption and accreditations.
@@ -208,12 +201,10 @@ fn make_log(dir: &Path, n: u64) -> u64 {
             .map(|(m, st)| SignedStatement::sign(st, &monitors[m]).unwrap().to_bytes())
             .collect();
         let preparer = ev.preparer();
-        let prepared: Vec<Prepared> = signed.par_iter().map(|b| preparer.prepare(b)).collect();
-        for (mut p, b) in prepared.into_iter().zip(signed) {
-            let verified = verified_of(&p, &keys);
-            ev.apply_prepared(&mut p, &verified);
-            entries.push(b);
-        }
+        let mut prepared = accord_engine::replay::prepare(&preparer, &signed);
+        let verified = signatures::verify(&prepared, &keys, SignatureCheck::Batch);
+        ev.apply_prepared_all(&mut prepared, &verified.signatures);
+        entries.extend(signed);
         // The operator's status, at the end of the day.
         let at = Timestamp::from_second(start.as_second() + (day + 1) * 86_400).unwrap();
         let size = entries.len() as u64;
@@ -234,44 +225,6 @@ fn make_log(dir: &Path, n: u64) -> u64 {
         log.append_batch(chunk).unwrap();
     }
     entries.len() as u64
-}
-
-/// For statements known to be validly signed: every line by a key we know.
-fn verified_of(
-    p: &Prepared,
-    keys: &HashMap<(String, u32), [u8; 32]>,
-) -> Vec<(String, u32, [u8; 32])> {
-    let Ok(s) = &p.statement else { return vec![] };
-    s.note
-        .signatures()
-        .iter()
-        .filter_map(|sig| {
-            keys.get(&(sig.name.clone(), sig.key_id))
-                .map(|pk| (sig.name.clone(), sig.key_id, *pk))
-        })
-        .collect()
-}
-
-fn all_keys(a: &accord::agreement::Agreement) -> HashMap<(String, u32), [u8; 32]> {
-    let mut keys = HashMap::new();
-    let parties = a.parties.values().flat_map(|p| p.keys.iter());
-    let orgs = a.organisations.values().flat_map(|o| o.keys.iter());
-    let operator = a.operator.iter().flat_map(|o| o.keys.iter());
-    for k in parties.chain(orgs).chain(operator) {
-        let k = k.get_ref();
-        keys.insert(
-            (k.name().to_string(), k.key_id()),
-            k.public_key().to_bytes(),
-        );
-        for i in 1..=MONITORS_PER_ORG {
-            let mk = example::key(&example::monitor_key_name(k.name(), i)).verifier();
-            keys.insert(
-                (mk.name().to_string(), mk.key_id()),
-                mk.public_key().to_bytes(),
-            );
-        }
-    }
-    keys
 }
 
 fn main() {
@@ -298,12 +251,19 @@ fn main() {
         );
     }
     let (a, hash) = example::agreement();
-    let keys = all_keys(&a);
     let source = DirSource::new(&dir);
     let cp =
         tlog::SignedCheckpoint::parse(&std::fs::read(dir.join("checkpoint")).unwrap()).unwrap();
     let size = cp.checkpoint.size;
     let mut reader = TileReader::new(&source);
+    // Every key that signs in it: the agreement's and the monitors'.
+    let mut keys = KeyBook::new(&a);
+    for org in ORGS {
+        let org_key = a.organisations[org].keys[0].get_ref().name().to_string();
+        for i in 1..=MONITORS_PER_ORG {
+            keys.add(&example::key(&example::monitor_key_name(&org_key, i)).verifier());
+        }
+    }
 
     // Read the entries (the page cache is warm after the first run).
     let t = Instant::now();
@@ -311,36 +271,23 @@ fn main() {
     let read_s = t.elapsed().as_secs_f64();
     let bytes: usize = entries.iter().map(Vec::len).sum();
 
-    // 2. From bytes: chunks parsed and prepared on every core while the
-    // chunk before is applied (as `accord audit` does, less signatures).
+    // 2. The engine's verified replay, as `accord audit` runs it: the
+    // tree verified, each bundle read once and checked, statements
+    // prepared and their signatures verified on every core while the chunk
+    // before is applied.
     let only_apply = std::env::var_os("REPLAY_ONLY_APPLY").is_some();
     let t = Instant::now();
-    let mut ev = Evaluator::new(&a, hash);
-    ev.reserve(entries.len());
-    let preparer = ev.preparer();
-    if !only_apply {
-        let produce = |tx: std::sync::mpsc::SyncSender<accord::evaluate::Chunk>| {
-            for chunk in entries.chunks(65_536) {
-                let prepared: Vec<Prepared> =
-                    chunk.par_iter().map(|e| preparer.prepare(e)).collect();
-                let verified = prepared.iter().map(|p| verified_of(p, &keys)).collect();
-                if tx.send((prepared, verified)).is_err() {
-                    break;
-                }
-            }
-            Ok::<(), std::convert::Infallible>(())
-        };
-        ev.apply_pipelined(produce, |_| {}).unwrap();
-    }
+    let (claims, digest) = if only_apply {
+        (0, None)
+    } else {
+        let key = example::key("log.mission.accord.example/log").verifier();
+        let log = accord_engine::verify_log(&source, &key, &[], None).unwrap();
+        let r = accord_engine::replay(&a, hash, &source, &log, &Default::default()).unwrap();
+        let ev = r.evaluator;
+        assert!(ev.state.claims.iter().all(|c| c.holds()));
+        (ev.state.claims.len(), Some(ev.status().digest()))
+    };
     let from_bytes_s = t.elapsed().as_secs_f64();
-    let claims = ev.state.claims.len();
-    assert!(
-        ev.state
-            .claims
-            .iter()
-            .all(|c| c.computed == Some(c.claimed))
-    );
-    let digest = (!only_apply).then(|| ev.status().digest());
 
     // 1. The evaluator alone, over prepared statements: chunk by chunk, as
     // a replay holds them, timing only the evaluator.
@@ -350,8 +297,8 @@ fn main() {
     let (mut prepare_s, mut apply_s) = (0.0, 0.0);
     for chunk in entries.chunks(65_536) {
         let t = Instant::now();
-        let mut prepared: Vec<Prepared> = chunk.par_iter().map(|e| preparer.prepare(e)).collect();
-        let verified: Vec<_> = prepared.iter().map(|p| verified_of(p, &keys)).collect();
+        let mut prepared: Vec<Prepared> = accord_engine::replay::prepare(&preparer, chunk);
+        let verified = signatures::verify(&prepared, &keys, SignatureCheck::Batch).signatures;
         prepare_s += t.elapsed().as_secs_f64();
         let t = Instant::now();
         ev2.apply_prepared_all(&mut prepared, &verified);
@@ -397,15 +344,15 @@ fn main() {
         rate(size as f64, apply_s)
     );
     println!(
-        "   (preparing them, parse + records on 2 cores: {prepare_s:.2} s = {:.0} statements/s)",
+        "   (preparing them, parse + records + signatures in batches on 2 cores: {prepare_s:.2} s = {:.0} statements/s)",
         rate(size as f64, prepare_s)
     );
     println!(
-        "2. from the log's bytes, parse/prepare on 2 cores pipelined with apply: {from_bytes_s:.2} s = {:.0} statements/s",
+        "2. the engine's verified replay from the log's bytes (as accord audit): {from_bytes_s:.2} s = {:.0} statements/s",
         rate(size as f64, from_bytes_s)
     );
     println!(
-        "3. one entry at a time with strict signature checks (first {prefix}): {naive_s:.2} s = {:.0} statements/s",
+        "3. one entry at a time with signature checks (first {prefix}): {naive_s:.2} s = {:.0} statements/s",
         rate(prefix as f64, naive_s)
     );
     println!(

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
-use tlog::keys::{KeyType, SignerKey};
+use tlog_core::keys::{KeyType, SignerKey};
 
 use crate::agreement::{Agreement, Loader};
 use crate::evaluate::{Evaluator, Status};

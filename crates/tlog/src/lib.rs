@@ -1,4 +1,7 @@
-//! A C2SP transparency log.
+//! A C2SP transparency log: the durable writer ([`log`], [`sequencer`],
+//! [`storage`]) on the read side in `tlog-core`, which is re-exported here
+//! whole, so that `tlog::note`, `tlog::verify` and the rest name the same
+//! things in both.
 //!
 //! - [`hash`]: RFC 6962 leaf and node hashes.
 //! - [`tile`]: the tlog-tiles layout and paths.
@@ -15,19 +18,11 @@
 //!
 //! This crate knows nothing of what the entries mean.
 
-pub mod checkpoint;
-pub mod client;
-pub mod ed25519;
-pub mod hash;
-pub mod keys;
+pub use tlog_core::{checkpoint, client, ed25519, hash, keys, merkle, note, tile, tree, verify};
+
 pub mod log;
-pub mod merkle;
-pub mod note;
 pub mod sequencer;
 pub mod storage;
-pub mod tile;
-pub mod tree;
-pub mod verify;
 
 pub use checkpoint::{Checkpoint, SignedCheckpoint};
 pub use client::{DirSource, TileReader, TileSource};
@@ -36,5 +31,5 @@ pub use keys::{KeyType, SignerKey, VerifierKey};
 pub use log::{Log, LogError};
 pub use note::Note;
 pub use sequencer::{AppendError, BatchOptions, Sequencer};
-pub use storage::{DirStorage, Storage, StorageError};
+pub use storage::{DirStorage, Storage, StorageError, StorageSource};
 pub use tile::{MAX_ENTRY_SIZE, TileId};

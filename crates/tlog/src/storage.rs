@@ -41,7 +41,7 @@ impl StorageError {
 }
 
 /// An object to write: its path below the log's prefix and its bytes.
-pub type Object = (String, Vec<u8>);
+pub use crate::tree::Object;
 
 /// The step of [`Storage::commit_batch`] that failed. Before
 /// [`CommitStage::Checkpoint`] nothing a reader can rely on has changed.
@@ -483,4 +483,21 @@ fn create_dir_durable(d: &Path) -> Result<(), StorageError> {
     let mut dirs = BTreeSet::new();
     create_dirs_collect(d, &mut dirs)?;
     sync_dirs(&dirs)
+}
+
+/// Any [`Storage`] is a tile source too.
+pub struct StorageSource(pub std::sync::Arc<dyn Storage>);
+
+impl crate::client::TileSource for StorageSource {
+    fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, crate::client::ReadError> {
+        self.0
+            .read(path)
+            .map_err(|e: StorageError| crate::client::ReadError::Fetch {
+                path: path.into(),
+                message: e.to_string(),
+            })
+    }
+    fn describe(&self) -> String {
+        "log storage".into()
+    }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use geo::Geometry;
-use tlog::VerifierKey;
+use tlog_core::VerifierKey;
 
 use super::reader::Sp;
 use crate::diag::FileId;

@@ -173,29 +173,29 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
     };
 
     let operator = top.table(ctx, "operator").map(|mut o| {
-        let log = o
-            .str(ctx, "log")
-            .and_then(|k| match tlog::VerifierKey::parse(k.get_ref()) {
-                Ok(v) if v.key_type() == tlog::KeyType::Ed25519 => Some(sp(k.span(), v)),
-                Ok(_) => {
-                    ctx.error(
-                        "agreement::key",
-                        k.span(),
-                        "the log's key must be an Ed25519 (type 0x01) note key",
-                        "this is a cosignature key",
-                    );
-                    None
-                }
-                Err(e) => {
-                    ctx.error(
-                        "agreement::key",
-                        k.span(),
-                        format!("not a verifier key: {e}"),
-                        "bad key",
-                    );
-                    None
-                }
-            });
+        let log =
+            o.str(ctx, "log")
+                .and_then(|k| match tlog_core::VerifierKey::parse(k.get_ref()) {
+                    Ok(v) if v.key_type() == tlog_core::KeyType::Ed25519 => Some(sp(k.span(), v)),
+                    Ok(_) => {
+                        ctx.error(
+                            "agreement::key",
+                            k.span(),
+                            "the log's key must be an Ed25519 (type 0x01) note key",
+                            "this is a cosignature key",
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        ctx.error(
+                            "agreement::key",
+                            k.span(),
+                            format!("not a verifier key: {e}"),
+                            "bad key",
+                        );
+                        None
+                    }
+                });
         let op = Operator {
             name: o.req_str(ctx, "name").unwrap_or_else(missing),
             keys: keys(&mut o, ctx),
@@ -520,14 +520,14 @@ fn req_uint(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, key: &'static str) -> Sp<u64
     o.uint(ctx, key).unwrap_or_else(|| sp(0..0, 0))
 }
 
-fn keys(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Vec<Sp<tlog::VerifierKey>> {
+fn keys(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Vec<Sp<tlog_core::VerifierKey>> {
     let Some(list) = o.strs(ctx, "keys") else {
         return Vec::new();
     };
     list.into_inner()
         .into_iter()
-        .filter_map(|k| match tlog::VerifierKey::parse(k.get_ref()) {
-            Ok(v) if v.key_type() == tlog::KeyType::Ed25519 => Some(sp(k.span(), v)),
+        .filter_map(|k| match tlog_core::VerifierKey::parse(k.get_ref()) {
+            Ok(v) if v.key_type() == tlog_core::KeyType::Ed25519 => Some(sp(k.span(), v)),
             Ok(_) => {
                 ctx.error(
                     "agreement::key",

@@ -23,8 +23,9 @@ use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use tlog::VerifierKey;
-use tlog::note::NoteVerifier;
+use tlog_core::VerifierKey;
+use tlog_core::ed25519::VerifiedSignature;
+use tlog_core::note::NoteVerifier;
 
 use crate::agreement::{
     Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
@@ -434,7 +435,7 @@ pub struct Prepared {
     /// When the statement is malformed but is a signed note: the note, so
     /// that who signed it can still be known (the operator answers for
     /// what it signs, well formed or not).
-    pub malformed_note: Option<tlog::Note>,
+    pub malformed_note: Option<tlog_core::Note>,
     pub digest: Digest,
     names: Result<(), Rejected>,
     record: Option<Result<Box<Obs>, Rejected>>,
@@ -445,7 +446,7 @@ pub struct Prepared {
 impl Prepared {
     /// The signed note the entry is, if it is one: its text and signature
     /// lines are what signatures are verified over.
-    pub fn note(&self) -> Option<&tlog::Note> {
+    pub fn note(&self) -> Option<&tlog_core::Note> {
         match &self.statement {
             Ok(s) => Some(&s.note),
             Err(_) => self.malformed_note.as_ref(),
@@ -506,10 +507,15 @@ impl<'a> Preparer<'a> {
         let statement = SignedStatement::parse(entry)
             .map_err(|e| format!("malformed: {}", short(&e.to_string())));
         let Ok(s) = &statement else {
+            let malformed_note = tlog_core::Note::parse(entry).ok();
+            // What its signatures are over, if it is a note.
+            let digest = malformed_note
+                .as_ref()
+                .map_or(Digest([0; 32]), |n| Digest::of(n.text().as_bytes()));
             return Prepared {
                 statement,
-                malformed_note: tlog::Note::parse(entry).ok(),
-                digest: Digest([0; 32]),
+                malformed_note,
+                digest,
                 names: Ok(()),
                 record: None,
                 digest_hash: 0,
@@ -704,10 +710,9 @@ impl<'a> Preparer<'a> {
     }
 }
 
-/// Entries prepared, with what verified of each (see
-/// [`Evaluator::apply_prepared_all`]): a signature line's key name, key ID
-/// and public key.
-pub type Chunk = (Vec<Prepared>, Vec<Vec<(String, u32, [u8; 32])>>);
+/// Entries prepared, with the signatures of each that verified (see
+/// [`Evaluator::apply_prepared_all`]).
+pub type Chunk = (Vec<Prepared>, Vec<Vec<VerifiedSignature>>);
 
 /// Why an entry was not accepted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -918,7 +923,7 @@ impl<'a> Evaluator<'a> {
         let mut by_operator = false;
         let result = match SignedStatement::parse(entry) {
             Err(e) => {
-                if let Ok(note) = tlog::Note::parse(entry) {
+                if let Ok(note) = tlog_core::Note::parse(entry) {
                     let text = note.text().as_bytes();
                     by_operator =
                         self.operator_signed(&note, |_, _, sig, key| key.verify(text, sig));
@@ -938,19 +943,23 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Applies a prepared entry whose signatures were verified elsewhere:
-    /// `verified` holds, for each signature line that verified, its key
-    /// name, key ID and public key. A line counts only if that is the key
-    /// the agreement or an accreditation gave the name at this point of
-    /// the log (a key ID is only 32 bits: a forger can match one).
+    /// `verified` holds the signatures of its lines that verified, each
+    /// saying by which key, of which message and with which bytes (only
+    /// `tlog_core::ed25519` makes one, after verifying it). A line counts
+    /// only if one of them is its signature, of this entry's text, by the
+    /// key the agreement or an accreditation gave the line's name and ID at
+    /// this point of the log (a key ID is only 32 bits: a forger can match
+    /// one).
     ///
     /// What the state keeps is taken out of `p`; the rest is left to the
     /// caller to drop, on another thread if it likes (freeing a statement
     /// costs about as much as applying it).
-    pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[(String, u32, [u8; 32])]) {
-        let ok = |name: &str, id: u32, _: &[u8], key: &VerifierKey| {
+    pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[VerifiedSignature]) {
+        let message = p.digest.0;
+        let ok = |_: &str, _: u32, sig: &[u8], key: &VerifierKey| {
             verified
                 .iter()
-                .any(|(n, i, pk)| n == name && *i == id && key.public_key().as_bytes() == pk)
+                .any(|v| v.is(key.public_key(), &message, sig))
         };
         match &p.statement {
             Ok(s) => {
@@ -992,7 +1001,7 @@ impl<'a> Evaluator<'a> {
     pub fn apply_prepared_all(
         &mut self,
         prepared: &mut [Prepared],
-        verified: &[Vec<(String, u32, [u8; 32])>],
+        verified: &[Vec<VerifiedSignature>],
     ) {
         // Two stages: a later entry's own parts first, then (once they are
         // in cache) what they point to.
@@ -1013,33 +1022,6 @@ impl<'a> Evaluator<'a> {
             let v = verified.get(k).map_or(&[][..], Vec::as_slice);
             self.apply_prepared(&mut prepared[k], v);
         }
-    }
-
-    /// Applies the chunks `produce` sends, in order, while `produce` makes
-    /// the next on another thread (reading, preparing and verifying them);
-    /// applied chunks are freed on a third, since freeing them here would
-    /// cost about as much as applying them. `applied` sees each chunk once
-    /// it is applied. Returns what `produce` returns.
-    pub fn apply_pipelined<E: Send>(
-        &mut self,
-        produce: impl FnOnce(std::sync::mpsc::SyncSender<Chunk>) -> Result<(), E> + Send,
-        mut applied: impl FnMut(&Chunk),
-    ) -> Result<(), E> {
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
-            let producer = scope.spawn(move || produce(tx));
-            let (spent, freed) = std::sync::mpsc::channel::<Chunk>();
-            scope.spawn(move || freed.into_iter().for_each(drop));
-            for mut chunk in rx {
-                self.apply_prepared_all(&mut chunk.0, &chunk.1);
-                applied(&chunk);
-                let _ = spent.send(chunk);
-            }
-            drop(spent);
-            producer
-                .join()
-                .expect("the producing thread does not panic")
-        })
     }
 
     /// Records a refusal. Its reason may quote the entry (a name, a
@@ -1130,7 +1112,7 @@ impl<'a> Evaluator<'a> {
     /// Whether a line of `note` by the operator's key passes `ok`.
     fn operator_signed(
         &self,
-        note: &tlog::Note,
+        note: &tlog_core::Note,
         ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
     ) -> bool {
         note.signatures().iter().any(|sig| {

@@ -652,7 +652,7 @@ pub const MAX_NOTE_CHARS: usize = 400;
 
 /// The longest statement text an importer gives, leaving room in a log
 /// entry (65,535 bytes) for signature lines.
-pub const MAX_STATEMENT_BYTES: usize = tlog::MAX_ENTRY_SIZE - 1024;
+pub const MAX_STATEMENT_BYTES: usize = tlog_core::MAX_ENTRY_SIZE - 1024;
 
 /// An identifier or reference, checked for length.
 pub(crate) fn ident<'a>(s: &'a str, what: &str) -> Result<&'a str, Skip> {

@@ -19,8 +19,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tlog::MAX_ENTRY_SIZE;
-use tlog::note::{Note, NoteError, NoteSigner, NoteVerifier};
+use tlog_core::MAX_ENTRY_SIZE;
+use tlog_core::note::{Note, NoteError, NoteSigner, NoteVerifier};
 
 pub use types::*;
 
@@ -191,7 +191,8 @@ impl Statement {
         match &self.body {
             Body::Observation(o, d) => check_observation(o, d),
             Body::Accreditation(a) => {
-                tlog::VerifierKey::parse(&a.key).map_err(|e| field("body.key", e.to_string()))?;
+                tlog_core::VerifierKey::parse(&a.key)
+                    .map_err(|e| field("body.key", e.to_string()))?;
                 Ok(())
             }
             Body::Dispute(d) => {

@@ -11,7 +11,6 @@ use accord::evaluate::{Evaluator, Prepared};
 use accord::example::{self, Script, Written};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use serde_json::json;
-use tlog::note::NoteVerifier;
 
 #[derive(Clone, Debug)]
 pub enum Op {
@@ -443,7 +442,7 @@ pub fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String 
             .join()
             .unwrap()
     });
-    let verified: Vec<Vec<(String, u32, [u8; 32])>> = prepared
+    let verified: Vec<Vec<tlog::ed25519::VerifiedSignature>> = prepared
         .iter()
         .map(|p| match p.note() {
             Some(note) => note
@@ -451,8 +450,11 @@ pub fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String 
                 .iter()
                 .filter_map(|line| {
                     let k = example::key(&line.name).verifier();
-                    (k.key_id() == line.key_id && k.verify(note.text().as_bytes(), &line.signature))
-                        .then(|| (line.name.clone(), line.key_id, k.public_key().to_bytes()))
+                    if k.key_id() != line.key_id {
+                        return None;
+                    }
+                    k.public_key()
+                        .verified(note.text().as_bytes(), &line.signature)
                 })
                 .collect(),
             None => vec![],

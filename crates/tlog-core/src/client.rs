@@ -1,6 +1,7 @@
 //! Reading a log from its tiles alone, as any client can: node hashes,
 //! inclusion and consistency proofs, and entries. Works over any
-//! [`TileSource`] — a directory here, HTTP in the server and CLI crates.
+//! [`TileSource`] — a directory here, a log's storage in `tlog`, HTTP in the
+//! server and CLI crates.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,6 @@ use std::sync::Arc;
 
 use crate::hash::{HASH_SIZE, Hash, node_hash};
 use crate::merkle::{NodeId, NodeReader, consistency_plan, inclusion_plan, resolve};
-use crate::storage::{Storage, StorageError};
 use crate::tile::{TILE_HEIGHT, TILE_WIDTH, TileId, hashes_at_level};
 use crate::tree::{parse_bundle, parse_tile};
 
@@ -64,23 +64,6 @@ impl TileSource for DirSource {
 
     fn describe(&self) -> String {
         self.0.display().to_string()
-    }
-}
-
-/// Any [`Storage`] is a tile source too.
-pub struct StorageSource(pub Arc<dyn Storage>);
-
-impl TileSource for StorageSource {
-    fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        self.0
-            .read(path)
-            .map_err(|e: StorageError| ReadError::Fetch {
-                path: path.into(),
-                message: e.to_string(),
-            })
-    }
-    fn describe(&self) -> String {
-        "log storage".into()
     }
 }
 

@@ -4,8 +4,10 @@
 //! root, and all a verifier needs to rebuild a tree tile by tile.
 
 use crate::hash::{HASH_SIZE, Hash, leaf_hash, node_hash, perfect_root};
-use crate::storage::Object;
 use crate::tile::{MAX_ENTRY_SIZE, TILE_WIDTH, TileId, hashes_at_level};
+
+/// An object to publish: its path in the log and its bytes.
+pub type Object = (String, Vec<u8>);
 
 /// The serialised form of a tile: its hashes, concatenated.
 pub fn tile_bytes(hashes: &[Hash]) -> Vec<u8> {

@@ -68,6 +68,17 @@ pub enum KeyError {
     Random(String),
 }
 
+impl From<crate::ed25519::BadKey> for KeyError {
+    fn from(e: crate::ed25519::BadKey) -> KeyError {
+        use crate::ed25519::BadKey;
+        match e {
+            BadKey::InvalidPoint => KeyError::InvalidPoint,
+            BadKey::NonCanonical => KeyError::NonCanonical,
+            BadKey::Weak => KeyError::WeakKey,
+        }
+    }
+}
+
 /// The key ID of a key: the first four bytes of
 /// SHA-256(name || "\n" || type || public key), big-endian.
 pub fn key_id(name: &str, key_type: KeyType, public: &[u8; 32]) -> u32 {

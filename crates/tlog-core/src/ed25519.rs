@@ -24,8 +24,65 @@
 
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_consensus::{Signature, VerificationKey, VerificationKeyBytes, batch};
+use sha2::{Digest as _, Sha256};
 
-use crate::keys::KeyError;
+/// Why a public key cannot be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BadKey {
+    #[error("public key is not a valid Ed25519 point")]
+    InvalidPoint,
+    #[error("public key is not canonically encoded: a key has one spelling")]
+    NonCanonical,
+    #[error(
+        "public key is weak (of small order, or with a small-order component): signatures by it prove nothing"
+    )]
+    Weak,
+}
+
+/// A signature that verified, under the one rule: by this key, of a
+/// message with this SHA-256, these 64 bytes. Only this module makes one,
+/// and only after verifying it, so a caller handed one (the evaluator,
+/// say) knows what was checked without checking it again or trusting
+/// whoever checked it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedSignature {
+    key: [u8; 32],
+    message_sha256: [u8; 32],
+    signature: [u8; 64],
+}
+
+impl VerifiedSignature {
+    pub fn key(&self) -> &[u8; 32] {
+        &self.key
+    }
+
+    /// The SHA-256 of the message signed.
+    pub fn message_sha256(&self) -> &[u8; 32] {
+        &self.message_sha256
+    }
+
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    /// Whether this is `signature` by `key` of the message whose SHA-256
+    /// is `message_sha256`.
+    pub fn is(&self, key: &PublicKey, message_sha256: &[u8; 32], signature: &[u8]) -> bool {
+        self.key == key.bytes
+            && &self.message_sha256 == message_sha256
+            && self.signature[..] == *signature
+    }
+}
+
+impl std::fmt::Debug for VerifiedSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VerifiedSignature(key ")?;
+        for b in &self.key[..4] {
+            write!(f, "{b:02x}")?;
+        }
+        write!(f, "…)")
+    }
+}
 
 /// A public key checked for registration, ready to verify with.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,17 +104,17 @@ impl std::fmt::Debug for PublicKey {
 /// Checks a 32-byte public key as one may be registered: a canonical
 /// encoding of a point of the prime-order subgroup (so not of small order,
 /// and with no small-order component).
-pub fn check_key(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
+pub fn check_key(bytes: &[u8; 32]) -> Result<PublicKey, BadKey> {
     let point = CompressedEdwardsY(*bytes)
         .decompress()
-        .ok_or(KeyError::InvalidPoint)?;
+        .ok_or(BadKey::InvalidPoint)?;
     if point.compress().as_bytes() != bytes {
-        return Err(KeyError::NonCanonical);
+        return Err(BadKey::NonCanonical);
     }
     if point.is_small_order() || !point.is_torsion_free() {
-        return Err(KeyError::WeakKey);
+        return Err(BadKey::Weak);
     }
-    let key = VerificationKey::try_from(*bytes).map_err(|_| KeyError::InvalidPoint)?;
+    let key = VerificationKey::try_from(*bytes).map_err(|_| BadKey::InvalidPoint)?;
     Ok(PublicKey { bytes: *bytes, key })
 }
 
@@ -87,6 +144,17 @@ impl PublicKey {
         };
         self.key.verify(&sig, msg).is_ok()
     }
+
+    /// [`PublicKey::verify`], saying what verified.
+    pub fn verified(&self, msg: &[u8], sig: &[u8]) -> Option<VerifiedSignature> {
+        self.verify(msg, sig).then(|| VerifiedSignature {
+            key: self.bytes,
+            message_sha256: Sha256::digest(msg).into(),
+            signature: sig
+                .try_into()
+                .expect("a signature that verified is 64 bytes"),
+        })
+    }
 }
 
 /// Signatures verified together, under the same rule as one at a time:
@@ -94,6 +162,9 @@ impl PublicKey {
 #[derive(Default)]
 pub struct Batch {
     items: Vec<Option<batch::Item>>,
+    /// What each item would be once verified (none for one that is not
+    /// even 64 bytes).
+    claims: Vec<Option<VerifiedSignature>>,
 }
 
 impl Batch {
@@ -104,14 +175,25 @@ impl Batch {
     pub fn with_capacity(n: usize) -> Batch {
         Batch {
             items: Vec::with_capacity(n),
+            claims: Vec::with_capacity(n),
         }
     }
 
     /// Adds a signature to check; its result will be at this position.
     pub fn push(&mut self, key: &PublicKey, msg: &[u8], sig: &[u8]) {
-        let item = Signature::try_from(sig)
-            .ok()
-            .map(|sig| batch::Item::from((VerificationKeyBytes::from(key.bytes), sig, msg)));
+        let parsed = <[u8; 64]>::try_from(sig).ok();
+        let item = parsed.map(|bytes| {
+            batch::Item::from((
+                VerificationKeyBytes::from(key.bytes),
+                Signature::from(bytes),
+                msg,
+            ))
+        });
+        self.claims.push(parsed.map(|signature| VerifiedSignature {
+            key: key.bytes,
+            message_sha256: Sha256::digest(msg).into(),
+            signature,
+        }));
         self.items.push(item);
     }
 
@@ -131,13 +213,19 @@ impl Batch {
     /// batches of falling size, not n single checks, so that a signer
     /// cannot make an audit slow with a few bad signatures. ZIP-215 makes
     /// the parts' verdicts the same as the whole's.
-    pub fn verify(self) -> (Vec<bool>, bool) {
+    pub fn verify(self) -> (Vec<Option<VerifiedSignature>>, bool) {
         let n = self.items.len();
         if n == 0 {
             return (vec![], false);
         }
-        let mut out = vec![false; n];
-        let failed = !check(&self.items, &mut out);
+        let mut ok = vec![false; n];
+        let failed = !check(&self.items, &mut ok);
+        let out = self
+            .claims
+            .into_iter()
+            .zip(ok)
+            .map(|(claim, ok)| claim.filter(|_| ok))
+            .collect();
         (out, failed)
     }
 }

@@ -1,0 +1,20 @@
+//! The engine: the end of accord's data flow as a library, so that every
+//! front end — the `accord` binary, the HTTP server, the benchmarks, the
+//! tests, a WebAssembly build — calls the same code.
+//!
+//! - [`replay`]: verified replay. A log's tree is verified, then each entry
+//!   bundle is read once and checked against it as it is read, prepared on
+//!   every core ([`signatures`] verifies in batches under one rule), and
+//!   applied in order ([`pipeline`]).
+//!
+//! The domain (`accord`) is pure; this crate reads logs through any
+//! `TileSource` and uses threads. It does not print, and knows no files or
+//! network: the front ends bring the source (a directory, HTTP) and show
+//! the results.
+
+pub mod pipeline;
+pub mod replay;
+pub mod signatures;
+
+pub use replay::{ReplayError, ReplayOptions, Replayed, replay, replay_with, verify_log};
+pub use signatures::SignatureCheck;

@@ -1,0 +1,35 @@
+//! The read side of a C2SP transparency log: everything a verifier, a
+//! witness, a mirror or a browser needs, and nothing of the writer (no
+//! storage, no sequencer, no threads, no files but through a
+//! [`TileSource`]). `tlog` builds the durable writer on it and re-exports
+//! it whole.
+//!
+//! - [`hash`]: RFC 6962 leaf and node hashes.
+//! - [`tile`]: the tlog-tiles layout and paths.
+//! - [`merkle`]: inclusion and consistency proofs, made and checked.
+//! - [`note`], [`keys`], [`checkpoint`]: signed notes, Ed25519 and
+//!   cosignature keys, checkpoints; [`ed25519`]: the one signature rule
+//!   (ZIP-215), alone and in batches.
+//! - [`tree`]: the right edge of a tiled tree, which appends and roots.
+//! - [`client`], [`verify`]: reading a log from tiles alone, and checking all
+//!   of it.
+//!
+//! This crate knows nothing of what the entries mean.
+
+pub mod checkpoint;
+pub mod client;
+pub mod ed25519;
+pub mod hash;
+pub mod keys;
+pub mod merkle;
+pub mod note;
+pub mod tile;
+pub mod tree;
+pub mod verify;
+
+pub use checkpoint::{Checkpoint, SignedCheckpoint};
+pub use client::{DirSource, TileReader, TileSource};
+pub use hash::{Hash, leaf_hash, node_hash};
+pub use keys::{KeyType, SignerKey, VerifierKey};
+pub use note::Note;
+pub use tile::{MAX_ENTRY_SIZE, TileId};
