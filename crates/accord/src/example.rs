@@ -209,7 +209,7 @@ impl<'a> Script<'a> {
             .state
             .rejections
             .get(before)
-            .map(|(_, why)| why.clone());
+            .map(|(_, why)| why.to_string());
         Written {
             index,
             digest,

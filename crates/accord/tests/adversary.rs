@@ -518,7 +518,7 @@ fn refusal_reasons_never_carry_control_characters() {
         "{why}"
     );
     let (_, stored) = s.eval.state.rejections.last().unwrap();
-    assert_eq!(stored, &why);
+    assert_eq!(stored.to_string(), why);
 }
 
 #[test]

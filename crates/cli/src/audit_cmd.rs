@@ -226,14 +226,14 @@ pub fn run_then(
     // entries not yet logged or dated too far ahead, an observation it
     // co-signed to move the clock, a statement not in canonical form...).
     // Reasons are printable: they may quote the entry, and are escaped.
-    let by_operator: BTreeMap<u64, &str> = ev
+    let by_operator: BTreeMap<u64, &accord::evaluate::Rejected> = ev
         .state
         .operator_refusals
         .iter()
-        .map(|r| (r.index, r.why.as_str()))
+        .map(|r| (r.index, &r.why))
         .collect();
     for (index, why) in &ev.state.rejections {
-        let serious = why.starts_with("bad signature") || why.starts_with("unknown signer");
+        let serious = why.is_unloggable();
         outln!("  entry {index} refused: {why}");
         if serious && !by_operator.contains_key(index) {
             findings.push(Finding {

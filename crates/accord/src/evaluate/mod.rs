@@ -13,6 +13,7 @@
 
 mod lookup;
 pub mod periods;
+mod rejected;
 pub mod status;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -38,6 +39,7 @@ use crate::statement::{
     Sensor, SignedStatement, Time,
 };
 pub use periods::Periods;
+pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
 pub use status::*;
 
 /// A statement dated more than this after the log's clock is refused: one
@@ -286,7 +288,7 @@ pub struct FieldMismatch {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorRefusal {
     pub index: u64,
-    pub why: String,
+    pub why: Rejected,
 }
 
 /// The evaluator's whole state: serialisable, so an evaluation can be
@@ -317,7 +319,7 @@ pub struct State {
     disputes: BTreeMap<Digest, DisputeRec>,
     pub rejected: BTreeMap<String, u64>,
     /// Why each rejected entry was refused (the first 10,000).
-    pub rejections: Vec<(u64, String)>,
+    pub rejections: Vec<(u64, Rejected)>,
     /// Refused entries the operator signed (the first 10,000), and how
     /// many there were.
     #[serde(default)]
@@ -431,7 +433,7 @@ pub struct Evaluator<'a> {
 /// classed). What is left for the evaluator is what depends on the log so
 /// far: who signed, and what the observation does to the others.
 pub struct Prepared {
-    pub statement: Result<SignedStatement, String>,
+    pub statement: Result<SignedStatement, Rejected>,
     /// When the statement is malformed but is a signed note: the note, so
     /// that who signed it can still be known (the operator answers for
     /// what it signs, well formed or not).
@@ -504,8 +506,9 @@ pub struct Preparer<'a> {
 impl<'a> Preparer<'a> {
     /// Parses an entry and derives from it all that needs no state.
     pub fn prepare(&self, entry: &[u8]) -> Prepared {
-        let statement = SignedStatement::parse(entry)
-            .map_err(|e| format!("malformed: {}", short(&e.to_string())));
+        let statement = SignedStatement::parse(entry).map_err(|e| Rejected::Malformed {
+            detail: short(&e.to_string()),
+        });
         let Ok(s) = &statement else {
             let malformed_note = tlog_core::Note::parse(entry).ok();
             // What its signatures are over, if it is a note.
@@ -544,7 +547,9 @@ impl<'a> Preparer<'a> {
     fn names(&self, s: &SignedStatement) -> Result<(), Rejected> {
         s.statement
             .check_against(self.a)
-            .map_err(|e| Rejected(format!("names: {e}")))
+            .map_err(|e| Rejected::Names {
+                detail: e.to_string(),
+            })
     }
 
     /// An observation's record, less what depends on the log: its index
@@ -559,14 +564,16 @@ impl<'a> Preparer<'a> {
         let pl = self
             .zones
             .place(o.position.lon, o.position.lat)
-            .map_err(|e| Rejected(format!("position: {e}")))?;
+            .map_err(|e| Rejected::Position {
+                detail: e.to_string(),
+            })?;
         let issued = s.statement.issued_at.0;
         let observed = o.observed.from.0;
         if observed.as_second() > issued.as_second() + 300 {
-            return rej(format!(
-                "observed later: observed at {} but issued at {}",
-                o.observed.from, s.statement.issued_at
-            ));
+            return Err(Rejected::ObservedLater {
+                observed: o.observed.from,
+                issued: s.statement.issued_at,
+            });
         }
         let period = self.periods.period_of(observed);
         Ok(Box::new(self.observation_record(
@@ -713,15 +720,6 @@ impl<'a> Preparer<'a> {
 /// Entries prepared, with the signatures of each that verified (see
 /// [`Evaluator::apply_prepared_all`]).
 pub type Chunk = (Vec<Prepared>, Vec<Vec<VerifiedSignature>>);
-
-/// Why an entry was not accepted.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct Rejected(pub String);
-
-fn rej<T>(why: impl Into<String>) -> Result<T, Rejected> {
-    Err(Rejected(why.into()))
-}
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for an agreement (checked, with its canonical hash), at
@@ -928,7 +926,9 @@ impl<'a> Evaluator<'a> {
                     by_operator =
                         self.operator_signed(&note, |_, _, sig, key| key.verify(text, sig));
                 }
-                rej(format!("malformed: {}", short(&e.to_string())))
+                Err(Rejected::Malformed {
+                    detail: short(&e.to_string()),
+                })
             }
             Ok(s) => {
                 let text = s.note.text().as_bytes();
@@ -937,7 +937,7 @@ impl<'a> Evaluator<'a> {
                 signers.and_then(|signers| self.accept(index, &s, signers))
             }
         };
-        if let Err(Rejected(why)) = result {
+        if let Err(why) = result {
             self.refuse(index, why, by_operator);
         }
     }
@@ -976,7 +976,7 @@ impl<'a> Evaluator<'a> {
                 self.record = None;
                 self.digest_hash = None;
                 self.digest = None;
-                if let Err(Rejected(why)) = result {
+                if let Err(why) = result {
                     self.refuse(index, why, by_operator);
                 }
             }
@@ -1024,13 +1024,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Records a refusal. Its reason may quote the entry (a name, a
-    /// field), so it is kept printable: a log entry must not be able to
-    /// drive an auditor's terminal.
-    fn refuse(&mut self, index: u64, why: String, by_operator: bool) {
-        let why = crate::text::printable(&why).into_owned();
-        let key = why.split(':').next().unwrap_or(&why).to_string();
-        *self.state.rejected.entry(key).or_default() += 1;
+    /// Records a refusal: counted by its kind; the first 10,000 kept with
+    /// their entries, and those the operator signed apart.
+    fn refuse(&mut self, index: u64, why: Rejected, by_operator: bool) {
+        *self
+            .state
+            .rejected
+            .entry(why.kind().to_string())
+            .or_default() += 1;
         if by_operator {
             self.state.operator_refused += 1;
             if self.state.operator_refusals.len() < 10_000 {
@@ -1043,15 +1044,6 @@ impl<'a> Evaluator<'a> {
         if self.state.rejections.len() < 10_000 {
             self.state.rejections.push((index, why));
         }
-    }
-
-    /// Counts an entry that could not even be read (for callers that parse
-    /// entries themselves).
-    pub fn skip(&mut self, why: &str) {
-        self.snapshot();
-        let index = self.state.size;
-        self.state.size += 1;
-        self.refuse(index, why.to_string(), false);
     }
 
     fn snapshot(&mut self) {
@@ -1100,10 +1092,10 @@ impl<'a> Evaluator<'a> {
             }
         }
         let result = match bad {
-            Some(name) => rej(format!("bad signature: by {name}")),
-            None if known == 0 => rej(
-                "unknown signer: no signature by a key of the agreement or an accredited monitor",
-            ),
+            Some(name) => Err(Rejected::BadSignature {
+                by: name.to_string(),
+            }),
+            None if known == 0 => Err(Rejected::UnknownSigner),
             None => Ok(out),
         };
         (result, operator)
@@ -1130,12 +1122,14 @@ impl<'a> Evaluator<'a> {
     ) -> Result<(), Rejected> {
         let st = &s.statement;
         if st.agreement != self.hash {
-            return rej(format!("other agreement: made under {}", st.agreement));
+            return Err(Rejected::OtherAgreement {
+                agreement: st.agreement,
+            });
         }
         let t = st.issued_at.0;
         if self.state.adopted.is_none() {
             if st.kind() != Kind::Adoption {
-                return rej("before adoption: the agreement is not adopted yet");
+                return Err(Rejected::BeforeAdoption);
             }
         } else if let Some(clock) = self.state.clock {
             // The operator's status statements are how time passes when
@@ -1147,24 +1141,19 @@ impl<'a> Evaluator<'a> {
             let status = st.kind() == Kind::Status && signers.contains(&Holder::Operator);
             let limit = self.latest_allowed(clock, status);
             if t > limit {
-                return rej(format!(
-                    "dated ahead: issued {} but the log's clock is {}; {} may be dated {} at the latest",
-                    st.issued_at,
-                    Time(clock),
-                    if status {
-                        "a status statement"
-                    } else {
-                        "a statement"
-                    },
-                    Time(limit)
-                ));
+                return Err(Rejected::DatedAhead {
+                    issued: st.issued_at,
+                    clock: Time(clock),
+                    latest: Time(limit),
+                    status,
+                });
             }
         }
         match self.names.take() {
             Some(names) => names,
-            None => st
-                .check_against(self.a)
-                .map_err(|e| Rejected(format!("names: {e}"))),
+            None => st.check_against(self.a).map_err(|e| Rejected::Names {
+                detail: e.to_string(),
+            }),
         }?;
         // A statement counts once: the same statement logged again (to
         // count again, or to undo what happened since) is refused.
@@ -1178,9 +1167,9 @@ impl<'a> Evaluator<'a> {
         if let Some(d) = &once
             && let Some(at) = self.state.statements.get(d)
         {
-            return rej(format!(
-                "duplicate: the same statement is already in the log (entry {at})"
-            ));
+            return Err(Rejected::Duplicate {
+                of: Duplicate::Statement { entry: *at },
+            });
         }
         // A status statement is about the entries before it, as they stood.
         let before = match &st.body {
@@ -1257,7 +1246,7 @@ impl<'a> Evaluator<'a> {
 
     fn adoption(&mut self, index: u64, t: Timestamp, signers: &[Holder]) -> Result<(), Rejected> {
         if self.state.adopted.is_some() {
-            return rej("adopted twice: the agreement was already adopted");
+            return Err(Rejected::AdoptedTwice);
         }
         let signed = self.principals(signers);
         let missing: Vec<String> = self
@@ -1268,10 +1257,7 @@ impl<'a> Evaluator<'a> {
             .map(|p| p.id.get_ref().clone())
             .collect();
         if !missing.is_empty() {
-            return rej(format!(
-                "adoption unsigned: needs every signatory, missing {}",
-                missing.join(", ")
-            ));
+            return Err(Rejected::AdoptionUnsigned { missing });
         }
         self.state.adopted = Some(At {
             time: Time(t),
@@ -1322,12 +1308,13 @@ impl<'a> Evaluator<'a> {
             }
         };
         if !quorum.is_met(&signed, &expand) {
-            return rej(format!(
-                "accreditation quorum: not signed as [accreditation] requires for {org}"
-            ));
+            return Err(Rejected::AccreditationQuorum {
+                organisation: org.clone(),
+            });
         }
-        let key =
-            VerifierKey::parse(&ac.key).map_err(|e| Rejected(format!("accreditation key: {e}")))?;
+        let key = VerifierKey::parse(&ac.key).map_err(|e| Rejected::AccreditationKey {
+            detail: e.to_string(),
+        })?;
         let id = format!("{} {:08x}", key.name(), key.key_id());
         // An accreditation counts only for the state it was signed for: a
         // grant issued before the key's revocation does not undo it, nor a
@@ -1335,47 +1322,43 @@ impl<'a> Evaluator<'a> {
         if let Some(&changed) = self.state.accreditation_changed.get(&id)
             && t < changed
         {
-            return rej(format!(
-                "stale: issued {} before {}'s accreditation last changed, at {}",
-                Time(t),
-                key.name(),
-                Time(changed)
-            ));
+            return Err(Rejected::Stale {
+                issued: Time(t),
+                before: StaleBefore::Accreditation {
+                    key: key.name().to_string(),
+                },
+                since: Time(changed),
+            });
         }
         match ac.action {
             AccreditationAction::Grant => {
                 if let Some((by, _)) = self.state.monitors.get(&id) {
-                    return rej(format!(
-                        "accreditation grant: {} is already accredited (for {by})",
-                        key.name()
-                    ));
+                    return Err(Rejected::AccreditationGranted {
+                        key: key.name().to_string(),
+                        organisation: by.clone(),
+                    });
                 }
                 if self
                     .keys
                     .get(key.name(), key.key_id())
                     .is_some_and(|k| !matches!(k.holder, Holder::Monitor(_)))
                 {
-                    return rej(
-                        "accreditation key: a key of the agreement itself cannot be a monitor's",
-                    );
+                    return Err(Rejected::AccreditationOwnKey);
                 }
                 self.state
                     .monitors
                     .insert(id.clone(), (org.clone(), ac.key.clone()));
                 // The agreement's own (names: checked when prepared).
-                let id = self.org_id(org).ok_or_else(|| {
-                    Rejected(format!(
-                        "names: `{org}` is not an organisation of the agreement"
-                    ))
+                let id = self.org_id(org).ok_or_else(|| Rejected::Names {
+                    detail: format!("`{org}` is not an organisation of the agreement"),
                 })?;
                 self.keys.insert(Holder::Monitor(id), key);
             }
             AccreditationAction::Revoke => {
                 if self.state.monitors.remove(&id).is_none() {
-                    return rej(format!(
-                        "accreditation revoke: {} is not accredited",
-                        key.name()
-                    ));
+                    return Err(Rejected::AccreditationNotGranted {
+                        key: key.name().to_string(),
+                    });
                 }
                 self.keys.remove_monitor(key.name(), key.key_id());
             }
@@ -1401,9 +1384,11 @@ impl<'a> Evaluator<'a> {
         d: &Details,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let org = self.reporter(signers).ok_or_else(|| {
-            Rejected("not a monitor: observations are signed by monitoring organisations or their accredited monitors".into())
-        })?;
+        let org = self
+            .reporter(signers)
+            .ok_or(Rejected::NotAMonitor {
+                kind: SignedKind::Observation,
+            })?;
         // The record's own faults first: a duplicate has none (its first
         // copy was accepted, and a record depends only on the statement),
         // so this finds what checking for duplicates first would.
@@ -1422,7 +1407,9 @@ impl<'a> Evaluator<'a> {
             .by_digest
             .insert_new(&self.state.obs, &obs.digest, hash, i)
         {
-            return rej("duplicate: the same observation is already in the log");
+            return Err(Rejected::Duplicate {
+                of: Duplicate::Observation,
+            });
         }
         obs.index = index;
         obs.orgs.insert(org);
@@ -1676,36 +1663,35 @@ impl<'a> Evaluator<'a> {
         c: &Corroboration,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let org = self.reporter(signers).ok_or_else(|| {
-            Rejected("not a monitor: corroborations are signed by monitors".into())
-        })?;
+        let org = self
+            .reporter(signers)
+            .ok_or(Rejected::NotAMonitor {
+                kind: SignedKind::Corroboration,
+            })?;
         let i = self
             .state
             .idx
             .by_digest
             .get(&self.state.obs, &c.observation.sha256)
-            .ok_or_else(|| {
-                Rejected(format!(
-                    "unknown observation: {} is not an observation in the log",
-                    c.observation.sha256
-                ))
+            .ok_or(Rejected::UnknownObservation {
+                digest: c.observation.sha256,
             })?;
         if c.agrees {
             if !self.state.obs[i].orgs.insert(org) {
-                return rej(format!(
-                    "self-corroboration: {} reported or corroborated it already",
-                    self.organisation(org)
-                ));
+                return Err(Rejected::SelfCorroboration {
+                    organisation: self.organisation(org).to_string(),
+                });
             }
             self.verify_observation(i, index);
         } else {
             // Each organisation dissents once, however often it says so.
             if !self.state.dissents.insert((i, org)) {
-                return rej(format!(
-                    "duplicate: {} has already disagreed with {}",
-                    self.organisation(org),
-                    c.observation.sha256
-                ));
+                return Err(Rejected::Duplicate {
+                    of: Duplicate::Dissent {
+                        organisation: self.organisation(org).to_string(),
+                        observation: c.observation.sha256,
+                    },
+                });
             }
             self.state.obs[i].dissent += 1;
         }
@@ -1725,46 +1711,46 @@ impl<'a> Evaluator<'a> {
             .verification
             .disputes
             .clone()
-            .ok_or_else(|| Rejected("no disputes: the agreement provides none".into()))?;
+            .ok_or(Rejected::NoDisputes)?;
         let signed = self.principals(signers);
         let now = self.state.clock.unwrap_or(Timestamp::UNIX_EPOCH);
         let expand = |n: &str| self.expand(n);
         match d.action {
             DisputeAction::Lodge => {
                 if !rules.lodge.is_met(&signed, &expand) {
-                    return rej("dispute quorum: not lodged by whom [verification.disputes] says");
+                    return Err(Rejected::DisputeQuorum { lodging: true });
                 }
                 let i = self
                     .state
                     .idx
                     .by_digest
                     .get(&self.state.obs, &d.target.sha256)
-                    .ok_or_else(|| Rejected(format!("unknown observation: {}", d.target.sha256)))?;
+                    .ok_or(Rejected::UnknownObservation {
+                        digest: d.target.sha256,
+                    })?;
                 let o = &self.state.obs[i];
                 if now.as_second() - o.issued.as_second()
                     > *rules.window_hours.get_ref() as i64 * 3600
                 {
-                    return rej("dispute late: the window for disputing it has closed");
+                    return Err(Rejected::DisputeLate);
                 }
                 if t < o.issued {
-                    return rej(format!(
-                        "stale: issued {} before the observation it disputes ({})",
-                        Time(t),
-                        Time(o.issued)
-                    ));
+                    return Err(Rejected::Stale {
+                        issued: Time(t),
+                        before: StaleBefore::Observation,
+                        since: Time(o.issued),
+                    });
                 }
                 match o.dispute {
                     DisputeState::None => {}
                     DisputeState::Open { .. } => {
-                        return rej("dispute open: it is already disputed");
+                        return Err(Rejected::DisputeOpen);
                     }
                     // Once decided (or withdrawn, or left undecided past its
                     // deadline), an observation is not disputed again: a
                     // second dispute would reopen what was settled.
                     DisputeState::Upheld | DisputeState::Stands => {
-                        return rej(
-                            "dispute decided: it was disputed already, and that is settled",
-                        );
+                        return Err(Rejected::DisputeDecided);
                     }
                 }
                 let until = add_seconds(now, *rules.resolution_hours.get_ref() as i64 * 3600);
@@ -1790,28 +1776,27 @@ impl<'a> Evaluator<'a> {
                 );
             }
             DisputeAction::Resolve | DisputeAction::Withdraw => {
-                let rec = self
-                    .state
-                    .disputes
-                    .get(&d.target.sha256)
-                    .cloned()
-                    .ok_or_else(|| Rejected(format!("unknown dispute: {}", d.target.sha256)))?;
+                let rec = self.state.disputes.get(&d.target.sha256).cloned().ok_or(
+                    Rejected::UnknownDispute {
+                        digest: d.target.sha256,
+                    },
+                )?;
                 if !rec.open {
-                    return rej("dispute closed: it was already decided");
+                    return Err(Rejected::DisputeClosed);
                 }
                 if t < rec.issued {
-                    return rej(format!(
-                        "stale: issued {} before the dispute it decides was lodged ({})",
-                        Time(t),
-                        Time(rec.issued)
-                    ));
+                    return Err(Rejected::Stale {
+                        issued: Time(t),
+                        before: StaleBefore::Dispute,
+                        since: Time(rec.issued),
+                    });
                 }
                 let ok = match d.action {
                     DisputeAction::Resolve => rules.resolve.is_met(&signed, &expand),
                     _ => signed.contains(&rec.lodged_by),
                 };
                 if !ok {
-                    return rej("dispute quorum: not signed by whom it needs");
+                    return Err(Rejected::DisputeQuorum { lodging: false });
                 }
                 let i = rec.target;
                 if let DisputeState::Open { until, .. } = self.state.obs[i].dispute {
@@ -1855,7 +1840,7 @@ impl<'a> Evaluator<'a> {
             .require
             .is_met(&signed, &|n| self.expand(n))
         {
-            return rej("amendment quorum: not signed by whom [amendments] requires");
+            return Err(Rejected::AmendmentQuorum);
         }
         if let Some((at, _)) = self
             .state
@@ -1863,10 +1848,12 @@ impl<'a> Evaluator<'a> {
             .iter()
             .find(|(_, to)| *to == am.new_agreement)
         {
-            return rej(format!(
-                "duplicate: the amendment to {} is already in the log (entry {at})",
-                am.new_agreement
-            ));
+            return Err(Rejected::Duplicate {
+                of: Duplicate::Amendment {
+                    to: am.new_agreement,
+                    entry: *at,
+                },
+            });
         }
         self.state.amendments.push((index, am.new_agreement));
         Ok(())
@@ -1880,13 +1867,13 @@ impl<'a> Evaluator<'a> {
         found: Option<Status>,
     ) -> Result<(), Rejected> {
         if !signers.contains(&Holder::Operator) {
-            return rej("not the operator: status statements are signed by the log's operator");
+            return Err(Rejected::NotTheOperator);
         }
         if sc.log_size > index {
-            return rej(format!(
-                "status ahead: about {} entries, but it is entry {index}",
-                sc.log_size
-            ));
+            return Err(Rejected::StatusAhead {
+                log_size: sc.log_size,
+                index,
+            });
         }
         let computed = found.as_ref().map(Status::digest);
         let fields = found
@@ -1950,9 +1937,9 @@ impl<'a> Evaluator<'a> {
         if let Some(seen) = self.state.certified.get(&digest) {
             principals.retain(|p| !seen.contains(p));
             if principals.is_empty() {
-                return rej(
-                    "duplicate: the same certification, with no new signer, is already in the log",
-                );
+                return Err(Rejected::Duplicate {
+                    of: Duplicate::Certification,
+                });
             }
         }
         // A certification counts only for the state it was signed for: one
@@ -1961,11 +1948,11 @@ impl<'a> Evaluator<'a> {
         if let Some((since, what)) = self.epoch(&of, &c.target)
             && t < since
         {
-            return rej(format!(
-                "stale: issued {} before {what} at {}; it was signed for the state before",
-                Time(t),
-                Time(since)
-            ));
+            return Err(Rejected::Stale {
+                issued: Time(t),
+                before: StaleBefore::Certified { what },
+                since: Time(since),
+            });
         }
         self.state
             .certified
