@@ -1,24 +1,17 @@
-//! `accord audit`: everything a party, a guarantor or a journalist needs to
-//! hold the log and its operator to account, from the public log alone.
-//!
-//! It verifies the checkpoint (the log's signature, the witnesses'
-//! cosignatures), every tile and entry bundle, consistency with a checkpoint
-//! seen earlier; checks every statement's signatures and accreditation while
-//! replaying the evaluator; and compares the replay with every status
-//! statement the operator logged. A mismatch is reported with the entry, its
-//! index, an inclusion proof and what the replay found, written to files
-//! anyone can check again.
+//! `accord audit`: the engine's audit (`accord_engine::audit`) from the
+//! command line. This file reads the arguments and files, keeps the
+//! checkpoint it remembers, prints what the audit found and writes its
+//! evidence to files anyone can check again.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use accord::agreement::Agreement;
-use accord::evaluate::{Evaluator, Status};
-use accord::statement::{Body, Digest, SignedStatement};
+use accord::evaluate::Evaluator;
+use accord_engine::audit::{AuditOptions, Expected, Finding};
+use accord_engine::replay::ReplayOptions;
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
-use tlog::client::TileReader;
 use tlog::{TileSource, VerifierKey};
 
 use crate::replay::{self, SignatureCheck, Source};
@@ -58,13 +51,6 @@ pub struct AuditArgs {
     pub state: Option<PathBuf>,
 }
 
-/// Something the audit found wrong.
-struct Finding {
-    title: String,
-    /// Files of evidence: name and contents.
-    files: Vec<(String, String)>,
-}
-
 pub fn run(a: AuditArgs) -> Result<()> {
     run_then(a, |_, _, _, _| Ok(()))
 }
@@ -85,14 +71,20 @@ pub fn run_then(
         .iter()
         .map(|w| VerifierKey::parse(w).map_err(|e| miette!("--witness {w:?}: {e}")))
         .collect::<Result<Vec<_>>>()?;
-    let old = match &a.since {
-        Some(p) => Some(
-            std::fs::read(p)
-                .into_diagnostic()
-                .wrap_err_with(|| format!("reading {}", p.display()))?,
-        ),
-        None => None,
+    let read = |p: &Path| {
+        std::fs::read(p)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("reading {}", p.display()))
     };
+    let since = a.since.as_deref().map(read).transpose()?;
+    let expect = a
+        .expect
+        .iter()
+        .map(|p| {
+            Expected::new(p.display().to_string(), &read(p)?)
+                .map_err(|e| miette!("{}: not a signed statement: {e}", p.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
     outln!(
         "auditing {} under {}",
         source.describe(),
@@ -100,76 +92,102 @@ pub fn run_then(
     );
     outln!("agreement {hash}");
 
-    // 1. The log itself.
-    let log = match replay::verify(&source, &key, &witnesses, old.as_deref()) {
-        Ok(log) => log,
-        Err(e) => {
+    // What this auditor remembers of the log, by the origin its checkpoint
+    // names (read first, and checked by the audit).
+    let memory = crate::remembered::Memory::open(a.state.as_deref())?;
+    let served_origin = served_origin(&source);
+    let remembered = match (&memory, &served_origin) {
+        (Some(m), Some(origin)) => m.previous(origin, &key).inspect_err(|e| {
             outln!("LOG FAILED: {e}");
-            return Err(miette!(
-                "audit FAILED: the log {} does not verify: {e}",
-                source.describe()
-            ));
-        }
+        })?,
+        _ => None,
     };
-    let report = log.report();
-    let cp = &report.checkpoint.checkpoint;
-    outln!(
-        "checkpoint ok: {} entries, root {}, signed by {key} ({whence})",
-        cp.size,
-        cp.root
-    );
-    for c in &report.cosignatures {
-        outln!("  cosigned by witness {} at {}", c.witness, c.timestamp);
-    }
-    outln!(
-        "tiles ok: {} hash tiles (each entry bundle is checked against them as it is replayed)",
-        report.hash_tiles
-    );
-    if let Some(m) = report.consistent_with {
-        outln!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
-    }
-    match crate::remembered::Memory::open(a.state.as_deref())? {
-        Some(memory) => match memory.check(&source, &key, &log) {
-            Ok(seen) => outln!("{}", crate::remembered::describe(&seen, &memory)),
-            Err(e) => {
-                outln!("LOG FAILED: {e}");
-                return Err(miette!("audit FAILED: {e}"));
-            }
-        },
-        None => outln!(
-            "no data directory to remember this checkpoint in (set --state or $ACCORD_STATE): a rewrite before the next run would go unnoticed"
-        ),
-    }
-    // Proofs are against the checkpoint verified above, even if the log
-    // has grown since.
-    let raw_checkpoint = report.checkpoint.to_bytes();
-    let size = cp.size;
-    let root = cp.root;
 
-    // 2. Every statement, replayed.
+    let bar = crate::logdir::progress_bar(0, "replaying");
+    let progress = |n: u64| bar.set_position(n);
     let check = if a.strict {
         SignatureCheck::Single
     } else {
         SignatureCheck::Batch
     };
-    let replay_started = Instant::now();
-    // Statements that must be there: their logged copies are noted as the
-    // replay reads them (each entry is read once).
-    let wanted = expected(&a.expect)?;
-    let mut copies: BTreeMap<u64, (Digest, Vec<Line>)> = BTreeMap::new();
-    let note_copies = |index: u64, p: &accord::evaluate::Prepared| {
-        if let Ok(s) = &p.statement
-            && wanted.iter().any(|w| w.digest == p.digest)
-        {
-            copies.insert(index, (p.digest, lines(&s.note)));
-        }
+    let opts = AuditOptions {
+        log_key: &key,
+        witnesses: &witnesses,
+        since: since.as_deref(),
+        remembered: remembered.as_deref(),
+        expect: &expect,
+        replay: ReplayOptions {
+            check,
+            progress: Some(&progress),
+        },
     };
-    let r = match replay::replay_with(&agreement, hash, &source, &log, check, note_copies) {
-        Ok(r) => r,
-        Err(e) => {
-            outln!("LOG FAILED: {e}");
-            return Err(miette!("audit FAILED: {e}"));
+    let replay_started = Instant::now();
+    let report = accord_engine::audit(&agreement, hash, &source, &opts);
+    bar.finish_and_clear();
+
+    // 1. The log itself.
+    let Some(log) = &report.log else {
+        let e = report
+            .findings
+            .first()
+            .expect("a finding when the log fails");
+        outln!("LOG FAILED: {}", log_failure(e));
+        return Err(miette!(
+            "audit FAILED: the log {} does not verify: {}",
+            source.describe(),
+            log_failure(e)
+        ));
+    };
+    let v = log.report();
+    let cp = &v.checkpoint.checkpoint;
+    outln!(
+        "checkpoint ok: {} entries, root {}, signed by {key} ({whence})",
+        cp.size,
+        cp.root
+    );
+    for c in &v.cosignatures {
+        outln!("  cosigned by witness {} at {}", c.witness, c.timestamp);
+    }
+    outln!(
+        "tiles ok: {} hash tiles (each entry bundle is checked against them as it is replayed)",
+        v.hash_tiles
+    );
+    if let Some(m) = v.consistent_with {
+        outln!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
+    }
+    match &memory {
+        Some(memory) => {
+            if let Some(Finding::Fork {
+                why,
+                remembered,
+                served,
+            }) = report.findings.first()
+            {
+                let kept = memory.keep_fork(remembered, served, why);
+                let e = format!("{}; {kept}", report.findings[0]);
+                outln!("LOG FAILED: {e}");
+                return Err(miette!("audit FAILED: {e}"));
+            }
+            memory.remember(&key, log, report.seen)?;
+            outln!("{}", crate::remembered::describe(report.seen, memory));
         }
+        None => outln!(
+            "no data directory to remember this checkpoint in (set --state or $ACCORD_STATE): a rewrite before the next run would go unnoticed"
+        ),
+    }
+
+    // 2. Every statement, replayed.
+    let Some(r) = &report.replay else {
+        let e = report
+            .findings
+            .first()
+            .expect("a finding when the replay fails");
+        outln!("LOG FAILED: {}", log_failure(e));
+        return Err(miette!(
+            "audit FAILED: the log {} does not verify: {}",
+            source.describe(),
+            log_failure(e)
+        ));
     };
     outln!(
         "entries ok: {} entry bundles, each checked against the verified tree as it was read{}",
@@ -182,6 +200,7 @@ pub fn run_then(
     );
     let ev = &r.evaluator;
     let status = ev.status();
+    let size = log.size();
     let refused: u64 = status.rejected.values().sum();
     outln!(
         "statements: {} entries replayed in {:.1} s, {} signatures verified ({}), {} accepted, {} refused",
@@ -192,295 +211,84 @@ pub fn run_then(
             "one by one".to_string()
         } else {
             format!(
-                "in batches, {} batch(es) failed and were checked one by one",
+                "in batches, {} batch(es) failed and were checked in parts",
                 r.batches_failed
             )
         },
         size - refused,
         refused
     );
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut reader = TileReader::new(&source);
-    // Evidence is read again from the log, checked against the verified
-    // tree; a log that now serves other bytes is itself a finding, not a
-    // reason to stop.
-    let mut unprovable: Vec<String> = Vec::new();
-    let mut evidence = |index: u64, prefix: &str| -> Vec<(String, String)> {
-        match crate::logdir::inclusion_proof(&mut reader, &raw_checkpoint, size, &root, index) {
-            Ok((p, entry)) => vec![
-                (
-                    format!("{prefix}-{index}.note"),
-                    String::from_utf8_lossy(&entry).into(),
-                ),
-                (format!("{prefix}-{index}.proof"), p),
-            ],
-            Err(e) => {
-                unprovable.push(format!("entry {index}: {e}"));
-                vec![]
-            }
-        }
-    };
-    // Entries the operator should never have logged: signatures that do not
-    // verify, signers the agreement does not know; and anything refused
-    // that bears the operator's own signature (a status statement about
-    // entries not yet logged or dated too far ahead, an observation it
-    // co-signed to move the clock, a statement not in canonical form...).
-    // Reasons are printable: they may quote the entry, and are escaped.
-    let by_operator: BTreeMap<u64, &accord::evaluate::Rejected> = ev
-        .state
-        .operator_refusals
-        .iter()
-        .map(|r| (r.index, &r.why))
-        .collect();
     for (index, why) in &ev.state.rejections {
-        let serious = why.is_unloggable();
         outln!("  entry {index} refused: {why}");
-        if serious && !by_operator.contains_key(index) {
-            findings.push(Finding {
-                title: format!("entry {index} is in the log but {why}"),
-                files: evidence(*index, "entry"),
-            });
-        }
     }
     if ev.state.rejections.len() as u64 > 10_000 {
         outln!("  (only the first 10,000 refusals are listed)");
     }
-    for (index, why) in &by_operator {
-        findings.push(Finding {
-            title: format!(
-                "entry {index} bears the operator's signature, but the evaluator refuses it: {why}"
-            ),
-            files: evidence(*index, "entry"),
-        });
-    }
-    if ev.state.operator_refused > ev.state.operator_refusals.len() as u64 {
-        findings.push(Finding {
-            title: format!(
-                "{} more entries bear the operator's signature and are refused (only the first 10,000 are listed)",
-                ev.state.operator_refused - ev.state.operator_refusals.len() as u64
-            ),
-            files: vec![],
-        });
-    }
-
-    // 3. The operator's status statements: the digest and every plain
-    // field it signs, held to the replay.
     let claims = &ev.state.claims;
-    let mut matched = 0;
-    for c in claims {
-        if c.holds() {
-            matched += 1;
-            continue;
-        }
-        let mut files = evidence(c.index, "status");
-        let claimed_summary = files
-            .first()
-            .and_then(|(_, note)| SignedStatement::parse(note.as_bytes()).ok())
-            .and_then(|s| match s.statement.body {
-                Body::Status(sc) => Some(serde_json::to_string_pretty(&sc).ok()?),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let found = ev.found(c.index);
-        files.push((format!("status-{}.claimed.json", c.index), claimed_summary));
-        if let Some(st) = found {
-            files.push((format!("status-{}.replayed.json", c.index), st.canonical()));
-        }
-        let title = match c.computed {
-            Some(d) if d != c.claimed => format!(
-                "status statement at entry {} claims status {} for log size {}, but the replay finds {}{}",
-                c.index,
-                c.claimed,
-                c.log_size,
-                d,
-                found.map(summary).unwrap_or_default()
-            ),
-            Some(_) => format!(
-                "status statement at entry {} names the right status digest for log size {}, but says {}",
-                c.index,
-                c.log_size,
-                c.fields
-                    .iter()
-                    .map(|f| format!(
-                        "{} `{}` where the replay finds `{}`",
-                        f.field,
-                        accord::text::printable(&f.claimed),
-                        f.replayed
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => format!(
-                "status statement at entry {} about log size {} could not be checked",
-                c.index, c.log_size
-            ),
-        };
-        findings.push(Finding { title, files });
-    }
     outln!(
         "status statements: {} logged by the operator, {} match the replay",
         claims.len(),
-        matched
+        claims.iter().filter(|c| c.holds()).count()
     );
-
-    if !unprovable.is_empty() {
-        findings.push(Finding {
-            title: format!(
-                "asked again for the evidence of what the replay found, the log served bytes its checkpoint does not commit to (it answers the same request differently): {}",
-                unprovable.join("; ")
-            ),
-            files: vec![],
-        });
-    }
-
-    // 4. Statements that must be there, with every signature they carry:
-    // a copy logged with a co-signer's line stripped is not the statement
-    // its signers gave.
-    for w in &wanted {
-        let logged: Vec<(u64, &Vec<Line>)> = copies
+    for w in &report.expected {
+        let at: Vec<String> = w.entries.iter().map(u64::to_string).collect();
+        let refused: Vec<String> = w
+            .refused
             .iter()
-            .filter(|(_, (d, _))| *d == w.digest)
-            .map(|(i, (_, l))| (*i, l))
+            .map(|(i, why)| format!(" (entry {i} was refused: {why})"))
             .collect();
-        let at: Vec<String> = logged.iter().map(|(i, _)| i.to_string()).collect();
-        // A certification's signers count in whichever entries they come;
-        // any other statement must carry them all in one entry.
-        let certification = matches!(w.statement.body, Body::Certification(_));
-        let missing: Vec<&Line> = if certification {
-            w.lines
-                .iter()
-                .filter(|l| !logged.iter().any(|(_, ls)| ls.contains(l)))
-                .collect()
-        } else {
-            logged
-                .iter()
-                .map(|(_, ls)| {
-                    w.lines
-                        .iter()
-                        .filter(|l| !ls.contains(l))
-                        .collect::<Vec<_>>()
-                })
-                .min_by_key(Vec::len)
-                .unwrap_or_default()
-        };
-        if logged.is_empty() {
-            findings.push(Finding {
-                title: format!(
-                    "{} ({}) is NOT in the log of {size} entries",
-                    w.path.display(),
-                    w.digest
-                ),
-                files: vec![],
-            });
-        } else if !missing.is_empty() {
-            let names: Vec<String> = missing
-                .iter()
-                .map(|l| format!("{}+{:08x}", accord::text::printable(&l.0), l.1))
-                .collect();
-            findings.push(Finding {
-                title: format!(
-                    "{} is in the log (entry {}) but without the signature of {}: the statement was logged with a signer's line stripped",
-                    w.path.display(),
-                    at.join(", "),
-                    names.join(", ")
-                ),
-                files: vec![],
-            });
-        } else {
-            let refused: Vec<String> = logged
-                .iter()
-                .filter_map(|(i, _)| {
-                    ev.state
-                        .rejections
-                        .iter()
-                        .find(|(j, _)| j == i)
-                        .map(|(_, why)| format!(" (entry {i} was refused: {why})"))
-                })
-                .collect();
-            outln!(
-                "  {} is in the log at entry {}, with every signature it carries{}",
-                w.path.display(),
-                at.join(", "),
-                refused.join("")
-            );
-        }
+        outln!(
+            "  {} is in the log at entry {}, with every signature it carries{}",
+            w.name,
+            at.join(", "),
+            refused.join("")
+        );
     }
 
     outln!();
     out!("{}", crate::status_cmd::render(&agreement, &status));
     outln!();
-    if findings.is_empty() {
+    if report.passed() {
         outln!(
             "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay",
             started.elapsed().as_secs_f64()
         );
-        return then(&agreement, &log, ev, &source);
+        return then(&agreement, log, ev, &source);
     }
     let dir = a
         .evidence
         .clone()
         .unwrap_or_else(|| PathBuf::from("audit-evidence"));
-    write_evidence(&dir, &findings, &raw_checkpoint)?;
-    outln!("AUDIT FAILED: {} finding(s)", findings.len());
-    for f in &findings {
-        outln!("  - {}", f.title);
+    write_evidence(&dir, &report.findings, &log.checkpoint().to_bytes())?;
+    outln!("AUDIT FAILED: {} finding(s)", report.findings.len());
+    for f in &report.findings {
+        outln!("  - {f}");
     }
     outln!(
         "evidence (entries, inclusion proofs against the checkpoint, the replayed status) in {}",
         dir.display()
     );
-    Err(miette!("audit FAILED: {} finding(s)", findings.len()))
+    Err(miette!(
+        "audit FAILED: {} finding(s)",
+        report.findings.len()
+    ))
 }
 
-/// What the replay found, in a few words.
-fn summary(st: &Status) -> String {
-    let tranches: Vec<String> = st
-        .tranche_states()
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
-    format!(
-        " (phase {}; {})",
-        st.phase.id.as_deref().unwrap_or("none"),
-        tranches.join(", ")
-    )
+/// The origin the log's checkpoint names, if it has one that parses (which
+/// checkpoint to compare with is looked up by it; the audit verifies it).
+fn served_origin(source: &Source) -> Option<String> {
+    let raw = source.fetch("checkpoint").ok()??;
+    tlog::SignedCheckpoint::parse(&raw)
+        .ok()
+        .map(|c| c.checkpoint.origin)
 }
 
-/// A signature line: key name, key ID, signature.
-type Line = (String, u32, Vec<u8>);
-
-fn lines(note: &tlog::Note) -> Vec<Line> {
-    note.signatures()
-        .iter()
-        .map(|l| (l.name.clone(), l.key_id, l.signature.clone()))
-        .collect()
-}
-
-/// A statement that must be in the log (`--expect`).
-struct Expected {
-    path: PathBuf,
-    digest: Digest,
-    statement: accord::statement::Statement,
-    lines: Vec<Line>,
-}
-
-fn expected(paths: &[PathBuf]) -> Result<Vec<Expected>> {
-    paths
-        .iter()
-        .map(|p| {
-            let bytes = std::fs::read(p)
-                .into_diagnostic()
-                .wrap_err_with(|| format!("reading {}", p.display()))?;
-            let s = SignedStatement::parse(&bytes)
-                .map_err(|e| miette!("{}: not a signed statement: {e}", p.display()))?;
-            Ok(Expected {
-                path: p.clone(),
-                digest: s.digest(),
-                lines: lines(&s.note),
-                statement: s.statement,
-            })
-        })
-        .collect()
+/// A finding that stops the audit before the replay, in words.
+fn log_failure(f: &Finding) -> String {
+    match f {
+        Finding::Log(e) => e.to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn write_evidence(dir: &Path, findings: &[Finding], checkpoint: &[u8]) -> Result<()> {
@@ -489,12 +297,12 @@ fn write_evidence(dir: &Path, findings: &[Finding], checkpoint: &[u8]) -> Result
         .wrap_err_with(|| format!("creating {}", dir.display()))?;
     let mut index = String::from("# Audit findings\n\n");
     for f in findings {
-        index.push_str(&format!("- {}\n", f.title));
-        for (name, text) in &f.files {
+        index.push_str(&format!("- {f}\n"));
+        for (name, bytes) in f.evidence_files() {
             index.push_str(&format!("  - {name}\n"));
-            std::fs::write(dir.join(name), text)
+            std::fs::write(dir.join(&name), bytes)
                 .into_diagnostic()
-                .wrap_err_with(|| format!("writing {}", dir.join(name).display()))?;
+                .wrap_err_with(|| format!("writing {}", dir.join(&name).display()))?;
         }
     }
     index.push_str(

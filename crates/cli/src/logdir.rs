@@ -123,13 +123,7 @@ pub fn inclusion_proof<S: TileSource>(
         .map_err(|e| miette!("entry {index}: {e}"))?;
     verify_inclusion(index, size, &tlog::leaf_hash(&entry), &hashes, root)
         .map_err(|e| miette!("the log's tiles do not prove entry {index}: {e}"))?;
-    let mut out = format!("c2sp.org/tlog-proof@v1\nindex {index}\n");
-    for h in &hashes {
-        out.push_str(&format!("{h}\n"));
-    }
-    out.push('\n');
-    out.push_str(&String::from_utf8_lossy(checkpoint));
-    Ok((out, entry))
+    Ok((tlog::proof::text(index, &hashes, checkpoint), entry))
 }
 
 /// Feeds entries to a log's sequencer in chunks, a few in flight so that

@@ -25,8 +25,6 @@ use std::path::{Path, PathBuf};
 
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::checkpoint::SignedCheckpoint;
-use tlog::client::TileReader;
-use tlog::merkle::verify_consistency;
 use tlog::verify::VerifiedLog;
 use tlog::{TileSource, VerifierKey};
 
@@ -35,19 +33,7 @@ pub struct Memory {
     dir: PathBuf,
 }
 
-/// What the served checkpoint is to the remembered one.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Seen {
-    /// Nothing was remembered for this log; now its checkpoint is.
-    First,
-    /// The very checkpoint remembered (size and root).
-    Same,
-    /// The log grew, consistently, from the size remembered.
-    Extends { from: u64 },
-    /// The log served an older checkpoint than the one remembered, shown
-    /// to be a prefix of it (a mirror behind, a cache): kept as it was.
-    Older { remembered: u64 },
-}
+pub use accord_engine::remembered::Seen;
 
 impl Memory {
     /// The memory at `--state`, `$ACCORD_STATE` or the user's data
@@ -77,27 +63,13 @@ impl Memory {
             .join(format!("{}+{:08x}", encode(origin), key.key_id()))
     }
 
-    /// Checks the verified log's checkpoint against the one remembered
-    /// for it, and remembers it when it is newer. Fails, keeping both
-    /// checkpoints as evidence, when the two cannot be one history.
-    pub fn check<S: TileSource>(
-        &self,
-        source: &S,
-        key: &VerifierKey,
-        log: &VerifiedLog,
-    ) -> Result<Seen> {
-        let served = log.checkpoint();
-        let lock = File::create(self.dir.join("lock"))
-            .into_diagnostic()
-            .wrap_err_with(|| format!("opening {}", self.dir.join("lock").display()))?;
-        lock.lock()
-            .into_diagnostic()
-            .wrap_err("locking the remembered checkpoints")?;
-        let file = self.file(&served.checkpoint.origin, key);
-        // A log is its origin and its key: the same origin under another
-        // key is another history (a log re-signed from scratch), whoever
-        // says which key is right.
-        let prefix = format!("{}+", encode(&served.checkpoint.origin));
+    /// The checkpoint remembered for a log (origin, key), if any. A log is
+    /// its origin and its key: the same origin remembered under another
+    /// key is another history (a log re-signed from scratch), whoever says
+    /// which key is right.
+    pub fn previous(&self, origin: &str, key: &VerifierKey) -> Result<Option<Vec<u8>>> {
+        let file = self.file(origin, key);
+        let prefix = format!("{}+", encode(origin));
         if let Some(other) = self.list()?.into_iter().find(|(p, _)| {
             p != &file
                 && p.file_name()
@@ -106,84 +78,91 @@ impl Memory {
         }) {
             return Err(miette!(
                 "KEY CHANGED: this log ({}) was seen before signed by another key (remembered in {}); a log re-signed under a new key can show any history. If the agreement was amended to name a new log key, remove that file to accept it",
-                printable_origin(&served.checkpoint.origin),
+                printable_origin(origin),
                 other.0.display()
             ));
         }
-        let old_raw = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.write(&file, &served.to_bytes())?;
-                return Ok(Seen::First);
-            }
-            Err(e) => {
-                return Err(e)
-                    .into_diagnostic()
-                    .wrap_err_with(|| format!("reading {}", file.display()));
-            }
-        };
-        let old = SignedCheckpoint::parse(&old_raw)
-            .and_then(|c| c.verify(Some(key), &[]).map(|_| c))
-            .map_err(|e| {
-                miette!(
-                    "{}: the remembered checkpoint does not verify ({e}); remove it to start again",
-                    file.display()
-                )
-            })?;
-        let (m, n) = (old.checkpoint.size, served.checkpoint.size);
-        let (old_root, new_root) = (old.checkpoint.root, served.checkpoint.root);
-        let fork = |why: String| self.fork(&old_raw, &served.to_bytes(), &why);
-        let mut reader = TileReader::new(source);
-        if m == n {
-            if old_root != new_root {
-                return Err(fork(format!(
-                    "two checkpoints of size {n} with different roots ({old_root} remembered, {new_root} served)"
-                )));
-            }
-            return Ok(Seen::Same);
+        match std::fs::read(&file) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("reading {}", file.display())),
         }
-        if m < n {
-            let proof = reader
-                .consistency_proof(m, n)
-                .map_err(|e| fork(format!("no consistency proof from size {m} to {n}: {e}")))?;
-            verify_consistency(m, n, &old_root, &new_root, &proof).map_err(|e| {
-                fork(format!(
-                    "the log of size {n} does not extend the remembered one of size {m}: {e}"
-                ))
-            })?;
-            self.write(&file, &served.to_bytes())?;
-            return Ok(Seen::Extends { from: m });
-        }
-        // Served older than remembered: it must be a prefix of the tree
-        // remembered, which the source must be able to show.
-        let proof = reader.consistency_proof(n, m).map_err(|e| {
-            fork(format!(
-                "the log served size {n}, older than the size {m} remembered, and cannot show that it is a prefix of it: {e}"
-            ))
-        })?;
-        verify_consistency(n, m, &new_root, &old_root, &proof).map_err(|e| {
-            fork(format!(
-                "the log served size {n}, which is not a prefix of the size {m} remembered: {e}"
-            ))
-        })?;
-        Ok(Seen::Older { remembered: m })
     }
 
-    /// Keeps both checkpoints of a fork and says so.
-    fn fork(&self, remembered: &[u8], served: &[u8], why: &str) -> miette::Report {
+    /// Remembers the verified log's checkpoint when it is new or newer
+    /// (`seen` is what the engine found against the previous one, `None`
+    /// when there was none). Under the memory's lock, and never over a
+    /// larger checkpoint another run remembered meanwhile.
+    pub fn remember(&self, key: &VerifierKey, log: &VerifiedLog, seen: Option<Seen>) -> Result<()> {
+        if let Some(Seen::Same | Seen::Older { .. }) = seen {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        let served = log.checkpoint();
+        let file = self.file(&served.checkpoint.origin, key);
+        let now = std::fs::read(&file)
+            .ok()
+            .and_then(|b| SignedCheckpoint::parse(&b).ok());
+        if now.is_some_and(|c| c.checkpoint.size > served.checkpoint.size) {
+            return Ok(());
+        }
+        self.write(&file, &served.to_bytes())
+    }
+
+    /// Keeps both checkpoints of a fork; where they are, or why not.
+    pub fn keep_fork(&self, remembered: &[u8], served: &[u8], why: &str) -> String {
         let stamp = jiff::Timestamp::now().as_second();
         let dir = self.dir.join("forks").join(stamp.to_string());
         let kept = std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(dir.join("remembered.checkpoint"), remembered))
             .and_then(|()| std::fs::write(dir.join("served.checkpoint"), served))
             .and_then(|()| std::fs::write(dir.join("WHY.txt"), format!("{why}\n")));
-        let evidence = match kept {
+        match kept {
             Ok(()) => format!("both signed checkpoints are kept in {}", dir.display()),
             Err(e) => format!("(could not keep them in {}: {e})", dir.display()),
+        }
+    }
+
+    /// Checks a verified log against the checkpoint remembered for it (see
+    /// `accord_engine::remembered`) and remembers it when it is newer; a
+    /// fork fails, with both checkpoints kept. Returns what was found
+    /// (`None`: nothing was remembered).
+    pub fn check<S: TileSource>(
+        &self,
+        source: &S,
+        key: &VerifierKey,
+        log: &VerifiedLog,
+    ) -> Result<Option<Seen>> {
+        let served = log.checkpoint();
+        let seen = match self.previous(&served.checkpoint.origin, key)? {
+            None => None,
+            Some(old) => match accord_engine::remembered::check(source, key, log, &old) {
+                Ok(seen) => Some(seen),
+                Err(fork) => {
+                    let kept = self.keep_fork(&old, &served.to_bytes(), &fork.why);
+                    return Err(miette!(
+                        "FORK: this log is not the one seen before: {}. The operator has shown two histories; {kept}",
+                        fork.why
+                    ));
+                }
+            },
         };
-        miette!(
-            "FORK: this log is not the one seen before: {why}. The operator has shown two histories; {evidence}"
-        )
+        self.remember(key, log, seen)?;
+        Ok(seen)
+    }
+
+    /// Holds the memory's lock while it lives: two runs at once cannot
+    /// lose the newer checkpoint.
+    fn lock(&self) -> Result<File> {
+        let lock = File::create(self.dir.join("lock"))
+            .into_diagnostic()
+            .wrap_err_with(|| format!("opening {}", self.dir.join("lock").display()))?;
+        lock.lock()
+            .into_diagnostic()
+            .wrap_err("locking the remembered checkpoints")?;
+        Ok(lock)
     }
 
     /// Writes a checkpoint whole, then renames it into place.
@@ -247,18 +226,19 @@ fn encode(origin: &str) -> String {
     out
 }
 
-/// What to say about the remembered checkpoint, for people.
-pub fn describe(seen: &Seen, memory: &Memory) -> String {
+/// What to say about the remembered checkpoint, for people (`None`:
+/// nothing was remembered).
+pub fn describe(seen: Option<Seen>, memory: &Memory) -> String {
     let dir = memory.dir().display();
     match seen {
-        Seen::First => {
-            format!("first time this log is seen here: its checkpoint is remembered ({dir})")
+        None => format!("first time this log is seen here: its checkpoint is remembered ({dir})"),
+        Some(Seen::Same) => {
+            format!("the same checkpoint as remembered from an earlier run ({dir})")
         }
-        Seen::Same => format!("the same checkpoint as remembered from an earlier run ({dir})"),
-        Seen::Extends { from } => format!(
+        Some(Seen::Extends { from }) => format!(
             "consistent with the checkpoint of size {from} remembered from an earlier run: nothing was rewritten ({dir})"
         ),
-        Seen::Older { remembered } => format!(
+        Some(Seen::Older { remembered }) => format!(
             "OLDER than the checkpoint of size {remembered} remembered from an earlier run, but a prefix of it: a mirror or cache behind the log ({dir})"
         ),
     }

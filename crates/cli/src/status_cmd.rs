@@ -109,8 +109,8 @@ pub fn verified(
             let seen = memory
                 .check(source, key, &log)
                 .map_err(|e| miette!("{}: {e}", source.describe()))?;
-            if let crate::remembered::Seen::Older { .. } = seen {
-                errln!("warning: {}", crate::remembered::describe(&seen, &memory));
+            if let Some(crate::remembered::Seen::Older { .. }) = seen {
+                errln!("warning: {}", crate::remembered::describe(seen, &memory));
             }
         }
         None => errln!(

@@ -6,15 +6,21 @@
 //!   bundle is read once and checked against it as it is read, prepared on
 //!   every core ([`signatures`] verifies in batches under one rule), and
 //!   applied in order ([`pipeline`]).
+//! - [`audit`]: the audit, as typed findings with their evidence;
+//!   [`remembered`]: a log against the checkpoint remembered from an
+//!   earlier run.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
 //! `TileSource` and uses threads. It does not print, and knows no files or
 //! network: the front ends bring the source (a directory, HTTP) and show
 //! the results.
 
+pub mod audit;
 pub mod pipeline;
+pub mod remembered;
 pub mod replay;
 pub mod signatures;
 
+pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit};
 pub use replay::{ReplayError, ReplayOptions, Replayed, replay, replay_with, verify_log};
 pub use signatures::SignatureCheck;

@@ -12,7 +12,7 @@
 //!   (ZIP-215), alone and in batches.
 //! - [`tree`]: the right edge of a tiled tree, which appends and roots.
 //! - [`client`], [`verify`]: reading a log from tiles alone, and checking all
-//!   of it.
+//!   of it; [`proof`]: an entry proved, as C2SP tlog-proof text.
 //!
 //! This crate knows nothing of what the entries mean.
 
@@ -23,6 +23,7 @@ pub mod hash;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod tile;
 pub mod tree;
 pub mod verify;

@@ -18,7 +18,9 @@
 //!
 //! This crate knows nothing of what the entries mean.
 
-pub use tlog_core::{checkpoint, client, ed25519, hash, keys, merkle, note, tile, tree, verify};
+pub use tlog_core::{
+    checkpoint, client, ed25519, hash, keys, merkle, note, proof, tile, tree, verify,
+};
 
 pub mod log;
 pub mod sequencer;

@@ -1384,11 +1384,9 @@ impl<'a> Evaluator<'a> {
         d: &Details,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let org = self
-            .reporter(signers)
-            .ok_or(Rejected::NotAMonitor {
-                kind: SignedKind::Observation,
-            })?;
+        let org = self.reporter(signers).ok_or(Rejected::NotAMonitor {
+            kind: SignedKind::Observation,
+        })?;
         // The record's own faults first: a duplicate has none (its first
         // copy was accepted, and a record depends only on the statement),
         // so this finds what checking for duplicates first would.
@@ -1663,11 +1661,9 @@ impl<'a> Evaluator<'a> {
         c: &Corroboration,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let org = self
-            .reporter(signers)
-            .ok_or(Rejected::NotAMonitor {
-                kind: SignedKind::Corroboration,
-            })?;
+        let org = self.reporter(signers).ok_or(Rejected::NotAMonitor {
+            kind: SignedKind::Corroboration,
+        })?;
         let i = self
             .state
             .idx
