@@ -9,6 +9,7 @@
 //! - [`audit`]: the audit, as typed findings with their evidence;
 //!   [`remembered`]: a log against the checkpoint remembered from an
 //!   earlier run.
+//! - [`report`]: the daily report's model and its Markdown and HTML.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
 //! `TileSource` and uses threads. It does not print, and knows no files or
@@ -19,6 +20,7 @@ pub mod audit;
 pub mod pipeline;
 pub mod remembered;
 pub mod replay;
+pub mod report;
 pub mod signatures;
 
 pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit};
