@@ -246,7 +246,7 @@ pub fn run_then(
     }
 
     outln!();
-    out!("{}", crate::status_cmd::render(&agreement, &status));
+    out!("{}", accord_engine::text::status(&agreement, &status));
     outln!();
     if report.passed() {
         outln!(

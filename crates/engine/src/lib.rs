@@ -9,7 +9,8 @@
 //! - [`audit`]: the audit, as typed findings with their evidence;
 //!   [`remembered`]: a log against the checkpoint remembered from an
 //!   earlier run.
-//! - [`report`]: the daily report's model and its Markdown and HTML.
+//! - [`report`]: the daily report's model and its Markdown and HTML;
+//!   [`text`]: the status as people read it.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
 //! `TileSource` and uses threads. It does not print, and knows no files or
@@ -22,6 +23,7 @@ pub mod remembered;
 pub mod replay;
 pub mod report;
 pub mod signatures;
+pub mod text;
 
 pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit};
 pub use replay::{ReplayError, ReplayOptions, Replayed, replay, replay_with, verify_log};

@@ -223,6 +223,14 @@ impl Status {
         })
     }
 
+    /// The operator's status statement about this status (the status after
+    /// its `log_size` entries), issued at `at`, to sign and append.
+    pub fn statement(&self, agreement: Digest, at: Time) -> crate::statement::Statement {
+        let v = serde_json::json!({"v": 1, "kind": "status", "agreement": agreement,
+            "issued_at": at, "body": self.statement_body()});
+        crate::statement::Statement::from_value(v).expect("a status's statement is well formed")
+    }
+
     /// The status's canonical JSON (RFC 8785).
     pub fn canonical(&self) -> String {
         crate::jcs::to_string(&serde_json::to_value(self).expect("status serialises"))
