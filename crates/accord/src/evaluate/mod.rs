@@ -403,12 +403,6 @@ pub struct Evaluator<'a> {
     /// What the replay found where a status statement's claim did not
     /// match (by the statement's index; the first hundred).
     found: BTreeMap<u64, Status>,
-    /// What was derived from the entry being applied beforehand (see
-    /// [`Prepared`]), for `accept` to use instead of deriving it again.
-    names: Option<Result<(), Rejected>>,
-    record: Option<Result<Box<Obs>, Rejected>>,
-    digest_hash: Option<u64>,
-    digest: Option<Digest>,
     /// The parties each clause binds (its `binds`, expanded), by clause.
     bound: Arc<HashMap<String, Vec<String>>>,
     /// Whether some metric counts observations not verified.
@@ -445,7 +439,38 @@ pub struct Prepared {
     digest_hash: u64,
 }
 
+/// What was derived from a statement before it is applied (see
+/// [`Prepared`]), handed to the evaluator with it.
+struct Derived {
+    /// Whether the names it uses are the agreement's.
+    names: Result<(), Rejected>,
+    digest: Digest,
+    /// For an observation, its record.
+    record: Option<Record>,
+}
+
+/// An observation's record, less what depends on the log, and its digest's
+/// hash in the table of observations by digest.
+struct Record {
+    obs: Result<Box<Obs>, Rejected>,
+    digest_hash: u64,
+}
+
 impl Prepared {
+    /// What was derived from the statement, for applying it. The record is
+    /// moved out (the state keeps it); applied again, the same `Prepared`
+    /// has it made again rather than skip it.
+    fn take_derived(&mut self) -> Derived {
+        Derived {
+            names: self.names.clone(),
+            digest: self.digest,
+            record: self.record.take().map(|obs| Record {
+                obs,
+                digest_hash: self.digest_hash,
+            }),
+        }
+    }
+
     /// The signed note the entry is, if it is one: its text and signature
     /// lines are what signatures are verified over.
     pub fn note(&self) -> Option<&tlog_core::Note> {
@@ -541,6 +566,15 @@ impl<'a> Preparer<'a> {
             digest,
             record,
             digest_hash,
+        }
+    }
+
+    /// An observation's record, with its digest's hash.
+    fn record_of(&self, s: &SignedStatement, o: &Observation, d: &Details) -> Record {
+        let digest = s.digest();
+        Record {
+            obs: self.record(s, digest, o, d),
+            digest_hash: lookup::digest_hash(&digest),
         }
     }
 
@@ -784,10 +818,6 @@ impl<'a> Evaluator<'a> {
             watch: BTreeSet::new(),
             snapshots: BTreeMap::new(),
             found: BTreeMap::new(),
-            names: None,
-            record: None,
-            digest_hash: None,
-            digest: None,
             next_period: None,
             group: Vec::new(),
             cells: Self::cell_sizes(a),
@@ -913,33 +943,16 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Applies the next log entry. Entries that are not acceptable are
-    /// counted, with the reason, and change nothing else.
+    /// counted, with the reason, and change nothing else. The same path as
+    /// [`Evaluator::apply_prepared`], with each signature verified here,
+    /// under the same rule.
     pub fn apply(&mut self, entry: &[u8]) {
-        self.snapshot();
-        let index = self.state.size;
-        self.state.size += 1;
-        let mut by_operator = false;
-        let result = match SignedStatement::parse(entry) {
-            Err(e) => {
-                if let Ok(note) = tlog_core::Note::parse(entry) {
-                    let text = note.text().as_bytes();
-                    by_operator =
-                        self.operator_signed(&note, |_, _, sig, key| key.verify(text, sig));
-                }
-                Err(Rejected::Malformed {
-                    detail: short(&e.to_string()),
-                })
-            }
-            Ok(s) => {
-                let text = s.note.text().as_bytes();
-                let (signers, operator) = self.holders(&s, |_, _, sig, key| key.verify(text, sig));
-                by_operator = operator;
-                signers.and_then(|signers| self.accept(index, &s, signers))
-            }
+        let mut p = self.preparer().prepare(entry);
+        let Some(note) = p.note() else {
+            return self.apply_checked(&mut p, |_, _, _, _| false);
         };
-        if let Err(why) = result {
-            self.refuse(index, why, by_operator);
-        }
+        let text = note.text().as_bytes().to_vec();
+        self.apply_checked(&mut p, |_, _, sig, key| key.verify(&text, sig));
     }
 
     /// Applies a prepared entry whose signatures were verified elsewhere:
@@ -956,40 +969,41 @@ impl<'a> Evaluator<'a> {
     /// costs about as much as applying it).
     pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[VerifiedSignature]) {
         let message = p.digest.0;
-        let ok = |_: &str, _: u32, sig: &[u8], key: &VerifierKey| {
+        self.apply_checked(p, |_, _, sig, key| {
             verified
                 .iter()
                 .any(|v| v.is(key.public_key(), &message, sig))
-        };
-        match &p.statement {
+        });
+    }
+
+    /// Applies a prepared entry, a signature line counting when `ok` says
+    /// it verifies (given the line's name, key ID, signature and the key
+    /// known by them).
+    fn apply_checked(
+        &mut self,
+        p: &mut Prepared,
+        ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
+    ) {
+        self.snapshot();
+        let index = self.state.size;
+        self.state.size += 1;
+        let derived = p.take_derived();
+        let (result, by_operator) = match &p.statement {
             Ok(s) => {
-                self.names = Some(std::mem::replace(&mut p.names, Ok(())));
-                self.record = p.record.take();
-                self.digest_hash = Some(p.digest_hash);
-                self.digest = Some(p.digest);
-                self.snapshot();
-                let index = self.state.size;
-                self.state.size += 1;
                 let (signers, by_operator) = self.holders(s, ok);
-                let result = signers.and_then(|signers| self.accept(index, s, signers));
-                self.names = None;
-                self.record = None;
-                self.digest_hash = None;
-                self.digest = None;
-                if let Err(why) = result {
-                    self.refuse(index, why, by_operator);
-                }
+                let result = signers.and_then(|signers| self.accept(index, s, signers, derived));
+                (result, by_operator)
             }
             Err(why) => {
                 let by_operator = p
                     .malformed_note
                     .as_ref()
                     .is_some_and(|n| self.operator_signed(n, ok));
-                self.snapshot();
-                let index = self.state.size;
-                self.state.size += 1;
-                self.refuse(index, why.clone(), by_operator);
+                (Err(why.clone()), by_operator)
             }
+        };
+        if let Err(why) = result {
+            self.refuse(index, why, by_operator);
         }
     }
 
@@ -1119,6 +1133,7 @@ impl<'a> Evaluator<'a> {
         index: u64,
         s: &SignedStatement,
         signers: Signers,
+        derived: Derived,
     ) -> Result<(), Rejected> {
         let st = &s.statement;
         if st.agreement != self.hash {
@@ -1149,19 +1164,14 @@ impl<'a> Evaluator<'a> {
                 });
             }
         }
-        match self.names.take() {
-            Some(names) => names,
-            None => st.check_against(self.a).map_err(|e| Rejected::Names {
-                detail: e.to_string(),
-            }),
-        }?;
+        derived.names?;
         // A statement counts once: the same statement logged again (to
         // count again, or to undo what happened since) is refused.
         // Observations are kept by digest already (see `observation`), and
         // certifications by digest and signer (see `certification`).
         let digest = match &st.body {
             Body::Observation(..) => None,
-            _ => Some(self.digest.take().unwrap_or_else(|| s.digest())),
+            _ => Some(derived.digest),
         };
         let once = digest.filter(|_| !matches!(st.body, Body::Certification(_)));
         if let Some(d) = &once
@@ -1185,7 +1195,14 @@ impl<'a> Evaluator<'a> {
         match &st.body {
             Body::Adoption(_) => self.adoption(index, t, &signers),
             Body::Accreditation(ac) => self.accreditation(index, t, ac, &signers),
-            Body::Observation(o, d) => self.observation(index, s, o, d, &signers),
+            Body::Observation(o, d) => {
+                // Prepared with the statement, unless this `Prepared` was
+                // applied before (see `Prepared::take_derived`).
+                let record = derived
+                    .record
+                    .unwrap_or_else(|| self.preparer().record_of(s, o, d));
+                self.observation(index, record, &signers)
+            }
             Body::Corroboration(c) => self.corroboration(index, c, &signers),
             Body::Dispute(d) => self.dispute(index, t, s, d, &signers),
             Body::Certification(c) => {
@@ -1379,9 +1396,7 @@ impl<'a> Evaluator<'a> {
     fn observation(
         &mut self,
         index: u64,
-        s: &SignedStatement,
-        o: &Observation,
-        d: &Details,
+        record: Record,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
         let org = self.reporter(signers).ok_or(Rejected::NotAMonitor {
@@ -1390,15 +1405,12 @@ impl<'a> Evaluator<'a> {
         // The record's own faults first: a duplicate has none (its first
         // copy was accepted, and a record depends only on the statement),
         // so this finds what checking for duplicates first would.
-        let mut obs = match self.record.take() {
-            Some(r) => r,
-            None => self.preparer().record(s, s.digest(), o, d),
-        }?;
+        let Record {
+            obs,
+            digest_hash: hash,
+        } = record;
+        let mut obs = obs?;
         let i = self.state.obs.len();
-        let hash = self
-            .digest_hash
-            .take()
-            .unwrap_or_else(|| lookup::digest_hash(&obs.digest));
         if !self
             .state
             .idx
