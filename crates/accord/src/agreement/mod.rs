@@ -9,6 +9,7 @@
 //! which identifies it in every statement.
 
 pub mod canonical;
+pub mod environment;
 pub mod geojson;
 pub mod model;
 mod parse;

@@ -1,7 +1,82 @@
 //! Certifications and amendments: statements that take effect when their
 //! signers make a quorum, and the stale rule that orders them.
 
+use std::fmt;
+
 use super::*;
+use crate::statement::CertificationOf;
+
+/// What a pending certification certifies: its kind and its target (a
+/// transition, tranche or guarantee of the agreement). Written `of:target`
+/// where it is stored or shown (`tranche:t1`), and ordered as that text is,
+/// so that pending certifications are tried in the same order everywhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingKey {
+    pub of: CertificationOf,
+    pub target: String,
+}
+
+impl PendingKey {
+    /// The kind as statements write it (`snapback_notice`).
+    pub fn of_name(&self) -> &'static str {
+        match self.of {
+            CertificationOf::Transition => "transition",
+            CertificationOf::Tranche => "tranche",
+            CertificationOf::SnapbackNotice => "snapback_notice",
+            CertificationOf::ContinueRelief => "continue_relief",
+            CertificationOf::GuaranteeDecision => "guarantee_decision",
+        }
+    }
+}
+
+impl Ord for PendingKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // No kind's name is a prefix of another's, so this is the order of
+        // the `of:target` texts.
+        (self.of_name(), &self.target).cmp(&(other.of_name(), &other.target))
+    }
+}
+
+impl PartialOrd for PendingKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for PendingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.of_name(), self.target)
+    }
+}
+
+impl std::str::FromStr for PendingKey {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<PendingKey, String> {
+        let (of, target) = s
+            .split_once(':')
+            .ok_or_else(|| format!("`{s}` is not `kind:target`"))?;
+        let of: CertificationOf = serde_json::from_value(Value::String(of.to_string()))
+            .map_err(|_| format!("`{of}` is not a kind of certification"))?;
+        Ok(PendingKey {
+            of,
+            target: target.to_string(),
+        })
+    }
+}
+
+impl Serialize for PendingKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PendingKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
 
 impl<'a> Evaluator<'a> {
     pub(super) fn certification(
@@ -12,10 +87,10 @@ impl<'a> Evaluator<'a> {
         c: &Certification,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
-        let of = serde_json::to_value(c.of)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let key = PendingKey {
+            of: c.of,
+            target: c.target.clone(),
+        };
         // Each signer of a certification counts once, however many entries
         // carry its signature.
         let mut principals = self.principals(signers);
@@ -30,7 +105,7 @@ impl<'a> Evaluator<'a> {
         // A certification counts only for the state it was signed for: one
         // issued before the change it would undo (a snapback, a phase
         // reverted, a new trigger) does not undo it.
-        if let Some((since, what)) = self.epoch(&of, &c.target)
+        if let Some((since, what)) = self.epoch(&key)
             && t < since
         {
             return Err(Rejected::Stale {
@@ -44,7 +119,6 @@ impl<'a> Evaluator<'a> {
             .entry(digest)
             .or_default()
             .extend(principals.iter().cloned());
-        let key = format!("{of}:{}", c.target);
         let p = self.state.pending.entry(key).or_default();
         p.entries.push(PendingEntry {
             index,
@@ -58,20 +132,23 @@ impl<'a> Evaluator<'a> {
     /// When the state a certification of `of` `target` acts on began, and
     /// what began then: certifications issued before it were signed for an
     /// earlier state and do not count.
-    pub(super) fn epoch(&self, of: &str, target: &str) -> Option<(Timestamp, String)> {
+    pub(super) fn epoch(&self, key: &PendingKey) -> Option<(Timestamp, String)> {
         let adopted = self.state.adopted.map(|a| a.time.0)?;
-        Some(match of {
-            "transition" => (
+        let target = &key.target;
+        Some(match key.of {
+            CertificationOf::Transition => (
                 self.state.phase.since.map_or(adopted, |s| s.time.0),
                 format!(
                     "phase {} began",
                     self.state.phase.id.as_deref().unwrap_or("")
                 ),
             ),
-            "tranche" | "snapback_notice" | "continue_relief" => {
+            CertificationOf::Tranche
+            | CertificationOf::SnapbackNotice
+            | CertificationOf::ContinueRelief => {
                 let st = self.state.tranches.get(target)?;
-                match (&st.dispute, of) {
-                    (Some(d), "continue_relief") => (
+                match (&st.dispute, key.of) {
+                    (Some(d), CertificationOf::ContinueRelief) => (
                         d.opened.time.0,
                         format!("the snapback dispute over {target} opened"),
                     ),
@@ -81,14 +158,13 @@ impl<'a> Evaluator<'a> {
                     ),
                 }
             }
-            "guarantee_decision" => {
+            CertificationOf::GuaranteeDecision => {
                 let st = self.state.guarantees.get(target)?;
                 (
                     st.triggered.map_or(adopted, |s| s.time.0),
                     format!("guarantee {target} was triggered"),
                 )
             }
-            _ => return None,
         })
     }
 

@@ -55,13 +55,11 @@ impl<'a> Evaluator<'a> {
                 metrics.insert(mid.clone(), v);
                 counted.extend(used);
             }
-            let mut vars: Map<String, Value> =
-                metrics.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-            vars.insert("party".into(), json!(p));
-            vars.insert("day".into(), json!(day));
+            let vars = environment::clause_values(metrics.iter().map(|(k, v)| (k, *v)), p, day);
             let kept = self
                 .conditions
-                .get(&format!("clause:{id}"))
+                .clauses
+                .get(id)
                 .is_none_or(|cond| cond.eval(&vars) == Ok(true));
             let slot = self
                 .state
@@ -206,11 +204,10 @@ impl<'a> Evaluator<'a> {
             if !classes.is_empty() && !classes.contains(&class) {
                 return None;
             }
-            let here = o.withdrawal.iter().any(|w| {
-                w.strip_prefix(class)
-                    .and_then(|rest| rest.strip_prefix('@'))
-                    == Some(party)
-            });
+            let here = o
+                .withdrawal
+                .iter()
+                .any(|w| w.class == class && w.party == party);
             if !here {
                 return None;
             }

@@ -1,7 +1,9 @@
 //! The phase, relief and guarantee machines: what fires when its
 //! certifications and conditions are met, snapback, and the clock of days.
 
+use super::certifications::PendingKey;
 use super::*;
+use crate::statement::CertificationOf;
 
 impl<'a> Evaluator<'a> {
     /// Fires every pending certification whose quorum and conditions hold,
@@ -9,7 +11,7 @@ impl<'a> Evaluator<'a> {
     /// another (a tranche for that phase).
     pub(super) fn fire_pending(&mut self, index: u64) {
         loop {
-            let keys: Vec<String> = self.state.pending.keys().cloned().collect();
+            let keys: Vec<PendingKey> = self.state.pending.keys().cloned().collect();
             let mut fired = false;
             for k in keys {
                 fired |= self.try_fire(&k, index);
@@ -21,11 +23,11 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Fires a pending certification if its quorum and conditions hold.
-    pub(super) fn try_fire(&mut self, key: &str, index: u64) -> bool {
-        let (of, target) = key.split_once(':').expect("of:target");
+    pub(super) fn try_fire(&mut self, key: &PendingKey, index: u64) -> bool {
+        let target = key.target.as_str();
         // Certifications signed for a state that has since changed no
         // longer count.
-        if let Some((since, _)) = self.epoch(of, target)
+        if let Some((since, _)) = self.epoch(key)
             && let Some(p) = self.state.pending.get_mut(key)
         {
             p.entries.retain(|e| e.issued >= since);
@@ -38,8 +40,8 @@ impl<'a> Evaluator<'a> {
         };
         let signers = p.signers();
         let expand = |n: &str| self.expand(n);
-        let waiting: Option<String> = match of {
-            "transition" => {
+        let waiting: Option<String> = match key.of {
+            CertificationOf::Transition => {
                 let t = &self.a.transitions[target];
                 if self.state.phase.id.as_deref() != Some(t.from.get_ref()) {
                     Some(format!(
@@ -63,13 +65,13 @@ impl<'a> Evaluator<'a> {
                             min.get_ref()
                         ))
                     } else {
-                        self.condition_holds(&format!("transition:{target}"))
+                        self.condition_holds(self.conditions.transitions.get(target))
                     }
                 } else {
-                    self.condition_holds(&format!("transition:{target}"))
+                    self.condition_holds(self.conditions.transitions.get(target))
                 }
             }
-            "tranche" => {
+            CertificationOf::Tranche => {
                 let t = &self.a.relief[target];
                 let st = &self.state.tranches[target];
                 if st.state != TrancheState::Pending && st.state != TrancheState::SnappedBack {
@@ -89,7 +91,7 @@ impl<'a> Evaluator<'a> {
                     None
                 }
             }
-            "snapback_notice" => {
+            CertificationOf::SnapbackNotice => {
                 let t = &self.a.relief[target];
                 let st = &self.state.tranches[target];
                 match &t.snapback {
@@ -100,7 +102,7 @@ impl<'a> Evaluator<'a> {
                     _ => None,
                 }
             }
-            "continue_relief" => {
+            CertificationOf::ContinueRelief => {
                 let t = &self.a.relief[target];
                 let st = &self.state.tranches[target];
                 match &t.snapback {
@@ -113,7 +115,7 @@ impl<'a> Evaluator<'a> {
                     _ => None,
                 }
             }
-            "guarantee_decision" => {
+            CertificationOf::GuaranteeDecision => {
                 let g = &self.a.guarantees[target];
                 let st = &self.state.guarantees[target];
                 if !matches!(
@@ -127,7 +129,6 @@ impl<'a> Evaluator<'a> {
                     None
                 }
             }
-            _ => Some("unknown".into()),
         };
         if let Some(w) = waiting {
             if let Some(pp) = self.state.pending.get_mut(key) {
@@ -137,8 +138,8 @@ impl<'a> Evaluator<'a> {
         }
         self.state.pending.remove(key);
         let at = self.at(index);
-        match of {
-            "transition" => {
+        match key.of {
+            CertificationOf::Transition => {
                 let t = &self.a.transitions[target];
                 self.state.phase.history.push(PhaseChange {
                     from: t.from.get_ref().clone(),
@@ -170,15 +171,17 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            "tranche" => self.tranche_to(
+            CertificationOf::Tranche => self.tranche_to(
                 target,
                 TrancheState::InForce,
                 at,
                 "certified".into(),
                 p.statements(),
             ),
-            "snapback_notice" => self.open_snapback(target, at, "notice", p.statements()),
-            "continue_relief" => {
+            CertificationOf::SnapbackNotice => {
+                self.open_snapback(target, at, "notice", p.statements())
+            }
+            CertificationOf::ContinueRelief => {
                 self.tranche_to(
                     target,
                     TrancheState::InForce,
@@ -192,7 +195,7 @@ impl<'a> Evaluator<'a> {
                     .expect("tranche")
                     .dispute = None;
             }
-            "guarantee_decision" => {
+            CertificationOf::GuaranteeDecision => {
                 let st = self.state.guarantees.get_mut(target).expect("guarantee");
                 st.state = GuaranteeState::Decided;
                 st.decided = Some(at);
@@ -203,7 +206,6 @@ impl<'a> Evaluator<'a> {
                     statements: p.statements(),
                 });
             }
-            _ => {}
         }
         true
     }
@@ -255,8 +257,10 @@ impl<'a> Evaluator<'a> {
         });
     }
 
-    pub(super) fn condition_holds(&self, key: &str) -> Option<String> {
-        match self.conditions.get(key) {
+    /// What a condition, if there is one, still waits for: `None` when it
+    /// holds now.
+    pub(super) fn condition_holds(&self, condition: Option<&Condition>) -> Option<String> {
+        match condition {
             None => None,
             Some(c) => match c.eval(&self.status_env()) {
                 Ok(true) => None,

@@ -44,11 +44,12 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tlog_core::VerifierKey;
 use tlog_core::ed25519::VerifiedSignature;
 use tlog_core::note::NoteVerifier;
 
+use crate::agreement::environment;
 use crate::agreement::{
     Agreement, Anchor, Checker, Clause, Measure, Metric, OrgKind, Role, Window, ZoneKind,
 };
@@ -59,6 +60,8 @@ use crate::statement::{
     Corroboration, Details, Digest, Dispute, DisputeAction, DisputeOutcome, Kind, Observation,
     Sensor, SignedStatement, Time,
 };
+use certifications::PendingKey;
+use conditions::Conditions;
 use keys::{Holder, KeyRing, Signers};
 pub use periods::Periods;
 pub use prepare::{Chunk, Prepared, Preparer};
@@ -75,6 +78,20 @@ pub const MAX_AHEAD_HOURS: i64 = 24;
 /// than the name: there is one per observation.
 pub type OrgId = u16;
 
+/// A withdrawal zone: the zone a party's weapons of a class must be
+/// withdrawn from. Written `class@party`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WithdrawalZone {
+    pub class: String,
+    pub party: String,
+}
+
+impl std::fmt::Display for WithdrawalZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.class, self.party)
+    }
+}
+
 /// One accepted observation, with what the evaluation needs of it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Obs {
@@ -90,9 +107,9 @@ pub struct Obs {
     pub orgs: Orgs,
     pub sensor: Sensor,
     pub evidence: bool,
-    /// Zone indices containing it, withdrawal zones (class@party), holder.
+    /// The zones containing it, and the withdrawal zones.
     pub zones: Vec<String>,
-    pub withdrawal: Vec<String>,
+    pub withdrawal: Vec<WithdrawalZone>,
     pub controlled_by: Option<String>,
     /// The party held responsible, and how that was decided.
     pub responsible: Option<String>,
@@ -289,7 +306,7 @@ pub struct State {
     pub phase: PhaseStatus,
     pub tranches: BTreeMap<String, TrancheStatus>,
     pub guarantees: BTreeMap<String, GuaranteeStatus>,
-    pending: BTreeMap<String, PendingCert>,
+    pending: BTreeMap<PendingKey, PendingCert>,
     disputes: BTreeMap<Digest, DisputeRec>,
     pub rejected: BTreeMap<String, u64>,
     /// Why each rejected entry was refused (the first 10,000).
@@ -369,7 +386,7 @@ pub struct Evaluator<'a> {
     /// The agreement's keys, and the monitors' accredited so far (no key
     /// is both: an accreditation of an agreement's key is refused).
     keys: KeyRing,
-    conditions: HashMap<String, Condition>,
+    conditions: Conditions,
     pub state: State,
     /// Log sizes at which to keep the status digest, and those kept.
     watch: BTreeSet<u64>,
@@ -421,31 +438,7 @@ impl<'a> Evaluator<'a> {
                 keys.insert(Holder::Operator, k.get_ref().clone());
             }
         }
-        let mut conditions = HashMap::new();
-        let mut add = |key: String, src: &str| {
-            if let Ok(c) = Condition::compile(src) {
-                conditions.insert(key, c);
-            }
-        };
-        for c in a.clauses.values() {
-            add(format!("clause:{}", c.id.get_ref()), c.condition.get_ref());
-        }
-        for c in a.clocks.values() {
-            add(format!("clock:{}", c.id.get_ref()), c.while_.get_ref());
-        }
-        for t in a.transitions.values() {
-            if let Some(w) = &t.when {
-                add(format!("transition:{}", t.id.get_ref()), w.get_ref());
-            }
-        }
-        for t in a.relief.values() {
-            if let Some(w) = t.snapback.as_ref().and_then(|s| s.when.as_ref()) {
-                add(format!("snapback:{}", t.id.get_ref()), w.get_ref());
-            }
-        }
-        for g in a.guarantees.values() {
-            add(format!("guarantee:{}", g.id.get_ref()), g.trigger.get_ref());
-        }
+        let conditions = Conditions::compile(a);
         let mut e = Evaluator {
             a,
             hash,
@@ -461,15 +454,7 @@ impl<'a> Evaluator<'a> {
             group: Vec::new(),
             cells: Self::cell_sizes(a),
             org_names: a.organisations.keys().cloned().collect(),
-            bound: Arc::new(
-                a.clauses
-                    .iter()
-                    .map(|(id, c)| {
-                        let parties = c.binds.iter().flat_map(|b| Checker::expand(a, b.get_ref()));
-                        (id.clone(), parties.collect())
-                    })
-                    .collect(),
-            ),
+            bound: Arc::new(environment::bound_parties(a)),
             counts_unverified: a
                 .clauses
                 .values()

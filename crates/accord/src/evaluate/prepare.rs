@@ -299,7 +299,10 @@ impl<'a> Preparer<'a> {
             .withdrawal
             .iter()
             .filter_map(|&w| self.zones.withdrawal_zones().nth(w))
-            .map(|(c, p)| format!("{c}@{p}"))
+            .map(|(c, p)| WithdrawalZone {
+                class: c.to_string(),
+                party: p.to_string(),
+            })
             .collect();
         Obs {
             index: 0,

@@ -142,7 +142,8 @@ impl<'a> Evaluator<'a> {
         for c in clock_ids {
             let holds = self
                 .conditions
-                .get(&format!("clock:{c}"))
+                .clocks
+                .get(&c)
                 .is_some_and(|cond| cond.eval_vars(&env) == Ok(true));
             let v = self.state.clocks.entry(c).or_default();
             *v = if holds { *v + 1 } else { 0 };
@@ -153,13 +154,14 @@ impl<'a> Evaluator<'a> {
         };
         // Snapback conditions and guarantee triggers, on the period's results
         // (and the clocks just moved).
-        env.set("clocks", &json!(self.state.clocks));
+        env.set("clocks", &self.clocks_env());
         let ids: Vec<String> = self.a.relief.keys().cloned().collect();
         for id in ids {
             if self.state.tranches[&id].state == TrancheState::InForce
                 && self
                     .conditions
-                    .get(&format!("snapback:{id}"))
+                    .snapbacks
+                    .get(&id)
                     .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
                 let cause = self.breach_statements(period);
@@ -172,7 +174,8 @@ impl<'a> Evaluator<'a> {
             if matches!(st.state, GuaranteeState::Dormant | GuaranteeState::Decided)
                 && self
                     .conditions
-                    .get(&format!("guarantee:{id}"))
+                    .guarantees
+                    .get(&id)
                     .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
                 let hours = *self.a.guarantees[&id].consultation_hours.get_ref() as i64;

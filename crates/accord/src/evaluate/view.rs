@@ -42,8 +42,7 @@ impl<'a> Evaluator<'a> {
             .pending
             .iter()
             .filter_map(|(k, p)| {
-                let (of, target) = k.split_once(':')?;
-                let since = self.epoch(of, target).map(|(t, _)| t);
+                let since = self.epoch(k).map(|(t, _)| t);
                 let current = PendingCert {
                     entries: p
                         .entries
@@ -55,7 +54,8 @@ impl<'a> Evaluator<'a> {
                 };
                 (!current.entries.is_empty()).then(|| {
                     (
-                        k.clone(),
+                        // Shown as `of:target`, its stored form.
+                        k.to_string(),
                         Pending {
                             signers: current.signers().into_iter().collect(),
                             statements: current.statements(),
