@@ -200,3 +200,63 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const KINDS: [CertificationOf; 5] = [
+        CertificationOf::Transition,
+        CertificationOf::Tranche,
+        CertificationOf::SnapbackNotice,
+        CertificationOf::ContinueRelief,
+        CertificationOf::GuaranteeDecision,
+    ];
+
+    fn keys() -> Vec<PendingKey> {
+        let targets = ["", "a", "t1", "t1:x", "t10", "tranche", "z"];
+        KINDS
+            .iter()
+            .flat_map(|&of| {
+                targets.iter().map(move |t| PendingKey {
+                    of,
+                    target: t.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_kind_is_named_as_statements_write_it() {
+        for of in KINDS {
+            let key = PendingKey {
+                of,
+                target: "x".into(),
+            };
+            assert_eq!(json!(key.of_name()), serde_json::to_value(of).unwrap());
+        }
+    }
+
+    #[test]
+    fn pending_keys_are_ordered_as_their_text() {
+        let keys = keys();
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(a.cmp(b), a.to_string().cmp(&b.to_string()), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn pending_keys_are_stored_as_text_and_read_back() {
+        for key in keys() {
+            let stored = serde_json::to_value(&key).unwrap();
+            assert_eq!(stored, json!(key.to_string()));
+            assert_eq!(serde_json::from_value::<PendingKey>(stored).unwrap(), key);
+        }
+        assert!("tranche".parse::<PendingKey>().is_err());
+        assert!("treaty:t1".parse::<PendingKey>().is_err());
+    }
+}
