@@ -317,6 +317,13 @@ pub struct State {
     pub operator_refusals: Vec<OperatorRefusal>,
     #[serde(default)]
     pub operator_refused: u64,
+    /// Refused entries the operator should never have logged, whoever
+    /// signed them (see [`Rejected::is_unloggable`]): the first 10,000,
+    /// and how many there were.
+    #[serde(default)]
+    pub unloggable: Vec<(u64, Rejected)>,
+    #[serde(default)]
+    pub unloggable_count: u64,
     pub claims: Vec<Claim>,
     pub amendments: Vec<(u64, Digest)>,
     /// Every accepted statement but observations (which are in `obs`) and
@@ -677,6 +684,15 @@ impl<'a> Evaluator<'a> {
                     index,
                     why: why.clone(),
                 });
+            }
+        }
+        // Kept apart from the rest, so that entries anyone can log (junk
+        // that nobody signed) cannot crowd out those the operator should
+        // never have logged.
+        if why.is_unloggable() {
+            self.state.unloggable_count += 1;
+            if self.state.unloggable.len() < 10_000 {
+                self.state.unloggable.push((index, why.clone()));
             }
         }
         if self.state.rejections.len() < 10_000 {
