@@ -20,7 +20,7 @@ mod ops;
 
 fn agreement() -> &'static (Agreement, Digest) {
     static A: OnceLock<(Agreement, Digest)> = OnceLock::new();
-    A.get_or_init(accord::example::agreement)
+    A.get_or_init(accord_example::agreement)
 }
 
 fuzz_target!(|data: &[u8]| {

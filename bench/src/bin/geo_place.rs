@@ -13,15 +13,15 @@
 
 use std::time::Instant;
 
-use accord::agreement;
 use accord::geography::{Placement, ZoneIndex};
 use accord_bench::arg;
+use accord_engine::files;
 
 fn main() {
     let n: usize = arg("--points", 1_000_000);
     let out: String = arg("--csv", String::new());
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let a = agreement::check_file(&root.join("examples/ukraine-2025/agreement.toml"))
+    let a = files::check_file(&root.join("examples/ukraine-2025/agreement.toml"))
         .unwrap()
         .agreement
         .unwrap();

@@ -26,9 +26,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use accord::evaluate::{Evaluator, Prepared};
-use accord::example;
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_engine::signatures::{self, KeyBook, SignatureCheck};
+use accord_example as example;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use serde_json::{Value, json};

@@ -8,7 +8,6 @@
 //! - [`geography`]: placing points among the zones (membership, sides,
 //!   geodesic distances).
 //! - [`evaluate`]: the evaluator — (agreement, log prefix) to status.
-//! - [`example`]: the Ukraine example built in, and scripted histories.
 //! - [`quorum`]: who must sign.
 //! - [`cel`]: the conditions' language, pinned and wrapped.
 //! - [`diag`]: diagnostics that say what and where.
@@ -19,7 +18,6 @@ pub mod agreement;
 pub mod cel;
 pub mod diag;
 pub mod evaluate;
-pub mod example;
 pub mod geography;
 pub mod import;
 pub mod jcs;

@@ -15,8 +15,8 @@ mod common;
 use common::*;
 
 use accord::evaluate::TrancheState;
-use accord::example::{self, Script, Written};
 use accord::statement::{SignedStatement, Statement, Time};
+use accord_example::{self as example, Script, Written};
 use serde_json::{Value, json};
 
 /// A statement signed by `by` (names of the example's keys) at the

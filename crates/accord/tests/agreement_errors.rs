@@ -11,8 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-use accord::agreement::{self, Checked, DirLoader, Loader};
+use accord::agreement::{self, Checked, Loader};
 use accord::diag::{Severity, render_plain};
+use accord_engine::files::DirLoader;
 
 /// Mistakes the checker does not detect (yet). Their snapshots record that
 /// nothing is reported; when the checker learns to catch one, this test

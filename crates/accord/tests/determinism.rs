@@ -12,7 +12,7 @@ mod common;
 use common::ops::*;
 
 use accord::evaluate::{Evaluator, State};
-use accord::example;
+use accord_example as example;
 use proptest::prelude::*;
 
 fn op() -> impl Strategy<Value = Op> {

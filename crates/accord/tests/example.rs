@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use accord::agreement::{self, DirLoader, Loader};
+use accord::agreement::{self, Loader};
 use accord::diag::render_plain;
+use accord_engine::files::{self, DirLoader};
 use geo::{Area, BooleanOps, Contains, Geometry, MultiPolygon};
 
 fn example_dir() -> PathBuf {
@@ -23,7 +24,7 @@ fn example_text() -> String {
 
 #[test]
 fn the_example_checks_clean() {
-    let c = agreement::check_file(&example_dir().join("agreement.toml")).unwrap();
+    let c = files::check_file(&example_dir().join("agreement.toml")).unwrap();
     assert!(
         c.diags.0.is_empty(),
         "the example has diagnostics:\n{}",

@@ -14,8 +14,8 @@ mod common;
 use common::*;
 
 use accord::evaluate::{GuaranteeState, PhaseChange, TrancheState};
-use accord::example::{self, Script, Written};
 use accord::statement::{Digest, Time};
+use accord_example::{self as example, Script, Written};
 use serde_json::{Value, json};
 
 // --- phases -------------------------------------------------------------------

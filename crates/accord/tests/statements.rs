@@ -434,7 +434,7 @@ fn the_json_schema_accepts_what_the_parser_accepts_and_refuses_what_it_refuses()
 fn names_are_checked_against_the_agreement() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/ukraine-2025/agreement.toml");
-    let a = accord::agreement::check_file(&dir)
+    let a = accord_engine::files::check_file(&dir)
         .unwrap()
         .agreement
         .unwrap();

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use accord::agreement;
 use accord::diag::{Diags, Report, Severity, Sources, not_shown, render_plain};
+use accord_engine::files;
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
@@ -43,7 +44,7 @@ pub fn print_diags(diags: &Diags, sources: &Sources) {
 }
 
 pub fn run(a: CheckArgs) -> Result<()> {
-    let checked = agreement::check_file(&a.agreement)
+    let checked = files::check_file(&a.agreement)
         .into_diagnostic()
         .wrap_err_with(|| format!("reading {}", a.agreement.display()))?;
     print_diags(&checked.diags, &checked.sources);
@@ -92,7 +93,7 @@ pub fn run(a: CheckArgs) -> Result<()> {
 pub fn load_agreement(
     path: &std::path::Path,
 ) -> Result<(accord::agreement::Agreement, accord::statement::Digest)> {
-    let checked = accord::agreement::check_file(path)
+    let checked = files::check_file(path)
         .into_diagnostic()
         .wrap_err_with(|| format!("reading {}", path.display()))?;
     if checked.agreement.is_none() {

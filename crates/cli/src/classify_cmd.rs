@@ -7,9 +7,9 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use accord::agreement;
 use accord::geography::{Placement, ZoneIndex};
 use accord::statement::{Body, SignedStatement};
+use accord_engine::files;
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
@@ -71,7 +71,7 @@ struct Point {
 const CHUNK: usize = 65_536;
 
 pub fn run(a: ClassifyArgs) -> Result<()> {
-    let checked = agreement::check_file(&a.agreement)
+    let checked = files::check_file(&a.agreement)
         .into_diagnostic()
         .wrap_err_with(|| format!("reading {}", a.agreement.display()))?;
     if checked.agreement.is_none() {

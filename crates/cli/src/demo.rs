@@ -11,15 +11,15 @@
 //! daily report of the day of the breach.
 //!
 //! Everything is signed with the example's demonstration keys, whose
-//! secrets are public (see `accord::example::key`).
+//! secrets are public (see `accord_example::key`).
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use accord::example::{self, Script, Written};
 use accord::import::{self, Format};
 use accord::statement::{SignedStatement, Statement, Time};
+use accord_example::{self as example, Script, Written};
 use clap::Args;
 use jiff::Timestamp;
 use jiff::civil::Date;

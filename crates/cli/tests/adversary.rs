@@ -18,8 +18,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use accord::example::{self, Script};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
+use accord_example::{self as example, Script};
 use serde_json::{Value, json};
 
 fn signed_at(s: &Script, h: Digest, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {

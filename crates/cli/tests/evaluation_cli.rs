@@ -11,8 +11,8 @@ use common::logs::*;
 use common::{fails, text};
 
 use accord::evaluate::Status;
-use accord::example::{self, Script};
 use accord::statement::Digest;
+use accord_example::{self as example, Script};
 use serde_json::{Value, json};
 
 #[test]

@@ -11,13 +11,16 @@
 //!   earlier run.
 //! - [`report`]: the daily report's model and its Markdown and HTML;
 //!   [`text`]: the status as people read it.
+//! - [`files`]: agreements and their zone files read from disk, bounded.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
-//! `TileSource` and uses threads. It does not print, and knows no files or
-//! network: the front ends bring the source (a directory, HTTP) and show
-//! the results.
+//! `TileSource` and uses threads. It does not print, and knows no network;
+//! the only files it reads are agreements and their zone files ([`files`]):
+//! the front ends bring the log's source (a directory, HTTP) and show the
+//! results.
 
 pub mod audit;
+pub mod files;
 pub mod pipeline;
 pub mod remembered;
 pub mod replay;

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use accord::example::{self, Script};
 use accord_engine::audit::{AuditOptions, Finding};
 use accord_engine::{ReplayOptions, SignatureCheck};
+use accord_example::{self as example, Script};
 use serde_json::json;
 use tlog::{DirSource, DirStorage, Log};
 

@@ -1728,18 +1728,46 @@ fn find_cycle(
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use proptest::prelude::*;
 
     use super::*;
-    use crate::agreement::{DirLoader, check};
+    use crate::agreement::check;
+
+    /// The test corpus's clean agreement and its zone files, built in: the
+    /// domain's tests read no files either.
+    const BASE_TOML: &str = include_str!("../../tests/agreements/base/agreement.toml");
+    const BASE_ZONES: &[(&str, &str)] = &[
+        (
+            "zones/crossings.geojson",
+            include_str!("../../tests/agreements/base/zones/crossings.geojson"),
+        ),
+        (
+            "zones/lines.geojson",
+            include_str!("../../tests/agreements/base/zones/lines.geojson"),
+        ),
+        (
+            "zones/regions.geojson",
+            include_str!("../../tests/agreements/base/zones/regions.geojson"),
+        ),
+    ];
+
+    /// Loads the base agreement's zone files from [`BASE_ZONES`].
+    struct BaseLoader;
+
+    impl Loader for BaseLoader {
+        fn load(&self, path: &str) -> Result<(String, String), String> {
+            BASE_ZONES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(p, text)| (format!("tests/agreements/base/{p}"), text.to_string()))
+                .ok_or_else(|| format!("{path} is not one of the base agreement's zone files"))
+        }
+    }
 
     /// The test corpus's clean agreement with `extra` appended.
     fn base_with(extra: &str) -> crate::agreement::Checked {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/agreements/base");
-        let text = std::fs::read_to_string(dir.join("agreement.toml")).unwrap() + extra;
-        check("agreement.toml", &text, &DirLoader { dir })
+        let text = BASE_TOML.to_string() + extra;
+        check("agreement.toml", &text, &BaseLoader)
     }
 
     /// Sixty groups, each holding the next two: 2^60 paths from the first.

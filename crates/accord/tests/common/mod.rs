@@ -7,8 +7,8 @@ pub mod ops;
 
 use accord::agreement::Agreement;
 use accord::evaluate::{At, Status, TrancheState};
-use accord::example::{self, Script, Written};
 use accord::statement::{Digest, Time};
+use accord_example::{self as example, Script, Written};
 use serde_json::{Value, json};
 
 pub const D: &str = "2026-03-02T10:00:00Z";

@@ -8,8 +8,8 @@
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Evaluator, Prepared};
-use accord::example::{self, Script, Written};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
+use accord_example::{self as example, Script, Written};
 use serde_json::json;
 
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::Arc;
 
-use accord::example::{self, Script, Written};
 use accord::statement::Digest;
+use accord_example::{self as example, Script, Written};
 use serde_json::{Value, json};
 use tlog::{DirStorage, Hash, Log};
 

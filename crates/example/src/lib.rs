@@ -6,6 +6,9 @@
 //! published phrase naming the key (see [`key`]), so anyone can sign as
 //! anyone. That is the point of a demonstration and the reason the keys must
 //! never be used for anything else.
+//!
+//! A crate apart from the domain (`accord`), which holds no keys: only what
+//! depends on this crate can sign with the demonstration keys.
 
 use std::collections::BTreeMap;
 
@@ -14,9 +17,9 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use tlog_core::keys::{KeyType, SignerKey};
 
-use crate::agreement::{Agreement, Loader};
-use crate::evaluate::{Evaluator, Status};
-use crate::statement::{Digest, SignedStatement, Statement};
+use accord::agreement::{Agreement, Loader};
+use accord::evaluate::{Evaluator, Status};
+use accord::statement::{Digest, SignedStatement, Statement, Time};
 
 /// The example agreement's file name, as messages show it.
 pub const AGREEMENT_PATH: &str = "examples/ukraine-2025/agreement.toml";
@@ -70,12 +73,12 @@ impl Loader for EmbeddedLoader {
 
 /// The example agreement and its canonical hash.
 pub fn agreement() -> (Agreement, Digest) {
-    let checked = crate::agreement::check(AGREEMENT_PATH, AGREEMENT_TOML, &EmbeddedLoader);
+    let checked = accord::agreement::check(AGREEMENT_PATH, AGREEMENT_TOML, &EmbeddedLoader);
     match (checked.agreement, checked.hash) {
         (Some(a), Some(h)) => (a, h),
         _ => panic!(
             "the built-in example does not check:\n{}",
-            crate::diag::render_plain(&checked.diags, &checked.sources, 100)
+            accord::diag::render_plain(&checked.diags, &checked.sources, 100)
         ),
     }
 }
@@ -223,7 +226,7 @@ impl<'a> Script<'a> {
         let signatories: Vec<String> = a
             .parties
             .values()
-            .filter(|p| p.roles.contains(&crate::agreement::Role::Signatory))
+            .filter(|p| p.roles.contains(&accord::agreement::Role::Signatory))
             .map(|p| p.id.get_ref().clone())
             .collect();
         let body = json!({"title": a.title.get_ref(), "version": a.version.get_ref()});
@@ -326,5 +329,3 @@ impl<'a> Script<'a> {
         self
     }
 }
-
-use crate::statement::Time;
