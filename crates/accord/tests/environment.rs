@@ -38,7 +38,7 @@ fn record(
 
 #[test]
 fn status_conditions_are_given_what_they_are_typed_to_read() {
-    let (a, _) = accord::example::agreement();
+    let (a, _) = accord_example::agreement();
     let bound = environment::bound_parties(&a);
     let types = environment::status_types(&a, &bound);
     let values = environment::status_values(&a, &bound, &AtAdoption(&a));
@@ -54,7 +54,7 @@ fn status_conditions_are_given_what_they_are_typed_to_read() {
 
 #[test]
 fn a_clause_condition_is_given_what_it_is_typed_to_read() {
-    let (a, _) = accord::example::agreement();
+    let (a, _) = accord_example::agreement();
     for c in a.clauses.values() {
         let types = environment::clause_types(c);
         let values = environment::clause_values(c.metrics.keys().map(|m| (m, 3)), "UA", 12);

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Duplicate, Rejected};
-use accord::example::{self, Script};
+use accord_example::{self as example, Script};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_engine::audit::{AuditOptions, AuditReport, Expected, Finding, audit};
 use accord_engine::remembered::Seen;
