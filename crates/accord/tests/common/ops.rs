@@ -396,7 +396,7 @@ fn signers_of(set: u16) -> Vec<&'static str> {
 
 /// A statement signed by `by` at `at`, not logged.
 fn signed(
-    s: &Script,
+    s: &Script<'_>,
     h: Digest,
     at: Time,
     kind: &str,
@@ -415,7 +415,7 @@ fn signed(
 /// What an evaluation came to: the status, and the whole state beside it
 /// (what the operator signed and had refused, say, is in the state only),
 /// on two lines.
-pub fn outcome(e: &Evaluator) -> String {
+pub fn outcome(e: &Evaluator<'_>) -> String {
     format!(
         "{}\n{}",
         e.status().canonical(),
