@@ -139,12 +139,13 @@ fn make_log(dir: &Path, n: u64) -> u64 {
     );
     remember(&mut keys, &operator);
     let mut entries: Vec<Vec<u8>> = Vec::with_capacity(n as usize);
-    let apply = |ev: &mut Evaluator, entries: &mut Vec<Vec<u8>>, bytes: Vec<u8>, keys: &KeyBook| {
-        let mut p = [ev.preparer().prepare(&bytes)];
-        let verified = signatures::verify(&p, keys, SignatureCheck::Batch);
-        ev.apply_prepared_all(&mut p, &verified.signatures);
-        entries.push(bytes);
-    };
+    let apply =
+        |ev: &mut Evaluator<'_>, entries: &mut Vec<Vec<u8>>, bytes: Vec<u8>, keys: &KeyBook| {
+            let mut p = [ev.preparer().prepare(&bytes)];
+            let verified = signatures::verify(&p, keys, SignatureCheck::Batch);
+            ev.apply_prepared_all(&mut p, &verified.signatures);
+            entries.push(bytes);
+        };
     // Adoption and accreditations.
     let ua = signer("UA");
     let ru = signer("RU");

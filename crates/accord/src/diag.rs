@@ -3,6 +3,10 @@
 //! thrown one at a time, so that a user sees every mistake at once; and they
 //! render as miette reports (file:line:column, the source line, the span
 //! underlined).
+//!
+//! [`Sp`] is a value with its span, as read; [`closest`] is the "did you
+//! mean" of the messages. The agreement's reader and checker, the quorums
+//! and the conditions' type checker all use them.
 
 use std::fmt;
 use std::ops::Range;
@@ -12,6 +16,10 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     NamedSource, SourceCode, SourceSpan, SpanContents,
 };
+
+/// A value with its byte span in the file it was read from (an agreement),
+/// so that a diagnostic about it can point at it.
+pub type Sp<T> = toml::Spanned<T>;
 
 /// Identifies a file in a [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -515,6 +523,43 @@ pub fn render_plain(diags: &Diags, sources: &Sources, width: usize) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The known name closest to `word`, if it is close enough to be a typo.
+/// A name whose length differs from the word's by more than the distance
+/// allowed cannot be within it, and is not compared: a word of a megabyte
+/// costs its length, not its length times every name's.
+pub fn closest<'a, S: AsRef<str>>(word: &str, known: &'a [S]) -> Option<&'a str> {
+    let n = word.chars().count();
+    let mut best: Option<(usize, &str)> = None;
+    for k in known {
+        let k = k.as_ref();
+        let m = k.chars().count();
+        let limit = (m.max(n) / 3).clamp(1, 3);
+        if m.abs_diff(n) > limit {
+            continue;
+        }
+        let d = edit_distance(word, k);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Levenshtein distance.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]

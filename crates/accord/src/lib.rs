@@ -13,6 +13,8 @@
 //! - [`diag`]: diagnostics that say what and where.
 //! - [`jcs`]: RFC 8785 canonical JSON, fast.
 //! - [`text`]: text from log entries made safe to print.
+//! - [`vocab`]: what agreements and statements both name (digests,
+//!   observation categories, sensors).
 
 pub mod agreement;
 pub mod cel;
@@ -24,3 +26,4 @@ pub mod jcs;
 pub mod quorum;
 pub mod statement;
 pub mod text;
+pub mod vocab;

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::agreement::reader::Sp;
+use crate::diag::Sp;
 
 /// One requirement of a quorum.
 #[derive(Clone, Debug, PartialEq)]

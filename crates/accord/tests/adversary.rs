@@ -22,11 +22,11 @@ use serde_json::{Value, json};
 /// A statement signed by `by` (names of the example's keys) at the
 /// script's time, but not logged: what a signer can hold back and log
 /// later.
-fn held_back(s: &Script, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
+fn held_back(s: &Script<'_>, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
     signed_at(s, Time(s.now), kind, body, by)
 }
 
-fn signed_at(s: &Script, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
+fn signed_at(s: &Script<'_>, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
     // The agreement's hash, as the evaluator knows it.
     let hash = s.eval.status().agreement.unwrap();
     let v = json!({"v": 1, "kind": kind, "agreement": hash, "issued_at": at, "body": body});
@@ -49,13 +49,13 @@ fn refused(w: &Written, starts: &str) {
 }
 
 /// The first US tranche's state.
-fn tranche(s: &Script) -> TrancheState {
+fn tranche(s: &Script<'_>) -> TrancheState {
     status(s).tranches["us_tranche_1"].state.clone()
 }
 
 /// The tranche in force snapped back by its condition: an armed attack,
 /// and no vote to continue relief.
-fn snap_back(s: &mut Script) {
+fn snap_back(s: &mut Script<'_>) {
     s.wait_hours(1.0);
     armed_attack(s).ok();
     s.wait_hours(-1.0);
@@ -312,7 +312,7 @@ fn a_status_statement_logged_again_is_refused_and_the_operator_answers_for_it() 
 
 /// An observation by the Mission's monitor that the operator co-signs,
 /// dated `at`.
-fn cosigned_by_operator(s: &Script, at: Time) -> Vec<u8> {
+fn cosigned_by_operator(s: &Script<'_>, at: Time) -> Vec<u8> {
     let body = json!({
         "category": "ceasefire_violation",
         "observed": {"from": at},
@@ -338,7 +338,7 @@ fn the_operator_cannot_move_the_clock_with_a_statement_it_cosigns() {
 }
 
 /// The operator's status statement about the log so far, dated `at`.
-fn status_dated(s: &Script, at: Time) -> Vec<u8> {
+fn status_dated(s: &Script<'_>, at: Time) -> Vec<u8> {
     let size = s.entries.len() as u64;
     let mut st = s.eval.status();
     st.log_size = size;

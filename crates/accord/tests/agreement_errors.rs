@@ -8,6 +8,11 @@
 //! To regenerate after a deliberate change to the checker's messages:
 //! `INSTA_UPDATE=always cargo test -p accord --test agreement_errors`, then
 //! read every changed snapshot.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests read fixtures; the rule is for the library (see crates/accord/clippy.toml)"
+)]
 
 use std::path::{Path, PathBuf};
 

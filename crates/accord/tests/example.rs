@@ -1,6 +1,11 @@
 //! The Ukraine 2025 example: it checks clean; its canonical hash ignores
 //! layout and changes with meaning; its annex follows the real geography in
 //! ../shared/data; the published statement schema is the one the code makes.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests read fixtures; the rule is for the library (see crates/accord/clippy.toml)"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -7,6 +7,11 @@
 //!
 //! The expected counts were checked against the CSV with Python's csv
 //! module (see the comments by each number).
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    reason = "tests read fixtures; the rule is for the library (see crates/accord/clippy.toml)"
+)]
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -456,7 +456,7 @@ fn guarantee_not_triggered_by_an_attack_on_the_other_side_or_by_small_arms() {
 
 // --- verification and attribution ------------------------------------------------
 
-fn violation(s: &mut Script, by: &str, at: (f64, f64), extra: Value) -> Written {
+fn violation(s: &mut Script<'_>, by: &str, at: (f64, f64), extra: Value) -> Written {
     s.observe(
         by,
         "ceasefire_violation",
@@ -565,7 +565,7 @@ fn obstruction_of_monitors_counts_against_the_party_holding_the_ground() {
 fn crossing_closed_is_a_breach_from_d_plus_7_only() {
     let (a, h) = example();
     let mut s = start(&a, h);
-    let closed = |s: &mut Script| {
+    let closed = |s: &mut Script<'_>| {
         s.wait_hours(1.0);
         s.observe(
             "MISSION/1",
@@ -589,7 +589,7 @@ fn crossing_closed_is_a_breach_from_d_plus_7_only() {
 
 // --- disputes -------------------------------------------------------------------
 
-fn disputed_attack(s: &mut Script) -> (Written, Written) {
+fn disputed_attack(s: &mut Script<'_>) -> (Written, Written) {
     s.wait_hours(1.0);
     let attack = armed_attack(s);
     s.wait_hours(1.0);
@@ -721,7 +721,7 @@ fn dispute_rules_who_and_when() {
     );
 }
 
-fn s_digest(s: &Script, index: u64) -> Digest {
+fn s_digest(s: &Script<'_>, index: u64) -> Digest {
     accord::statement::SignedStatement::parse(&s.entries[index as usize])
         .unwrap()
         .digest()
@@ -815,7 +815,7 @@ fn status_statements_are_checked_against_the_replay() {
 
 // --- clauses ------------------------------------------------------------------------
 
-fn sighting(s: &mut Script, at: (f64, f64), system: &str, responsible: &str) -> Written {
+fn sighting(s: &mut Script<'_>, at: (f64, f64), system: &str, responsible: &str) -> Written {
     s.observe(
         "MISSION/1",
         "weapon_sighting",
@@ -865,7 +865,7 @@ fn withdrawal_is_measured_from_each_party_own_reference_line() {
 fn security_zone_and_regional_withdrawal_start_on_their_days() {
     let (a, h) = example();
     let mut s = start(&a, h);
-    let move_in = |s: &mut Script, at: (f64, f64)| {
+    let move_in = |s: &mut Script<'_>, at: (f64, f64)| {
         s.wait_hours(1.0);
         s.observe(
             "MISSION/1",

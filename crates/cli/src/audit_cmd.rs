@@ -60,7 +60,7 @@ pub fn run(a: AuditArgs) -> Result<()> {
 /// writes its report from them instead of replaying again).
 pub fn run_then(
     a: AuditArgs,
-    then: impl FnOnce(&Agreement, &replay::Verified, &Evaluator, &Source) -> Result<()>,
+    then: impl FnOnce(&Agreement, &replay::Verified, &Evaluator<'_>, &Source) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;

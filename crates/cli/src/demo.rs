@@ -415,7 +415,7 @@ fn evidence() -> Value {
     json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
 }
 
-fn report_phase(s: &Script, when: &str) {
+fn report_phase(s: &Script<'_>, when: &str) {
     let st = s.eval.status();
     let join = |m: std::collections::BTreeMap<&str, &str>| {
         m.iter()

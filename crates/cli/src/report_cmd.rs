@@ -75,7 +75,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
 pub fn write(
     agreement: &Agreement,
     log: &replay::Verified,
-    ev: &Evaluator,
+    ev: &Evaluator<'_>,
     source: &Source,
     day: Date,
     format: Format,

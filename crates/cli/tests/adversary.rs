@@ -22,7 +22,7 @@ use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_example::{self as example, Script};
 use serde_json::{Value, json};
 
-fn signed_at(s: &Script, h: Digest, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
+fn signed_at(s: &Script<'_>, h: Digest, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
     let v = json!({"v": 1, "kind": kind, "agreement": h, "issued_at": at, "body": body});
     let st = Statement::from_value(v).unwrap();
     let mut signed = SignedStatement::sign(st, s.signer(by[0])).unwrap();
@@ -115,7 +115,7 @@ fn a_server_that_lies_from_the_first_read_fails_the_audit() {
 }
 
 /// A history to the verification phase, and `extra` entries logged after.
-fn log_with(dir: &Path, extra: impl FnOnce(&mut Script, Digest)) -> std::path::PathBuf {
+fn log_with(dir: &Path, extra: impl FnOnce(&mut Script<'_>, Digest)) -> std::path::PathBuf {
     let (a, h) = example::agreement();
     let mut s = script(&a, h);
     history(&mut s);

@@ -230,12 +230,12 @@ fn audit_catches_a_forged_signature() {
 }
 
 /// The key of an organisation's accredited monitor number `n`.
-fn monitor(s: &Script, org: &str, n: u32) -> tlog::SignerKey {
+fn monitor(s: &Script<'_>, org: &str, n: u32) -> tlog::SignerKey {
     example::key(&example::monitor_key_name(s.signer(org).name(), n))
 }
 
 /// An observation body at Kramatorsk, observed now.
-fn observation(s: &Script, category: &str, details: Value) -> Value {
+fn observation(s: &Script<'_>, category: &str, details: Value) -> Value {
     json!({
         "category": category,
         "observed": {"from": accord::statement::Time(s.now)},
@@ -246,7 +246,7 @@ fn observation(s: &Script, category: &str, details: Value) -> Value {
 }
 
 /// A signed statement's bytes, not appended anywhere.
-fn signed(s: &Script, h: Digest, kind: &str, body: Value, key: &tlog::SignerKey) -> Vec<u8> {
+fn signed(s: &Script<'_>, h: Digest, kind: &str, body: Value, key: &tlog::SignerKey) -> Vec<u8> {
     let v = json!({"v": 1, "kind": kind, "agreement": h, "issued_at": accord::statement::Time(s.now), "body": body});
     let st = accord::statement::Statement::from_value(v).unwrap();
     accord::statement::SignedStatement::sign(st, key)

@@ -173,7 +173,7 @@ pub fn audit<'a, S: TileSource + Sync>(
     agreement: &'a Agreement,
     hash: Digest,
     source: &S,
-    opts: &AuditOptions,
+    opts: &AuditOptions<'_>,
 ) -> AuditReport<'a> {
     let mut report = AuditReport {
         log: None,

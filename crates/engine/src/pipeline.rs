@@ -13,7 +13,7 @@ use accord::evaluate::{Chunk, Evaluator};
 /// much as applying them. `applied` sees each chunk once it is applied.
 /// Returns what `produce` returns.
 pub fn apply_pipelined<E: Send>(
-    evaluator: &mut Evaluator,
+    evaluator: &mut Evaluator<'_>,
     produce: impl FnOnce(SyncSender<Chunk>) -> Result<(), E> + Send,
     mut applied: impl FnMut(&Chunk),
 ) -> Result<(), E> {

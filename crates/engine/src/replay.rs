@@ -83,7 +83,7 @@ pub fn verify_log<S: TileSource>(
 
 /// Parses and prepares entries on every core.
 pub fn prepare<'e>(
-    preparer: &Preparer,
+    preparer: &Preparer<'_>,
     entries: impl IntoParallelIterator<Item = &'e Vec<u8>>,
 ) -> Vec<Prepared> {
     entries
@@ -98,7 +98,7 @@ pub fn replay<'a, S: TileSource + Sync>(
     hash: Digest,
     source: &S,
     log: &VerifiedLog,
-    opts: &ReplayOptions,
+    opts: &ReplayOptions<'_>,
 ) -> Result<Replayed<'a>, ReplayError> {
     replay_with(agreement, hash, source, log, opts, |_, _| {})
 }
@@ -111,7 +111,7 @@ pub fn replay_with<'a, S: TileSource + Sync>(
     hash: Digest,
     source: &S,
     log: &VerifiedLog,
-    opts: &ReplayOptions,
+    opts: &ReplayOptions<'_>,
     mut seen: impl FnMut(u64, &Prepared),
 ) -> Result<Replayed<'a>, ReplayError> {
     let first = replay_once(agreement, hash, source, log, opts, &[], &mut seen)?;
@@ -137,7 +137,7 @@ fn replay_once<'a, S: TileSource + Sync>(
     hash: Digest,
     source: &S,
     log: &VerifiedLog,
-    opts: &ReplayOptions,
+    opts: &ReplayOptions<'_>,
     watch: &[u64],
     seen: &mut impl FnMut(u64, &Prepared),
 ) -> Result<Replayed<'a>, ReplayError> {

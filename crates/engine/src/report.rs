@@ -178,7 +178,7 @@ fn state_word<T: serde::Serialize>(s: &T) -> String {
 
 impl Report {
     /// The report of the period named `day`.
-    pub fn build(a: &Agreement, ev: &Evaluator, day: Date) -> Report {
+    pub fn build(a: &Agreement, ev: &Evaluator<'_>, day: Date) -> Report {
         let periods: &Periods = ev.periods();
         let previous = periods.previous(day);
         let (start, end) = (periods.start(day), periods.end(day));

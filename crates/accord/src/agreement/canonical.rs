@@ -9,13 +9,13 @@ use serde_json::{Value, json};
 
 use super::model::*;
 use crate::quorum::{Quorum, Requirement};
-use crate::statement::Digest;
+use crate::vocab::Digest;
 
-fn s(v: &super::reader::Sp<String>) -> Value {
+fn s(v: &crate::diag::Sp<String>) -> Value {
     json!(v.get_ref())
 }
 
-fn strs(v: &[super::reader::Sp<String>]) -> Value {
+fn strs(v: &[crate::diag::Sp<String>]) -> Value {
     Value::Array(v.iter().map(s).collect())
 }
 

@@ -522,10 +522,14 @@ pub fn locate(text: &str, feature: &Range<usize>, path: &[usize]) -> Option<Rang
         #[serde(borrow)]
         coordinates: Option<&'a RawValue>,
     }
-    let members: Members = serde_json::from_str(text.get(feature.clone())?).ok()?;
+    let members: Members<'_> = serde_json::from_str(text.get(feature.clone())?).ok()?;
     let mut raw = match (members.coordinates, members.geometry) {
         (Some(c), _) => c,
-        (None, Some(g)) => serde_json::from_str::<Members>(g.get()).ok()?.coordinates?,
+        (None, Some(g)) => {
+            serde_json::from_str::<Members<'_>>(g.get())
+                .ok()?
+                .coordinates?
+        }
         (None, None) => return None,
     };
     for &i in path {

@@ -23,7 +23,7 @@ pub use parse::FORMAT;
 pub use validate::{Checker, Loader};
 
 use crate::diag::{Diag, Diags, Sources, Span};
-use crate::statement::Digest;
+use crate::vocab::Digest;
 
 /// What checking an agreement found.
 pub struct Checked {

@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use geo::Geometry;
 use tlog_core::VerifierKey;
 
-use super::reader::Sp;
-use crate::diag::FileId;
+use crate::diag::{FileId, Sp};
 use crate::quorum::Quorum;
-use crate::statement::Category;
+use crate::vocab::Category;
 
 /// A whole agreement.
 #[derive(Clone, Debug)]

@@ -8,10 +8,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::model::*;
-use super::reader::{Ctx, Obj, Sp, closest, strs_of, type_name};
-use crate::diag::{Diag, FileId};
+use super::reader::{Ctx, Obj, strs_of, type_name};
+use crate::diag::{Diag, FileId, Sp, closest};
 use crate::quorum::{Quorum, Requirement};
-use crate::statement::{Category, Sensor};
+use crate::vocab::{Category, Sensor};
 
 /// The agreement format this code reads.
 pub const FORMAT: u64 = 1;

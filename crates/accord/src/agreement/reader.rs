@@ -7,10 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Diag, Diags, FileId, Span};
-
-/// A value with its byte span in the agreement file.
-pub type Sp<T> = Spanned<T>;
+use crate::diag::{Diag, Diags, FileId, Sp, Span, closest};
 
 /// Where problems go, and which file they are in.
 pub struct Ctx<'d> {
@@ -342,41 +339,4 @@ pub fn strs_of(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Optio
             None
         }
     }
-}
-
-/// The known name closest to `word`, if it is close enough to be a typo.
-/// A name whose length differs from the word's by more than the distance
-/// allowed cannot be within it, and is not compared: a word of a megabyte
-/// costs its length, not its length times every name's.
-pub fn closest<'a, S: AsRef<str>>(word: &str, known: &'a [S]) -> Option<&'a str> {
-    let n = word.chars().count();
-    let mut best: Option<(usize, &str)> = None;
-    for k in known {
-        let k = k.as_ref();
-        let m = k.chars().count();
-        let limit = (m.max(n) / 3).clamp(1, 3);
-        if m.abs_diff(n) > limit {
-            continue;
-        }
-        let d = edit_distance(word, k);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, k));
-        }
-    }
-    best.map(|(_, k)| k)
-}
-
-/// Levenshtein distance.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

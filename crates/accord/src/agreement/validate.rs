@@ -13,7 +13,6 @@ use super::MAX_ZONE_FILE_BYTES;
 use super::environment;
 use super::geojson::{self, Shape};
 use super::model::*;
-use super::reader::{Sp, closest};
 use crate::cel::types::Ty;
 use crate::cel::{CelError, Condition, Vars};
 
@@ -22,9 +21,9 @@ use crate::cel::{CelError, Condition, Vars};
 /// party it binds, and converting them for each condition cost the
 /// conditions times the clauses times the parties.
 type StatusEnv = (BTreeMap<String, Ty>, Vars);
-use crate::diag::{Diag, Diags, FileId, Sources, Span};
+use crate::diag::{Diag, Diags, FileId, Sources, Sp, Span, closest};
 use crate::quorum::{Quorum, Requirement};
-use crate::statement::Category;
+use crate::vocab::Category;
 
 /// Reads the files an agreement refers to (GeoJSON zones), by the path
 /// written in the agreement.

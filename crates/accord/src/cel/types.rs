@@ -10,7 +10,7 @@ use std::sync::Arc;
 use cel::common::ast::{Expr, IdedExpr, LiteralValue};
 
 use super::Condition;
-use crate::agreement::reader::closest;
+use crate::diag::closest;
 
 /// The type of a value a condition reads or computes.
 #[derive(Clone, Debug, PartialEq)]

@@ -140,7 +140,7 @@ struct Collection<'s, 'a>(&'s mut State<'a>);
 
 impl<'de> Visitor<'de> for Collection<'_, '_> {
     type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a GeoJSON FeatureCollection object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -182,7 +182,7 @@ impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
 
 impl<'de> Visitor<'de> for Features<'_, '_> {
     type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of features")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use tlog_core::MAX_ENTRY_SIZE;
 use tlog_core::note::{Note, NoteError, NoteSigner, NoteVerifier};
 
+pub use crate::vocab::{Category, Digest, Sensor};
 pub use types::*;
 
 /// The statement format this code reads and writes.

@@ -55,7 +55,7 @@ pub fn start(a: &Agreement, h: Digest) -> Script<'_> {
 
 /// A heavy bombardment of Kramatorsk seen by the Mission's drone, with
 /// video, attributed to the Russian Federation: an armed attack.
-pub fn armed_attack(s: &mut Script) -> Written {
+pub fn armed_attack(s: &mut Script<'_>) -> Written {
     s.observe(
         "MISSION/1",
         "ceasefire_violation",
@@ -68,7 +68,7 @@ pub fn armed_attack(s: &mut Script) -> Written {
 /// Walks to the verification phase: the three certifications at D+1h
 /// (entries 4, 5, 6), then quiet days until the transition fires at the
 /// end of the period of D+14 (16 March, 17:30 UTC), in entry 21.
-pub fn to_verification(s: &mut Script) {
+pub fn to_verification(s: &mut Script<'_>) {
     s.wait_hours(1.0);
     s.certify("transition", "begin_verification", &["UA"]).ok();
     s.certify("transition", "begin_verification", &["RU"]).ok();
@@ -88,7 +88,7 @@ pub fn to_verification(s: &mut Script) {
 /// Walks on to stabilisation: certified ahead by Ukraine, the Mission and
 /// the United States (entry 22), effective when the verification phase has
 /// lasted 30 days with 30 quiet days.
-pub fn to_stabilisation(s: &mut Script) {
+pub fn to_stabilisation(s: &mut Script<'_>) {
     s.wait_hours(2.0);
     s.certify("transition", "ceasefire_verified", &["UA"]).ok();
     s.wait_hours(-2.0);
@@ -102,12 +102,12 @@ pub fn to_stabilisation(s: &mut Script) {
     assert_eq!(s.eval.status().phase.id.as_deref(), Some("stabilisation"));
 }
 
-pub fn status(s: &Script) -> Status {
+pub fn status(s: &Script<'_>) -> Status {
     s.eval.status()
 }
 
 /// In stabilisation with the first tranche certified: returns its entry.
-pub fn tranche_in_force(s: &mut Script) -> u64 {
+pub fn tranche_in_force(s: &mut Script<'_>) -> u64 {
     to_verification(s);
     to_stabilisation(s);
     let w = s.certify("tranche", "us_tranche_1", &["UA", "US"]).ok();

@@ -396,7 +396,7 @@ fn signers_of(set: u16) -> Vec<&'static str> {
 
 /// A statement signed by `by` at `at`, not logged.
 fn signed(
-    s: &Script,
+    s: &Script<'_>,
     h: Digest,
     at: Time,
     kind: &str,
@@ -415,7 +415,7 @@ fn signed(
 /// What an evaluation came to: the status, and the whole state beside it
 /// (what the operator signed and had refused, say, is in the state only),
 /// on two lines.
-pub fn outcome(e: &Evaluator) -> String {
+pub fn outcome(e: &Evaluator<'_>) -> String {
     format!(
         "{}\n{}",
         e.status().canonical(),
@@ -434,6 +434,10 @@ pub fn replay(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
 /// The way an audit replays: entries prepared on another thread, their
 /// signatures checked beforehand (here strictly, one by one, with the key
 /// the example derives from each line's name), then applied in order.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test of preparing on another thread, as the engine does; the rule is for the library"
+)]
 pub fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
     let mut e = Evaluator::new(a, h);
     let preparer = e.preparer();

@@ -35,7 +35,7 @@ pub fn evidence() -> Value {
 
 /// Adoption, three accredited monitors, the verification phase reached,
 /// a verified attack on Kramatorsk, and the operator's daily statuses.
-pub fn history(s: &mut Script) -> Written {
+pub fn history(s: &mut Script<'_>) -> Written {
     s.adopt().ok();
     s.accredit("MISSION", 1).ok();
     s.accredit("JCCC_UA", 1).ok();

@@ -1,0 +1,223 @@
+//! The words the agreement and the statements share: a statement names its
+//! agreement by [`Digest`], and an agreement's clauses and verification
+//! rules name the observation [`Category`] and [`Sensor`] that statements
+//! carry. Kept apart from both so that neither imports the other for them.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A SHA-256 digest, as `sha256:` and 64 lower-case hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    pub fn of(bytes: &[u8]) -> Digest {
+        use sha2::Digest as _;
+        Digest(sha2::Sha256::digest(bytes).into())
+    }
+    pub fn parse(s: &str) -> Result<Digest, String> {
+        let hex = s
+            .strip_prefix("sha256:")
+            .ok_or("a digest starts with \"sha256:\"")?;
+        if hex.len() != 64
+            || !hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err("a digest is \"sha256:\" and 64 lower-case hex digits".into());
+        }
+        let mut out = [0u8; 32];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string())?;
+        }
+        Ok(Digest(out))
+    }
+    pub fn hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in self.0 {
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sha256:{}", self.hex())
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+        let s = String::deserialize(d)?;
+        Digest::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Digest {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Digest".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"})
+    }
+}
+
+/// The observation categories.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    CeasefireViolation,
+    WeaponSighting,
+    TroopMovement,
+    FreedomOfMovement,
+    CivilianCasualties,
+    InfrastructureDamage,
+    CrossingStatus,
+    DisengagementPresence,
+    WithdrawalVerified,
+    PrisonerExchange,
+}
+
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::CeasefireViolation,
+        Category::WeaponSighting,
+        Category::TroopMovement,
+        Category::FreedomOfMovement,
+        Category::CivilianCasualties,
+        Category::InfrastructureDamage,
+        Category::CrossingStatus,
+        Category::DisengagementPresence,
+        Category::WithdrawalVerified,
+        Category::PrisonerExchange,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::CeasefireViolation => "ceasefire_violation",
+            Category::WeaponSighting => "weapon_sighting",
+            Category::TroopMovement => "troop_movement",
+            Category::FreedomOfMovement => "freedom_of_movement",
+            Category::CivilianCasualties => "civilian_casualties",
+            Category::InfrastructureDamage => "infrastructure_damage",
+            Category::CrossingStatus => "crossing_status",
+            Category::DisengagementPresence => "disengagement_presence",
+            Category::WithdrawalVerified => "withdrawal_verified",
+            Category::PrisonerExchange => "prisoner_exchange",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == s)
+    }
+    /// The details a metric may filter on, for this category, with their
+    /// possible values.
+    pub fn filterable(self) -> &'static [(&'static str, &'static [&'static str])] {
+        const WEAPON_STATUS: &[&str] = &[
+            "in_violation_of_withdrawal_line",
+            "outside_storage",
+            "missing_from_storage",
+            "in_storage",
+            "in_transit",
+            "other",
+        ];
+        const RESTRICTION: &[&str] = &[
+            "denial",
+            "delay",
+            "conditional_access",
+            "uav_jamming",
+            "fire_at_uav",
+            "camera_interference",
+            "threat",
+        ];
+        const CAUSE: &[&str] = &[
+            "shelling",
+            "small_arms",
+            "mine_or_uxo",
+            "airstrike",
+            "missile",
+            "drone",
+            "other",
+        ];
+        const FACILITY: &[&str] = &[
+            "residential",
+            "water",
+            "power",
+            "gas",
+            "school",
+            "hospital",
+            "road",
+            "bridge",
+            "other",
+        ];
+        const DAMAGE: &[&str] = &["minor", "major", "destroyed"];
+        const CROSSING: &[&str] = &["open", "restricted", "closed"];
+        const PRESENCE: &[&str] = &[
+            "armed_personnel",
+            "military_vehicles",
+            "heavy_weapons",
+            "fortification",
+        ];
+        match self {
+            Category::WeaponSighting => &[("status", WEAPON_STATUS)],
+            Category::FreedomOfMovement => &[("restriction", RESTRICTION)],
+            Category::CivilianCasualties => &[("cause", CAUSE)],
+            Category::InfrastructureDamage => &[("facility", FACILITY), ("damage", DAMAGE)],
+            Category::CrossingStatus => &[("status", CROSSING)],
+            Category::DisengagementPresence => &[("presence", PRESENCE)],
+            _ => &[],
+        }
+    }
+
+    /// The numeric details a metric may sum, for this category.
+    pub fn summable(self) -> &'static [&'static str] {
+        match self {
+            Category::CeasefireViolation => &["events"],
+            Category::WeaponSighting => &["count"],
+            Category::TroopMovement => &["personnel", "vehicles"],
+            Category::FreedomOfMovement => &["duration_minutes"],
+            Category::CivilianCasualties => &["killed", "injured"],
+            Category::InfrastructureDamage => &[],
+            Category::CrossingStatus => &["people_waiting", "vehicles_waiting"],
+            Category::DisengagementPresence => &["count"],
+            Category::WithdrawalVerified => &["count"],
+            Category::PrisonerExchange => &["count"],
+        }
+    }
+}
+
+/// How an observation was made.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensor {
+    Patrol,
+    Camera,
+    Uav,
+    Acoustic,
+    Satellite,
+    OpenSource,
+}
+
+impl Sensor {
+    pub const NAMES: [&'static str; 6] = [
+        "patrol",
+        "camera",
+        "uav",
+        "acoustic",
+        "satellite",
+        "open_source",
+    ];
+}
