@@ -16,6 +16,9 @@
 //! - [`vocab`]: what agreements and statements both name (digests,
 //!   observation categories, sensors).
 
+// A library does not print: it returns what it has to say.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod agreement;
 pub mod cel;
 pub mod diag;

@@ -19,6 +19,9 @@
 //! the front ends bring the log's source (a directory, HTTP) and show the
 //! results.
 
+// A library does not print: it returns what it has to say.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod audit;
 pub mod files;
 pub mod pipeline;

@@ -18,11 +18,11 @@ use std::sync::{Arc, Mutex};
 
 use accord::agreement::Agreement;
 use accord::evaluate::{Duplicate, Rejected};
-use accord_example::{self as example, Script};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_engine::audit::{AuditOptions, AuditReport, Expected, Finding, audit};
 use accord_engine::remembered::Seen;
 use accord_engine::{ReplayOptions, SignatureCheck};
+use accord_example::{self as example, Script};
 use serde_json::{Value, json};
 use tlog::{DirSource, DirStorage, KeyType, Log, SignerKey};
 use tlog_core::VerifierKey;
@@ -89,7 +89,12 @@ fn options(key: &VerifierKey) -> AuditOptions<'_> {
     }
 }
 
-fn audit_dir<'a>(a: &'a Agreement, h: Digest, dir: &Path, opts: &AuditOptions) -> AuditReport<'a> {
+fn audit_dir<'a>(
+    a: &'a Agreement,
+    h: Digest,
+    dir: &Path,
+    opts: &AuditOptions<'_>,
+) -> AuditReport<'a> {
     audit(a, h, &DirSource::new(dir), opts)
 }
 
@@ -106,7 +111,7 @@ fn start(a: &Agreement, h: Digest) -> Script<'_> {
 
 /// A statement of `kind` signed by `by` (the script's signers), dated `at`,
 /// not logged.
-fn signed_at(s: &Script, h: Digest, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
+fn signed_at(s: &Script<'_>, h: Digest, at: Time, kind: &str, body: Value, by: &[&str]) -> Vec<u8> {
     let v = json!({"v": 1, "kind": kind, "agreement": h, "issued_at": at, "body": body});
     let st = Statement::from_value(v).unwrap();
     let mut signed = SignedStatement::sign(st, s.signer(by[0])).unwrap();
@@ -117,7 +122,7 @@ fn signed_at(s: &Script, h: Digest, at: Time, kind: &str, body: Value, by: &[&st
 }
 
 /// An observation's body: explosions at Kramatorsk half an hour ago.
-fn observation(s: &Script, count: u32) -> Value {
+fn observation(s: &Script<'_>, count: u32) -> Value {
     let observed = Time(jiff::Timestamp::from_second(s.now.as_second() - 1800).unwrap());
     json!({
         "category": "ceasefire_violation",

@@ -10,6 +10,9 @@
 //! A crate apart from the domain (`accord`), which holds no keys: only what
 //! depends on this crate can sign with the demonstration keys.
 
+// A library does not print: it returns what it has to say.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;

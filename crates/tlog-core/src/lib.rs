@@ -16,6 +16,9 @@
 //!
 //! This crate knows nothing of what the entries mean.
 
+// A library does not print: it returns what it has to say.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod checkpoint;
 pub mod client;
 pub mod ed25519;

@@ -18,6 +18,9 @@
 //!
 //! This crate knows nothing of what the entries mean.
 
+// A library does not print: it returns what it has to say.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub use tlog_core::{
     checkpoint, client, ed25519, hash, keys, merkle, note, proof, tile, tree, verify,
 };

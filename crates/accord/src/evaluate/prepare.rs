@@ -91,6 +91,7 @@ impl Prepared {
 /// A hint to fetch the cache line at `at` (nothing where there is no such
 /// instruction).
 #[inline(always)]
+#[allow(unsafe_code, reason = "a prefetch hint: reads nothing, cannot fault")]
 pub(super) fn prefetch<T>(at: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is a hint: it reads nothing the program sees and
