@@ -96,6 +96,8 @@ pub enum Finding {
         why: Rejected,
         evidence: Option<ProvedEntry>,
     },
+    /// More of them than are kept (the first 10,000).
+    MoreUnloggable { count: u64 },
     /// An entry that bears the operator's valid signature but that the
     /// rules refuse: the operator answers for what it signs.
     RefusedOperatorStatement {
@@ -238,8 +240,8 @@ pub fn audit<'a, S: TileSource + Sync>(
         .iter()
         .map(|r| (r.index, &r.why))
         .collect();
-    for (index, why) in &state.rejections {
-        if why.is_unloggable() && !by_operator.contains_key(index) {
+    for (index, why) in &state.unloggable {
+        if !by_operator.contains_key(index) {
             report.findings.push(Finding::Unloggable {
                 index: *index,
                 why: why.clone(),
@@ -252,6 +254,12 @@ pub fn audit<'a, S: TileSource + Sync>(
             index: *index,
             why: (*why).clone(),
             evidence: evidence(*index),
+        });
+    }
+    let listed = state.unloggable.len() as u64;
+    if state.unloggable_count > listed {
+        report.findings.push(Finding::MoreUnloggable {
+            count: state.unloggable_count - listed,
         });
     }
     let listed = state.operator_refusals.len() as u64;
@@ -384,6 +392,10 @@ impl std::fmt::Display for Finding {
             Finding::Unloggable { index, why, .. } => {
                 write!(f, "entry {index} is in the log but {why}")
             }
+            Finding::MoreUnloggable { count } => write!(
+                f,
+                "{count} more entries are in the log that should never have been (only the first 10,000 are listed)"
+            ),
             Finding::RefusedOperatorStatement { index, why, .. } => write!(
                 f,
                 "entry {index} bears the operator's signature, but the evaluator refuses it: {why}"

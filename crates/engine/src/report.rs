@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use accord::agreement::{Agreement, ZoneKind};
 use accord::evaluate::{
-    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState,
+    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState, WithdrawalZone,
 };
 use accord::statement::Category;
 use jiff::Timestamp;
@@ -426,12 +426,8 @@ impl Report {
                 Category::WeaponSighting if this && !o.withdrawal.is_empty() => {
                     // In violation only of its own class's zone, when the
                     // class is known.
-                    let zones: Vec<&String> = match &o.weapon_class {
-                        Some(c) => o
-                            .withdrawal
-                            .iter()
-                            .filter(|w| w.starts_with(&format!("{c}@")))
-                            .collect(),
+                    let zones: Vec<&WithdrawalZone> = match &o.weapon_class {
+                        Some(c) => o.withdrawal.iter().filter(|w| &w.class == c).collect(),
                         None => o.withdrawal.iter().collect(),
                     };
                     if zones.is_empty() {
@@ -444,7 +440,7 @@ impl Report {
                         o.weapon_class.clone().unwrap_or_else(|| "weapons".into()),
                         zones
                             .iter()
-                            .map(|z| z.as_str())
+                            .map(|z| z.to_string())
                             .collect::<Vec<_>>()
                             .join(", ")
                     )));

@@ -11,6 +11,7 @@
 //! engine's (`accord_engine::files`), the domain touches no files.
 
 pub mod canonical;
+pub mod environment;
 pub mod geojson;
 pub mod model;
 mod parse;

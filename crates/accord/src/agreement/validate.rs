@@ -8,9 +8,9 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use geo::{Area, Geometry};
-use serde_json::{Map, Value, json};
 
 use super::MAX_ZONE_FILE_BYTES;
+use super::environment;
 use super::geojson::{self, Shape};
 use super::model::*;
 use crate::cel::types::Ty;
@@ -166,7 +166,15 @@ impl<'a> Checker<'a> {
         self.withdrawal();
         self.weapon_classes();
         self.verification();
-        let env = (self.status_types(), Vars::new(&self.status_env()));
+        let bound = environment::bound_parties(self.a);
+        let env = (
+            environment::status_types(self.a, &bound),
+            Vars::new(&environment::status_values(
+                self.a,
+                &bound,
+                &environment::AtAdoption(self.a),
+            )),
+        );
         self.clauses();
         self.clocks(&env);
         self.phases(&env);
@@ -936,113 +944,6 @@ impl<'a> Checker<'a> {
         (quote, inner == s.get_ref())
     }
 
-    /// The types of everything status conditions may read.
-    fn status_types(&self) -> BTreeMap<String, Ty> {
-        let clauses = self.a.clauses.iter().map(|(id, c)| {
-            let bound: Vec<String> = c
-                .binds
-                .iter()
-                .flat_map(|b| Checker::expand(self.a, b.get_ref()))
-                .collect();
-            let metric_rec = Ty::record("metric", c.metrics.keys().map(|m| (m.clone(), Ty::Int)));
-            let by_party = |t: &Ty| {
-                Ty::record(
-                    "party bound by the clause",
-                    bound.iter().map(|p| (p.clone(), t.clone())),
-                )
-            };
-            let fields = [
-                ("kept".to_string(), Ty::Bool),
-                ("kept_by".to_string(), by_party(&Ty::Bool)),
-                ("metrics".to_string(), by_party(&metric_rec)),
-            ];
-            (id.clone(), Ty::record("field of a clause", fields))
-        });
-        let mut t = BTreeMap::new();
-        t.insert("clauses".into(), Ty::record("clause", clauses));
-        t.insert(
-            "clocks".into(),
-            Ty::record("clock", self.a.clocks.keys().map(|k| (k.clone(), Ty::Int))),
-        );
-        t.insert(
-            "tranches".into(),
-            Ty::record(
-                "relief tranche",
-                self.a.relief.keys().map(|k| (k.clone(), Ty::String)),
-            ),
-        );
-        t.insert(
-            "guarantees".into(),
-            Ty::record(
-                "guarantee",
-                self.a.guarantees.keys().map(|k| (k.clone(), Ty::String)),
-            ),
-        );
-        t.insert("phase".into(), Ty::String);
-        t.insert("phase_days".into(), Ty::Int);
-        t.insert("day".into(), Ty::Int);
-        t
-    }
-
-    /// Sample values of everything status conditions may read.
-    fn status_env(&self) -> Map<String, Value> {
-        let mut clauses = Map::new();
-        for (id, c) in &self.a.clauses {
-            let bound: Vec<String> = c
-                .binds
-                .iter()
-                .flat_map(|b| Checker::expand(self.a, b.get_ref()))
-                .collect();
-            let kept_by: Map<String, Value> =
-                bound.iter().map(|p| (p.clone(), json!(true))).collect();
-            let metrics: Map<String, Value> = bound
-                .iter()
-                .map(|p| {
-                    (
-                        p.clone(),
-                        Value::Object(c.metrics.keys().map(|m| (m.clone(), json!(0))).collect()),
-                    )
-                })
-                .collect();
-            clauses.insert(
-                id.clone(),
-                json!({"kept": true, "kept_by": kept_by, "metrics": metrics}),
-            );
-        }
-        let clocks: Map<String, Value> = self
-            .a
-            .clocks
-            .keys()
-            .map(|k| (k.clone(), json!(0)))
-            .collect();
-        let tranches: Map<String, Value> = self
-            .a
-            .relief
-            .keys()
-            .map(|k| (k.clone(), json!("pending")))
-            .collect();
-        let guarantees: Map<String, Value> = self
-            .a
-            .guarantees
-            .keys()
-            .map(|k| (k.clone(), json!("dormant")))
-            .collect();
-        let phase = self
-            .a
-            .phases
-            .values()
-            .find(|p| p.initial)
-            .map(|p| p.id.get_ref().clone())
-            .unwrap_or_default();
-        json!({
-            "clauses": clauses, "clocks": clocks, "tranches": tranches, "guarantees": guarantees,
-            "phase": phase, "phase_days": 0, "day": 0,
-        })
-        .as_object()
-        .expect("object")
-        .clone()
-    }
-
     // --- clauses -----------------------------------------------------------
 
     fn clauses(&mut self) {
@@ -1195,22 +1096,9 @@ impl<'a> Checker<'a> {
                 }
             }
             // The condition reads its metrics, the party and the day.
-            let mut types: BTreeMap<String, Ty> =
-                c.metrics.keys().map(|k| (k.clone(), Ty::Int)).collect();
-            types.insert("party".into(), Ty::String);
-            types.insert("day".into(), Ty::Int);
-            let mut sample: Map<String, Value> =
-                c.metrics.keys().map(|k| (k.clone(), json!(0))).collect();
-            sample.insert(
-                "party".into(),
-                json!(
-                    c.binds
-                        .first()
-                        .map(|b| b.get_ref().clone())
-                        .unwrap_or_default()
-                ),
-            );
-            sample.insert("day".into(), json!(0));
+            let types = environment::clause_types(&c);
+            let party = c.binds.first().map_or("", |b| b.get_ref().as_str());
+            let sample = environment::clause_values(c.metrics.keys().map(|k| (k, 0)), party, 0);
             if let Some(used) = self.condition(
                 &c.condition,
                 &types,
