@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use accord::agreement::{Agreement, ZoneKind};
 use accord::evaluate::{
-    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState, WithdrawalZone,
+    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState,
 };
 use accord::statement::Category;
 use jiff::Timestamp;
@@ -426,9 +426,10 @@ impl Report {
                 Category::WeaponSighting if this && !o.withdrawal.is_empty() => {
                     // In violation only of its own class's zone, when the
                     // class is known.
-                    let zones: Vec<&WithdrawalZone> = match &o.weapon_class {
-                        Some(c) => o.withdrawal.iter().filter(|w| &w.class == c).collect(),
-                        None => o.withdrawal.iter().collect(),
+                    let named = o.withdrawal.iter().map(|&w| ev.withdrawal_zone(w));
+                    let zones: Vec<(&str, &str)> = match &o.weapon_class {
+                        Some(c) => named.filter(|(class, _)| class == c).collect(),
+                        None => named.collect(),
                     };
                     if zones.is_empty() {
                         continue;
@@ -440,7 +441,7 @@ impl Report {
                         o.weapon_class.clone().unwrap_or_else(|| "weapons".into()),
                         zones
                             .iter()
-                            .map(|z| z.to_string())
+                            .map(|(class, party)| format!("{class}@{party}"))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )));

@@ -173,7 +173,7 @@ impl<'a> Evaluator<'a> {
                 if o.dispute == DisputeState::Upheld {
                     continue;
                 }
-                if let Some(value) = Self::value_of(m, &classes, party, o) {
+                if let Some(value) = self.value_of(m, &classes, party, o) {
                     total += value;
                     used.push(o.index);
                 }
@@ -185,7 +185,13 @@ impl<'a> Evaluator<'a> {
     /// What an observation adds to a metric for a party, if it is of the
     /// kind the metric counts (whether it is verified aside). `classes`
     /// are the metric's weapon classes.
-    pub(super) fn value_of(m: &Metric, classes: &[&str], party: &str, o: &Obs) -> Option<i64> {
+    pub(super) fn value_of(
+        &self,
+        m: &Metric,
+        classes: &[&str],
+        party: &str,
+        o: &Obs,
+    ) -> Option<i64> {
         if m.attributed && o.responsible.as_deref() != Some(party) {
             return None;
         }
@@ -207,7 +213,7 @@ impl<'a> Evaluator<'a> {
             let here = o
                 .withdrawal
                 .iter()
-                .any(|w| w.class == class && w.party == party);
+                .any(|&w| self.withdrawal_zone(w) == (class, party));
             if !here {
                 return None;
             }
@@ -296,7 +302,7 @@ impl<'a> Evaluator<'a> {
                         && m.observations.iter().any(|(cat, _)| *cat == category)
                         && parties
                             .iter()
-                            .any(|p| Self::value_of(m, &classes, p, o).is_some())
+                            .any(|p| self.value_of(m, &classes, p, o).is_some())
                 })
             })
             .map(|(id, _)| id.as_str())

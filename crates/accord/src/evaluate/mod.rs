@@ -78,19 +78,13 @@ pub const MAX_AHEAD_HOURS: i64 = 24;
 /// than the name: there is one per observation.
 pub type OrgId = u16;
 
-/// A withdrawal zone: the zone a party's weapons of a class must be
-/// withdrawn from. Written `class@party`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct WithdrawalZone {
-    pub class: String,
-    pub party: String,
-}
-
-impl std::fmt::Display for WithdrawalZone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}@{}", self.class, self.party)
-    }
-}
+/// A withdrawal zone of the agreement (the zone a party's weapons of a class
+/// must be withdrawn from), by its place in the zone index's list; its
+/// names are [`Evaluator::withdrawal_zone`]'s. An observation carries one
+/// for every zone it is in, so it is an index: names would be allocations
+/// by the million.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct WithdrawalZone(pub u32);
 
 /// One accepted observation, with what the evaluation needs of it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -549,6 +543,11 @@ impl<'a> Evaluator<'a> {
 
     pub fn zones(&self) -> &ZoneIndex {
         &self.zones
+    }
+
+    /// A withdrawal zone's weapon class and party.
+    pub fn withdrawal_zone(&self, z: WithdrawalZone) -> (&str, &str) {
+        self.zones.withdrawal_zone(z.0 as usize)
     }
 
     /// What prepares entries for this evaluator, on other threads while it

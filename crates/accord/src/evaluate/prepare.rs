@@ -299,11 +299,7 @@ impl<'a> Preparer<'a> {
         let withdrawal = pl
             .withdrawal
             .iter()
-            .filter_map(|&w| self.zones.withdrawal_zones().nth(w))
-            .map(|(c, p)| WithdrawalZone {
-                class: c.to_string(),
-                party: p.to_string(),
-            })
+            .filter_map(|&w| u32::try_from(w).ok().map(WithdrawalZone))
             .collect();
         Obs {
             index: 0,

@@ -291,6 +291,13 @@ impl ZoneIndex {
     pub fn line_zones(&self) -> impl Iterator<Item = &str> {
         self.line_zones.iter().map(|&z| self.zone_ids[z].as_str())
     }
+    /// The `i`th withdrawal zone (as [`Placement::withdrawal`] names it):
+    /// (weapon class, party).
+    pub fn withdrawal_zone(&self, i: usize) -> (&str, &str) {
+        let (c, p, _, _) = &self.withdrawal[i];
+        (c.as_str(), self.parties[*p].as_str())
+    }
+
     /// The withdrawal zones: (weapon class, party).
     pub fn withdrawal_zones(&self) -> impl Iterator<Item = (&str, &str)> {
         self.withdrawal
