@@ -110,8 +110,15 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         let seen: Vec<Vec<u8>> = seen.lock().unwrap().iter().cloned().collect();
         let max_seen = seen.iter().map(|c| size_of(c)).max().unwrap_or(start);
 
-        // Even before recovery, the published log is valid.
-        testkit::tlogcheck_ok(&["verify", "-log", &d, "-key", &vkey]);
+        // Even before recovery, the published log is valid. (Killed before
+        // its first commit, the log is empty, and the Go reference that
+        // tlogcheck is built on hashes the empty tree to 32 zero bytes where
+        // RFC 6962 and C2SP say SHA-256 of nothing, so it refuses every log
+        // of size 0: there is nothing for it to check then.)
+        let published = std::fs::read(dir.join("checkpoint")).unwrap();
+        if size_of(&published) > 0 {
+            testkit::tlogcheck_ok(&["verify", "-log", &d, "-key", &vkey]);
+        }
 
         // Restart: opening the log for writing recovers it.
         let out = accord()
