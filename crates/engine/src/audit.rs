@@ -467,17 +467,30 @@ impl std::fmt::Display for Finding {
     }
 }
 
+/// An entry and its proof, as files named `<prefix>-<index>.note` and
+/// `.proof`.
+fn proved(prefix: &str, p: &ProvedEntry) -> Vec<(String, Vec<u8>)> {
+    vec![
+        (format!("{prefix}-{}.note", p.index), p.entry.clone()),
+        (format!("{prefix}-{}.proof", p.index), p.text().into_bytes()),
+    ]
+}
+
+/// A status statement's files: the entry proved, and what it claimed.
+fn status_files(claim: &Claim, evidence: Option<&ProvedEntry>) -> Vec<(String, Vec<u8>)> {
+    let mut files = evidence.map(|p| proved("status", p)).unwrap_or_default();
+    files.push((
+        format!("status-{}.claimed.json", claim.index),
+        claimed_json(evidence).into_bytes(),
+    ));
+    files
+}
+
 impl Finding {
     /// The files that show it, to keep beside the checkpoint: each entry
     /// concerned with its C2SP tlog-proof, and for a status statement what
     /// it claimed and the status the replay found.
     pub fn evidence_files(&self) -> Vec<(String, Vec<u8>)> {
-        let proved = |prefix: &str, p: &ProvedEntry| {
-            vec![
-                (format!("{prefix}-{}.note", p.index), p.entry.clone()),
-                (format!("{prefix}-{}.proof", p.index), p.text().into_bytes()),
-            ]
-        };
         match self {
             Finding::Unloggable {
                 evidence: Some(p), ..
@@ -490,14 +503,7 @@ impl Finding {
                 replayed,
                 evidence,
             } => {
-                let mut files = evidence
-                    .as_ref()
-                    .map(|p| proved("status", p))
-                    .unwrap_or_default();
-                files.push((
-                    format!("status-{}.claimed.json", claim.index),
-                    claimed_json(evidence.as_ref()).into_bytes(),
-                ));
+                let mut files = status_files(claim, evidence.as_ref());
                 if let Some(st) = replayed {
                     files.push((
                         format!("status-{}.replayed.json", claim.index),
@@ -506,17 +512,7 @@ impl Finding {
                 }
                 files
             }
-            Finding::StatusUnchecked { claim, evidence } => {
-                let mut files = evidence
-                    .as_ref()
-                    .map(|p| proved("status", p))
-                    .unwrap_or_default();
-                files.push((
-                    format!("status-{}.claimed.json", claim.index),
-                    claimed_json(evidence.as_ref()).into_bytes(),
-                ));
-                files
-            }
+            Finding::StatusUnchecked { claim, evidence } => status_files(claim, evidence.as_ref()),
             Finding::Fork {
                 remembered, served, ..
             } => vec![

@@ -426,7 +426,7 @@ impl Report {
                 Category::WeaponSighting if this && !o.withdrawal.is_empty() => {
                     // In violation only of its own class's zone, when the
                     // class is known.
-                    let named = o.withdrawal.iter().map(|&w| ev.withdrawal_zone(w));
+                    let named = o.withdrawal.iter().filter_map(|&w| ev.withdrawal_zone(w));
                     let zones: Vec<(&str, &str)> = match &o.weapon_class {
                         Some(c) => named.filter(|(class, _)| class == c).collect(),
                         None => named.collect(),

@@ -213,7 +213,7 @@ impl<'a> Evaluator<'a> {
             let here = o
                 .withdrawal
                 .iter()
-                .any(|&w| self.withdrawal_zone(w) == (class, party));
+                .any(|&w| self.withdrawal_zone(w) == Some((class, party)));
             if !here {
                 return None;
             }

@@ -545,8 +545,9 @@ impl<'a> Evaluator<'a> {
         &self.zones
     }
 
-    /// A withdrawal zone's weapon class and party.
-    pub fn withdrawal_zone(&self, z: WithdrawalZone) -> (&str, &str) {
+    /// A withdrawal zone's weapon class and party (none for an index the
+    /// agreement does not have, as a damaged stored state might hold).
+    pub fn withdrawal_zone(&self, z: WithdrawalZone) -> Option<(&str, &str)> {
         self.zones.withdrawal_zone(z.0 as usize)
     }
 

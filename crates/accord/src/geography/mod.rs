@@ -293,9 +293,9 @@ impl ZoneIndex {
     }
     /// The `i`th withdrawal zone (as [`Placement::withdrawal`] names it):
     /// (weapon class, party).
-    pub fn withdrawal_zone(&self, i: usize) -> (&str, &str) {
-        let (c, p, _, _) = &self.withdrawal[i];
-        (c.as_str(), self.parties[*p].as_str())
+    pub fn withdrawal_zone(&self, i: usize) -> Option<(&str, &str)> {
+        let (c, p, _, _) = self.withdrawal.get(i)?;
+        Some((c.as_str(), self.parties[*p].as_str()))
     }
 
     /// The withdrawal zones: (weapon class, party).
