@@ -221,3 +221,76 @@ impl Sensor {
         "open_source",
     ];
 }
+
+/// What can be said of a clause, for a party and a reporting period, and
+/// no more than that: a mission's words, not "kept" by default.
+///
+/// In order from the gravest: where several parties or periods are summed
+/// up in one word, the gravest is said.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Verified observations show the clause broken.
+    BreachVerified,
+    /// A positive obligation past its deadline, not verified as done.
+    Overdue,
+    /// No verified breach, but reports not (yet) verified would make one
+    /// if they were.
+    AllegationsPending,
+    /// Nothing can be said: the monitors did not cover the clause's zones
+    /// in the period (or the log holds no data for it).
+    NotAssessable,
+    /// Covered, and no verified breach (nor unverified reports of one).
+    #[default]
+    NoVerifiedBreach,
+    /// A positive obligation verified as done by its deadline or since.
+    Fulfilled,
+    /// A positive obligation whose deadline has not come.
+    NotYetDue,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 7] = [
+        Verdict::BreachVerified,
+        Verdict::Overdue,
+        Verdict::AllegationsPending,
+        Verdict::NotAssessable,
+        Verdict::NoVerifiedBreach,
+        Verdict::Fulfilled,
+        Verdict::NotYetDue,
+    ];
+
+    /// Its name, as the status's JSON and conditions spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::BreachVerified => "breach_verified",
+            Verdict::Overdue => "overdue",
+            Verdict::AllegationsPending => "allegations_pending",
+            Verdict::NotAssessable => "not_assessable",
+            Verdict::NoVerifiedBreach => "no_verified_breach",
+            Verdict::Fulfilled => "fulfilled",
+            Verdict::NotYetDue => "not_yet_due",
+        }
+    }
+
+    /// In words a mission would put its name to.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::BreachVerified => "breach verified",
+            Verdict::Overdue => "overdue: not verified as done",
+            Verdict::AllegationsPending => "no verified breach; allegations pending",
+            Verdict::NotAssessable => "not assessable: no coverage",
+            Verdict::NoVerifiedBreach => "no verified breach",
+            Verdict::Fulfilled => "fulfilled (verified)",
+            Verdict::NotYetDue => "not yet due",
+        }
+    }
+
+    /// Whether something could be said of the period (it was covered, or
+    /// what it says needs no coverage).
+    pub fn assessable(self) -> bool {
+        self != Verdict::NotAssessable
+    }
+}

@@ -36,6 +36,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u16..2000).prop_map(|hours| Op::StatusAhead { hours }),
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(|text| Op::OperatorSigns { text }),
         1 => Just(Op::Revoke),
+        2 => (0u8..6, 0u8..72, any::<bool>()).prop_map(|(by, back_hours, track)| Op::Cover { by, back_hours, track }),
     ]
 }
 

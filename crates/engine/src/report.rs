@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use accord::agreement::{Agreement, ZoneKind};
 use accord::evaluate::{
-    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState,
+    At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState, Verdict,
 };
 use accord::statement::Category;
 use jiff::Timestamp;
@@ -118,14 +118,16 @@ pub struct ClauseRow {
     pub parties: Vec<PartyRow>,
 }
 
-/// A clause's result for one party: kept or not (`None`: not in force),
-/// what was measured, the entries counted.
+/// A clause's result for one party: its verdict (`None`: not in force),
+/// what was measured (verified beside reported), the entries counted and
+/// the reports not verified.
 #[derive(Debug, Clone)]
 pub struct PartyRow {
     pub party: String,
-    pub kept: Option<bool>,
+    pub verdict: Option<Verdict>,
     pub measured: String,
     pub entries: Vec<u64>,
+    pub allegations: Vec<u64>,
 }
 
 /// Violation events in one period.
@@ -501,18 +503,26 @@ impl Report {
                         .map(|r| {
                             r.metrics
                                 .iter()
-                                .map(|(k, v)| format!("{k} {v}"))
+                                .map(|(k, v)| match r.reported.get(k) {
+                                    Some(rep) if rep != v => {
+                                        format!("{k} {v} verified, {rep} reported")
+                                    }
+                                    _ => format!("{k} {v}"),
+                                })
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         })
                         .unwrap_or_default();
                     let counted = r.map(|r| r.counted.clone()).unwrap_or_default();
+                    let allegations = r.map(|r| r.allegations.clone()).unwrap_or_default();
                     cited.extend(&counted);
+                    cited.extend(&allegations);
                     rows.push(PartyRow {
                         party: p.clone(),
-                        kept: r.map(|r| r.kept),
+                        verdict: r.map(|r| r.verdict),
                         measured: metrics,
                         entries: counted,
+                        allegations,
                     });
                 }
             }
@@ -724,26 +734,30 @@ impl Report {
         let _ = writeln!(o, "\n## Clauses\n");
         let _ = writeln!(
             o,
-            "| Clause | Party | Result | Measured | Entries counted |"
+            "| Clause | Party | Verdict | Measured | Entries counted | Reports not verified |"
         );
-        let _ = writeln!(o, "|---|---|---|---|---|");
+        let _ = writeln!(o, "|---|---|---|---|---|---|");
         for ClauseRow { id, title, parties } in &self.clauses {
             for PartyRow {
                 party: p,
-                kept,
+                verdict,
                 measured: m,
                 entries: e,
+                allegations,
             } in parties
             {
                 let _ = writeln!(
                     o,
-                    "| {title} (`{id}`) | {p} | {} | {m} | {} |",
-                    match kept {
-                        None => "not in force",
-                        Some(true) => "kept",
-                        Some(false) => "**broken**",
+                    "| {title} (`{id}`) | {p} | {} | {m} | {} | {} |",
+                    match verdict {
+                        None => "not in force".to_string(),
+                        Some(v @ (Verdict::BreachVerified | Verdict::Overdue)) => {
+                            format!("**{}**", v.words())
+                        }
+                        Some(v) => v.words().to_string(),
                     },
-                    l.to(e)
+                    l.to(e),
+                    l.to(allegations)
                 );
             }
         }
@@ -923,32 +937,30 @@ impl Report {
             self.killed.verified,
             self.injured.verified
         );
-        o.push_str("<h2>Clauses</h2><table><tr><th>Clause</th><th>Party</th><th>Result</th><th>Measured</th><th>Entries counted</th></tr>");
+        o.push_str("<h2>Clauses</h2><table><tr><th>Clause</th><th>Party</th><th>Verdict</th><th>Measured</th><th>Entries counted</th><th>Reports not verified</th></tr>");
         for ClauseRow { id, title, parties } in &self.clauses {
             for PartyRow {
                 party: p,
-                kept,
+                verdict,
                 measured: m,
                 entries: e,
+                allegations,
             } in parties
             {
                 let _ = write!(
                     o,
-                    "<tr><td>{} (<code>{}</code>)</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{} (<code>{}</code>)</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(title),
                     esc(id),
                     esc(p),
-                    match kept {
-                        Some(false) => "broken",
+                    match verdict {
+                        Some(Verdict::BreachVerified | Verdict::Overdue) => "broken",
                         _ => "",
                     },
-                    match kept {
-                        None => "not in force",
-                        Some(true) => "kept",
-                        Some(false) => "broken",
-                    },
+                    verdict.map_or("not in force", |v| v.words()),
                     esc(m),
-                    l.to(e)
+                    l.to(e),
+                    l.to(allegations)
                 );
             }
         }

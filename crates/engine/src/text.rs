@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use accord::agreement::Agreement;
-use accord::evaluate::{GuaranteeState, Status, TrancheState};
+use accord::evaluate::{ClockStatus, GuaranteeState, PartyClause, Status, TrancheState, Verdict};
 
 fn tranche_word(s: &TrancheState) -> &'static str {
     match s {
@@ -146,51 +146,69 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         }
         let _ = writeln!(o);
     }
-    // The clause table.
-    let parties: Vec<&String> = a
-        .parties
-        .keys()
-        .filter(|p| s.clauses.values().any(|c| c.by_party.contains_key(*p)))
-        .collect();
+    // What can be said of each clause, party by party.
     let _ = writeln!(
         o,
         "\nCOMPLIANCE in the last complete period ({})",
         s.last_complete_period.as_deref().unwrap_or("none yet")
     );
-    let width = s.clauses.keys().map(String::len).max().unwrap_or(6).max(6);
-    let _ = write!(o, "  {:<width$}", "clause");
-    for p in &parties {
-        let _ = write!(o, "  {:<22}", p);
-    }
-    let _ = writeln!(o);
     for (id, c) in &s.clauses {
-        let _ = write!(o, "  {id:<width$}");
-        for p in &parties {
-            let cell = match c.by_party.get(*p) {
-                None => "".to_string(),
-                Some(pc) => {
-                    let word = match pc.kept {
-                        None => "not in force",
-                        Some(true) => "kept",
-                        Some(false) => "BROKEN",
-                    };
-                    if pc.breaches > 0 {
-                        format!("{word} ({} breaches)", pc.breaches)
-                    } else {
-                        word.to_string()
-                    }
-                }
-            };
-            let _ = write!(o, "  {cell:<22}");
+        let title = a
+            .clauses
+            .get(id)
+            .map_or(id.as_str(), |c| c.title.get_ref().as_str());
+        let _ = writeln!(o, "  {title} ({id})");
+        for (p, pc) in &c.by_party {
+            let _ = writeln!(o, "    {p:<4} {}", party_clause(pc));
+            let history = clause_history(pc);
+            if !history.is_empty() {
+                let _ = writeln!(o, "         {history}");
+            }
         }
-        let _ = writeln!(o);
     }
     if !s.clocks.is_empty() {
         let _ = writeln!(o, "\nCLOCKS");
-        for (id, days) in &s.clocks {
-            let _ = writeln!(o, "  {id:<width$}  {days} days");
+        for (id, clock) in &s.clocks {
+            let title = a
+                .clocks
+                .get(id)
+                .map_or(id.as_str(), |c| c.title.get_ref().as_str());
+            let _ = writeln!(o, "  {title} ({id}): {}", clock_words(clock));
         }
     }
+    let cov = &s.coverage;
+    let _ = writeln!(o, "\nCOVERAGE");
+    match &cov.last_period {
+        Some(lp) => {
+            let _ = writeln!(
+                o,
+                "  {}: {} covered by {}",
+                lp.period,
+                if lp.zones.is_empty() {
+                    "places outside every zone".to_string()
+                } else {
+                    lp.zones
+                        .iter()
+                        .map(|z| zone_title(a, z))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                lp.organisations.join(", ")
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "  {}: nothing covered: no verdict of that period rests on what the monitors saw",
+                s.last_complete_period.as_deref().unwrap_or("no period ended yet")
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "  since the adoption: {} of {} periods with some coverage",
+        cov.periods_covered, cov.periods
+    );
     let ob = &s.observations;
     let _ = writeln!(
         o,
@@ -219,6 +237,114 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         }
     }
     o
+}
+
+/// A party's result in the last complete period, in words: the verdict,
+/// then each figure verified beside what was reported.
+fn party_clause(pc: &PartyClause) -> String {
+    let Some(verdict) = pc.verdict else {
+        return "not in force".into();
+    };
+    let mut out = match verdict {
+        Verdict::BreachVerified => "BREACH VERIFIED".to_string(),
+        Verdict::Overdue => "OVERDUE: not verified as done".to_string(),
+        v => v.words().to_string(),
+    };
+    let figures: Vec<String> = pc
+        .metrics
+        .iter()
+        .map(|(k, v)| {
+            let reported = pc.reported.get(k).copied().unwrap_or(*v);
+            if reported == *v {
+                format!("{k} {v}")
+            } else {
+                format!("{k} {v} verified, {reported} reported")
+            }
+        })
+        .collect();
+    if !figures.is_empty() {
+        out.push_str(&format!(" ({})", figures.join("; ")));
+    }
+    if !pc.allegations.is_empty() {
+        let n = pc.allegations.len();
+        out.push_str(&format!(
+            "; {n} {} not verified (entries {})",
+            if n == 1 { "report" } else { "reports" },
+            list(&pc.allegations)
+        ));
+    }
+    out
+}
+
+/// A party's record under a clause since it took effect: what happened, and
+/// when, rather than a bare count.
+fn clause_history(pc: &PartyClause) -> String {
+    let mut parts = Vec::new();
+    let n = |v: Verdict| pc.periods.get(&v).copied().unwrap_or(0);
+    let periods = |k: u64| if k == 1 { "period" } else { "periods" };
+    let breaches = n(Verdict::BreachVerified);
+    if breaches > 0 {
+        parts.push(format!(
+            "a verified breach in {breaches} {}{}",
+            periods(breaches),
+            pc.last_breach
+                .as_deref()
+                .map(|d| format!(", the last ending {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    let overdue = n(Verdict::Overdue);
+    if overdue > 0 {
+        parts.push(format!("overdue in {overdue} {}", periods(overdue)));
+    }
+    for (v, what) in [
+        (Verdict::AllegationsPending, "allegations pending"),
+        (Verdict::NotAssessable, "not assessable"),
+        (Verdict::NoVerifiedBreach, "no verified breach"),
+        (Verdict::Fulfilled, "fulfilled"),
+        (Verdict::NotYetDue, "not yet due"),
+    ] {
+        let k = n(v);
+        if k > 0 {
+            parts.push(format!("{what} in {k} {}", periods(k)));
+        }
+    }
+    if pc.revised > 0 {
+        parts.push(format!(
+            "{} {} revised by late reports",
+            pc.revised,
+            periods(pc.revised)
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("since it took effect: {}", parts.join("; "))
+    }
+}
+
+/// A clock in words: what it counts and what that rests on ("days without
+/// a verified violation, 12 of them with coverage").
+fn clock_words(c: &ClockStatus) -> String {
+    let periods = |k: u64| if k == 1 { "period" } else { "periods" };
+    if c.days == 0 {
+        return "0: its condition did not hold in the last period".into();
+    }
+    format!(
+        "{}: held for {} consecutive {}, {} of them with coverage (the clock counts those)",
+        c.assessed,
+        c.days,
+        periods(c.days),
+        c.assessed
+    )
+}
+
+/// A zone's title, or its id when it has none.
+fn zone_title(a: &Agreement, id: &str) -> String {
+    a.zones
+        .get(id)
+        .and_then(|z| z.title.as_ref())
+        .map_or_else(|| id.to_string(), |t| t.get_ref().clone())
 }
 
 /// A short list of entry indices.

@@ -113,6 +113,9 @@ pub struct Script<'a> {
     /// Signers by who they are: a party, an organisation, the operator
     /// (`operator`), or a monitor (`MISSION/2`).
     signers: BTreeMap<String, SignerKey>,
+    /// Who patrols, and the zones the patrols cover, every day
+    /// [`Script::days`] passes (see [`Script::patrol`]).
+    patrols: Option<(String, Vec<String>)>,
 }
 
 /// What happened to a statement written by a [`Script`].
@@ -160,7 +163,45 @@ impl<'a> Script<'a> {
             hash,
             now: start,
             signers,
+            patrols: None,
         }
+    }
+
+    /// From now on, every day [`Script::days`] passes, `by` (a monitor,
+    /// `MISSION/1`) reports that it covered `zones` (every area of the
+    /// agreement when empty) during the reporting period, just before its
+    /// cut-off: what a verdict of "no verified breach" rests on.
+    pub fn patrol(&mut self, by: &str, zones: &[&str]) -> &mut Self {
+        let zones = if zones.is_empty() {
+            self.eval
+                .agreement()
+                .zones
+                .values()
+                .filter(|z| !z.kind.is_line())
+                .map(|z| z.id.get_ref().clone())
+                .collect()
+        } else {
+            zones.iter().map(|z| z.to_string()).collect()
+        };
+        self.patrols = Some((by.to_string(), zones));
+        self
+    }
+
+    /// Stops the daily patrols.
+    pub fn stop_patrols(&mut self) -> &mut Self {
+        self.patrols = None;
+        self
+    }
+
+    /// A coverage statement by `by`: `zones` covered from `from` until the
+    /// script's clock.
+    pub fn cover(&mut self, by: &str, zones: &[String], from: Timestamp) -> Written {
+        let body = json!({
+            "sensor": "patrol",
+            "window": {"from": Time(from), "to": Time(self.now)},
+            "zones": zones,
+        });
+        self.write("coverage", body, &[by])
     }
 
     /// The signer called `who` (see [`Script`]).
@@ -324,8 +365,25 @@ impl<'a> Script<'a> {
 
     /// Lets days pass: the operator logs a status statement after each
     /// reporting period's cut-off, which moves the log's clock.
+    ///
+    /// With [`Script::patrol`], the patrol reports its coverage of each
+    /// period a minute before the period's cut-off (so that the period is
+    /// decided with it), before the status statement after it.
     pub fn days(&mut self, n: u32) -> &mut Self {
         for _ in 0..n {
+            if let Some((by, zones)) = self.patrols.clone() {
+                let periods = self.eval.periods().clone();
+                let period = periods.period_of(self.now);
+                let (start, end) = (periods.start(period), periods.end(period));
+                let next = self.now.as_second() + 24 * 3600;
+                if end.as_second() <= next && end > self.now {
+                    let resume = self.now;
+                    self.now = Timestamp::from_second(end.as_second() - 60).expect("in range");
+                    let from = Timestamp::from_second(start.as_second() + 60).expect("in range");
+                    self.cover(&by, &zones, from);
+                    self.now = resume;
+                }
+            }
             self.wait_hours(24.0);
             self.status();
         }

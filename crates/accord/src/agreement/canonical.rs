@@ -143,6 +143,8 @@ pub fn to_value(a: &Agreement) -> Value {
             "binds": strs(&c.binds),
             "from": opt(&c.from, |t| json!(t.get_ref().to_string())),
             "until": opt(&c.until, |t| json!(t.get_ref().to_string())),
+            "due": opt(&c.due, |t| json!(t.get_ref().to_string())),
+            "coverage": CoverageRule::ALL.iter().find(|(_, r)| *r == c.coverage).map(|(n, _)| *n),
             "metrics": map(&c.metrics, |m| json!({
                 "observations": m.observations.iter().map(|(c, _)| c.name()).collect::<Vec<_>>(),
                 "zones": strs(&m.zones),

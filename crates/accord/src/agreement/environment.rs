@@ -8,6 +8,7 @@
 //!   `party` and `day`;
 //! - **status** conditions (clocks' `while`, transitions' `when`, snapback
 //!   and guarantee triggers) read `clauses.<id>.{kept, kept_by.<party>,
+//!   verdict, verdict_by.<party>, assessable, allegations,
 //!   metrics.<party>.<metric>}`, `clocks.<id>`, `tranches.<id>`,
 //!   `guarantees.<id>`, `phase`, `phase_days` and `day`.
 
@@ -18,6 +19,42 @@ use serde_json::{Map, Value, json};
 use super::model::{Agreement, Clause};
 use super::validate::Checker;
 use crate::cel::types::Ty;
+use crate::vocab::Verdict;
+
+/// What `verdict` reads for a clause not in force in the period read.
+pub const NOT_IN_FORCE: &str = "not_in_force";
+
+/// A clause's result for one party and period, as status conditions read it.
+pub struct ResultView<'r> {
+    /// No verified breach.
+    pub kept: bool,
+    pub verdict: Verdict,
+    /// Reports not verified that the metrics would count if they were.
+    pub allegations: u64,
+    pub metrics: &'r BTreeMap<String, i64>,
+}
+
+/// The clauses a condition reads (`clauses.<id>…`), in order: found by
+/// their names, which are the agreement's.
+pub fn clauses_read(a: &Agreement, condition: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = condition;
+    while let Some(at) = rest.find("clauses.") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + "clauses.".len()..];
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let id = &rest[..end];
+        if a.clauses.contains_key(id) && !out.iter().any(|o| o == id) {
+            out.push(id.to_string());
+        }
+    }
+    out
+}
 
 /// The parties each clause binds (its `binds`, groups expanded), by clause.
 pub fn bound_parties(a: &Agreement) -> HashMap<String, Vec<String>> {
@@ -56,11 +93,11 @@ pub fn clause_values<'m>(
 
 /// The state a status condition reads, as whoever builds its values has it.
 pub trait StatusReading {
-    /// A clause's result for a party in the period read: whether it was kept,
-    /// and its metrics. `None` when there is none (the clause was not in
-    /// force), which reads as kept with every metric 0.
-    fn result(&self, clause: &str, party: &str) -> Option<(bool, &BTreeMap<String, i64>)>;
-    /// A clock's count of consecutive periods.
+    /// A clause's result for a party in the period read. `None` when there
+    /// is none (the clause was not in force), which reads as kept, not
+    /// assessable, verdict `not_in_force`, with every metric 0.
+    fn result(&self, clause: &str, party: &str) -> Option<ResultView<'_>>;
+    /// A clock's count of consecutive assessed periods.
     fn clock(&self, id: &str) -> u64;
     /// A tranche's state, by its name.
     fn tranche(&self, id: &str) -> &'static str;
@@ -85,6 +122,10 @@ pub fn status_types(a: &Agreement, bound: &HashMap<String, Vec<String>>) -> BTre
         let fields = [
             ("kept".to_string(), Ty::Bool),
             ("kept_by".to_string(), by_party(&Ty::Bool)),
+            ("verdict".to_string(), Ty::String),
+            ("verdict_by".to_string(), by_party(&Ty::String)),
+            ("assessable".to_string(), Ty::Bool),
+            ("allegations".to_string(), Ty::Int),
             ("metrics".to_string(), by_party(&metric_rec)),
         ];
         (id.clone(), Ty::record("field of a clause", fields))
@@ -124,18 +165,37 @@ pub fn status_values(
     let mut clauses = Map::new();
     for (id, c) in &a.clauses {
         let mut kept_by = Map::new();
+        let mut verdict_by = Map::new();
         let mut metrics = Map::new();
         let mut all = true;
+        let mut gravest: Option<Verdict> = None;
+        let mut assessable = !bound[id].is_empty();
+        let mut allegations = 0u64;
         for p in &bound[id] {
             let result = r.result(id, p);
-            let kept = result.is_none_or(|(kept, _)| kept);
+            let kept = result.as_ref().is_none_or(|r| r.kept);
             all &= kept;
             kept_by.insert(p.clone(), json!(kept));
+            let verdict = result.as_ref().map(|r| r.verdict);
+            verdict_by.insert(
+                p.clone(),
+                json!(verdict.map_or(NOT_IN_FORCE, Verdict::name)),
+            );
+            assessable &= verdict.is_some_and(Verdict::assessable);
+            gravest = match (gravest, verdict) {
+                (Some(g), Some(v)) => Some(g.min(v)),
+                (g, v) => g.or(v),
+            };
+            allegations += result.as_ref().map_or(0, |r| r.allegations);
             let ms: Map<String, Value> = c
                 .metrics
                 .keys()
                 .map(|m| {
-                    let v = result.and_then(|(_, ms)| ms.get(m)).copied().unwrap_or(0);
+                    let v = result
+                        .as_ref()
+                        .and_then(|r| r.metrics.get(m))
+                        .copied()
+                        .unwrap_or(0);
                     (m.clone(), json!(v))
                 })
                 .collect();
@@ -143,7 +203,15 @@ pub fn status_values(
         }
         clauses.insert(
             id.clone(),
-            json!({"kept": all, "kept_by": kept_by, "metrics": metrics}),
+            json!({
+                "kept": all,
+                "kept_by": kept_by,
+                "verdict": gravest.map_or(NOT_IN_FORCE, Verdict::name),
+                "verdict_by": verdict_by,
+                "assessable": assessable,
+                "allegations": allegations,
+                "metrics": metrics,
+            }),
         );
     }
     let states = |ids: &mut dyn Iterator<Item = &String>, state: &dyn Fn(&str) -> &'static str| {
@@ -184,7 +252,7 @@ pub fn clock_values(a: &Agreement, r: &dyn StatusReading) -> Value {
 pub struct AtAdoption<'a>(pub &'a Agreement);
 
 impl StatusReading for AtAdoption<'_> {
-    fn result(&self, _: &str, _: &str) -> Option<(bool, &BTreeMap<String, i64>)> {
+    fn result(&self, _: &str, _: &str) -> Option<ResultView<'_>> {
         None
     }
     fn clock(&self, _: &str) -> u64 {

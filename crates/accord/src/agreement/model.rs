@@ -337,9 +337,36 @@ pub struct Clause {
     pub binds: Vec<Sp<String>>,
     pub from: Option<Sp<TimeRef>>,
     pub until: Option<Sp<TimeRef>>,
+    /// For a positive obligation (an exchange, a handover): the deadline.
+    /// Before it the clause is *not yet due*; from it, *fulfilled* or
+    /// *overdue*.
+    pub due: Option<Sp<TimeRef>>,
+    /// Whether "no verified breach" needs the monitors to have covered the
+    /// clause's zones in the period (the default), or rests on reports alone.
+    pub coverage: CoverageRule,
     pub metrics: BTreeMap<String, Metric>,
     /// CEL over the metrics (and `party`, `day`): true when kept.
     pub condition: Sp<String>,
+}
+
+/// What a clause's "no verified breach" rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoverageRule {
+    /// The monitors covered the clause's zones (anywhere, for a clause
+    /// with a metric that counts anywhere) during the period: a coverage
+    /// statement, or a first-hand report from there. Without it the period
+    /// is *not assessable*.
+    Required,
+    /// Reports alone: a period nobody covered reads as no verified breach.
+    /// For obligations whose breach every report would show.
+    NotRequired,
+}
+
+impl CoverageRule {
+    pub const ALL: [(&'static str, CoverageRule); 2] = [
+        ("required", CoverageRule::Required),
+        ("not_required", CoverageRule::NotRequired),
+    ];
 }
 
 /// What a clause measures, per bound party and reporting period.

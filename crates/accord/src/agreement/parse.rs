@@ -329,6 +329,11 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 binds: binds.map(Spanned::into_inner).unwrap_or_default(),
                 from: time_ref(&mut o, ctx, "from"),
                 until: time_ref(&mut o, ctx, "until"),
+                due: time_ref(&mut o, ctx, "due"),
+                coverage: o
+                    .str(ctx, "coverage")
+                    .and_then(|v| choice(ctx, &v, "coverage rule", &CoverageRule::ALL))
+                    .unwrap_or(CoverageRule::Required),
                 metrics: metrics(&mut o, ctx, name.get_ref()),
                 condition: o.req_str(ctx, "condition").unwrap_or_else(missing),
                 id: name.clone(),

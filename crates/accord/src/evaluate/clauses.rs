@@ -2,6 +2,21 @@
 //! and revising past periods when late reports change them.
 
 use super::*;
+use crate::agreement::CoverageRule;
+
+/// A metric's value for a party and period (see [`Evaluator::metric`]).
+#[derive(Default)]
+pub(super) struct Measured {
+    /// On verified observations (on every report, for a metric that counts
+    /// unverified ones).
+    pub(super) verified: i64,
+    /// On every report not withdrawn by an upheld dispute.
+    pub(super) reported: i64,
+    /// Observations counted in `verified` (log indices).
+    pub(super) counted: Vec<u64>,
+    /// Reports not verified, counted in `reported` only (log indices).
+    pub(super) alleged: Vec<u64>,
+}
 
 impl<'a> Evaluator<'a> {
     /// The observations counted in clauses broken in a period.
@@ -19,48 +34,80 @@ impl<'a> Evaluator<'a> {
         v.into_iter().collect()
     }
 
+    /// The moment a time relative to an anchor names, once the anchor is known.
+    pub(super) fn time_of(&self, t: &crate::agreement::TimeRef) -> Option<Timestamp> {
+        self.state
+            .anchors
+            .get(&t.anchor)
+            .map(|a| add_seconds(*a, t.offset_hours.saturating_mul(3600)))
+    }
+
     /// Whether a clause is in force during a period.
     pub(super) fn in_force(&self, c: &Clause, period: Date) -> bool {
-        let at = |t: &crate::agreement::TimeRef| {
-            self.state
-                .anchors
-                .get(&t.anchor)
-                .map(|a| add_seconds(*a, t.offset_hours.saturating_mul(3600)))
-        };
         let (start, end) = (self.periods.start(period), self.periods.end(period));
         let from_ok = match &c.from {
             None => true,
-            Some(f) => at(f.get_ref()).is_some_and(|f| end > f),
+            Some(f) => self.time_of(f.get_ref()).is_some_and(|f| end > f),
         };
         let until_ok = match &c.until {
             None => true,
-            Some(u) => at(u.get_ref()).is_some_and(|u| start < u),
+            Some(u) => self.time_of(u.get_ref()).is_some_and(|u| start < u),
         };
         from_ok && until_ok && self.state.anchors.values().next().is_some()
     }
 
-    /// Evaluates a clause for every party it binds, for one period.
+    /// Evaluates a clause for every party it binds, for one period: its
+    /// metrics on verified observations and on every report, whether its
+    /// condition held, and what can be said of it (its [`Verdict`]).
     pub(super) fn evaluate_clause(&mut self, id: &str, period: Date, revision: bool) {
         let c = &self.a.clauses[id];
         if !self.in_force(c, period) {
             return;
         }
         let bound = self.bound.clone();
-        let day = self.day(self.periods.end(period));
+        let end = self.periods.end(period);
+        let day = self.day(end);
+        let due = c.due.as_ref().and_then(|d| self.time_of(d.get_ref()));
+        let covered = c.coverage == CoverageRule::NotRequired || self.covered(c, period);
         for p in &bound[id] {
             let mut metrics = BTreeMap::new();
+            let mut reported = BTreeMap::new();
             let mut counted = BTreeSet::new();
+            let mut alleged = BTreeSet::new();
             for (mid, m) in &c.metrics {
-                let (v, used) = self.metric(c, m, p, period);
-                metrics.insert(mid.clone(), v);
-                counted.extend(used);
+                let got = self.metric(c, m, p, period);
+                metrics.insert(mid.clone(), got.verified);
+                reported.insert(mid.clone(), got.reported);
+                counted.extend(got.counted);
+                alleged.extend(got.alleged);
             }
-            let vars = environment::clause_values(metrics.iter().map(|(k, v)| (k, *v)), p, day);
-            let kept = self
-                .conditions
-                .clauses
-                .get(id)
-                .is_none_or(|cond| cond.eval(&vars) == Ok(true));
+            let holds = |values: &BTreeMap<String, i64>| {
+                let vars = environment::clause_values(values.iter().map(|(k, v)| (k, *v)), p, day);
+                self.conditions
+                    .clauses
+                    .get(id)
+                    .is_none_or(|cond| cond.eval(&vars) == Ok(true))
+            };
+            let held = holds(&metrics);
+            let (kept, verdict) = match due {
+                // A positive obligation: done (verified) or not, by its deadline.
+                Some(due) if end <= due => (
+                    true,
+                    if held {
+                        Verdict::Fulfilled
+                    } else {
+                        Verdict::NotYetDue
+                    },
+                ),
+                Some(_) if held => (true, Verdict::Fulfilled),
+                Some(_) => (false, Verdict::Overdue),
+                None if !held => (false, Verdict::BreachVerified),
+                None if !alleged.is_empty() && !holds(&reported) => {
+                    (true, Verdict::AllegationsPending)
+                }
+                None if !covered => (true, Verdict::NotAssessable),
+                None => (true, Verdict::NoVerifiedBreach),
+            };
             let slot = self
                 .state
                 .results
@@ -68,18 +115,23 @@ impl<'a> Evaluator<'a> {
                 .or_default()
                 .entry(p.clone())
                 .or_default();
-            let prev = slot.get(&period).map(|r| (r.kept, r.metrics.clone()));
+            let prev = slot
+                .get(&period)
+                .map(|r| (r.kept, r.verdict, r.metrics.clone()));
             let revised = revision
                 && prev
                     .as_ref()
-                    .is_some_and(|(k, ms)| *k != kept || *ms != metrics);
+                    .is_some_and(|(k, v, ms)| *k != kept || *v != verdict || *ms != metrics);
             let was_revised = slot.get(&period).is_some_and(|r| r.revised);
-            let was_kept = prev.as_ref().map(|(k, _)| *k);
+            let was_kept = prev.as_ref().map(|(k, _, _)| *k);
             slot.insert(
                 period,
                 PeriodResult {
                     kept,
+                    verdict,
                     metrics,
+                    reported,
+                    allegations: alleged.into_iter().collect(),
                     counted: counted.into_iter().collect(),
                     revised: revised || was_revised,
                 },
@@ -93,6 +145,15 @@ impl<'a> Evaluator<'a> {
             if revised && !was_revised {
                 t.revised += 1;
             }
+            if let Some((_, v, _)) = &prev
+                && let Some(n) = t.verdicts.get_mut(v)
+            {
+                *n -= 1;
+                if *n == 0 {
+                    t.verdicts.remove(v);
+                }
+            }
+            *t.verdicts.entry(verdict).or_default() += 1;
             match (was_kept, kept) {
                 (Some(false), true) => {
                     t.breaches -= 1;
@@ -109,14 +170,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// A metric's value for a party and period, and the observations counted.
-    pub(super) fn metric(
-        &self,
-        c: &Clause,
-        m: &Metric,
-        party: &str,
-        period: Date,
-    ) -> (i64, Vec<u64>) {
+    /// A metric's value for a party and period: on verified observations,
+    /// and on every report not withdrawn; and the observations counted.
+    pub(super) fn metric(&self, c: &Clause, m: &Metric, party: &str, period: Date) -> Measured {
         let periods: Vec<Date> = match m.window {
             Window::Period => vec![period],
             Window::Rolling(n) => {
@@ -157,8 +213,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|w| w.get_ref().as_str())
             .collect();
-        let mut total: i64 = 0;
-        let mut used = Vec::new();
+        let mut out = Measured::default();
         for d in periods {
             let in_period = m
                 .observations
@@ -167,19 +222,21 @@ impl<'a> Evaluator<'a> {
                 .flatten();
             for &i in in_period {
                 let o = &self.state.obs[i];
-                if m.verified && !o.counts() {
-                    continue;
-                }
                 if o.dispute == DisputeState::Upheld {
                     continue;
                 }
                 if let Some(value) = self.value_of(m, &classes, party, o) {
-                    total += value;
-                    used.push(o.index);
+                    out.reported += value;
+                    if !m.verified || o.counts() {
+                        out.verified += value;
+                        out.counted.push(o.index);
+                    } else {
+                        out.alleged.push(o.index);
+                    }
                 }
             }
         }
-        (total, used)
+        out
     }
 
     /// What an observation adds to a metric for a party, if it is of the

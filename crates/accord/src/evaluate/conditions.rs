@@ -15,6 +15,8 @@ pub(super) struct Conditions {
     pub(super) clauses: HashMap<String, Condition>,
     /// A clock's `while`: it counts on while this holds.
     pub(super) clocks: HashMap<String, Condition>,
+    /// The clauses each clock's `while` reads.
+    pub(super) clock_reads: HashMap<String, Vec<String>>,
     /// A transition's `when`, besides its certification.
     pub(super) transitions: HashMap<String, Condition>,
     /// A tranche's snapback trigger.
@@ -36,6 +38,10 @@ impl Conditions {
         }
         for c in a.clocks.values() {
             add(&mut cs.clocks, c.id.get_ref(), c.while_.get_ref());
+            cs.clock_reads.insert(
+                c.id.get_ref().clone(),
+                environment::clauses_read(a, c.while_.get_ref()),
+            );
         }
         for t in a.transitions.values() {
             if let Some(w) = &t.when {
@@ -63,7 +69,7 @@ struct Reading<'e, 'a> {
 }
 
 impl StatusReading for Reading<'_, '_> {
-    fn result(&self, clause: &str, party: &str) -> Option<(bool, &BTreeMap<String, i64>)> {
+    fn result(&self, clause: &str, party: &str) -> Option<environment::ResultView<'_>> {
         let r = self
             .e
             .state
@@ -71,11 +77,16 @@ impl StatusReading for Reading<'_, '_> {
             .get(clause)?
             .get(party)?
             .get(&self.period?)?;
-        Some((r.kept, &r.metrics))
+        Some(environment::ResultView {
+            kept: r.kept,
+            verdict: r.verdict,
+            allegations: r.allegations.len() as u64,
+            metrics: &r.metrics,
+        })
     }
 
     fn clock(&self, id: &str) -> u64 {
-        self.e.state.clocks.get(id).copied().unwrap_or(0)
+        self.e.state.clocks.get(id).map_or(0, |c| c.assessed)
     }
 
     fn tranche(&self, id: &str) -> &'static str {

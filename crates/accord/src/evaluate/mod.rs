@@ -26,6 +26,7 @@ mod certifications;
 mod claims;
 mod clauses;
 mod conditions;
+mod coverage;
 mod keys;
 mod lookup;
 mod machines;
@@ -67,6 +68,7 @@ pub use periods::Periods;
 pub use prepare::{Chunk, Prepared, Preparer};
 use prepare::{Derived, Record, prefetch};
 pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
+pub use coverage::CoverageSeen;
 pub use status::*;
 
 /// A statement dated more than this after the log's clock is refused: one
@@ -188,8 +190,20 @@ impl Obs {
 /// The result of a clause for one party and period.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PeriodResult {
+    /// No verified breach: the condition held on verified observations
+    /// (for a positive obligation before its deadline, true).
     pub kept: bool,
+    /// What can be said of the period (see [`Verdict`]).
+    #[serde(default)]
+    pub verdict: Verdict,
     pub metrics: BTreeMap<String, i64>,
+    /// The metrics counting every report not withdrawn, verified or not.
+    #[serde(default)]
+    pub reported: BTreeMap<String, i64>,
+    /// Reports not (yet) verified that the metrics would count if they
+    /// were (log indices).
+    #[serde(default)]
+    pub allegations: Vec<u64>,
     /// Observations counted in the metrics (log indices).
     pub counted: Vec<u64>,
     /// The result changed after the period ended (late or revised reports).
@@ -296,7 +310,13 @@ pub struct State {
     pub done: Option<Date>,
     /// Clause results: clause -> party -> period -> result.
     pub results: BTreeMap<String, BTreeMap<String, BTreeMap<Date, PeriodResult>>>,
-    pub clocks: BTreeMap<String, u64>,
+    pub clocks: BTreeMap<String, ClockStatus>,
+    /// What the monitors covered, by reporting period.
+    #[serde(default)]
+    pub coverage: BTreeMap<Date, CoverageSeen>,
+    /// Coverage of the periods decided so far, counted as they end.
+    #[serde(default)]
+    pub coverage_totals: CoverageStatus,
     pub phase: PhaseStatus,
     pub tranches: BTreeMap<String, TrancheStatus>,
     pub guarantees: BTreeMap<String, GuaranteeStatus>,
@@ -345,14 +365,21 @@ struct Tally {
     breaches: u64,
     last_breach: Option<Date>,
     revised: u64,
+    /// Periods by verdict.
+    verdicts: BTreeMap<Verdict, u64>,
 }
 
 impl Tally {
     fn of(results: &BTreeMap<Date, PeriodResult>) -> Tally {
+        let mut verdicts = BTreeMap::new();
+        for r in results.values() {
+            *verdicts.entry(r.verdict).or_default() += 1;
+        }
         Tally {
             breaches: results.values().filter(|r| !r.kept).count() as u64,
             last_breach: results.iter().rfind(|(_, r)| !r.kept).map(|(d, _)| *d),
             revised: results.values().filter(|r| r.revised).count() as u64,
+            verdicts,
         }
     }
 }
@@ -403,6 +430,8 @@ pub struct Evaluator<'a> {
     org_names: Vec<String>,
     /// The party each answers to, if any.
     org_affiliations: Vec<Option<&'a str>>,
+    /// Whether each one's coverage counts (see [`Evaluator::covers`]).
+    org_covers: Vec<bool>,
     /// See [`Evaluator::cell_sizes`].
     cells: (f64, i64),
     /// Scratch space for a group of observations found together (kept to
@@ -465,6 +494,14 @@ impl<'a> Evaluator<'a> {
                 .values()
                 .map(|o| o.affiliation.as_ref().map(|p| p.get_ref().as_str()))
                 .collect(),
+            org_covers: a
+                .organisations
+                .values()
+                .map(|o| {
+                    o.affiliation.is_none()
+                        && matches!(o.kind, OrgKind::Mission | OrgKind::Technical)
+                })
+                .collect(),
         };
         if !e.state.idx.built {
             e.state.idx = Indices {
@@ -518,7 +555,7 @@ impl<'a> Evaluator<'a> {
                 );
             }
             for c in a.clocks.keys() {
-                e.state.clocks.insert(c.clone(), 0);
+                e.state.clocks.insert(c.clone(), ClockStatus::default());
             }
         }
         e
@@ -791,6 +828,7 @@ impl<'a> Evaluator<'a> {
             }
             Body::Amendment(am) => self.amendment(index, am, &signers),
             Body::Status(sc) => self.status_claim(index, sc, &signers, before),
+            Body::Coverage(c) => self.coverage_statement(index, t, c, &signers),
         }?;
         if let Some(d) = once {
             self.state.statements.insert(d, index);

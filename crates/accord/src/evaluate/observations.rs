@@ -37,6 +37,18 @@ impl<'a> Evaluator<'a> {
         obs.orgs.insert(org);
         self.state.obs.push(obs);
         self.index_observation(i);
+        // A first-hand report shows that its monitors were there to see.
+        let o = &self.state.obs[i];
+        if o.sensor != Sensor::OpenSource && self.covers(org) {
+            let seen = self.state.coverage.get(&o.period);
+            let new = seen.is_none_or(|s| {
+                !s.orgs.contains(&org) || o.zones.iter().any(|z| !s.zones.contains(z))
+            });
+            if new {
+                let (period, zones) = (o.period, o.zones.clone());
+                self.cover(period, org, zones.iter().map(String::as_str), None);
+            }
+        }
         self.verify_observation(i, index);
         // A late report not verified (yet) still counts where a metric
         // counts unverified observations (`verified = false`).

@@ -103,6 +103,11 @@ pub enum Rejected {
         log_size: u64,
         index: u64,
     },
+    /// Coverage by an organisation whose coverage cannot count: one that
+    /// answers to a party, or an open-source dataset.
+    CoverageNotIndependent {
+        organisation: String,
+    },
 }
 
 /// What a statement refused as `not a monitor` was.
@@ -111,6 +116,7 @@ pub enum Rejected {
 pub enum SignedKind {
     Observation,
     Corroboration,
+    Coverage,
 }
 
 /// What a duplicate repeats.
@@ -182,6 +188,7 @@ impl Rejected {
             AmendmentQuorum => "amendment quorum",
             NotTheOperator => "not the operator",
             StatusAhead { .. } => "status ahead",
+            CoverageNotIndependent { .. } => "coverage not independent",
         }
     }
 
@@ -244,6 +251,9 @@ impl fmt::Display for Rejected {
             NotAMonitor {
                 kind: SignedKind::Corroboration,
             } => write!(f, "corroborations are signed by monitors"),
+            NotAMonitor {
+                kind: SignedKind::Coverage,
+            } => write!(f, "coverage is reported by monitors"),
             Duplicate { of } => match of {
                 self::Duplicate::Statement { entry } => {
                     write!(
@@ -329,6 +339,11 @@ impl fmt::Display for Rejected {
             StatusAhead { log_size, index } => {
                 write!(f, "about {log_size} entries, but it is entry {index}")
             }
+            CoverageNotIndependent { organisation } => write!(
+                f,
+                "{} answers to a party or is an open-source dataset; what the monitors of a mission or technical means covered is what a verdict rests on",
+                p(organisation)
+            ),
         }
     }
 }

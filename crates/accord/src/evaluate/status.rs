@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::statement::{Digest, Time};
+pub use crate::vocab::Verdict;
 
 /// A moment in the log: when (the log's clock) and at which entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +29,9 @@ pub struct Status {
     pub current_period: Option<String>,
     pub phase: PhaseStatus,
     pub clauses: BTreeMap<String, ClauseStatus>,
-    pub clocks: BTreeMap<String, u64>,
+    pub clocks: BTreeMap<String, ClockStatus>,
+    /// Where the monitors could see: what every "no verified breach" rests on.
+    pub coverage: CoverageStatus,
     pub tranches: BTreeMap<String, TrancheStatus>,
     pub guarantees: BTreeMap<String, GuaranteeStatus>,
     pub observations: ObservationCounts,
@@ -59,22 +62,73 @@ pub struct PhaseChange {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClauseStatus {
-    /// Kept by every party it binds in the last complete period (null when
-    /// not yet in force).
+    /// No verified breach by any party it binds in the last complete period
+    /// (null when not yet in force). Read [`ClauseStatus::verdict`] for what
+    /// that rests on.
     pub kept: Option<bool>,
+    /// The gravest of the parties' verdicts in the last complete period
+    /// (null when not yet in force).
+    pub verdict: Option<Verdict>,
     pub by_party: BTreeMap<String, PartyClause>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartyClause {
+    /// No verified breach in the last complete period.
     pub kept: Option<bool>,
-    /// The metrics of the last complete period.
+    /// What can be said of the last complete period.
+    pub verdict: Option<Verdict>,
+    /// The metrics of the last complete period, on verified observations.
     pub metrics: BTreeMap<String, i64>,
-    /// Periods in which the party broke the clause.
+    /// The same metrics counting every report not withdrawn, verified or
+    /// not: beside every verified figure, what was reported.
+    pub reported: BTreeMap<String, i64>,
+    /// Reports in the last complete period, not (yet) verified, that the
+    /// metrics would count if they were (log indices).
+    pub allegations: Vec<u64>,
+    /// Periods with a verified breach (for a positive obligation: periods
+    /// past its deadline without it verified as done).
     pub breaches: u64,
     pub last_breach: Option<String>,
+    /// Periods since the clause took effect, by verdict.
+    pub periods: BTreeMap<Verdict, u64>,
     /// Periods whose result changed after they ended (late reports).
     pub revised: u64,
+}
+
+/// A clock: consecutive periods in which its condition held, and how many
+/// of them could be assessed. Conditions read `assessed`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockStatus {
+    /// Consecutive periods in which the condition held (e.g. days without a
+    /// verified violation), whether or not anyone could see.
+    pub days: u64,
+    /// Of those, the periods in which the clauses it reads were assessable
+    /// (covered by the monitors): what the clock counts.
+    pub assessed: u64,
+}
+
+/// Where the monitors could see.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoverageStatus {
+    /// The last complete period: the zones covered and by whom (coverage
+    /// statements, and first-hand reports by the mission or technical
+    /// means).
+    pub last_period: Option<PeriodCoverage>,
+    /// Since the adoption: complete periods, and those with any coverage.
+    pub periods: u64,
+    pub periods_covered: u64,
+    /// Since the adoption: complete periods in which each zone was covered.
+    pub by_zone: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeriodCoverage {
+    pub period: String,
+    pub zones: Vec<String>,
+    pub organisations: Vec<String>,
+    /// Coverage statements (log indices; the first 100).
+    pub statements: Vec<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

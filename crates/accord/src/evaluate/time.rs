@@ -129,6 +129,26 @@ impl<'a> Evaluator<'a> {
         self.fire_pending(index);
     }
 
+    /// Whether the clauses a condition reads could all be assessed in a
+    /// period (those not in force then aside; none at all: no).
+    pub(super) fn assessable(&self, clauses: Option<&Vec<String>>, period: Date) -> bool {
+        let mut any = false;
+        for id in clauses.into_iter().flatten() {
+            let Some(by_party) = self.state.results.get(id) else {
+                continue;
+            };
+            for results in by_party.values() {
+                if let Some(r) = results.get(&period) {
+                    if !r.verdict.assessable() {
+                        return false;
+                    }
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+
     /// Decides a period that has ended.
     pub(super) fn complete_period(&mut self, period: Date, index: u64) {
         let end = self.periods.end(period);
@@ -136,7 +156,10 @@ impl<'a> Evaluator<'a> {
         for c in &clause_ids {
             self.evaluate_clause(c, period, false);
         }
-        // Clocks.
+        self.count_coverage(period);
+        // Clocks: a period counts in `assessed` only if the clauses the
+        // clock reads could be assessed in it (a day nobody could see is
+        // not a quiet day, nor a broken one).
         let mut env = Vars::new(&self.status_env_for(Some(period), end));
         let clock_ids: Vec<String> = self.a.clocks.keys().cloned().collect();
         for c in clock_ids {
@@ -145,8 +168,16 @@ impl<'a> Evaluator<'a> {
                 .clocks
                 .get(&c)
                 .is_some_and(|cond| cond.eval_vars(&env) == Ok(true));
+            let assessable = self.assessable(self.conditions.clock_reads.get(&c), period);
             let v = self.state.clocks.entry(c).or_default();
-            *v = if holds { *v + 1 } else { 0 };
+            *v = if holds {
+                ClockStatus {
+                    days: v.days + 1,
+                    assessed: v.assessed + u64::from(assessable),
+                }
+            } else {
+                ClockStatus::default()
+            };
         }
         let at = At {
             time: Time(end),

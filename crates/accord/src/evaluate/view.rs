@@ -18,14 +18,21 @@ impl<'a> Evaluator<'a> {
                 let tally = s.idx.tallies.get(&(id.clone(), p.clone()));
                 let pc = PartyClause {
                     kept: last.map(|r| r.kept),
+                    verdict: last.map(|r| r.verdict),
                     metrics: last.map(|r| r.metrics.clone()).unwrap_or_default(),
+                    reported: last.map(|r| r.reported.clone()).unwrap_or_default(),
+                    allegations: last.map(|r| r.allegations.clone()).unwrap_or_default(),
                     breaches: tally.map_or(0, |t| t.breaches),
                     last_breach: tally.and_then(|t| t.last_breach).map(|d| d.to_string()),
+                    periods: tally.map(|t| t.verdicts.clone()).unwrap_or_default(),
                     revised: tally.map_or(0, |t| t.revised),
                 };
                 if let Some(k) = pc.kept {
                     any = true;
                     all &= k;
+                }
+                if let Some(v) = pc.verdict {
+                    cs.verdict = Some(cs.verdict.map_or(v, |g| g.min(v)));
                 }
                 cs.by_party.insert(p.clone(), pc);
             }
@@ -75,6 +82,7 @@ impl<'a> Evaluator<'a> {
             phase: s.phase.clone(),
             clauses,
             clocks: s.clocks.clone(),
+            coverage: self.coverage_status(),
             tranches: s.tranches.clone(),
             guarantees: s.guarantees.clone(),
             observations: counts,

@@ -66,6 +66,7 @@ pub enum Body {
     Certification(Certification),
     Amendment(Amendment),
     Status(Status),
+    Coverage(Coverage),
 }
 
 impl Body {
@@ -79,6 +80,7 @@ impl Body {
             Body::Certification(_) => Kind::Certification,
             Body::Amendment(_) => Kind::Amendment,
             Body::Status(_) => Kind::Status,
+            Body::Coverage(_) => Kind::Coverage,
         }
     }
 }
@@ -112,6 +114,7 @@ impl Statement {
             Body::Certification(b) => v(b),
             Body::Amendment(b) => v(b),
             Body::Status(b) => v(b),
+            Body::Coverage(b) => v(b),
         };
         serde_json::json!({
             "v": FORMAT,
@@ -177,6 +180,7 @@ impl Statement {
             Kind::Certification => Body::Certification(typed("body", body)?),
             Kind::Amendment => Body::Amendment(typed("body", body)?),
             Kind::Status => Body::Status(typed("body", body)?),
+            Kind::Coverage => Body::Coverage(typed("body", body)?),
         };
         let s = Statement {
             agreement,
@@ -191,6 +195,7 @@ impl Statement {
     pub fn check(&self) -> Result<(), StatementError> {
         match &self.body {
             Body::Observation(o, d) => check_observation(o, d),
+            Body::Coverage(c) => check_coverage(c),
             Body::Accreditation(a) => {
                 tlog_core::VerifierKey::parse(&a.key)
                     .map_err(|e| field("body.key", e.to_string()))?;
@@ -269,6 +274,66 @@ fn details(c: Category, v: Value) -> Result<Details, StatementError> {
         Category::WithdrawalVerified => Details::WithdrawalVerified(typed(P, v)?),
         Category::PrisonerExchange => Details::PrisonerExchange(typed(P, v)?),
     })
+}
+
+/// The longest window one coverage statement may claim: a month of a
+/// camera's log, not a standing claim to see everything.
+pub const MAX_COVERAGE_DAYS: i64 = 31;
+
+/// The most positions a coverage statement's track or area may have.
+pub const MAX_COVERAGE_POSITIONS: usize = 2_000;
+
+fn check_coverage(c: &Coverage) -> Result<(), StatementError> {
+    let Some(to) = c.window.to else {
+        return Err(field(
+            "body.window.to",
+            "coverage says when it ended: `to` is required",
+        ));
+    };
+    if to < c.window.from {
+        return Err(field("body.window.to", "ends before it starts"));
+    }
+    if to.0.as_second() - c.window.from.0.as_second() > MAX_COVERAGE_DAYS * 86_400 {
+        return Err(field(
+            "body.window",
+            format!("a coverage window is at most {MAX_COVERAGE_DAYS} days long"),
+        ));
+    }
+    if c.zones.is_empty() && c.track.is_empty() && c.area.is_empty() {
+        return Err(field(
+            "body",
+            "coverage names what was observed: `zones`, a `track` or an `area`",
+        ));
+    }
+    for (name, positions) in [("track", &c.track), ("area", &c.area)] {
+        if positions.len() > MAX_COVERAGE_POSITIONS {
+            return Err(field(
+                format!("body.{name}"),
+                format!("at most {MAX_COVERAGE_POSITIONS} positions"),
+            ));
+        }
+        for (i, [lon, lat]) in positions.iter().enumerate() {
+            if !(lon.is_finite() && (-180.0..=180.0).contains(lon)) {
+                return Err(field(
+                    format!("body.{name}[{i}][0]"),
+                    format!("{lon} is not a longitude (-180 to 180)"),
+                ));
+            }
+            if !(lat.is_finite() && (-90.0..=90.0).contains(lat)) {
+                return Err(field(
+                    format!("body.{name}[{i}][1]"),
+                    format!("{lat} is not a latitude (-90 to 90)"),
+                ));
+            }
+        }
+    }
+    if !c.area.is_empty() && (c.area.len() < 4 || c.area.first() != c.area.last()) {
+        return Err(field(
+            "body.area",
+            "an area is a closed ring: at least four positions, the last the same as the first",
+        ));
+    }
+    Ok(())
 }
 
 fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError> {
@@ -447,6 +512,7 @@ pub fn json_schema() -> Value {
     );
     body_schema(Kind::Amendment, generator.subschema_for::<Amendment>());
     body_schema(Kind::Status, generator.subschema_for::<Status>());
+    body_schema(Kind::Coverage, generator.subschema_for::<Coverage>());
     let mut details = Vec::new();
     let mut detail = |c: Category, s: schemars::Schema| {
         details.push(serde_json::json!({
@@ -666,6 +732,28 @@ impl Statement {
                         "body.target",
                         format!("`{}` is not a {what} of the agreement", c.target),
                     ));
+                }
+            }
+            Body::Coverage(c) => {
+                for (i, z) in c.zones.iter().enumerate() {
+                    match a.zones.get(z) {
+                        Some(zz) if !zz.kind.is_line() => {}
+                        _ => {
+                            let known: Vec<&str> = a
+                                .zones
+                                .values()
+                                .filter(|x| !x.kind.is_line())
+                                .map(|x| x.id.get_ref().as_str())
+                                .collect();
+                            return Err(field(
+                                format!("body.zones[{i}]"),
+                                format!(
+                                    "`{z}` is not an area of the agreement (known: {})",
+                                    known.join(", ")
+                                ),
+                            ));
+                        }
+                    }
                 }
             }
             Body::Amendment(_) | Body::Status(_) => {}

@@ -91,10 +91,11 @@ pub enum Kind {
     Certification,
     Amendment,
     Status,
+    Coverage,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Adoption,
         Kind::Accreditation,
         Kind::Observation,
@@ -103,6 +104,7 @@ impl Kind {
         Kind::Certification,
         Kind::Amendment,
         Kind::Status,
+        Kind::Coverage,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -114,6 +116,7 @@ impl Kind {
             Kind::Certification => "certification",
             Kind::Amendment => "amendment",
             Kind::Status => "status",
+            Kind::Coverage => "coverage",
         }
     }
 }
@@ -650,6 +653,39 @@ pub struct Amendment {
     /// The amended agreement's canonical hash.
     pub new_agreement: Digest,
     pub summary: String,
+}
+
+/// Where and when monitors could see: a patrol's route, a camera's or a
+/// drone's window, an area observed. A verdict of "no verified breach"
+/// rests on it: where nobody could see, nothing is known, and the
+/// evaluator says so ("not assessable") rather than "kept".
+///
+/// A monitor reports what it covered, after the fact, as it reports what
+/// it saw: the window ends no later than the statement is issued.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    pub sensor: Sensor,
+    /// When: `from` and `to` (both required), at most 31 days apart.
+    pub window: Interval,
+    /// Zones of the agreement observed (areas: a region, a disengagement
+    /// area, a crossing, a buffer), e.g. a camera's field named in the annex.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
+    /// A route travelled, as `[lon, lat]` positions: the zones it passes
+    /// through are covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub track: Vec<[f64; 2]>,
+    /// An area observed (a drone's flight, a satellite image's footprint),
+    /// as a closed ring of `[lon, lat]` positions: the zones it reaches are
+    /// covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub area: Vec<[f64; 2]>,
+    /// The observer's own reference (patrol report number, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The operator's digest of the evaluated status at a log size, which

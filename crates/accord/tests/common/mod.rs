@@ -43,13 +43,17 @@ pub fn evidence() -> Value {
 }
 
 /// Adoption and accreditation of one monitor each for the Mission and the
-/// two parts of the JCCC: entries 0 to 3, all at D.
+/// two parts of the JCCC: entries 0 to 3, all at D. From then on the
+/// Mission's patrols cover every zone each day (a coverage statement a
+/// minute before each cut-off, see `Script::patrol`): without coverage no
+/// period could be assessed.
 pub fn start(a: &Agreement, h: Digest) -> Script<'_> {
     let mut s = Script::new(a, h, D.parse().unwrap());
     s.adopt().ok();
     s.accredit("MISSION", 1).ok();
     s.accredit("JCCC_UA", 1).ok();
     s.accredit("JCCC_RU", 1).ok();
+    s.patrol("MISSION/1", &[]);
     s
 }
 
@@ -66,8 +70,10 @@ pub fn armed_attack(s: &mut Script<'_>) -> Written {
 }
 
 /// Walks to the verification phase: the three certifications at D+1h
-/// (entries 4, 5, 6), then quiet days until the transition fires at the
-/// end of the period of D+14 (16 March, 17:30 UTC), in entry 21.
+/// (entries 4, 5, 6), then quiet days (each with the Mission's coverage
+/// statement and the operator's status statement) until the transition
+/// fires at the end of the period of D+14 (16 March, 17:30 UTC), in entry
+/// 36.
 pub fn to_verification(s: &mut Script<'_>) {
     s.wait_hours(1.0);
     s.certify("transition", "begin_verification", &["UA"]).ok();
@@ -85,8 +91,8 @@ pub fn to_verification(s: &mut Script<'_>) {
     );
 }
 
-/// Walks on to stabilisation: certified ahead by Ukraine, the Mission and
-/// the United States (entry 22), effective when the verification phase has
+/// Walks on to stabilisation: certified ahead by Ukraine (entry 37), the
+/// Mission and the United States (entry 38), effective when the verification phase has
 /// lasted 30 days with 30 quiet days.
 pub fn to_stabilisation(s: &mut Script<'_>) {
     s.wait_hours(2.0);

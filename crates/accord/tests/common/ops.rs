@@ -77,6 +77,14 @@ pub enum Op {
     },
     /// The Mission's second monitor's accreditation revoked.
     Revoke,
+    /// A coverage statement by one of the reporters (refused for those
+    /// whose coverage does not count), of a window ending now and
+    /// beginning `back_hours` ago, naming zones or a track through places.
+    Cover {
+        by: u8,
+        back_hours: u8,
+        track: bool,
+    },
 }
 
 /// Decodes operations from arbitrary bytes (for the fuzz target): each
@@ -141,6 +149,11 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
             _ => match next() % 8 {
                 0 => Op::Garbage,
                 1 => Op::Revoke,
+                2 => Op::Cover {
+                    by: next() % 6,
+                    back_hours: next() % 72,
+                    track: next() % 2 == 0,
+                },
                 n => {
                     let len = usize::from(next()) * usize::from(n);
                     Op::OperatorSigns {
@@ -368,6 +381,24 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                     note.sign(s.signer("operator")).unwrap();
                     s.append(note.to_bytes());
                 }
+            }
+            Op::Cover {
+                by,
+                back_hours,
+                track,
+            } => {
+                let to = Time(s.now);
+                let from = Time(
+                    jiff::Timestamp::from_second(s.now.as_second() - i64::from(*back_hours) * 3600)
+                        .unwrap(),
+                );
+                let mut body = json!({"sensor": "patrol", "window": {"from": from, "to": to}});
+                if *track {
+                    body["track"] = json!(PLACES[..3].iter().map(|p| [p.0, p.1]).collect::<Vec<_>>());
+                } else {
+                    body["zones"] = json!(["security_zone", "donetsk"]);
+                }
+                s.write("coverage", body, &[REPORTERS[usize::from(*by)]]);
             }
             Op::Revoke => {
                 let k = example::key(&example::monitor_key_name("mission.accord.example/hq", 2));
