@@ -435,3 +435,126 @@ fn every_real_boundary_and_line_is_a_valid_zone() {
         assert!(a.zones[id].geometry.is_some(), "zone {id} has no geometry");
     }
 }
+
+/// The Minsk II distances: the zones of point 2 of the Package of Measures
+/// (50, 70 and 140 km wide) are made by each side withdrawing half their
+/// width from its own line; the Addendum's 15 km is each side's own.
+#[test]
+fn each_side_withdraws_half_the_width_of_the_minsk_zones() {
+    use accord::geography::{Placement, ZoneIndex};
+    let c = files::check_file(&example_dir().join("agreement.toml")).unwrap();
+    let a = c.agreement.expect("valid");
+    let km = |id: &str| {
+        a.weapon_classes[id]
+            .withdrawal_km
+            .as_ref()
+            .map(|k| *k.get_ref())
+    };
+    assert_eq!(km("artillery_100mm"), Some(25.0));
+    assert_eq!(km("mlrs"), Some(35.0));
+    assert_eq!(km("heavy_mlrs_and_missiles"), Some(70.0));
+    for class in ["tanks", "artillery_under_100mm", "mortars"] {
+        assert_eq!(km(class), Some(15.0), "{class}");
+    }
+    // The long-range weapons of 2025 have no withdrawal distance.
+    for class in [
+        "attack_drones",
+        "loitering_munitions",
+        "glide_bombs",
+        "cruise_missiles",
+        "ballistic_missiles",
+    ] {
+        assert_eq!(km(class), None, "{class}");
+    }
+
+    // Points on Ukraine's side, due west or east of Kramatorsk, at a given
+    // distance from the line of contact (Ukraine's reference line).
+    let index = ZoneIndex::new(&a);
+    let loc = index
+        .line_zones()
+        .position(|z| z == "line_of_contact")
+        .unwrap();
+    let ua = |p: &Placement| p.controlled_by.map(|i| index.party(i)) == Some("UA");
+    let at = |target_km: f64| -> Placement {
+        let lat = 48.74;
+        let distance = |lon: f64| index.place(lon, lat).unwrap().distances_m[loc] / 1000.0;
+        // `far` is farther from the line than the target, `near` nearer.
+        let (mut far, mut near) = (36.6, 37.9);
+        assert!(distance(far) > target_km && distance(near) < target_km);
+        for _ in 0..50 {
+            let mid = (far + near) / 2.0;
+            if distance(mid) > target_km {
+                far = mid;
+            } else {
+                near = mid;
+            }
+        }
+        let p = index.place(far, lat).unwrap();
+        assert!((p.distances_m[loc] / 1000.0 - target_km).abs() < 0.01);
+        assert!(ua(&p), "{far} E, {lat} N is on Ukraine's side");
+        p
+    };
+    let in_zone = |p: &Placement, class: &str| {
+        p.withdrawal
+            .iter()
+            .any(|&w| index.withdrawal_zone(w) == Some((class, "UA")))
+    };
+    // Artillery of 100 mm and above 30 km from the line: outside its 25 km.
+    let p30 = at(30.0);
+    assert!(!in_zone(&p30, "artillery_100mm"));
+    assert!(in_zone(&p30, "mlrs"), "35 km");
+    assert!(in_zone(&p30, "heavy_mlrs_and_missiles"), "70 km");
+    // At 20 km: inside it; a tank is not (15 km).
+    let p20 = at(20.0);
+    assert!(in_zone(&p20, "artillery_100mm"));
+    assert!(!in_zone(&p20, "tanks"));
+    assert!(in_zone(&at(10.0), "tanks"));
+    // No withdrawal zone for the classes without a distance.
+    assert!(!in_zone(&p20, "cruise_missiles"));
+}
+
+/// Every weapon class a clause names is one the agreement defines, and the
+/// clauses on armed attacks count the long-range strikes of 2025.
+#[test]
+fn the_clauses_name_only_weapon_classes_the_agreement_defines() {
+    let c = files::check_file(&example_dir().join("agreement.toml")).unwrap();
+    let a = c.agreement.expect("valid");
+    let mut named = std::collections::BTreeSet::new();
+    for clause in a.clauses.values() {
+        for m in clause.metrics.values() {
+            for w in &m.weapon_classes {
+                assert!(
+                    a.weapon_classes.contains_key(w.get_ref()),
+                    "clause {} names weapon class {}, which the agreement does not define",
+                    clause.id.get_ref(),
+                    w.get_ref()
+                );
+                named.insert(w.get_ref().as_str());
+            }
+        }
+    }
+    for class in [
+        "attack_drones",
+        "loitering_munitions",
+        "glide_bombs",
+        "cruise_missiles",
+        "ballistic_missiles",
+    ] {
+        assert!(named.contains(class), "no clause counts {class}");
+    }
+    // One system, one entry: the Grad is listed once (9K51 is its GRAU
+    // index, BM-21 its launch vehicle).
+    let systems: Vec<&str> = a
+        .weapon_classes
+        .values()
+        .flat_map(|w| w.systems.iter().map(|s| s.get_ref().as_str()))
+        .collect();
+    assert_eq!(
+        systems.iter().filter(|s| s.contains("Grad")).count(),
+        1,
+        "{systems:?}"
+    );
+    let unique: std::collections::BTreeSet<String> =
+        systems.iter().map(|s| s.to_lowercase()).collect();
+    assert_eq!(unique.len(), systems.len(), "a system in two places");
+}

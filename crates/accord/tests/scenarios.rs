@@ -832,7 +832,7 @@ fn withdrawal_is_measured_from_each_party_own_reference_line() {
     s.days(14);
     s.wait_hours(1.0);
     // Donetsk city is 39 km from the 2025 line but 17.8 km from the 2024
-    // line, which the Russian Federation measures from: artillery (50 km)
+    // line, which the Russian Federation measures from: artillery (25 km)
     // there is in violation, a tank (15 km) is not.
     let artillery = sighting(&mut s, DONETSK, "2S19 Msta-S", "RU").ok();
     sighting(&mut s, DONETSK, "T-72", "RU").ok();

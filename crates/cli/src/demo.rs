@@ -12,13 +12,21 @@
 //!
 //! Everything is signed with the example's demonstration keys, whose
 //! secrets are public (see `accord_example::key`).
+//!
+//! What is real and what is not is said wherever it shows: the scripted
+//! observations and certifications carry [`SIMULATED_NOTE`] in the
+//! statements themselves (and so in the log and the report), the demo's
+//! lines about them say SIMULATED, and the UCDP events are called what they
+//! are, UCDP fatal events. No event from before D-day is imported, and the
+//! log stops at the end of the data: nothing is evaluated for days the data
+//! does not cover.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use accord::import::{self, Format};
-use accord::statement::{SignedStatement, Statement, Time};
+use accord::statement::{Body, SignedStatement, Statement, Time};
 use accord_example::{self as example, Script, Written};
 use clap::Args;
 use jiff::Timestamp;
@@ -31,6 +39,18 @@ use crate::logdir::{LogConfig, write_config};
 
 /// Where the shared real data is looked for when no file is given.
 const SHARED_UCDP: &str = "data/events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv";
+
+/// What a scripted statement says of itself: its observation's `note`, its
+/// certification's words. [`accord_engine::report::SIMULATED`] begins it, so
+/// that the report marks it.
+const SIMULATED_NOTE: &str = "SIMULATED: scripted by accord demo, not a real event";
+/// A scripted observation's `reference`.
+const SIMULATED_REFERENCE: &str = "SIMULATED (accord demo)";
+
+/// What UCDP GED's events are: it records an event only when at least one
+/// person was killed.
+const UCDP_EVENTS: &str =
+    "UCDP fatal events (UCDP GED: incidents of organised violence with at least one death)";
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -47,7 +67,8 @@ pub struct DemoArgs {
     /// The hypothetical D-day (local midnight, Kyiv time).
     #[arg(long, default_value = "2015-02-15", value_name = "YYYY-MM-DD")]
     pub d_day: String,
-    /// How many days after D the log runs (default: to the last event).
+    /// How many days after D the log runs (default: to the end of the
+    /// events; never past it).
     #[arg(long)]
     pub days: Option<u32>,
 }
@@ -73,19 +94,43 @@ fn events_file(a: &DemoArgs) -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-/// The open-source reports to interleave, sorted by when they were issued.
-fn osint(
-    path: &Path,
-    hash: accord::statement::Digest,
-    d: Timestamp,
-) -> Result<(Vec<Statement>, u64, u64)> {
+/// The open-source reports to interleave, sorted by when they were issued,
+/// and how many events (rows) were read, imported and left out.
+struct Imported {
+    reports: Vec<Statement>,
+    rows: u64,
+    events: u64,
+    /// Events that began before D-day.
+    before: u64,
+    /// Events that ended after the data's end.
+    after: u64,
+    /// The first imported event's first day and the data's last day.
+    range: Option<(Date, Date)>,
+    /// The end of the data's last day: the log runs no further.
+    end: Option<Timestamp>,
+}
+
+/// When an imported report's event began: its observation's start.
+fn observed_from(s: &Statement) -> Timestamp {
+    match &s.body {
+        Body::Observation(o, _) => o.observed.from.0,
+        _ => s.issued_at.0,
+    }
+}
+
+/// Reads the events, keeping only those wholly within the agreement's life
+/// and the data: an event that began before D-day is left out even if it
+/// ended after; so is one that ended after the data's last day (the day the
+/// last event began: a dataset extracted up to a date holds no event that
+/// began after it, so its days after that date are not quiet, only absent).
+fn osint(path: &Path, hash: accord::statement::Digest, d: Timestamp) -> Result<Imported> {
     let file = std::fs::File::open(path)
         .into_diagnostic()
         .wrap_err_with(|| format!("opening {}", path.display()))?;
     let mut options = import::Options::new(hash);
-    options.timezone = jiff::tz::TimeZone::get("Europe/Kyiv").unwrap_or(jiff::tz::TimeZone::UTC);
+    options.timezone = kyiv();
     let (mut rows, mut before) = (0u64, 0u64);
-    let mut out = Vec::new();
+    let mut kept: Vec<Vec<Statement>> = Vec::new();
     import::read(
         Format::Ucdp,
         std::io::BufReader::new(file),
@@ -93,20 +138,50 @@ fn osint(
         |row| {
             rows += 1;
             if let Ok(statements) = row.outcome {
-                for s in statements {
-                    if s.issued_at.0 < d {
-                        before += 1;
-                    } else {
-                        out.push(s);
-                    }
+                if statements
+                    .iter()
+                    .any(|s| s.issued_at.0 < d || observed_from(s) < d)
+                {
+                    before += 1;
+                } else if !statements.is_empty() {
+                    kept.push(statements);
                 }
             }
             ControlFlow::Continue(())
         },
     )
     .map_err(|e| miette!("{}: {e}", path.display()))?;
+    let first = kept.iter().flatten().map(observed_from).min();
+    let last = kept.iter().flatten().map(observed_from).max();
+    let last_day = last.map(local_day);
+    let end = match last_day {
+        Some(day) => Some(
+            day.tomorrow()
+                .and_then(|t| t.to_zoned_datetime(kyiv()))
+                .map_err(|e| miette!("the day after {day}: {e}"))?
+                .timestamp(),
+        ),
+        None => None,
+    };
+    let (mut out, mut events, mut after) = (Vec::new(), 0u64, 0u64);
+    for statements in kept {
+        if end.is_some_and(|end| statements.iter().any(|s| s.issued_at.0 > end)) {
+            after += 1;
+        } else {
+            events += 1;
+            out.extend(statements);
+        }
+    }
     out.sort_by_key(|s| s.issued_at.0);
-    Ok((out, rows, before))
+    Ok(Imported {
+        reports: out,
+        rows,
+        events,
+        before,
+        after,
+        range: first.map(local_day).zip(last_day),
+        end,
+    })
 }
 
 /// The script and the imported reports, merged in time order.
@@ -140,11 +215,29 @@ impl Story<'_> {
     }
 }
 
+/// Prints what a scripted entry is: every one of them is SIMULATED.
 fn say(w: &Written, what: &str) {
     match &w.rejected {
-        None => outln!("   entry {:>5}  {what}", w.index),
-        Some(why) => outln!("   entry {:>5}  {what}: REFUSED ({why})", w.index),
+        None => outln!("   entry {:>5}  SIMULATED  {what}", w.index),
+        Some(why) => outln!(
+            "   entry {:>5}  SIMULATED  {what}: REFUSED ({why})",
+            w.index
+        ),
     }
+}
+
+/// A scripted observation's `extra`, with the SIMULATED marks added.
+fn simulated(extra: Value) -> Value {
+    let mut extra = extra;
+    extra["reference"] = json!(SIMULATED_REFERENCE);
+    extra["note"] = json!(SIMULATED_NOTE);
+    extra
+}
+
+/// A scripted certification, whose words say it is SIMULATED.
+fn certify(s: &mut Script<'_>, of: &str, target: &str, by: &[&str]) -> Written {
+    let body = json!({"of": of, "target": target, "statement": format!("{SIMULATED_NOTE}: {of} {target}")});
+    s.write("certification", body, by)
 }
 
 pub fn run(a: DemoArgs) -> Result<()> {
@@ -173,27 +266,41 @@ pub fn run(a: DemoArgs) -> Result<()> {
     outln!(
         "   HYPOTHETICAL D-day: {d_date} (00:00 Kyiv time, the Minsk II ceasefire's start by default), so that real events fall inside the agreement's life"
     );
+    outln!(
+        "   every statement marked SIMULATED below is scripted by the demo: none of them happened"
+    );
 
     let events = events_file(&a);
-    let (reports, rows, before) = match &events {
+    let (reports, data_end) = match &events {
         Some(p) => {
-            let (r, rows, before) = osint(p, hash, d)?;
+            let i = osint(p, hash, d)?;
             outln!(
-                "   real events: {} ({rows} rows; {} reports from D-day on imported as open-source observations signed by the OSINT importer key; {before} earlier ones left out)",
+                "   {UCDP_EVENTS}: {} ({} rows; {} events imported as {} open-source reports signed by the OSINT importer key; left out: {} events that began before D-day, {} that ended after the data's last day)",
                 p.display(),
-                r.len()
+                i.rows,
+                i.events,
+                i.reports.len(),
+                i.before,
+                i.after
             );
-            (r, rows, before)
+            let (Some((first, last)), Some(end)) = (i.range, i.end) else {
+                return Err(miette!(
+                    "{}: no UCDP fatal events from D-day ({d_date}) on: choose an earlier --d-day",
+                    p.display()
+                ));
+            };
+            outln!(
+                "   the UCDP fatal events imported run from {first} to {last} (the day the last one began, Kyiv time): the log stops at the end of {last}, and nothing after it is evaluated"
+            );
+            (i.reports, Some(end))
         }
         None => {
             outln!(
-                "   real events: none (give a UCDP GED CSV with --events; ../shared/data was not found), so the scripted statements alone"
+                "   UCDP fatal events: none (give a UCDP GED CSV with --events; ../shared/data was not found), so the scripted statements alone"
             );
-            (vec![], 0, 0)
+            (vec![], None)
         }
     };
-    let _ = (rows, before);
-    let last_report = reports.last().map(|s| s.issued_at.0);
 
     outln!("\n1. Writing the history");
     let mut story = Story {
@@ -215,7 +322,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     story.hours(1.0);
     for who in ["UA", "RU", "MISSION"] {
         say(
-            &story.s.certify("transition", "begin_verification", &[who]),
+            &certify(&mut story.s, "transition", "begin_verification", &[who]),
             &format!("{who} certifies: begin the verification phase"),
         );
     }
@@ -229,7 +336,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
                 "prisoner_exchange",
                 at,
                 json!({"released_by": by, "count": count}),
-                json!({"sensor": "camera", "evidence": evidence()}),
+                simulated(json!({"sensor": "camera", "evidence": evidence()})),
             ),
             &format!("the Mission films the release of {count} prisoners by {by}"),
         );
@@ -239,12 +346,16 @@ pub fn run(a: DemoArgs) -> Result<()> {
     report_phase(&story.s, "after 15 quiet days");
     story.hours(2.0);
     say(
-        &story.s.certify("transition", "ceasefire_verified", &["UA"]),
+        &certify(&mut story.s, "transition", "ceasefire_verified", &["UA"]),
         "Ukraine certifies: ceasefire verified",
     );
-    let body = json!({"of": "transition", "target": "ceasefire_verified", "statement": "verified"});
     say(
-        &story.s.write("certification", body, &["MISSION", "US"]),
+        &certify(
+            &mut story.s,
+            "transition",
+            "ceasefire_verified",
+            &["MISSION", "US"],
+        ),
         "the Mission and the United States certify it too",
     );
     story.s.wait_hours(-2.0);
@@ -252,7 +363,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     report_phase(&story.s, "after 30 verified quiet days");
     story.hours(1.0);
     say(
-        &story.s.certify("tranche", "us_tranche_1", &["UA", "US"]),
+        &certify(&mut story.s, "tranche", "us_tranche_1", &["UA", "US"]),
         "Ukraine and the United States certify the first US relief tranche",
     );
     story.s.wait_hours(-1.0);
@@ -266,7 +377,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
             "weapon_sighting",
             HORLIVKA,
             json!({"system": "2S19 Msta-S", "calibre_mm": 152, "count": 4, "status": "in_violation_of_withdrawal_line"}),
-            json!({"sensor": "uav", "evidence": evidence()}),
+            simulated(json!({"sensor": "uav", "evidence": evidence()})),
         ),
         "JCCC (Ukraine) sees four 152 mm howitzers at Horlivka, inside the withdrawal zone",
     );
@@ -276,7 +387,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
             "freedom_of_movement",
             SIVERSK,
             json!({"restriction": "denial", "duration_minutes": 95}),
-            json!({}),
+            simulated(json!({})),
         ),
         "the Mission's patrol is denied passage near Siversk",
     );
@@ -286,7 +397,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
         "ceasefire_violation",
         KRAMATORSK,
         json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
-        json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
+        simulated(json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}})),
     );
     say(
         &attack,
@@ -298,7 +409,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
             "civilian_casualties",
             KRAMATORSK,
             json!({"killed": 3, "injured": 11, "cause": "shelling"}),
-            json!({"evidence": evidence()}),
+            simulated(json!({"evidence": evidence()})),
         ),
         "the Mission records 3 civilians killed and 11 injured there",
     );
@@ -308,7 +419,8 @@ pub fn run(a: DemoArgs) -> Result<()> {
     report_phase(&story.s, "the day after the breach");
     story.hours(3.0);
     say(
-        &story.s.certify(
+        &certify(
+            &mut story.s,
             "guarantee_decision",
             "collective_defence",
             &["US", "UK", "FR", "DE"],
@@ -319,33 +431,64 @@ pub fn run(a: DemoArgs) -> Result<()> {
     story.days(30);
     story.hours(1.0);
     say(
-        &story.s.certify("continue_relief", "us_tranche_1", &["US"]),
+        &certify(&mut story.s, "continue_relief", "us_tranche_1", &["US"]),
         "the United States alone votes to continue relief (two are needed)",
     );
     story.s.wait_hours(-1.0);
     story.days(6);
     report_phase(&story.s, "after the snapback vote");
-    // Then time runs on, with the open-source reports, to the end.
-    let until = match (a.days, last_report) {
-        (Some(n), _) => Some(d + jiff::SignedDuration::from_hours(24 * i64::from(n))),
-        (None, Some(t)) => Some(t + jiff::SignedDuration::from_hours(24)),
-        (None, None) => None,
+    // The story must not run past the data: its days would be evaluated
+    // as if nothing had happened in them.
+    if let Some(end) = data_end
+        && story.s.now > end
+    {
+        return Err(miette!(
+            "the UCDP fatal events end at {}, before the scripted story does ({}): choose a --d-day at least {} days before the end of the events",
+            local(end),
+            local(story.s.now),
+            ((story.s.now - d).as_hours() + 23) / 24
+        ));
+    }
+    // Then time runs on, with the open-source reports, to the end of the
+    // data (or of --days, if that comes first), and never past it.
+    let asked = a
+        .days
+        .map(|n| d + jiff::SignedDuration::from_hours(24 * i64::from(n)));
+    let until = match (asked, data_end) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
     };
     if let Some(until) = until {
         let mut n = 0;
-        while story.s.now < until {
+        while story.s.now + jiff::SignedDuration::from_hours(24) <= until {
             story.days(1);
             n += 1;
         }
         if n > 0 {
             outln!(
-                "   ... and {n} more days of the operator's daily status statements, with the open-source reports of those days"
+                "   ... and {n} more days of the operator's daily status statements, with the UCDP fatal events of those days as open-source reports"
             );
         }
     }
     story.catch_up();
+    let left = story.osint.len();
     outln!(
-        "   {} entries in all, {} of them open-source reports",
+        "   the log ends at {} (its last status statement); the last reporting period it evaluates is {}{}",
+        local(story.s.now),
+        story
+            .s
+            .eval
+            .state
+            .done
+            .map_or_else(|| "none".to_string(), |p| p.to_string()),
+        if left > 0 {
+            format!("; {left} open-source reports issued after it left out")
+        } else {
+            String::new()
+        }
+    );
+    outln!(
+        "   {} entries in all, {} of them open-source reports of UCDP fatal events (real); the others are the demo's own (SIMULATED, or the operator's status statements)",
         story.s.entries.len(),
         story.imported
     );
@@ -411,6 +554,22 @@ pub fn run(a: DemoArgs) -> Result<()> {
     Ok(())
 }
 
+fn kyiv() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Kyiv").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// A time as Kyiv's clocks showed it.
+fn local(t: Timestamp) -> String {
+    t.to_zoned_datetime(kyiv())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The day, in Kyiv, a time falls on.
+fn local_day(t: Timestamp) -> Date {
+    t.to_zoned_datetime(kyiv()).date()
+}
+
 fn evidence() -> Value {
     json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
 }
@@ -423,12 +582,24 @@ fn report_phase(s: &Script<'_>, when: &str) {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // A trigger is shown with the entries that caused it, not the status
+    // statement whose time closed the period.
+    let causes: Vec<String> = st
+        .guarantees
+        .iter()
+        .filter(|(_, g)| g.triggered.is_some() && !g.cause.is_empty())
+        .map(|(id, g)| {
+            let entries: Vec<String> = g.cause.iter().map(u64::to_string).collect();
+            format!("; {id} triggered by entries {}", entries.join(", "))
+        })
+        .collect();
     outln!(
-        "   -- {when} ({}): phase {}; relief: {}; guarantee: {}",
+        "   -- {when} ({}): phase {}; relief: {}; guarantee: {}{}",
         Time(s.now),
         st.phase.id.as_deref().unwrap_or("none"),
         join(st.tranche_states()),
-        join(st.guarantee_states())
+        join(st.guarantee_states()),
+        causes.concat()
     );
 }
 

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use accord::agreement::Agreement;
 use accord::evaluate::Evaluator;
-use accord_engine::report::{Links, Report};
+use accord::statement::SignedStatement;
+use accord_engine::report::{Links, Report, says_simulated};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
@@ -85,7 +86,7 @@ pub fn write(
     // replayed, even if the log has grown since.
     let cp = log.checkpoint();
     let raw_checkpoint = cp.to_bytes();
-    let report = Report::build(agreement, ev, day);
+    let mut report = Report::build(agreement, ev, day);
     let Some(adopted) = report.adopted.map(|at| at.time.0) else {
         return Err(miette!(
             "the log holds no adoption: there is nothing to report"
@@ -129,6 +130,11 @@ pub fn write(
         let proved = tlog::proof::prove(&mut reader, log, i).map_err(|e| miette!("{e}"))?;
         std::fs::write(proofs_dir.join(format!("{i}.proof")), proved.text()).into_diagnostic()?;
         std::fs::write(proofs_dir.join(format!("{i}.entry")), &proved.entry).into_diagnostic()?;
+        // The evaluator keeps no notes: the entry itself says whether it is
+        // simulated, and the report marks it.
+        if SignedStatement::parse(&proved.entry).is_ok_and(|s| says_simulated(&s.statement)) {
+            report.simulated.insert(i);
+        }
     }
     std::fs::write(proofs_dir.join("checkpoint"), &raw_checkpoint).into_diagnostic()?;
     let links = Links {

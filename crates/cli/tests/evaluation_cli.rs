@@ -620,12 +620,144 @@ fn demo_imports_the_real_events_as_open_source_reports() {
     assert!(line.contains("(3077 rows;"), "{line}");
     let imported: u64 = out
         .lines()
-        .find_map(|l| l.trim().strip_suffix(" of them open-source reports"))
-        .and_then(|l| l.rsplit(' ').next())
+        .find_map(|l| {
+            l.trim()
+                .split_once(" of them open-source reports of UCDP fatal events")
+        })
+        .and_then(|(l, _)| l.rsplit(' ').next())
         .unwrap()
         .parse()
         .unwrap();
     assert!(imported > 100, "{imported}");
     let md = std::fs::read_to_string(tmp.path().join("d/report-2015-04-05.md")).unwrap();
     assert!(md.contains("UCDP GED"), "attribution");
+    assert!(md.contains("UCDP fatal events"), "what they are");
+}
+
+/// The entries of a log written in a directory, parsed.
+fn logged_statements(log: &std::path::Path) -> Vec<accord::statement::SignedStatement> {
+    use tlog::checkpoint::SignedCheckpoint;
+    use tlog::client::{DirSource, TileReader};
+    let cp = std::fs::read(log.join("checkpoint")).unwrap();
+    let size = SignedCheckpoint::parse(&cp).unwrap().checkpoint.size;
+    let mut reader = TileReader::new(DirSource::new(log));
+    reader
+        .entries(size, 0..size)
+        .unwrap()
+        .iter()
+        .map(|e| accord::statement::SignedStatement::parse(e).unwrap())
+        .collect()
+}
+
+#[test]
+fn demo_imports_only_events_within_d_day_and_the_data_and_marks_its_script_simulated() {
+    use accord::statement::{Body, Kind};
+    let ucdp = testkit::data("events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    // Two UCDP events run from 1 to 31 October 2021: begun before this
+    // D-day, they are left out although they end after it. The data's last
+    // event began on 23 February 2022; one that began on the 18th ends on
+    // the 25th, after it.
+    let out = ok(
+        &[
+            "demo",
+            "--dir",
+            "d",
+            "--events",
+            ucdp.to_str().unwrap(),
+            "--d-day",
+            "2021-10-15",
+        ],
+        tmp.path(),
+    );
+    assert!(out.contains("AUDIT PASSED"), "{out}");
+    assert!(
+        out.contains("run from 2021-10-18 to 2022-02-23"),
+        "the data's range: {out}"
+    );
+    assert!(
+        out.contains("the last reporting period it evaluates is 2022-02-23"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 that ended after the data's last day"),
+        "{out}"
+    );
+    // Kyiv's midnight: D-day's start and the end of the data's last day.
+    let d_day = jiff::Timestamp::from_second(1_634_245_200).unwrap(); // 2021-10-15T00:00+03:00
+    let data_end = jiff::Timestamp::from_second(1_645_653_600).unwrap(); // 2022-02-24T00:00+02:00
+    let entries = logged_statements(&tmp.path().join("d/log"));
+    let (mut imported, mut scripted) = (0, 0);
+    for e in &entries {
+        let st = &e.statement;
+        // Nothing in the log is after the data's end.
+        assert!(st.issued_at.0 <= data_end, "{:?}", st.issued_at);
+        match &st.body {
+            Body::Observation(o, _) if o.source.is_some() => {
+                imported += 1;
+                assert!(o.observed.from.0 >= d_day, "began before D-day: {o:?}");
+                assert!(st.issued_at.0 >= d_day, "{o:?}");
+                assert!(o.observed.to.is_none_or(|t| t.0 <= data_end), "{o:?}");
+                assert!(!o.note.as_deref().unwrap_or("").starts_with("SIMULATED"));
+            }
+            // Every scripted observation and certification says it is
+            // simulated, in the log itself.
+            Body::Observation(o, _) => {
+                scripted += 1;
+                assert!(
+                    o.note
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with("SIMULATED: scripted by accord demo")),
+                    "{o:?}"
+                );
+            }
+            Body::Certification(c) => {
+                scripted += 1;
+                assert!(c.statement.starts_with("SIMULATED"), "{c:?}");
+            }
+            _ => {}
+        }
+    }
+    assert!(imported > 40, "{imported}");
+    assert!(scripted >= 10, "{scripted}");
+    // The log ends with a status statement on the data's last day (the
+    // script's clock runs in whole days from D-day, so after the change of
+    // clocks it is 23:00 in Kyiv), after that day's 19:30 cut-off.
+    let last = &entries.last().unwrap().statement;
+    assert_eq!(last.kind(), Kind::Status);
+    let early = data_end.as_second() - last.issued_at.0.as_second();
+    assert!((0..=3 * 3600).contains(&early), "{:?}", last.issued_at);
+    // The demo's lines about its script say SIMULATED.
+    let line = out
+        .lines()
+        .find(|l| l.contains("24 artillery impacts"))
+        .unwrap();
+    assert!(line.contains("SIMULATED"), "{line}");
+    // The report marks the scripted entries it shows.
+    let day = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("d/report-")?.strip_suffix(".md"))
+        .unwrap();
+    let md = std::fs::read_to_string(tmp.path().join(format!("d/report-{day}.md"))).unwrap();
+    let casualties = md
+        .lines()
+        .find(|l| l.contains("3 killed, 11 injured"))
+        .unwrap();
+    assert!(casualties.contains("SIMULATED: 3 killed"), "{casualties}");
+    assert!(md.contains("say they are simulated"), "{md}");
+
+    // A D-day that leaves the data too short for the script is refused.
+    let err = fails(
+        &[
+            "demo",
+            "--dir",
+            "d",
+            "--events",
+            ucdp.to_str().unwrap(),
+            "--d-day",
+            "2022-01-01",
+        ],
+        tmp.path(),
+    );
+    assert!(err.contains("before the scripted story does"), "{err}");
 }

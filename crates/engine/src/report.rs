@@ -16,7 +16,7 @@ use accord::agreement::{Agreement, ZoneKind};
 use accord::evaluate::{
     At, DisputeState, Evaluator, GuaranteeState, Obs, Periods, Status, TrancheState, Verdict,
 };
-use accord::statement::Category;
+use accord::statement::{Body, Category, Statement};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -48,6 +48,21 @@ impl Links {
             String::new()
         };
         format!("{}{more}", shown.join(" "))
+    }
+}
+
+/// How a statement says it is simulated (scripted for a demonstration or a
+/// test, not a real event): its observation's `note` or `reference`, or its
+/// certification's words, begin with this.
+pub const SIMULATED: &str = "SIMULATED";
+
+/// Whether a statement says it is simulated (see [`SIMULATED`]).
+pub fn says_simulated(s: &Statement) -> bool {
+    let marked = |t: Option<&str>| t.is_some_and(|t| t.starts_with(SIMULATED));
+    match &s.body {
+        Body::Observation(o, _) => marked(o.note.as_deref()) || marked(o.reference.as_deref()),
+        Body::Certification(c) => marked(Some(&c.statement)),
+        _ => false,
     }
 }
 
@@ -165,6 +180,10 @@ pub struct Report {
     pub osint_sources: BTreeSet<String>,
     /// Every entry the report cites.
     pub cited: BTreeSet<u64>,
+    /// The cited entries that say they are simulated (see
+    /// [`says_simulated`]): whoever reads the entries fills it in, since the
+    /// evaluator keeps no notes.
+    pub simulated: BTreeSet<u64>,
 }
 
 fn events(o: &Obs) -> u64 {
@@ -572,6 +591,7 @@ impl Report {
             series: series_v,
             osint_sources,
             cited,
+            simulated: BTreeSet::new(),
         }
     }
 
@@ -602,6 +622,9 @@ impl Report {
             self.local(self.end),
             self.agreement
         );
+        if !self.simulated.is_empty() {
+            let _ = writeln!(o, "**{}**\n", self.simulated_note(l));
+        }
         let _ = writeln!(o, "## Phase and relief\n");
         let _ = writeln!(
             o,
@@ -705,7 +728,7 @@ impl Report {
                     self.local(i.observed),
                     i.place,
                     // A cell: a bar would end it early.
-                    i.what.replace('|', "\\|"),
+                    self.what(i).replace('|', "\\|"),
                     if i.verified { "yes" } else { "no" },
                     i.by,
                     i.attribution
@@ -776,12 +799,30 @@ impl Report {
         o
     }
 
+    /// What the report says of the simulated entries it cites.
+    fn simulated_note(&self, l: &Links) -> String {
+        let entries: Vec<u64> = self.simulated.iter().copied().collect();
+        format!(
+            "{SIMULATED}: entries {} cited in this report say they are simulated (scripted, not real events); every figure that counts them counts something that did not happen.",
+            l.to(&entries)
+        )
+    }
+
+    /// An item's description, marked when its entry says it is simulated.
+    fn what(&self, i: &Item) -> String {
+        if self.simulated.contains(&i.index) {
+            format!("{SIMULATED}: {}", i.what)
+        } else {
+            i.what.clone()
+        }
+    }
+
     fn sources_note(&self) -> String {
         let mut o = String::from("\n---\n");
         if !self.osint_sources.is_empty() {
             let _ = writeln!(
                 o,
-                "Open-source reports in this period come from imported datasets ({}); they count as reported, not verified, until monitors corroborate them. UCDP GED data: Sundberg & Melander 2013; Davies, Pettersson & Öberg 2023 (CC BY 4.0).",
+                "Open-source reports in this period come from imported datasets ({}); they count as reported, not verified, until monitors corroborate them. UCDP GED records only fatal events (incidents of organised violence with at least one death): its events are UCDP fatal events, not every violation. UCDP GED data: Sundberg & Melander 2013; Davies, Pettersson & Öberg 2023 (CC BY 4.0).",
                 self.osint_sources
                     .iter()
                     .cloned()
@@ -819,6 +860,13 @@ impl Report {
             esc(root),
             esc(&self.agreement)
         );
+        if !self.simulated.is_empty() {
+            let _ = write!(
+                o,
+                "<p class=simulated><strong>{}</strong></p>",
+                self.simulated_note(l)
+            );
+        }
         let _ = write!(
             o,
             "<h2>Phase and relief</h2><ul><li>Phase at the end of the period: <strong>{}</strong></li>",
@@ -910,7 +958,7 @@ impl Report {
                     l.to(&[i.index]),
                     esc(&self.local(i.observed)),
                     esc(&i.place),
-                    esc(&i.what),
+                    esc(&self.what(i)),
                     if i.verified { "yes" } else { "no" },
                     esc(&i.by),
                     esc(&i.attribution)

@@ -132,8 +132,22 @@ pub fn status(a: &Agreement, s: &Status) -> String {
     let _ = writeln!(o, "\nGUARANTEES");
     for (id, g) in &s.guarantees {
         let _ = write!(o, "  {id:<24} {}", guarantee_word(&g.state));
-        if let Some(t) = &g.triggered {
-            let _ = write!(o, "; triggered at entry {} ({})", t.index, t.time);
+        // The entries that caused the trigger, not the one (often a status
+        // statement) whose time closed the period they broke a clause in.
+        match &g.triggered {
+            Some(t) if !g.cause.is_empty() => {
+                let _ = write!(
+                    o,
+                    "; triggered by entries {} (known at {}, entry {})",
+                    list(&g.cause),
+                    t.time,
+                    t.index
+                );
+            }
+            Some(t) => {
+                let _ = write!(o, "; triggered at {} (entry {})", t.time, t.index);
+            }
+            None => {}
         }
         if let Some(due) = &g.consultation_due {
             let _ = write!(o, "; decision due by {due}");
@@ -141,7 +155,7 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         if let Some(d) = &g.decided {
             let _ = write!(o, "; decided at entry {}", d.index);
         }
-        if !g.cause.is_empty() {
+        if g.triggered.is_none() && !g.cause.is_empty() {
             let _ = write!(o, "; caused by entries {}", list(&g.cause));
         }
         let _ = writeln!(o);
