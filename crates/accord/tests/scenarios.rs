@@ -492,13 +492,14 @@ fn one_report_without_evidence_is_not_verified_until_corroborated() {
 fn reports_near_in_time_and_place_corroborate_each_other() {
     let (a, h) = example();
     let mut s = start(&a, h);
-    s.accredit("MISSION", 2).ok();
+    // Not the Mission's patrols: the example verifies those on their own.
+    s.accredit("JCCC_UA", 2).ok();
     s.wait_hours(1.0);
-    let first = violation(&mut s, "MISSION/1", HORLIVKA, json!({}));
+    let first = violation(&mut s, "JCCC_UA/1", HORLIVKA, json!({}));
     // The same organisation again: still one organisation.
     violation(
         &mut s,
-        "MISSION/2",
+        "JCCC_UA/2",
         (HORLIVKA.0 + 0.01, HORLIVKA.1),
         json!({}),
     )
@@ -513,10 +514,10 @@ fn reports_near_in_time_and_place_corroborate_each_other() {
     )
     .ok();
     assert_eq!(status(&s).observations.verified, 0);
-    // 3 km away, another organisation: the two Mission reports and this one.
+    // 3 km away, another organisation: the two JCCC reports and this one.
     violation(
         &mut s,
-        "JCCC_UA/1",
+        "IMAGERY",
         (HORLIVKA.0 + 0.04, HORLIVKA.1),
         json!({}),
     )
@@ -589,9 +590,19 @@ fn crossing_closed_is_a_breach_from_d_plus_7_only() {
 
 // --- disputes -------------------------------------------------------------------
 
+/// An armed attack seen by the imagery provider's drone, with video, and
+/// disputed by Russia. Not the Mission's own report: the Mission, which
+/// decides disputes, does not decide one of its own reports (see
+/// `verification.rs`).
 fn disputed_attack(s: &mut Script<'_>) -> (Written, Written) {
     s.wait_hours(1.0);
-    let attack = armed_attack(s);
+    let attack = s.observe(
+        "IMAGERY",
+        "ceasefire_violation",
+        KRAMATORSK,
+        json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
+        json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
+    );
     s.wait_hours(1.0);
     let lodge = s.dispute(
         "lodge",
