@@ -227,7 +227,9 @@ fn a_charge_reported_by_one_side_is_verified_later_only_by_a_corroboration_that_
     // Another organisation of the same side agreeing changes nothing.
     s.corroborate("UA_POLICE", &charge, true).ok();
     assert!(!verified(&s, &charge));
-    // The Mission agreeing verifies it.
+    // The Mission agreeing verifies it (a quarter of an hour later: the
+    // same corroboration at the same time would be the same statement).
+    s.wait_hours(0.25);
     let mission = s.corroborate("MISSION/1", &charge, true).ok();
     assert!(verified(&s, &charge));
     let o = s.eval.state.obs.iter().find(|o| o.index == charge.index);
@@ -257,6 +259,7 @@ fn two_organisations_of_one_side_do_not_verify_a_charge_against_the_other() {
     s.corroborate("UA_POLICE", &unattributed, true).ok();
     assert!(verified(&s, &unattributed));
     // And the other side's officers agreeing is an admission.
+    s.wait_hours(0.25);
     s.corroborate("JCCC_RU/1", &corroborated, true).ok();
     assert!(verified(&s, &corroborated));
 }
