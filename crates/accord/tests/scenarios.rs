@@ -878,8 +878,10 @@ fn security_zone_and_regional_withdrawal_start_on_their_days() {
     let mut s = start(&a, h);
     let move_in = |s: &mut Script<'_>, at: (f64, f64)| {
         s.wait_hours(1.0);
+        // Satellite imagery is the imagery provider's (technical means,
+        // verified with the image), not the Mission's first-hand.
         s.observe(
-            "MISSION/1",
+            "IMAGERY",
             "troop_movement",
             at,
             json!({"personnel": 40, "vehicles": 6}),
@@ -978,13 +980,14 @@ fn a_late_unverified_report_revises_a_metric_that_counts_unverified_ones() {
     let mut s = start(&a, h);
     s.days(3);
     assert_eq!(status(&s).clauses["ceasefire"].by_party["RU"].breaches, 0);
-    // Issued on day 3 about day 1, by a patrol, without evidence: no rule
-    // verifies it.
+    // Issued on day 3 about day 1, by Ukraine's JCCC officers against
+    // Russia: no rule verifies that on their word alone (the Mission's own
+    // patrol would be verified).
     let body = json!({"category": "ceasefire_violation", "observed": {"from": "2026-03-03T12:00:00Z"},
         "position": {"lon": HORLIVKA.0, "lat": HORLIVKA.1, "uncertainty_m": 100}, "sensor": "patrol",
         "details": {"events": [{"type": "explosion", "count": 2}]},
         "assessment": {"responsible": "RU", "confidence": "high"}});
-    s.write("observation", body, &["MISSION/1"]).ok();
+    s.write("observation", body, &["JCCC_UA/1"]).ok();
     let st = status(&s);
     assert_eq!(st.observations.verified, 0);
     let c = &st.clauses["ceasefire"].by_party["RU"];
