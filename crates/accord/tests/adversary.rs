@@ -233,11 +233,12 @@ fn a_settled_dispute_is_not_reopened() {
     );
     refused(&s.append(early), "stale: issued");
     s.wait_hours(1.0);
+    // The Mission made the report: the two signatories decide.
     s.dispute(
         "resolve",
         &lodge,
         json!({"outcome": "rejected"}),
-        &["MISSION"],
+        &["UA", "RU"],
     )
     .ok();
     // Lodged again, by a new statement or the old one logged again.

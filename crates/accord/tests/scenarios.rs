@@ -492,13 +492,14 @@ fn one_report_without_evidence_is_not_verified_until_corroborated() {
 fn reports_near_in_time_and_place_corroborate_each_other() {
     let (a, h) = example();
     let mut s = start(&a, h);
-    s.accredit("MISSION", 2).ok();
+    // Not the Mission's patrols: the example verifies those on their own.
+    s.accredit("JCCC_UA", 2).ok();
     s.wait_hours(1.0);
-    let first = violation(&mut s, "MISSION/1", HORLIVKA, json!({}));
+    let first = violation(&mut s, "JCCC_UA/1", HORLIVKA, json!({}));
     // The same organisation again: still one organisation.
     violation(
         &mut s,
-        "MISSION/2",
+        "JCCC_UA/2",
         (HORLIVKA.0 + 0.01, HORLIVKA.1),
         json!({}),
     )
@@ -513,10 +514,10 @@ fn reports_near_in_time_and_place_corroborate_each_other() {
     )
     .ok();
     assert_eq!(status(&s).observations.verified, 0);
-    // 3 km away, another organisation: the two Mission reports and this one.
+    // 3 km away, another organisation: the two JCCC reports and this one.
     violation(
         &mut s,
-        "JCCC_UA/1",
+        "IMAGERY",
         (HORLIVKA.0 + 0.04, HORLIVKA.1),
         json!({}),
     )
@@ -589,9 +590,19 @@ fn crossing_closed_is_a_breach_from_d_plus_7_only() {
 
 // --- disputes -------------------------------------------------------------------
 
+/// An armed attack seen by the imagery provider's drone, with video, and
+/// disputed by Russia. Not the Mission's own report: the Mission, which
+/// decides disputes, does not decide one of its own reports (see
+/// `verification.rs`).
 fn disputed_attack(s: &mut Script<'_>) -> (Written, Written) {
     s.wait_hours(1.0);
-    let attack = armed_attack(s);
+    let attack = s.observe(
+        "IMAGERY",
+        "ceasefire_violation",
+        KRAMATORSK,
+        json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
+        json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
+    );
     s.wait_hours(1.0);
     let lodge = s.dispute(
         "lodge",
@@ -867,8 +878,10 @@ fn security_zone_and_regional_withdrawal_start_on_their_days() {
     let mut s = start(&a, h);
     let move_in = |s: &mut Script<'_>, at: (f64, f64)| {
         s.wait_hours(1.0);
+        // Satellite imagery is the imagery provider's (technical means,
+        // verified with the image), not the Mission's first-hand.
         s.observe(
-            "MISSION/1",
+            "IMAGERY",
             "troop_movement",
             at,
             json!({"personnel": 40, "vehicles": 6}),
@@ -967,13 +980,14 @@ fn a_late_unverified_report_revises_a_metric_that_counts_unverified_ones() {
     let mut s = start(&a, h);
     s.days(3);
     assert_eq!(status(&s).clauses["ceasefire"].by_party["RU"].breaches, 0);
-    // Issued on day 3 about day 1, by a patrol, without evidence: no rule
-    // verifies it.
+    // Issued on day 3 about day 1, by Ukraine's JCCC officers against
+    // Russia: no rule verifies that on their word alone (the Mission's own
+    // patrol would be verified).
     let body = json!({"category": "ceasefire_violation", "observed": {"from": "2026-03-03T12:00:00Z"},
         "position": {"lon": HORLIVKA.0, "lat": HORLIVKA.1, "uncertainty_m": 100}, "sensor": "patrol",
         "details": {"events": [{"type": "explosion", "count": 2}]},
         "assessment": {"responsible": "RU", "confidence": "high"}});
-    s.write("observation", body, &["MISSION/1"]).ok();
+    s.write("observation", body, &["JCCC_UA/1"]).ok();
     let st = status(&s);
     assert_eq!(st.observations.verified, 0);
     let c = &st.clauses["ceasefire"].by_party["RU"];

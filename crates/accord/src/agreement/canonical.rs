@@ -121,15 +121,27 @@ pub fn to_value(a: &Agreement) -> Value {
             "geometry": geometry(z),
         })),
         "verification": json!({
-            "rules": a.verification.rules.iter().map(|r| json!({
-                "id": s(&r.id),
-                "organisations": r.organisations.get_ref(),
-                "independent": r.independent,
-                "within_minutes": opt(&r.within_minutes, |x| json!(x.get_ref())),
-                "within_km": opt(&r.within_km, |x| json!(x.get_ref())),
-                "with_evidence": r.with_evidence,
-                "sensors": strs(&r.sensors),
-            })).collect::<Vec<_>>(),
+            "rules": a.verification.rules.iter().map(|r| {
+                let mut rule = json!({
+                    "id": s(&r.id),
+                    "organisations": r.organisations.get_ref(),
+                    "independent": r.independent,
+                    "within_minutes": opt(&r.within_minutes, |x| json!(x.get_ref())),
+                    "within_km": opt(&r.within_km, |x| json!(x.get_ref())),
+                    "with_evidence": r.with_evidence,
+                    "sensors": strs(&r.sensors),
+                });
+                // Written only when a rule names whom it counts: a rule
+                // without them means what it meant before the keys
+                // existed, and keeps its hash.
+                if !r.by.is_empty() {
+                    rule["by"] = strs(&r.by);
+                }
+                if !r.kinds.is_empty() {
+                    rule["kinds"] = json!(r.kinds.iter().map(|k| k.name()).collect::<Vec<_>>());
+                }
+                rule
+            }).collect::<Vec<_>>(),
             "disputes": opt(&a.verification.disputes, |d| json!({
                 "lodge": quorum(&d.lodge),
                 "window_hours": d.window_hours.get_ref(),

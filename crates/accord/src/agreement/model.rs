@@ -318,6 +318,12 @@ pub struct VerificationRule {
     pub with_evidence: bool,
     /// Only reports from these sensors count (empty: any).
     pub sensors: Vec<Sp<String>>,
+    /// Only reports and corroborations by these organisations count
+    /// (empty: any).
+    pub by: Vec<Sp<String>>,
+    /// Only reports and corroborations by organisations of these kinds
+    /// count (empty: any).
+    pub kinds: Vec<OrgKind>,
 }
 
 #[derive(Clone, Debug)]

@@ -701,6 +701,17 @@ fn verification(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Verification {
                 .strs(ctx, "sensors")
                 .map(Spanned::into_inner)
                 .unwrap_or_default(),
+            by: r
+                .strs(ctx, "by")
+                .map(Spanned::into_inner)
+                .unwrap_or_default(),
+            kinds: r
+                .strs(ctx, "kinds")
+                .map(Spanned::into_inner)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|k| choice(ctx, k, "kind of organisation", &OrgKind::ALL))
+                .collect(),
         };
         for s in &rule.sensors {
             if !Sensor::NAMES.contains(&s.get_ref().as_str()) {

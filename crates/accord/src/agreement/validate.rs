@@ -795,8 +795,51 @@ impl<'a> Checker<'a> {
                     "must be 1 or more",
                 );
             }
+            let known: Vec<String> = self.a.organisations.keys().cloned().collect();
+            let mut by_known = true;
+            for b in &r.by {
+                if !self.a.organisations.contains_key(b.get_ref()) {
+                    self.unknown(b, "organisation", &known);
+                    by_known = false;
+                }
+            }
             let n = self.a.organisations.len() as u64;
-            if *r.organisations.get_ref() > n {
+            let filtered = !r.by.is_empty() || !r.kinds.is_empty();
+            // Those the rule counts, as it counts them (organisations
+            // answering to one party are one when they must be independent).
+            let counted = if !filtered || !by_known {
+                n
+            } else {
+                let mut parties = BTreeSet::new();
+                let mut free = 0;
+                for o in self.a.organisations.values() {
+                    if (!r.by.is_empty() && !r.by.iter().any(|b| b.get_ref() == o.id.get_ref()))
+                        || (!r.kinds.is_empty() && !r.kinds.contains(&o.kind))
+                    {
+                        continue;
+                    }
+                    match &o.affiliation {
+                        Some(p) if r.independent => {
+                            parties.insert(p.get_ref().as_str());
+                        }
+                        _ => free += 1,
+                    }
+                }
+                free + parties.len() as u64
+            };
+            if filtered && by_known && *r.organisations.get_ref() > counted {
+                let msg = format!(
+                    "rule `{}` needs {} organisations; those its `by` and `kinds` admit count as {counted}",
+                    r.id.get_ref(),
+                    r.organisations.get_ref()
+                );
+                self.err(
+                    "agreement::verification",
+                    r.organisations.span(),
+                    msg,
+                    "can never be met",
+                );
+            } else if *r.organisations.get_ref() > n {
                 let msg = format!(
                     "rule `{}` needs {} organisations; the agreement has {n}",
                     r.id.get_ref(),

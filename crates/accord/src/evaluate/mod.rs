@@ -36,6 +36,7 @@ mod prepare;
 mod rejected;
 pub mod status;
 mod time;
+mod verification;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -101,6 +102,11 @@ pub struct Obs {
     pub lat: f64,
     /// The reporting organisation, and those that corroborated it.
     pub orgs: Orgs,
+    /// The reporting organisation alone (one of `orgs`): it does not
+    /// decide a dispute of its own report. A state stored before it was
+    /// kept reads the agreement's first organisation.
+    #[serde(default)]
+    pub reporter: OrgId,
     pub sensor: Sensor,
     pub evidence: bool,
     /// The zones containing it, and the withdrawal zones.
@@ -432,6 +438,8 @@ pub struct Evaluator<'a> {
     org_affiliations: Vec<Option<&'a str>>,
     /// Whether each one's coverage counts (see [`Evaluator::covers`]).
     org_covers: Vec<bool>,
+    /// The kind of each.
+    org_kinds: Vec<OrgKind>,
     /// See [`Evaluator::cell_sizes`].
     cells: (f64, i64),
     /// Scratch space for a group of observations found together (kept to
@@ -502,6 +510,7 @@ impl<'a> Evaluator<'a> {
                         && matches!(o.kind, OrgKind::Mission | OrgKind::Technical)
                 })
                 .collect(),
+            org_kinds: a.organisations.values().map(|o| o.kind).collect(),
         };
         if !e.state.idx.built {
             e.state.idx = Indices {

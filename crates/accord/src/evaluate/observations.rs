@@ -35,6 +35,7 @@ impl<'a> Evaluator<'a> {
         }
         obs.index = index;
         obs.orgs.insert(org);
+        obs.reporter = org;
         self.state.obs.push(obs);
         self.index_observation(i);
         // A first-hand report shows that its monitors were there to see.
@@ -188,7 +189,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Applies the verification rules to observation `i` (and any it
-    /// corroborates in space and time).
+    /// corroborates in space and time), each counting only the
+    /// organisations it names (see `verification`), and never letting one
+    /// party's organisations alone verify a charge against another.
     pub(super) fn verify_observation(&mut self, i: usize, index: u64) {
         if self.state.obs[i].verified_at.is_some() {
             return;
@@ -261,17 +264,20 @@ impl<'a> Evaluator<'a> {
             let mut orgs: smallvec::SmallVec<[OrgId; 4]> = group
                 .iter()
                 .flat_map(|&j| self.state.obs[j].orgs.iter())
+                .filter(|&org| self.counts_for(r, org))
                 .collect();
             orgs.sort_unstable();
             orgs.dedup();
-            let verified = self.independent_count(&orgs, r.independent) >= need;
-            if verified {
+            let enough = self.independent_count(&orgs, r.independent) >= need;
+            let mut verified = false;
+            if enough {
                 // Verified together: each completed period they fall in is
                 // revised once, after all of them are.
                 let mut late: Vec<usize> = Vec::new();
                 for &j in &group {
                     let o = &self.state.obs[j];
-                    if o.verified_at.is_none() {
+                    if o.verified_at.is_none() && self.party_allows(o, &orgs) {
+                        verified |= j == i;
                         if self.state.done.is_some_and(|d| o.period <= d) {
                             late.push(j);
                         }
@@ -424,7 +430,22 @@ impl<'a> Evaluator<'a> {
                     });
                 }
                 let ok = match d.action {
-                    DisputeAction::Resolve => rules.resolve.is_met(&signed, &expand),
+                    DisputeAction::Resolve => {
+                        // The organisation that made the report does not
+                        // judge it: its signature is set aside.
+                        let author = self.organisation(self.state.obs[rec.target].reporter);
+                        let mut judges = signed.clone();
+                        let set_aside = judges.remove(author);
+                        if set_aside
+                            && !rules.resolve.is_met(&judges, &expand)
+                            && rules.resolve.is_met(&signed, &expand)
+                        {
+                            return Err(Rejected::DisputeAuthor {
+                                organisation: author.to_string(),
+                            });
+                        }
+                        rules.resolve.is_met(&judges, &expand)
+                    }
                     _ => signed.contains(&rec.lodged_by),
                 };
                 if !ok {
@@ -435,6 +456,7 @@ impl<'a> Evaluator<'a> {
                     self.state.idx.open_disputes.remove(&(until, i));
                 }
                 let before = self.flags(i);
+                let mut reattributed = false;
                 self.state.obs[i].dispute = match (d.action, d.outcome) {
                     (DisputeAction::Resolve, Some(DisputeOutcome::Upheld)) => DisputeState::Upheld,
                     (DisputeAction::Resolve, Some(DisputeOutcome::Reattributed)) => {
@@ -443,19 +465,24 @@ impl<'a> Evaluator<'a> {
                             o.responsible = a.responsible.clone();
                             o.confidence = Some(a.confidence);
                             o.attribution = "dispute".into();
+                            reattributed = true;
                         }
                         DisputeState::Stands
                     }
                     _ => DisputeState::Stands,
                 };
                 self.recount(i, before);
+                // Whoever verified it must be allowed to verify what it now
+                // charges (see `Evaluator::reverify`).
+                if reattributed {
+                    self.reverify(i, index);
+                }
                 if let Some(r) = self.state.disputes.get_mut(&d.target.sha256) {
                     r.open = false;
                 }
                 self.revise(self.state.obs[i].period, self.state.obs[i].category);
             }
         }
-        let _ = index;
         Ok(())
     }
 }

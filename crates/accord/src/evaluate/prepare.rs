@@ -312,8 +312,12 @@ impl<'a> Preparer<'a> {
             lat: o.position.lat,
             // The reporter's is added when applied.
             orgs: Orgs::default(),
+            reporter: 0,
             sensor: o.sensor,
-            evidence: !o.evidence.is_empty(),
+            evidence: o
+                .evidence
+                .iter()
+                .any(|e| verification::could_be_a_file(&e.sha256)),
             zones: pl
                 .zones
                 .iter()

@@ -97,6 +97,11 @@ pub enum Rejected {
         digest: Digest,
     },
     DisputeClosed,
+    /// A resolution that meets the quorum only with the signature of the
+    /// organisation that made the disputed report.
+    DisputeAuthor {
+        organisation: String,
+    },
     AmendmentQuorum,
     NotTheOperator,
     StatusAhead {
@@ -185,6 +190,7 @@ impl Rejected {
             DisputeDecided => "dispute decided",
             UnknownDispute { .. } => "unknown dispute",
             DisputeClosed => "dispute closed",
+            DisputeAuthor { .. } => "dispute author",
             AmendmentQuorum => "amendment quorum",
             NotTheOperator => "not the operator",
             StatusAhead { .. } => "status ahead",
@@ -334,6 +340,11 @@ impl fmt::Display for Rejected {
             DisputeDecided => write!(f, "it was disputed already, and that is settled"),
             UnknownDispute { digest } => write!(f, "{digest}"),
             DisputeClosed => write!(f, "it was already decided"),
+            DisputeAuthor { organisation } => write!(
+                f,
+                "{} made the disputed report and does not decide the dispute; without its signature the resolution is not signed by whom it needs",
+                p(organisation)
+            ),
             AmendmentQuorum => write!(f, "not signed by whom [amendments] requires"),
             NotTheOperator => write!(f, "status statements are signed by the log's operator"),
             StatusAhead { log_size, index } => {

@@ -38,8 +38,10 @@ pub fn at(time: &str, index: u64) -> At {
     }
 }
 
+/// Evidence as a report cites it: the SHA-256 of a (pretend) video file. A
+/// placeholder digest (`sha256:abab…`) would not count as evidence.
 pub fn evidence() -> Value {
-    json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
+    json!([{"sha256": Digest::of(b"video of the event, 4 minutes"), "media_type": "video/mp4"}])
 }
 
 /// Adoption and accreditation of one monitor each for the Mission and the

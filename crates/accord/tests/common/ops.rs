@@ -259,7 +259,7 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                 let (cat, d) = details(*category);
                 let mut extra = json!({"sensor": if *evidence { "uav" } else { "patrol" }});
                 if *evidence {
-                    extra["evidence"] = json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "image/jpeg"}]);
+                    extra["evidence"] = json!([{"sha256": Digest::of(b"photo of the event"), "media_type": "image/jpeg"}]);
                 }
                 if *blame > 0 {
                     let party = ["UA", "RU"][usize::from(*blame - 1)];
