@@ -36,6 +36,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u16..2000).prop_map(|hours| Op::StatusAhead { hours }),
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(|text| Op::OperatorSigns { text }),
         1 => Just(Op::Revoke),
+        2 => (0u8..4, any::<bool>(), any::<bool>(), 0u8..30).prop_map(|(area, to_ua, short, back_hours)| Op::Control { area, to_ua, short, back_hours }),
     ]
 }
 

@@ -35,6 +35,7 @@ impl<'a> Evaluator<'a> {
         }
         obs.index = index;
         obs.orgs.insert(org);
+        self.ground(&mut obs);
         self.state.obs.push(obs);
         self.index_observation(i);
         self.verify_observation(i, index);

@@ -98,6 +98,10 @@ pub enum Rejected {
     },
     DisputeClosed,
     AmendmentQuorum,
+    /// A control statement under an agreement without `[control]`.
+    NoControl,
+    /// A control statement not signed as `[control] change` requires.
+    ControlQuorum,
     NotTheOperator,
     StatusAhead {
         log_size: u64,
@@ -145,6 +149,8 @@ pub enum StaleBefore {
     /// The state a certification acts on began (`what`: "phase
     /// verification began", "tranche t became snapped_back", ...).
     Certified { what: String },
+    /// Who holds the area last changed (a control statement).
+    Control { area: String },
 }
 
 impl Rejected {
@@ -180,6 +186,8 @@ impl Rejected {
             UnknownDispute { .. } => "unknown dispute",
             DisputeClosed => "dispute closed",
             AmendmentQuorum => "amendment quorum",
+            NoControl => "no control",
+            ControlQuorum => "control quorum",
             NotTheOperator => "not the operator",
             StatusAhead { .. } => "status ahead",
         }
@@ -289,6 +297,11 @@ impl fmt::Display for Rejected {
                     f,
                     "issued {issued} before the dispute it decides was lodged ({since})"
                 ),
+                StaleBefore::Control { area } => write!(
+                    f,
+                    "issued {issued} before who holds {} last changed, at {since}",
+                    p(area)
+                ),
                 StaleBefore::Certified { what } => write!(
                     f,
                     "issued {issued} before {} at {since}; it was signed for the state before",
@@ -325,6 +338,11 @@ impl fmt::Display for Rejected {
             UnknownDispute { digest } => write!(f, "{digest}"),
             DisputeClosed => write!(f, "it was already decided"),
             AmendmentQuorum => write!(f, "not signed by whom [amendments] requires"),
+            NoControl => write!(
+                f,
+                "the agreement has no [control] section: it provides for no change of who holds an area"
+            ),
+            ControlQuorum => write!(f, "not signed by whom [control] change requires"),
             NotTheOperator => write!(f, "status statements are signed by the log's operator"),
             StatusAhead { log_size, index } => {
                 write!(f, "about {log_size} entries, but it is entry {index}")

@@ -81,6 +81,7 @@ impl<'a> Evaluator<'a> {
             monitors,
             rejected: s.rejected.clone(),
             pending,
+            ground: self.ground_held(),
         }
     }
 
