@@ -37,6 +37,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(|text| Op::OperatorSigns { text }),
         1 => Just(Op::Revoke),
         2 => (0u8..6, 0u8..72, any::<bool>()).prop_map(|(by, back_hours, track)| Op::Cover { by, back_hours, track }),
+        2 => (0u8..4, any::<bool>(), any::<bool>(), 0u8..30).prop_map(|(area, to_ua, short, back_hours)| Op::Control { area, to_ua, short, back_hours }),
     ]
 }
 

@@ -573,7 +573,10 @@ fn crossing_closed_is_a_breach_from_d_plus_7_only() {
             "crossing_status",
             SIVERSK,
             json!({"crossing": "crossing_siversk", "status": "closed", "people_waiting": 120}),
-            json!({"sensor": "camera", "evidence": evidence()}),
+            // The crossing is on the line of contact, on contested ground:
+            // its closure is charged by the observer's assessment, not by
+            // location.
+            json!({"sensor": "camera", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "medium"}}),
         )
         .ok();
         s.wait_hours(-1.0);

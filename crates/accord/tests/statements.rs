@@ -114,6 +114,11 @@ fn samples() -> Vec<Value> {
             json!({"new_agreement": format!("sha256:{}", "ef".repeat(32)), "summary": "adds a crossing"}),
         ),
         envelope(
+            "control",
+            json!({"area": "disengagement_huliaipole", "to": "UA", "basis": "handover",
+                   "summary": "handed over under the disengagement schedule", "reference": "Art. 4"}),
+        ),
+        envelope(
             "status",
             json!({"log_size": 1200, "status": format!("sha256:{}", "01".repeat(32)), "phase": "ceasefire",
                    "tranches": {"us_tranche_1": "pending"}}),

@@ -250,6 +250,21 @@ pub fn status(a: &Agreement, s: &Status) -> String {
             let _ = writeln!(o, "  {n:>8}  {why}");
         }
     }
+    if !s.ground.is_empty() {
+        let _ = writeln!(o, "\nGROUND AS HELD (changes of control)");
+        for c in &s.ground {
+            let _ = writeln!(
+                o,
+                "  {}: {} -> {} ({}), from {} (entry {})",
+                c.area,
+                c.from.as_deref().unwrap_or("no single holder"),
+                c.to,
+                c.basis.name(),
+                c.at.time,
+                list(&c.entries)
+            );
+        }
+    }
     o
 }
 

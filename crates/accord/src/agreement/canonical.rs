@@ -118,6 +118,7 @@ pub fn to_value(a: &Agreement) -> Value {
             "radius_m": opt(&z.radius_m, |x| json!(x.get_ref())),
             "around": opt(&z.around, s),
             "distance_km": opt(&z.distance_km, |x| json!(x.get_ref())),
+            "contested_m": opt(&z.contested_m, |x| json!(x.get_ref())),
             "geometry": geometry(z),
         })),
         "verification": json!({
@@ -213,6 +214,7 @@ pub fn to_value(a: &Agreement) -> Value {
             "decision": quorum(&g.decision),
         })),
         "amendments": json!({"require": quorum(&a.amendments.require)}),
+        "control": opt(&a.control, |c| json!({"change": quorum(&c.change)})),
     });
     prune(v)
 }

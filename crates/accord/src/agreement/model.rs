@@ -41,6 +41,9 @@ pub struct Agreement {
     pub relief: BTreeMap<String, Tranche>,
     pub guarantees: BTreeMap<String, Guarantee>,
     pub amendments: Amendments,
+    /// Who must sign a change of who holds an area (`[control]`); without
+    /// it, control statements are refused.
+    pub control: Option<ControlRules>,
 }
 
 /// When the clock of the agreement starts.
@@ -295,6 +298,23 @@ pub struct Zone {
     /// For a buffer: the zone it surrounds and how far.
     pub around: Option<Sp<String>>,
     pub distance_km: Option<Sp<f64>>,
+    /// For a line of contact: how far from it (metres) the ground counts
+    /// as contested, held by neither side.
+    pub contested_m: Option<Sp<f64>>,
+}
+
+impl Zone {
+    /// Whether it is an area that a party can hold, and so the `area` of a
+    /// control statement: a zone drawn as polygons (not a line, a crossing
+    /// drawn as points, or a buffer, which is derived from another zone).
+    pub fn is_area(&self) -> bool {
+        !self.kind.is_line()
+            && self.kind != ZoneKind::Buffer
+            && matches!(
+                self.geometry,
+                Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_))
+            )
+    }
 }
 
 /// When an observation counts as verified.
@@ -492,4 +512,11 @@ pub struct Guarantee {
 #[derive(Clone, Debug)]
 pub struct Amendments {
     pub require: Quorum,
+}
+
+/// `[control]`: who must sign a control statement (a change of who holds
+/// an area).
+#[derive(Clone, Debug)]
+pub struct ControlRules {
+    pub change: Quorum,
 }

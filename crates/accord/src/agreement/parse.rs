@@ -301,6 +301,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 radius_m: o.num(ctx, "radius_m"),
                 around: o.str(ctx, "around"),
                 distance_km: o.num(ctx, "distance_km"),
+                contested_m: o.num(ctx, "contested_m"),
                 id: name.clone(),
             };
             o.finish(ctx);
@@ -471,6 +472,12 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         }
     };
 
+    let control = top.table(ctx, "control").map(|mut o| {
+        let change = req_quorum(&mut o, ctx, "change");
+        o.finish(ctx);
+        ControlRules { change }
+    });
+
     top.finish(ctx);
     Agreement {
         file,
@@ -497,6 +504,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         relief,
         guarantees,
         amendments,
+        control,
     }
 }
 

@@ -67,6 +67,10 @@ const SUGGESTION_COMPARISONS: usize = 200_000;
 /// At most this many known names are listed in a help.
 const KNOWN_LISTED: usize = 20;
 
+/// The widest contested ground a line of contact may have either side
+/// (`contested_m`): a tolerance for where the line runs, not a region.
+const MAX_CONTESTED_M: f64 = 50_000.0;
+
 impl<'a> Checker<'a> {
     pub fn new(
         a: &'a mut Agreement,
@@ -467,6 +471,9 @@ impl<'a> Checker<'a> {
                     ),
                     "needs `party`",
                 );
+            }
+            if let Some(c) = &z.contested_m {
+                self.contested(&id, z.kind, c);
             }
             if z.kind == ZoneKind::Buffer {
                 match (&z.around, &z.distance_km) {
@@ -1410,6 +1417,9 @@ impl<'a> Checker<'a> {
                 false,
             ),
         ];
+        if let Some(c) = &self.a.control {
+            all.push((c.change.clone(), "control.change".into(), false));
+        }
         if let Some(d) = &self.a.verification.disputes {
             all.push((d.lodge.clone(), "verification.disputes.lodge".into(), false));
             all.push((
@@ -1560,6 +1570,35 @@ impl<'a> Checker<'a> {
                     self.err("agreement::quorum", n.span(), msg, "cannot sign");
                 }
             }
+        }
+    }
+
+    /// A line of contact's contested ground: a tolerance around the line,
+    /// not a region of its own.
+    fn contested(&mut self, id: &str, kind: ZoneKind, c: &Sp<f64>) {
+        if kind != ZoneKind::LineOfContact {
+            self.err(
+                "agreement::zone",
+                c.span(),
+                format!(
+                    "zone `{id}` is a {}; only a line of contact has contested ground (`contested_m`)",
+                    kind.name()
+                ),
+                "not on a line of contact",
+            );
+        } else if !(*c.get_ref() > 0.0 && *c.get_ref() <= MAX_CONTESTED_M) {
+            let d = self.err(
+                "agreement::zone",
+                c.span(),
+                format!(
+                    "`zones.{id}.contested_m` is {} m; it must be more than 0 and at most {MAX_CONTESTED_M} m",
+                    c.get_ref()
+                ),
+                "out of range",
+            );
+            d.help = Some(
+                "a tolerance around the line (how far its drawing may be off), e.g. 1500".into(),
+            );
         }
     }
 

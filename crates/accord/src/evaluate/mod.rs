@@ -27,6 +27,7 @@ mod claims;
 mod clauses;
 mod conditions;
 mod coverage;
+mod ground;
 mod keys;
 mod lookup;
 mod machines;
@@ -64,6 +65,7 @@ use crate::statement::{
 };
 use certifications::PendingKey;
 use conditions::Conditions;
+pub use ground::ControlChange;
 use keys::{Holder, KeyRing, Signers};
 pub use periods::Periods;
 pub use prepare::{Chunk, Prepared, Preparer};
@@ -364,6 +366,9 @@ pub struct State {
     /// organisation dissents once.
     #[serde(default)]
     dissents: BTreeSet<(usize, OrgId)>,
+    /// Changes of who holds an area (control statements), in log order.
+    #[serde(default)]
+    pub ground: Vec<ControlChange>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -838,6 +843,7 @@ impl<'a> Evaluator<'a> {
             Body::Amendment(am) => self.amendment(index, am, &signers),
             Body::Status(sc) => self.status_claim(index, sc, &signers, before),
             Body::Coverage(c) => self.coverage_statement(index, t, c, &signers),
+            Body::Control(c) => self.control(index, t, c, &signers),
         }?;
         if let Some(d) = once {
             self.state.statements.insert(d, index);

@@ -36,6 +36,7 @@ impl<'a> Evaluator<'a> {
         obs.index = index;
         obs.orgs.insert(org);
         obs.reporter = org;
+        self.ground(&mut obs);
         self.state.obs.push(obs);
         self.index_observation(i);
         // A first-hand report shows that its monitors were there to see.

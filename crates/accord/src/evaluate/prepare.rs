@@ -211,22 +211,20 @@ impl<'a> Preparer<'a> {
         d: &Details,
         pl: &Placement,
     ) -> Obs {
-        let holder = pl
-            .controlled_by
+        // Near a line of contact with contested ground, who holds the
+        // ground is not known from the map: no holder, no attribution by
+        // location. Elsewhere, the holder on D-day (`ground` applies the
+        // changes since, when the observation is accepted).
+        let contested = self.zones.contested(pl);
+        let controlled_by = pl.controlled_by.filter(|_| !contested);
+        let holder = controlled_by
             .or(pl.side)
+            .filter(|_| !contested)
             .map(|p| self.zones.party(p).to_string());
-        let by_location = matches!(
-            o.category,
-            Category::FreedomOfMovement
-                | Category::CrossingStatus
-                | Category::DisengagementPresence
-        );
-        // Weapons and troops are presumed the holder's, weakly: an observer's
-        // assessment, when there is one, is what counts.
-        let presumed = matches!(
-            o.category,
-            Category::WeaponSighting | Category::TroopMovement | Category::WithdrawalVerified
-        );
+        // Restrictions, closures and presence are the holder's; weapons and
+        // troops presumed the holder's, weakly: an observer's assessment,
+        // when there is one, is what counts.
+        let location = ground::by_location(o.category);
         let (responsible, confidence, attribution) = match (&o.assessment, d) {
             (_, Details::PrisonerExchange(p)) => (
                 Some(p.released_by.clone()),
@@ -238,16 +236,10 @@ impl<'a> Preparer<'a> {
                 Some(a.confidence),
                 "observer".to_string(),
             ),
-            (None, _) if by_location && holder.is_some() => (
-                holder.clone(),
-                Some(Confidence::Medium),
-                "location".to_string(),
-            ),
-            (None, _) if presumed && holder.is_some() => (
-                holder.clone(),
-                Some(Confidence::Low),
-                "location".to_string(),
-            ),
+            (None, _) if location.is_some() && contested => (None, None, "contested".to_string()),
+            (None, _) if location.is_some() && holder.is_some() => {
+                (holder, location, "location".to_string())
+            }
             (None, _) => (None, None, "none".to_string()),
         };
         let classify = |system: Option<&str>, calibre: Option<f64>| -> Option<String> {
@@ -324,7 +316,7 @@ impl<'a> Preparer<'a> {
                 .map(|&z| self.zones.zone_id(z).to_string())
                 .collect(),
             withdrawal,
-            controlled_by: pl.controlled_by.map(|p| self.zones.party(p).to_string()),
+            controlled_by: controlled_by.map(|p| self.zones.party(p).to_string()),
             responsible,
             confidence,
             attribution,

@@ -103,6 +103,10 @@ pub enum Rejected {
         organisation: String,
     },
     AmendmentQuorum,
+    /// A control statement under an agreement without `[control]`.
+    NoControl,
+    /// A control statement not signed as `[control] change` requires.
+    ControlQuorum,
     NotTheOperator,
     StatusAhead {
         log_size: u64,
@@ -156,6 +160,8 @@ pub enum StaleBefore {
     /// The state a certification acts on began (`what`: "phase
     /// verification began", "tranche t became snapped_back", ...).
     Certified { what: String },
+    /// Who holds the area last changed (a control statement).
+    Control { area: String },
 }
 
 impl Rejected {
@@ -192,6 +198,8 @@ impl Rejected {
             DisputeClosed => "dispute closed",
             DisputeAuthor { .. } => "dispute author",
             AmendmentQuorum => "amendment quorum",
+            NoControl => "no control",
+            ControlQuorum => "control quorum",
             NotTheOperator => "not the operator",
             StatusAhead { .. } => "status ahead",
             CoverageNotIndependent { .. } => "coverage not independent",
@@ -305,6 +313,11 @@ impl fmt::Display for Rejected {
                     f,
                     "issued {issued} before the dispute it decides was lodged ({since})"
                 ),
+                StaleBefore::Control { area } => write!(
+                    f,
+                    "issued {issued} before who holds {} last changed, at {since}",
+                    p(area)
+                ),
                 StaleBefore::Certified { what } => write!(
                     f,
                     "issued {issued} before {} at {since}; it was signed for the state before",
@@ -346,6 +359,11 @@ impl fmt::Display for Rejected {
                 p(organisation)
             ),
             AmendmentQuorum => write!(f, "not signed by whom [amendments] requires"),
+            NoControl => write!(
+                f,
+                "the agreement has no [control] section: it provides for no change of who holds an area"
+            ),
+            ControlQuorum => write!(f, "not signed by whom [control] change requires"),
             NotTheOperator => write!(f, "status statements are signed by the log's operator"),
             StatusAhead { log_size, index } => {
                 write!(f, "about {log_size} entries, but it is entry {index}")

@@ -41,6 +41,11 @@ pub struct Status {
     pub rejected: BTreeMap<String, u64>,
     /// Certifications waiting for signatures or conditions.
     pub pending: BTreeMap<String, Pending>,
+    /// The ground as held: every change of who holds an area, in log
+    /// order (left out while there is none, so that a status without one
+    /// reads as it did before there were control statements).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ground: Vec<super::ControlChange>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -89,6 +89,7 @@ impl<'a> Evaluator<'a> {
             monitors,
             rejected: s.rejected.clone(),
             pending,
+            ground: self.ground_held(),
         }
     }
 

@@ -70,6 +70,8 @@ pub struct ZoneIndex {
     contact: Option<(usize, Option<usize>, Option<usize>)>,
     /// Withdrawal zones: (weapon class, party, that party's reference line, metres).
     withdrawal: Vec<(String, usize, usize, f64)>,
+    /// Lines of contact with contested ground: (line, metres either side).
+    contested: Vec<(usize, f64)>,
 }
 
 /// Where a point is. Indices refer to the index's zones, parties, lines
@@ -251,6 +253,16 @@ impl ZoneIndex {
                 )),
                 _ => None,
             });
+        let contested = a
+            .zones
+            .values()
+            .enumerate()
+            .filter(|(_, z)| z.kind == ZoneKind::LineOfContact)
+            .filter_map(|(zi, z)| match (&shapes[zi], &z.contested_m) {
+                (Shape::Line(li), Some(m)) => Some((*li, *m.get_ref())),
+                _ => None,
+            })
+            .collect();
         let mut withdrawal = Vec::new();
         for (class, w) in &a.weapon_classes {
             let Some(km) = &w.withdrawal_km else { continue };
@@ -278,6 +290,7 @@ impl ZoneIndex {
             controlled,
             contact,
             withdrawal,
+            contested,
         }
     }
 
@@ -303,6 +316,15 @@ impl ZoneIndex {
         self.withdrawal
             .iter()
             .map(|(c, p, _, _)| (c.as_str(), self.parties[*p].as_str()))
+    }
+
+    /// Whether a placed point is on contested ground: within a line of
+    /// contact's `contested_m` of it, where who holds the ground is not
+    /// known from the map.
+    pub fn contested(&self, pl: &Placement) -> bool {
+        self.contested
+            .iter()
+            .any(|&(li, m)| pl.distances_m.get(li).is_some_and(|&d| d <= m))
     }
 
     /// Places a point given in degrees.

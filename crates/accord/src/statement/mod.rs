@@ -67,6 +67,7 @@ pub enum Body {
     Amendment(Amendment),
     Status(Status),
     Coverage(Coverage),
+    Control(Control),
 }
 
 impl Body {
@@ -81,6 +82,7 @@ impl Body {
             Body::Amendment(_) => Kind::Amendment,
             Body::Status(_) => Kind::Status,
             Body::Coverage(_) => Kind::Coverage,
+            Body::Control(_) => Kind::Control,
         }
     }
 }
@@ -115,6 +117,7 @@ impl Statement {
             Body::Amendment(b) => v(b),
             Body::Status(b) => v(b),
             Body::Coverage(b) => v(b),
+            Body::Control(b) => v(b),
         };
         serde_json::json!({
             "v": FORMAT,
@@ -181,6 +184,7 @@ impl Statement {
             Kind::Amendment => Body::Amendment(typed("body", body)?),
             Kind::Status => Body::Status(typed("body", body)?),
             Kind::Coverage => Body::Coverage(typed("body", body)?),
+            Kind::Control => Body::Control(typed("body", body)?),
         };
         let s = Statement {
             agreement,
@@ -513,6 +517,7 @@ pub fn json_schema() -> Value {
     body_schema(Kind::Amendment, generator.subschema_for::<Amendment>());
     body_schema(Kind::Status, generator.subschema_for::<Status>());
     body_schema(Kind::Coverage, generator.subschema_for::<Coverage>());
+    body_schema(Kind::Control, generator.subschema_for::<Control>());
     let mut details = Vec::new();
     let mut detail = |c: Category, s: schemars::Schema| {
         details.push(serde_json::json!({
@@ -589,8 +594,9 @@ pub fn json_schema() -> Value {
 
 impl Statement {
     /// Checks the names a statement uses against its agreement: weapon
-    /// classes, crossings and areas, parties, organisations, and the
-    /// transitions, tranches and guarantees certified. (Signatures and
+    /// classes, crossings and areas, parties, organisations, the
+    /// transitions, tranches and guarantees certified, and the area whose
+    /// control changes. (Signatures and
     /// accreditation are checked against the log, by the evaluator.)
     pub fn check_against(&self, a: &crate::agreement::Agreement) -> Result<(), StatementError> {
         use crate::agreement::ZoneKind;
@@ -755,6 +761,28 @@ impl Statement {
                         }
                     }
                 }
+            }
+            Body::Control(c) => {
+                match a.zones.get(&c.area) {
+                    Some(z) if z.is_area() => {}
+                    _ => {
+                        let known: Vec<&str> = a
+                            .zones
+                            .values()
+                            .filter(|z| z.is_area())
+                            .map(|z| z.id.get_ref().as_str())
+                            .collect();
+                        return Err(field(
+                            "body.area",
+                            format!(
+                                "`{}` is not an area of the agreement (a zone drawn as polygons; known: {})",
+                                c.area,
+                                known.join(", ")
+                            ),
+                        ));
+                    }
+                }
+                party(&c.to, "body.to")?;
             }
             Body::Amendment(_) | Body::Status(_) => {}
         }

@@ -92,6 +92,7 @@ pub enum Kind {
     Amendment,
     Status,
     Coverage,
+    Control,
 }
 
 impl Kind {
@@ -105,6 +106,7 @@ impl Kind {
         Kind::Amendment,
         Kind::Status,
         Kind::Coverage,
+        Kind::Control,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -117,6 +119,7 @@ impl Kind {
             Kind::Amendment => "amendment",
             Kind::Status => "status",
             Kind::Coverage => "coverage",
+            Kind::Control => "control",
         }
     }
 }
@@ -698,4 +701,44 @@ pub struct Status {
     pub phase: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tranches: BTreeMap<String, String>,
+}
+
+/// Why the holder of an area changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlBasis {
+    /// A transfer the agreement provides for (a disengagement area handed
+    /// over, a withdrawal completed).
+    Handover,
+    /// Control changed on the ground.
+    Change,
+}
+
+impl ControlBasis {
+    pub fn name(self) -> &'static str {
+        match self {
+            ControlBasis::Handover => "handover",
+            ControlBasis::Change => "change",
+        }
+    }
+}
+
+/// A change of who holds an area of the agreement, signed as the
+/// agreement's `[control] change` requires. From its `issued_at` on, what
+/// is observed in the area is attributed by location to `to`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    /// The area: a zone of the agreement drawn as polygons.
+    pub area: String,
+    /// The party that holds it from then on.
+    pub to: String,
+    pub basis: ControlBasis,
+    /// What happened, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Where it is recorded: the article providing for the handover, a
+    /// protocol, a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }

@@ -85,6 +85,15 @@ pub enum Op {
         back_hours: u8,
         track: bool,
     },
+    /// A change of who holds an area (`area` in [`AREAS`]), to Ukraine or
+    /// the Russian Federation, signed `back_hours` ago (so possibly
+    /// stale) by the quorum or (`short`) by too few.
+    Control {
+        area: u8,
+        to_ua: bool,
+        short: bool,
+        back_hours: u8,
+    },
 }
 
 /// Decodes operations from arbitrary bytes (for the fuzz target): each
@@ -101,7 +110,7 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
         if kind == 0 && ops.len() > 1 {
             break;
         }
-        let op = match kind % 19 {
+        let op = match kind % 20 {
             0 => Op::Wait(next() % 30),
             1 => Op::Days(1 + next() % 5),
             2..=6 => Op::Observe {
@@ -146,6 +155,12 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
             17 => Op::StatusAhead {
                 hours: u16::from_le_bytes([next(), next()]),
             },
+            18 => Op::Control {
+                area: next() % 4,
+                to_ua: next() % 2 == 0,
+                short: next() % 4 == 0,
+                back_hours: next() % 30,
+            },
             _ => match next() % 8 {
                 0 => Op::Garbage,
                 1 => Op::Revoke,
@@ -174,6 +189,16 @@ pub const PLACES: [(f64, f64); 6] = [
     (38.097, 48.862),
     (36.94, 50.29),
     (37.85, 48.60),
+];
+/// Areas whose control changes: they hold places of [`PLACES`]
+/// (Kramatorsk and Horlivka are in Donetsk oblast, Horlivka Russian-held,
+/// the sixth place in the Chasiv Yar disengagement area, the fifth in
+/// Kharkiv oblast).
+pub const AREAS: [&str; 4] = [
+    "donetsk",
+    "ru_controlled",
+    "disengagement_chasiv_yar",
+    "kharkiv",
 ];
 pub const REPORTERS: [&str; 6] = [
     "MISSION/1",
@@ -399,6 +424,26 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                     body["zones"] = json!(["security_zone", "donetsk"]);
                 }
                 s.write("coverage", body, &[REPORTERS[usize::from(*by)]]);
+            }
+            Op::Control {
+                area,
+                to_ua,
+                short,
+                back_hours,
+            } => {
+                let by: &[&str] = if *short {
+                    &["UA", "RU"]
+                } else {
+                    &["UA", "RU", "MISSION"]
+                };
+                let body = json!({
+                    "area": AREAS[usize::from(*area)],
+                    "to": if *to_ua { "UA" } else { "RU" },
+                    "basis": if *short { "change" } else { "handover" },
+                });
+                s.wait_hours(-f64::from(*back_hours));
+                s.write("control", body, by);
+                s.wait_hours(f64::from(*back_hours));
             }
             Op::Revoke => {
                 let k = example::key(&example::monitor_key_name("mission.accord.example/hq", 2));
