@@ -96,7 +96,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Adoption,
         Kind::Accreditation,
         Kind::Observation,
