@@ -36,6 +36,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u16..2000).prop_map(|hours| Op::StatusAhead { hours }),
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(|text| Op::OperatorSigns { text }),
         1 => Just(Op::Revoke),
+        1 => (0u8..3, 0u8..200).prop_map(|(outcome, wait)| Op::Attack { outcome, wait }),
     ]
 }
 
@@ -98,6 +99,11 @@ fn long_history_is_deterministic_and_nontrivial() {
                 signers: (i.wrapping_mul(2654435761) >> 7) as u16,
             },
             5 => Op::Wait((i % 13) as u8),
+            // Attacks disputed: provisional consequences undone or final.
+            _ if i % 21 == 6 => Op::Attack {
+                outcome: (i % 3) as u8,
+                wait: (i % 50) as u8,
+            },
             _ => Op::Status,
         })
         .collect();

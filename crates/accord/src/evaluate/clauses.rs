@@ -4,21 +4,6 @@
 use super::*;
 
 impl<'a> Evaluator<'a> {
-    /// The observations counted in clauses broken in a period.
-    pub(super) fn breach_statements(&self, period: Date) -> Vec<u64> {
-        let mut v: BTreeSet<u64> = BTreeSet::new();
-        for by_party in self.state.results.values() {
-            for res in by_party.values() {
-                if let Some(r) = res.get(&period)
-                    && !r.kept
-                {
-                    v.extend(r.counted.iter().copied());
-                }
-            }
-        }
-        v.into_iter().collect()
-    }
-
     /// Whether a clause is in force during a period.
     pub(super) fn in_force(&self, c: &Clause, period: Date) -> bool {
         let at = |t: &crate::agreement::TimeRef| {

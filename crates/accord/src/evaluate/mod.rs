@@ -18,7 +18,8 @@
 //! corroboration and disputes; `certifications` quorums and amendments;
 //! `claims` the operator's status statements; `time` deadlines and the
 //! ends of periods; `clauses` metrics and revisions; `machines` the
-//! phase, relief and guarantee machines; `conditions` what conditions
+//! phase, relief and guarantee machines; `due_process` consequences
+//! provisional while their facts can be disputed; `conditions` what conditions
 //! read; `view` the status shown. What one step derives for another is
 //! passed as an argument, not left in a field.
 
@@ -26,6 +27,7 @@ mod certifications;
 mod claims;
 mod clauses;
 mod conditions;
+mod due_process;
 mod keys;
 mod lookup;
 mod machines;
@@ -210,6 +212,10 @@ struct PendingEntry {
     index: u64,
     issued: Timestamp,
     signers: BTreeSet<String>,
+    /// A guarantee decision's text (its `statement`): only those who
+    /// signed the same text decide together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    statement: Option<String>,
 }
 
 impl PendingCert {
@@ -338,6 +344,10 @@ pub struct State {
     /// organisation dissents once.
     #[serde(default)]
     dissents: BTreeSet<(usize, OrgId)>,
+    /// Snapbacks and guarantee triggers still provisional (see
+    /// `due_process`).
+    #[serde(default)]
+    due: due_process::Provisionals,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -514,6 +524,8 @@ impl<'a> Evaluator<'a> {
                         decided: None,
                         cause: vec![],
                         history: vec![],
+                        provisional_until: None,
+                        decision: None,
                     },
                 );
             }

@@ -77,6 +77,15 @@ pub enum Op {
     },
     /// The Mission's second monitor's accreditation revoked.
     Revoke,
+    /// An armed attack by the Russian Federation filmed by the Mission (a
+    /// trigger of the guarantee, and of a snapback with relief in force),
+    /// a day for its period to end, a dispute by the Russian Federation,
+    /// `wait` hours, and the Mission's decision (`outcome` 0: upheld, 1:
+    /// rejected, 2: none): provisional consequences made, undone or final.
+    Attack {
+        outcome: u8,
+        wait: u8,
+    },
 }
 
 /// Decodes operations from arbitrary bytes (for the fuzz target): each
@@ -93,7 +102,7 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
         if kind == 0 && ops.len() > 1 {
             break;
         }
-        let op = match kind % 19 {
+        let op = match kind % 20 {
             0 => Op::Wait(next() % 30),
             1 => Op::Days(1 + next() % 5),
             2..=6 => Op::Observe {
@@ -137,6 +146,10 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
             },
             17 => Op::StatusAhead {
                 hours: u16::from_le_bytes([next(), next()]),
+            },
+            18 => Op::Attack {
+                outcome: next() % 3,
+                wait: next(),
             },
             _ => match next() % 8 {
                 0 => Op::Garbage,
@@ -368,6 +381,36 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                     note.sign(s.signer("operator")).unwrap();
                     s.append(note.to_bytes());
                 }
+            }
+            Op::Attack { outcome, wait } => {
+                let w = s.observe(
+                    "MISSION/1",
+                    "ceasefire_violation",
+                    PLACES[0],
+                    json!({"events": [{"type": "explosion", "count": 25, "weapon_class": "artillery_100mm"}]}),
+                    json!({"sensor": "uav",
+                        "evidence": [{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}],
+                        "assessment": {"responsible": "RU", "confidence": "high"}}),
+                );
+                s.days(1);
+                let lodge = s.dispute(
+                    "lodge",
+                    &w,
+                    json!({"subject": "attribution", "grounds": "denied"}),
+                    &["RU"],
+                );
+                s.wait_hours(f64::from(*wait));
+                match outcome {
+                    0 => {
+                        s.dispute("resolve", &lodge, json!({"outcome": "upheld"}), &["MISSION"]);
+                    }
+                    1 => {
+                        s.dispute("resolve", &lodge, json!({"outcome": "rejected"}), &["MISSION"]);
+                    }
+                    _ => {}
+                }
+                observations.push(w);
+                disputes.push(lodge);
             }
             Op::Revoke => {
                 let k = example::key(&example::monitor_key_name("mission.accord.example/hq", 2));
