@@ -45,13 +45,8 @@ fn lodge(s: &mut Script<'_>, attack: &Written) -> Written {
 }
 
 fn decide(s: &mut Script<'_>, lodged: &Written, outcome: &str) -> u64 {
-    s.dispute(
-        "resolve",
-        lodged,
-        json!({"outcome": outcome}),
-        &["MISSION"],
-    )
-    .ok()
+    s.dispute("resolve", lodged, json!({"outcome": outcome}), &["MISSION"])
+        .ok()
 }
 
 #[test]
@@ -75,8 +70,18 @@ fn a_trigger_inside_the_dispute_window_is_provisional_then_final_when_it_closes(
     // Two days on, the window is still open.
     s.days(2);
     let st = status(&s);
-    assert!(st.tranches["us_tranche_1"].dispute.as_ref().unwrap().provisional_until.is_some());
-    assert_eq!(st.guarantees["collective_defence"].provisional_until, Some(window_closes));
+    assert!(
+        st.tranches["us_tranche_1"]
+            .dispute
+            .as_ref()
+            .unwrap()
+            .provisional_until
+            .is_some()
+    );
+    assert_eq!(
+        st.guarantees["collective_defence"].provisional_until,
+        Some(window_closes)
+    );
 
     // Once it has closed, undisputed: final.
     s.days(1);
@@ -93,7 +98,10 @@ fn a_trigger_inside_the_dispute_window_is_provisional_then_final_when_it_closes(
         &["RU"],
     );
     assert!(late.rejected.is_some(), "{late:?}");
-    assert_eq!(status(&s).tranches["us_tranche_1"].state, TrancheState::InDispute);
+    assert_eq!(
+        status(&s).tranches["us_tranche_1"].state,
+        TrancheState::InDispute
+    );
 }
 
 #[test]
@@ -109,7 +117,11 @@ fn an_upheld_dispute_undoes_the_provisional_snapback_and_guarantee() {
     // The dispute's deadline (seven days from the log's clock) is later
     // than the window.
     let st = status(&s);
-    let until = st.tranches["us_tranche_1"].dispute.as_ref().unwrap().provisional_until;
+    let until = st.tranches["us_tranche_1"]
+        .dispute
+        .as_ref()
+        .unwrap()
+        .provisional_until;
     assert_eq!(until, Some(plus_hours(clock.0, 168)));
     assert_eq!(st.guarantees["collective_defence"].provisional_until, until);
     s.wait_hours(1.0);
@@ -118,24 +130,40 @@ fn an_upheld_dispute_undoes_the_provisional_snapback_and_guarantee() {
     let tr = &st.tranches["us_tranche_1"];
     assert_eq!(tr.state, TrancheState::InForce);
     assert!(tr.dispute.is_none());
-    assert_eq!(tr.since, in_force_since, "in force as before, without a break");
+    assert_eq!(
+        tr.since, in_force_since,
+        "in force as before, without a break"
+    );
     let last = tr.history.last().unwrap();
     assert_eq!(last.statements, vec![upheld]);
     assert!(last.why.starts_with("undone"), "{}", last.why);
     let states: Vec<TrancheState> = tr.history.iter().map(|c| c.state.clone()).collect();
     assert_eq!(
         states,
-        vec![TrancheState::InForce, TrancheState::InDispute, TrancheState::InForce]
+        vec![
+            TrancheState::InForce,
+            TrancheState::InDispute,
+            TrancheState::InForce
+        ]
     );
     let g = &st.guarantees["collective_defence"];
     assert_eq!(g.state, GuaranteeState::Dormant);
-    assert_eq!((g.triggered, g.consultation_due, g.provisional_until), (None, None, None));
+    assert_eq!(
+        (g.triggered, g.consultation_due, g.provisional_until),
+        (None, None, None)
+    );
     assert!(g.cause.is_empty());
     let last = g.history.last().unwrap();
-    assert_eq!((last.state.clone(), last.statements.clone()), (GuaranteeState::Dormant, vec![upheld]));
+    assert_eq!(
+        (last.state.clone(), last.statements.clone()),
+        (GuaranteeState::Dormant, vec![upheld])
+    );
     // Time passing changes nothing more: relief stays.
     s.days(70);
-    assert_eq!(status(&s).tranches["us_tranche_1"].state, TrancheState::InForce);
+    assert_eq!(
+        status(&s).tranches["us_tranche_1"].state,
+        TrancheState::InForce
+    );
 }
 
 #[test]
@@ -149,8 +177,19 @@ fn a_rejected_dispute_makes_it_final() {
     // The window closes; the dispute is still open: still provisional.
     s.days(3);
     let st = status(&s);
-    assert!(st.tranches["us_tranche_1"].dispute.as_ref().unwrap().provisional_until.is_some());
-    assert!(st.guarantees["collective_defence"].provisional_until.is_some());
+    assert!(
+        st.tranches["us_tranche_1"]
+            .dispute
+            .as_ref()
+            .unwrap()
+            .provisional_until
+            .is_some()
+    );
+    assert!(
+        st.guarantees["collective_defence"]
+            .provisional_until
+            .is_some()
+    );
     decide(&mut s, &lodged, "rejected");
     let st = status(&s);
     let tr = &st.tranches["us_tranche_1"];
@@ -182,7 +221,10 @@ fn the_cause_is_only_what_the_trigger_reads() {
     s.wait_hours(-1.0);
     s.days(1);
     let st = status(&s);
-    assert_eq!(st.clauses["ceasefire"].by_party["UA"].breaches, 1, "the other breach counts");
+    assert_eq!(
+        st.clauses["ceasefire"].by_party["UA"].breaches, 1,
+        "the other breach counts"
+    );
     let g = &st.guarantees["collective_defence"];
     assert_eq!(g.state, GuaranteeState::Triggered);
     assert_eq!(g.cause, vec![attack]);
@@ -199,7 +241,10 @@ fn the_snapback_runs_the_stages_of_unscr_2231() {
     let tr = &st.tranches["us_tranche_1"];
     let d = tr.dispute.as_ref().unwrap();
     assert_eq!(d.opened_by, "notice signed by UK");
-    assert_eq!(d.provisional_until, None, "a notice is the signers' own act");
+    assert_eq!(
+        d.provisional_until, None,
+        "a notice is the signers' own act"
+    );
     assert_eq!(tr.history.last().unwrap().statements, vec![notice]);
     let opened = d.opened.time.0;
     let day = |n: i64| plus_hours(opened, 24 * n);
@@ -218,12 +263,21 @@ fn the_snapback_runs_the_stages_of_unscr_2231() {
             ("vote", day(35), day(65)),
         ]
     );
-    assert_eq!((d.commission_until, d.ministers_until, d.vote_until), (day(15), day(30), day(65)));
+    assert_eq!(
+        (d.commission_until, d.ministers_until, d.vote_until),
+        (day(15), day(30), day(65))
+    );
     // Still resolving after the ministers: the commission reviews.
     s.days(33);
-    assert_eq!(status(&s).tranches["us_tranche_1"].state, TrancheState::InDispute);
+    assert_eq!(
+        status(&s).tranches["us_tranche_1"].state,
+        TrancheState::InDispute
+    );
     s.days(3);
-    assert_eq!(status(&s).tranches["us_tranche_1"].state, TrancheState::InVote);
+    assert_eq!(
+        status(&s).tranches["us_tranche_1"].state,
+        TrancheState::InVote
+    );
     s.days(30);
     let st = status(&s);
     let tr = &st.tranches["us_tranche_1"];
@@ -250,7 +304,11 @@ fn a_vote_that_closes_while_provisional_waits_for_the_dispute() {
     let tr = &st.tranches["us_tranche_1"];
     let d = tr.dispute.as_ref().unwrap();
     assert!(d.vote_until.0 < s.now, "the vote's time is over");
-    assert_eq!(tr.state, TrancheState::InVote, "but relief does not snap back yet");
+    assert_eq!(
+        tr.state,
+        TrancheState::InVote,
+        "but relief does not snap back yet"
+    );
     // The window closes without a dispute: relief snaps back then.
     s.days(2);
     let st = status(&s);
@@ -276,12 +334,22 @@ fn a_guarantee_decision_records_what_was_decided_with_ukraine() {
         .ok()
     };
     // Four guarantors, without Ukraine: not a decision.
-    decide(&mut s, "air defence and artillery ammunition", &["US", "UK", "FR", "DE"]);
-    assert_eq!(status(&s).guarantees["collective_defence"].state, GuaranteeState::Triggered);
+    decide(
+        &mut s,
+        "air defence and artillery ammunition",
+        &["US", "UK", "FR", "DE"],
+    );
+    assert_eq!(
+        status(&s).guarantees["collective_defence"].state,
+        GuaranteeState::Triggered
+    );
     // Ukraine signs another text: the quorum did not sign one decision.
     decide(&mut s, "a no-fly zone", &["UA"]);
     let st = status(&s);
-    assert_eq!(st.guarantees["collective_defence"].state, GuaranteeState::Triggered);
+    assert_eq!(
+        st.guarantees["collective_defence"].state,
+        GuaranteeState::Triggered
+    );
     assert!(
         st.pending["guarantee_decision:collective_defence"]
             .waiting_for
@@ -294,6 +362,9 @@ fn a_guarantee_decision_records_what_was_decided_with_ukraine() {
     let st = status(&s);
     let g = &st.guarantees["collective_defence"];
     assert_eq!(g.state, GuaranteeState::Decided);
-    assert_eq!(g.decision.as_deref(), Some("air defence and artillery ammunition"));
+    assert_eq!(
+        g.decision.as_deref(),
+        Some("air defence and artillery ammunition")
+    );
     assert_eq!(g.history.last().unwrap().statements, vec![yes - 2, yes]);
 }

@@ -141,9 +141,8 @@ mod tests {
 
     #[test]
     fn kept_reads_every_party_and_metrics_one() {
-        let r = reads(
-            "!clauses.a.kept_by.RU || !clauses.b.kept || clauses[\"c\"].metrics.UA.x > 2",
-        );
+        let r =
+            reads("!clauses.a.kept_by.RU || !clauses.b.kept || clauses[\"c\"].metrics.UA.x > 2");
         assert!(r.reads("a", "RU") && !r.reads("a", "UA"));
         assert!(r.reads("b", "RU") && r.reads("b", "UA"));
         assert!(r.reads("c", "UA") && !r.reads("c", "RU"));

@@ -97,7 +97,9 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        if broken.is_empty() { read } else { broken }.into_iter().collect()
+        if broken.is_empty() { read } else { broken }
+            .into_iter()
+            .collect()
     }
 
     /// The reads of a tranche's snapback condition or a guarantee's
@@ -228,7 +230,11 @@ impl<'a> Evaluator<'a> {
     /// The earliest time a provisional consequence may become final.
     pub(super) fn next_due(&self) -> Option<Timestamp> {
         let d = &self.state.due;
-        d.tranches.values().chain(d.guarantees.values()).map(|p| p.until).min()
+        d.tranches
+            .values()
+            .chain(d.guarantees.values())
+            .map(|p| p.until)
+            .min()
     }
 
     /// What the status shows of a provisional consequence.

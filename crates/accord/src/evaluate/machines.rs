@@ -262,7 +262,10 @@ impl<'a> Evaluator<'a> {
         // review of the Board's opinion, then the continuation vote.
         let jc = *sb.joint_commission_days.get_ref();
         let mi = jc.saturating_add(*sb.ministerial_days.get_ref());
-        let ab = sb.advisory_board_days.as_ref().map(|d| jc.saturating_add(*d.get_ref()));
+        let ab = sb
+            .advisory_board_days
+            .as_ref()
+            .map(|d| jc.saturating_add(*d.get_ref()));
         let resolved = mi.max(ab.unwrap_or(0));
         let review = sb
             .commission_review_days
@@ -270,10 +273,7 @@ impl<'a> Evaluator<'a> {
             .map(|d| resolved.saturating_add(*d.get_ref()));
         let vote_from = review.unwrap_or(resolved);
         let vo = vote_from.saturating_add(*sb.vote_days.get_ref());
-        let mut stages = vec![
-            ("joint_commission", 0, jc),
-            ("ministers", jc, mi),
-        ];
+        let mut stages = vec![("joint_commission", 0, jc), ("ministers", jc, mi)];
         if let Some(ab) = ab {
             stages.push(("advisory_board", jc, ab));
         }

@@ -90,7 +90,9 @@ impl<'a> Evaluator<'a> {
                         vec![],
                     );
                 }
-                TrancheState::InVote if d.vote_until.0 <= when && !self.snapback_provisional(&id) => {
+                TrancheState::InVote
+                    if d.vote_until.0 <= when && !self.snapback_provisional(&id) =>
+                {
                     self.tranche_to(
                         &id,
                         TrancheState::SnappedBack,

@@ -402,10 +402,20 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                 s.wait_hours(f64::from(*wait));
                 match outcome {
                     0 => {
-                        s.dispute("resolve", &lodge, json!({"outcome": "upheld"}), &["MISSION"]);
+                        s.dispute(
+                            "resolve",
+                            &lodge,
+                            json!({"outcome": "upheld"}),
+                            &["MISSION"],
+                        );
                     }
                     1 => {
-                        s.dispute("resolve", &lodge, json!({"outcome": "rejected"}), &["MISSION"]);
+                        s.dispute(
+                            "resolve",
+                            &lodge,
+                            json!({"outcome": "rejected"}),
+                            &["MISSION"],
+                        );
                     }
                     _ => {}
                 }
