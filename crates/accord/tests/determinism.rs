@@ -101,7 +101,7 @@ fn long_history_is_deterministic_and_nontrivial() {
             5 => Op::Wait((i % 13) as u8),
             // Attacks disputed: provisional consequences undone or final.
             _ if i % 21 == 6 => Op::Attack {
-                outcome: (i % 3) as u8,
+                outcome: ((i / 21) % 3) as u8,
                 wait: (i % 50) as u8,
             },
             _ => Op::Status,

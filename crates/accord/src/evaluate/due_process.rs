@@ -151,6 +151,8 @@ impl<'a> Evaluator<'a> {
             .map(|c| c.source().to_string())
             .unwrap_or_default();
         let since = self.state.tranches[id].since;
+        // A record of an earlier opening is about a dispute no longer there.
+        self.state.due.tranches.remove(id);
         self.open_snapback(id, at, &format!("condition `{source}`"), cause.clone());
         if let Some(until) = self.disputable_until(&cause, at.time.0) {
             self.state.due.tranches.insert(
@@ -222,9 +224,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Whether a tranche's snapback is provisional now.
+    /// Whether a tranche's snapback is provisional now: what its dispute
+    /// shows, which `next_deadline` reads too (so that a vote held open
+    /// is never a deadline due again and again).
     pub(super) fn snapback_provisional(&self, id: &str) -> bool {
-        self.state.due.tranches.contains_key(id)
+        self.state
+            .tranches
+            .get(id)
+            .and_then(|t| t.dispute.as_ref())
+            .is_some_and(|d| d.provisional_until.is_some())
     }
 
     /// The earliest time a provisional consequence may become final.
