@@ -59,7 +59,8 @@ fn snap_back(s: &mut Script<'_>) {
     s.wait_hours(1.0);
     armed_attack(s).ok();
     s.wait_hours(-1.0);
-    s.days(37);
+    // UNSCR 2231's clocks: 35 days of dispute resolution, 30 of voting.
+    s.days(67);
     assert_eq!(tranche(s), TrancheState::SnappedBack);
 }
 

@@ -38,6 +38,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Revoke),
         2 => (0u8..6, 0u8..72, any::<bool>()).prop_map(|(by, back_hours, track)| Op::Cover { by, back_hours, track }),
         2 => (0u8..4, any::<bool>(), any::<bool>(), 0u8..30).prop_map(|(area, to_ua, short, back_hours)| Op::Control { area, to_ua, short, back_hours }),
+        1 => (0u8..3, 0u8..200).prop_map(|(outcome, wait)| Op::Attack { outcome, wait }),
     ]
 }
 
@@ -100,6 +101,11 @@ fn long_history_is_deterministic_and_nontrivial() {
                 signers: (i.wrapping_mul(2654435761) >> 7) as u16,
             },
             5 => Op::Wait((i % 13) as u8),
+            // Attacks disputed: provisional consequences undone or final.
+            _ if i % 21 == 6 => Op::Attack {
+                outcome: ((i / 21) % 3) as u8,
+                wait: (i % 50) as u8,
+            },
             _ => Op::Status,
         })
         .collect();

@@ -209,29 +209,35 @@ fn tranche_certified_then_snapped_back_by_condition_when_no_one_votes_to_continu
     let tr = &st.tranches["us_tranche_1"];
     assert_eq!(tr.state, TrancheState::InDispute);
     let d = tr.dispute.as_ref().unwrap();
-    assert_eq!(d.opened_by, "condition");
+    // The status names the condition, as the agreement writes it.
+    assert_eq!(
+        d.opened_by,
+        "condition `!clauses.no_armed_attack.kept_by.RU`"
+    );
     let opened = d.opened.time.0;
     assert_eq!(tr.history.last().unwrap().statements, vec![attack]);
-    // 15 days of joint commission, 15 of ministers, 5 of voting.
+    // UNSCR 2231's clocks (the example's since issue 12): 15 days of joint
+    // commission, 15 of ministers with the Advisory Board alongside, 5 of
+    // the commission's review, 30 of voting.
     let day = |n: i64| Time(jiff::Timestamp::from_second(opened.as_second() + n * 86_400).unwrap());
     assert_eq!(
         (d.commission_until, d.ministers_until, d.vote_until),
-        (day(15), day(30), day(35))
+        (day(15), day(30), day(65))
     );
 
-    s.days(30);
+    s.days(36);
     assert_eq!(
         status(&s).tranches["us_tranche_1"].state,
         TrancheState::InVote
     );
     // Only one of the two needed signs to continue.
     s.certify("continue_relief", "us_tranche_1", &["US"]).ok();
-    s.days(6);
+    s.days(30);
     let st = status(&s);
     let tr = &st.tranches["us_tranche_1"];
     assert_eq!(tr.state, TrancheState::SnappedBack);
     let last = tr.history.last().unwrap();
-    assert_eq!(last.at.time, day(35));
+    assert_eq!(last.at.time, day(65));
     assert_eq!(last.why, "no quorum to continue relief");
     let states: Vec<TrancheState> = tr.history.iter().map(|c| c.state.clone()).collect();
     assert_eq!(
@@ -296,10 +302,14 @@ fn tranche_notice_then_continued_by_reverse_veto_vote() {
     let st = status(&s);
     let tr = &st.tranches["us_tranche_1"];
     assert_eq!(tr.state, TrancheState::InDispute);
-    assert_eq!(tr.dispute.as_ref().unwrap().opened_by, "notice");
+    assert_eq!(
+        tr.dispute.as_ref().unwrap().opened_by,
+        "notice signed by UK"
+    );
     assert_eq!(tr.history.last().unwrap().statements, vec![notice]);
-    // A vote before dispute resolution is over waits for it.
-    s.days(31);
+    // A vote before dispute resolution is over waits for it (35 days under
+    // UNSCR 2231's clocks).
+    s.days(36);
     assert_eq!(
         status(&s).tranches["us_tranche_1"].state,
         TrancheState::InVote
@@ -333,7 +343,7 @@ fn tranche_notice_needs_a_notifying_party() {
 // --- the guarantee ------------------------------------------------------------
 
 #[test]
-fn guarantee_triggered_by_an_armed_attack_then_decided_by_four_guarantors() {
+fn guarantee_triggered_by_an_armed_attack_then_decided_by_ukraine_and_four_guarantors() {
     let (a, h) = example();
     let mut s = start(&a, h);
     s.wait_hours(1.0);
@@ -360,12 +370,25 @@ fn guarantee_triggered_by_an_armed_attack_then_decided_by_four_guarantors() {
     let fourth = s
         .certify("guarantee_decision", "collective_defence", &["DE"])
         .ok();
+    // Four are not enough without Ukraine, which takes part in the
+    // decision (the example's quorum since issue 12).
+    assert_eq!(
+        status(&s).guarantees["collective_defence"].state,
+        GuaranteeState::Triggered
+    );
+    let ukraine = s
+        .certify("guarantee_decision", "collective_defence", &["UA"])
+        .ok();
     let st = status(&s);
     let g = &st.guarantees["collective_defence"];
     assert_eq!(g.state, GuaranteeState::Decided);
     assert_eq!(
         g.history.last().unwrap().statements,
-        vec![fourth - 1, fourth]
+        vec![fourth - 1, fourth, ukraine]
+    );
+    assert_eq!(
+        g.decision.as_deref(),
+        Some("guarantee_decision collective_defence")
     );
     // Another attack triggers it again.
     s.days(2);
@@ -397,7 +420,7 @@ fn guarantee_overdue_when_no_decision_in_time() {
     s.certify(
         "guarantee_decision",
         "collective_defence",
-        &["US", "UK", "FR", "DE"],
+        &["UA", "US", "UK", "FR", "DE"],
     )
     .ok();
     let states: Vec<GuaranteeState> = status(&s).guarantees["collective_defence"]
@@ -646,11 +669,11 @@ fn dispute_upheld_withdraws_the_observation_and_revises_the_period() {
         ),
         (0, 1, 0)
     );
-    // What was decided stays decided: the trigger is not rewound.
-    assert_eq!(
-        st.guarantees["collective_defence"].state,
-        GuaranteeState::Triggered
-    );
+    // The trigger was provisional (its only cause was under dispute):
+    // the dispute upheld undoes it (issue 12, due process).
+    let g = &st.guarantees["collective_defence"];
+    assert_eq!(g.state, GuaranteeState::Dormant);
+    assert_eq!(g.provisional_until, None);
 }
 
 #[test]

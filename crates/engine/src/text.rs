@@ -116,6 +116,13 @@ pub fn status(a: &Agreement, s: &Status) -> String {
                     d.continue_signers.join(", ")
                 }
             );
+            if let Some(until) = &d.provisional_until {
+                let _ = writeln!(
+                    o,
+                    "  {:<24} provisional until {until}: its cause can still be disputed",
+                    ""
+                );
+            }
         }
         if let Some(last) = t.history.last() {
             let _ = writeln!(
@@ -157,6 +164,12 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         }
         if g.triggered.is_none() && !g.cause.is_empty() {
             let _ = write!(o, "; caused by entries {}", list(&g.cause));
+        }
+        if let Some(until) = &g.provisional_until {
+            let _ = write!(o, "; provisional until {until}");
+        }
+        if let Some(text) = &g.decision {
+            let _ = write!(o, "; decision: {}", accord::text::printable(text));
         }
         let _ = writeln!(o);
     }

@@ -195,14 +195,26 @@ pub fn to_value(a: &Agreement) -> Value {
             "authority": s(&t.authority),
             "phases": strs(&t.phases),
             "certify": quorum(&t.certify),
-            "snapback": opt(&t.snapback, |sb| json!({
-                "when": opt(&sb.when, s),
-                "notify": quorum(&sb.notify),
-                "joint_commission_days": sb.joint_commission_days.get_ref(),
-                "ministerial_days": sb.ministerial_days.get_ref(),
-                "vote_days": sb.vote_days.get_ref(),
-                "continue": quorum(&sb.continue_),
-            })),
+            "snapback": opt(&t.snapback, |sb| {
+                let mut v = json!({
+                    "when": opt(&sb.when, s),
+                    "notify": quorum(&sb.notify),
+                    "joint_commission_days": sb.joint_commission_days.get_ref(),
+                    "ministerial_days": sb.ministerial_days.get_ref(),
+                    "vote_days": sb.vote_days.get_ref(),
+                    "continue": quorum(&sb.continue_),
+                });
+                // Only when given: an agreement without them keeps its hash.
+                for (k, d) in [
+                    ("advisory_board_days", &sb.advisory_board_days),
+                    ("commission_review_days", &sb.commission_review_days),
+                ] {
+                    if let Some(d) = d {
+                        v[k] = json!(d.get_ref());
+                    }
+                }
+                v
+            }),
         })),
         "guarantees": map(&a.guarantees, |g| json!({
             "title": s(&g.title),

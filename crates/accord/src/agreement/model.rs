@@ -480,9 +480,10 @@ pub struct Tranche {
     pub snapback: Option<Snapback>,
 }
 
-/// JCPOA-style snapback: an alleged breach opens dispute resolution; when
-/// its clocks run out, relief ends unless enough sign to continue it (the
-/// reverse veto).
+/// Snapback after JCPOA paragraphs 36-37 and UNSCR 2231 paragraphs 11-12:
+/// an alleged breach opens dispute resolution; when its clocks run out,
+/// relief ends unless enough sign to continue it (UNSCR 2231's reverse
+/// veto).
 #[derive(Clone, Debug)]
 pub struct Snapback {
     /// CEL over the status; when it holds, the dispute opens on its own.
@@ -491,6 +492,14 @@ pub struct Snapback {
     pub notify: Quorum,
     pub joint_commission_days: Sp<u64>,
     pub ministerial_days: Sp<u64>,
+    /// The optional Advisory Board (JCPOA paragraph 36): it sits alongside
+    /// the ministers, from the end of the joint commission's days.
+    pub advisory_board_days: Option<Sp<u64>>,
+    /// The joint commission's review of the Advisory Board's opinion, after
+    /// both the ministers and the Board are done.
+    pub commission_review_days: Option<Sp<u64>>,
+    /// The continuation vote (UNSCR 2231's 30 days for a resolution to
+    /// continue relief).
     pub vote_days: Sp<u64>,
     /// Who must sign to continue relief.
     pub continue_: Quorum,

@@ -407,6 +407,8 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                     notify: req_quorum(&mut s, ctx, "notify"),
                     joint_commission_days: req_uint(&mut s, ctx, "joint_commission_days"),
                     ministerial_days: req_uint(&mut s, ctx, "ministerial_days"),
+                    advisory_board_days: s.uint(ctx, "advisory_board_days"),
+                    commission_review_days: s.uint(ctx, "commission_review_days"),
                     vote_days: req_uint(&mut s, ctx, "vote_days"),
                     continue_: req_quorum(&mut s, ctx, "continue"),
                 };

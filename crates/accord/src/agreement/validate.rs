@@ -1351,6 +1351,19 @@ impl<'a> Checker<'a> {
                 }
             }
             if let Some(s) = &t.snapback
+                && let Some(review) = &s.commission_review_days
+                && s.advisory_board_days.is_none()
+            {
+                let msg = format!(
+                    "the snapback of `{}` has a commission review of the Advisory Board's opinion (`commission_review_days`) but no Advisory Board",
+                    t.id.get_ref()
+                );
+                self.err("agreement::relief", review.span(), msg, "reviews nothing")
+                    .help = Some(
+                    "add `advisory_board_days` (UNSCR 2231: 15), or remove `commission_review_days`".into(),
+                );
+            }
+            if let Some(s) = &t.snapback
                 && let Some(w) = &s.when
             {
                 self.condition(

@@ -183,7 +183,10 @@ fn to_cel(v: &serde_json::Value) -> cel::Value {
     }
 }
 
+mod reads;
 pub mod types;
+
+pub use reads::ClauseReads;
 
 /// Byte offset of a 1-based (line, column) in `source`.
 fn offset_of(source: &str, line: isize, column: isize) -> Option<usize> {

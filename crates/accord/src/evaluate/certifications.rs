@@ -124,6 +124,7 @@ impl<'a> Evaluator<'a> {
             index,
             issued: t,
             signers: principals,
+            statement: (c.of == CertificationOf::GuaranteeDecision).then(|| c.statement.clone()),
         });
         self.fire_pending(index);
         Ok(())

@@ -19,21 +19,6 @@ pub(super) struct Measured {
 }
 
 impl<'a> Evaluator<'a> {
-    /// The observations counted in clauses broken in a period.
-    pub(super) fn breach_statements(&self, period: Date) -> Vec<u64> {
-        let mut v: BTreeSet<u64> = BTreeSet::new();
-        for by_party in self.state.results.values() {
-            for res in by_party.values() {
-                if let Some(r) = res.get(&period)
-                    && !r.kept
-                {
-                    v.extend(r.counted.iter().copied());
-                }
-            }
-        }
-        v.into_iter().collect()
-    }
-
     /// The moment a time relative to an anchor names, once the anchor is known.
     pub(super) fn time_of(&self, t: &crate::agreement::TimeRef) -> Option<Timestamp> {
         self.state

@@ -40,6 +40,13 @@ impl<'a> Evaluator<'a> {
         };
         let signers = p.signers();
         let expand = |n: &str| self.expand(n);
+        // A guarantee is decided by a quorum that signed one text.
+        let decision = match key.of {
+            CertificationOf::GuaranteeDecision => {
+                self.decision_of(&p, &self.a.guarantees[target].decision)
+            }
+            _ => None,
+        };
         let waiting: Option<String> = match key.of {
             CertificationOf::Transition => {
                 let t = &self.a.transitions[target];
@@ -123,8 +130,12 @@ impl<'a> Evaluator<'a> {
                     GuaranteeState::Triggered | GuaranteeState::Overdue
                 ) {
                     Some("the guarantee is not triggered".into())
-                } else if !g.decision.is_met(&signers, &expand) {
-                    Some("signatures".into())
+                } else if decision.is_none() {
+                    Some(if g.decision.is_met(&signers, &expand) {
+                        "signatures of one decision (those signed differ)".into()
+                    } else {
+                        "signatures".into()
+                    })
                 } else {
                     None
                 }
@@ -179,7 +190,13 @@ impl<'a> Evaluator<'a> {
                 p.statements(),
             ),
             CertificationOf::SnapbackNotice => {
-                self.open_snapback(target, at, "notice", p.statements())
+                let by = signers.iter().cloned().collect::<Vec<_>>().join(", ");
+                self.open_snapback(
+                    target,
+                    at,
+                    &format!("notice signed by {by}"),
+                    p.statements(),
+                )
             }
             CertificationOf::ContinueRelief => {
                 self.tranche_to(
@@ -196,14 +213,16 @@ impl<'a> Evaluator<'a> {
                     .dispute = None;
             }
             CertificationOf::GuaranteeDecision => {
+                let (text, statements) = decision.unwrap_or_default();
                 let st = self.state.guarantees.get_mut(target).expect("guarantee");
                 st.state = GuaranteeState::Decided;
                 st.decided = Some(at);
+                st.decision = Some(text.clone());
                 st.history.push(GuaranteeChange {
                     state: GuaranteeState::Decided,
                     at,
-                    why: "decided".into(),
-                    statements: p.statements(),
+                    why: format!("decided: {}", short(&text)),
+                    statements,
                 });
             }
         }
@@ -237,9 +256,31 @@ impl<'a> Evaluator<'a> {
                 i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(86_400),
             ))
         };
+        // UNSCR 2231's stages, in days from the opening: the joint
+        // commission, then the ministers with the Advisory Board alongside
+        // (JCPOA paragraph 36: "in parallel with"), then the commission's
+        // review of the Board's opinion, then the continuation vote.
         let jc = *sb.joint_commission_days.get_ref();
-        let mi = jc + *sb.ministerial_days.get_ref();
-        let vo = mi + *sb.vote_days.get_ref();
+        let mi = jc.saturating_add(*sb.ministerial_days.get_ref());
+        let ab = sb
+            .advisory_board_days
+            .as_ref()
+            .map(|d| jc.saturating_add(*d.get_ref()));
+        let resolved = mi.max(ab.unwrap_or(0));
+        let review = sb
+            .commission_review_days
+            .as_ref()
+            .map(|d| resolved.saturating_add(*d.get_ref()));
+        let vote_from = review.unwrap_or(resolved);
+        let vo = vote_from.saturating_add(*sb.vote_days.get_ref());
+        let mut stages = vec![("joint_commission", 0, jc), ("ministers", jc, mi)];
+        if let Some(ab) = ab {
+            stages.push(("advisory_board", jc, ab));
+        }
+        if let Some(review) = review {
+            stages.push(("commission_review", resolved, review));
+        }
+        stages.push(("vote", vote_from, vo));
         self.tranche_to(
             id,
             TrancheState::InDispute,
@@ -254,6 +295,15 @@ impl<'a> Evaluator<'a> {
             ministers_until: day(mi),
             vote_until: day(vo),
             continue_signers: vec![],
+            stages: stages
+                .into_iter()
+                .map(|(stage, from, until)| SnapbackStage {
+                    stage: stage.to_string(),
+                    from: day(from),
+                    until: day(until),
+                })
+                .collect(),
+            provisional_until: None,
         });
     }
 

@@ -18,7 +18,8 @@
 //! corroboration and disputes; `certifications` quorums and amendments;
 //! `claims` the operator's status statements; `time` deadlines and the
 //! ends of periods; `clauses` metrics and revisions; `machines` the
-//! phase, relief and guarantee machines; `conditions` what conditions
+//! phase, relief and guarantee machines; `due_process` consequences
+//! provisional while their facts can be disputed; `conditions` what conditions
 //! read; `view` the status shown. What one step derives for another is
 //! passed as an argument, not left in a field.
 
@@ -28,6 +29,7 @@ mod clauses;
 mod conditions;
 mod coverage;
 mod ground;
+mod due_process;
 mod keys;
 mod lookup;
 mod machines;
@@ -232,6 +234,10 @@ struct PendingEntry {
     index: u64,
     issued: Timestamp,
     signers: BTreeSet<String>,
+    /// A guarantee decision's text (its `statement`): only those who
+    /// signed the same text decide together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    statement: Option<String>,
 }
 
 impl PendingCert {
@@ -369,6 +375,10 @@ pub struct State {
     /// Changes of who holds an area (control statements), in log order.
     #[serde(default)]
     pub ground: Vec<ControlChange>,
+    /// Snapbacks and guarantee triggers still provisional (see
+    /// `due_process`).
+    #[serde(default)]
+    due: due_process::Provisionals,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -565,6 +575,8 @@ impl<'a> Evaluator<'a> {
                         decided: None,
                         cause: vec![],
                         history: vec![],
+                        provisional_until: None,
+                        decision: None,
                     },
                 );
             }

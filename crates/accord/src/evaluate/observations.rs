@@ -413,6 +413,7 @@ impl<'a> Evaluator<'a> {
                         open: true,
                     },
                 );
+                self.cause_disputed(i, index);
             }
             DisputeAction::Resolve | DisputeAction::Withdraw => {
                 let rec = self.state.disputes.get(&d.target.sha256).cloned().ok_or(
@@ -482,6 +483,7 @@ impl<'a> Evaluator<'a> {
                     r.open = false;
                 }
                 self.revise(self.state.obs[i].period, self.state.obs[i].category);
+                self.cause_disputed(i, index);
             }
         }
         Ok(())

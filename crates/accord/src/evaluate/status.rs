@@ -160,14 +160,47 @@ pub struct TrancheStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SnapbackDispute {
     pub opened: At,
-    /// "notice" (signed by a notify quorum) or "condition" (the agreement's
-    /// `when` held).
+    /// What opened it, as the agreement says it: "notice signed by UK,
+    /// US" (a notify quorum) or "condition `!clauses.x.kept_by.RU`" (the
+    /// agreement's `when` held).
     pub opened_by: String,
     pub commission_until: Time,
     pub ministers_until: Time,
     pub vote_until: Time,
     /// Who has signed to continue relief.
     pub continue_signers: Vec<String>,
+    /// Every stage of the dispute, in order (joint commission, ministers,
+    /// the Advisory Board alongside them, the commission's review of its
+    /// opinion, the continuation vote).
+    #[serde(default)]
+    pub stages: Vec<SnapbackStage>,
+    /// Opened by condition on observations that can still be disputed:
+    /// until when, as far as is known now (a dispute lodged in the window
+    /// moves it to the dispute's deadline). Relief does not snap back while
+    /// it is set; a dispute upheld may undo the opening. `None` once final
+    /// (and for a notice).
+    #[serde(default)]
+    pub provisional_until: Option<Time>,
+}
+
+impl SnapbackDispute {
+    /// When the continuation vote opens: dispute resolution is over.
+    pub fn vote_opens(&self) -> Time {
+        self.stages
+            .iter()
+            .find(|s| s.stage == "vote")
+            .map_or(self.ministers_until, |s| s.from)
+    }
+}
+
+/// One stage of a snapback dispute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapbackStage {
+    /// `joint_commission`, `ministers`, `advisory_board`,
+    /// `commission_review` or `vote`.
+    pub stage: String,
+    pub from: Time,
+    pub until: Time,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -195,9 +228,19 @@ pub struct GuaranteeStatus {
     pub triggered: Option<At>,
     pub consultation_due: Option<Time>,
     pub decided: Option<At>,
-    /// The verified observations behind the trigger (log indices).
+    /// The verified observations behind the trigger (log indices): those
+    /// counted by the clause results the trigger reads.
     pub cause: Vec<u64>,
     pub history: Vec<GuaranteeChange>,
+    /// Triggered on observations that can still be disputed: until when,
+    /// as far as is known now. A dispute upheld in that time may undo the
+    /// trigger. `None` once final.
+    #[serde(default)]
+    pub provisional_until: Option<Time>,
+    /// What the guarantors decided: the `statement` of the certification
+    /// whose signers made the decision quorum.
+    #[serde(default)]
+    pub decision: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -44,8 +44,11 @@ impl<'a> Evaluator<'a> {
         for st in self.state.tranches.values() {
             if let Some(d) = &st.dispute {
                 match st.state {
-                    TrancheState::InDispute => consider(d.ministers_until.0),
-                    TrancheState::InVote => consider(d.vote_until.0),
+                    TrancheState::InDispute => consider(d.vote_opens().0),
+                    // A provisional snapback's vote closes when it is final.
+                    TrancheState::InVote if d.provisional_until.is_none() => {
+                        consider(d.vote_until.0)
+                    }
                     _ => {}
                 }
             }
@@ -58,6 +61,9 @@ impl<'a> Evaluator<'a> {
             }
         }
         if let Some(&(until, _)) = self.state.idx.open_disputes.first() {
+            consider(until);
+        }
+        if let Some(until) = self.next_due() {
             consider(until);
         }
         out
@@ -75,7 +81,7 @@ impl<'a> Evaluator<'a> {
                 continue;
             };
             match st.state {
-                TrancheState::InDispute if d.ministers_until.0 <= when => {
+                TrancheState::InDispute if d.vote_opens().0 <= when => {
                     self.tranche_to(
                         &id,
                         TrancheState::InVote,
@@ -84,7 +90,9 @@ impl<'a> Evaluator<'a> {
                         vec![],
                     );
                 }
-                TrancheState::InVote if d.vote_until.0 <= when => {
+                TrancheState::InVote
+                    if d.vote_until.0 <= when && !self.snapback_provisional(&id) =>
+                {
                     self.tranche_to(
                         &id,
                         TrancheState::SnappedBack,
@@ -125,6 +133,7 @@ impl<'a> Evaluator<'a> {
                 self.revise_counted(&[i]);
             }
         }
+        self.due_deadlines(when, index);
         // A vote signed early counts once the vote opens.
         self.fire_pending(index);
     }
@@ -195,8 +204,7 @@ impl<'a> Evaluator<'a> {
                     .get(&id)
                     .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
-                let cause = self.breach_statements(period);
-                self.open_snapback(&id, at, "condition", cause);
+                self.snapback_by_condition(&id, period, at);
             }
         }
         let gids: Vec<String> = self.a.guarantees.keys().cloned().collect();
@@ -209,20 +217,7 @@ impl<'a> Evaluator<'a> {
                     .get(&id)
                     .is_some_and(|c| c.eval_vars(&env) == Ok(true))
             {
-                let hours = *self.a.guarantees[&id].consultation_hours.get_ref() as i64;
-                let cause = self.breach_statements(period);
-                let st = self.state.guarantees.get_mut(&id).expect("guarantee");
-                st.state = GuaranteeState::Triggered;
-                st.triggered = Some(at);
-                st.consultation_due = Some(Time(add_seconds(end, hours.saturating_mul(3600))));
-                st.decided = None;
-                st.cause = cause.clone();
-                st.history.push(GuaranteeChange {
-                    state: GuaranteeState::Triggered,
-                    at,
-                    why: "armed attack verified".into(),
-                    statements: cause,
-                });
+                self.trigger_guarantee(&id, period, at, end);
             }
         }
         // Certifications waiting for conditions may now fire.

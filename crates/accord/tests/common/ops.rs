@@ -94,6 +94,15 @@ pub enum Op {
         short: bool,
         back_hours: u8,
     },
+    /// An armed attack by the Russian Federation filmed by the Mission (a
+    /// trigger of the guarantee, and of a snapback with relief in force),
+    /// a day for its period to end, a dispute by the Russian Federation,
+    /// `wait` hours, and the Mission's decision (`outcome` 0: upheld, 1:
+    /// rejected, 2: none): provisional consequences made, undone or final.
+    Attack {
+        outcome: u8,
+        wait: u8,
+    },
 }
 
 /// Decodes operations from arbitrary bytes (for the fuzz target): each
@@ -110,7 +119,7 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
         if kind == 0 && ops.len() > 1 {
             break;
         }
-        let op = match kind % 20 {
+        let op = match kind % 21 {
             0 => Op::Wait(next() % 30),
             1 => Op::Days(1 + next() % 5),
             2..=6 => Op::Observe {
@@ -160,6 +169,10 @@ pub fn decode(mut data: &[u8]) -> Vec<Op> {
                 to_ua: next() % 2 == 0,
                 short: next() % 4 == 0,
                 back_hours: next() % 30,
+            },
+            19 => Op::Attack {
+                outcome: next() % 3,
+                wait: next(),
             },
             _ => match next() % 8 {
                 0 => Op::Garbage,
@@ -444,6 +457,54 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                 s.wait_hours(-f64::from(*back_hours));
                 s.write("control", body, by);
                 s.wait_hours(f64::from(*back_hours));
+            }
+            Op::Attack { outcome, wait } => {
+                // Reported by the imagery provider, so that the Mission,
+                // which did not author it, may decide its dispute.
+                let w = s.observe(
+                    "IMAGERY",
+                    "ceasefire_violation",
+                    PLACES[0],
+                    json!({"events": [{"type": "explosion", "count": 25, "weapon_class": "artillery_100mm"}]}),
+                    json!({"sensor": "satellite",
+                        "evidence": [{"sha256": Digest::of(b"satellite image of the attack"), "media_type": "image/tiff"}],
+                        "assessment": {"responsible": "RU", "confidence": "high"}}),
+                );
+                s.days(1);
+                let lodge = s.dispute(
+                    "lodge",
+                    &w,
+                    json!({"subject": "attribution", "grounds": "denied"}),
+                    &["RU"],
+                );
+                // The operator's statements move the log's clock on meanwhile
+                // (a statement more than 24 hours ahead of it is refused).
+                for _ in 0..wait / 12 {
+                    s.wait_hours(12.0);
+                    s.status();
+                }
+                s.wait_hours(f64::from(wait % 12));
+                match outcome {
+                    0 => {
+                        s.dispute(
+                            "resolve",
+                            &lodge,
+                            json!({"outcome": "upheld"}),
+                            &["MISSION"],
+                        );
+                    }
+                    1 => {
+                        s.dispute(
+                            "resolve",
+                            &lodge,
+                            json!({"outcome": "rejected"}),
+                            &["MISSION"],
+                        );
+                    }
+                    _ => {}
+                }
+                observations.push(w);
+                disputes.push(lodge);
             }
             Op::Revoke => {
                 let k = example::key(&example::monitor_key_name("mission.accord.example/hq", 2));
