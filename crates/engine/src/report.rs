@@ -21,6 +21,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use crate::titles;
+
 /// How a report links a figure to the entries behind it: to each entry's
 /// proof file in `dir` (relative to the report), in HTML or Markdown.
 pub struct Links {
@@ -204,6 +206,7 @@ impl Report {
                     .and_then(|_| st.phase.history.first().map(|c| c.from.clone()))
                     .or_else(|| st.phase.id.clone().filter(|_| st.phase.history.is_empty()))
             })
+            .map(|id| titles::phase(a, &id))
             .unwrap_or_else(|| "-".into());
         let mut phase_changes = Vec::new();
         for c in &st.phase.history {
@@ -211,8 +214,14 @@ impl Report {
                 cited.insert(c.at.index);
                 cited.extend(&c.statements);
                 phase_changes.push(format!(
-                    "{} → {} ({}), certified in {:?}",
-                    c.from, c.to, c.transition, c.statements
+                    "{} → {}, certified in entries {}",
+                    titles::phase(a, &c.from),
+                    titles::phase(a, &c.to),
+                    c.statements
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -436,12 +445,14 @@ impl Report {
                     }
                     cited.insert(o.index);
                     weapons.push(item(format!(
-                        "{} {}, inside the withdrawal zone {}",
+                        "{} {}, inside {}",
                         o.numbers.get("count").copied().unwrap_or(1),
-                        o.weapon_class.clone().unwrap_or_else(|| "weapons".into()),
+                        o.weapon_class
+                            .as_deref()
+                            .map_or_else(|| "weapons".into(), |c| titles::weapon_class(a, c)),
                         zones
                             .iter()
-                            .map(|(class, party)| format!("{class}@{party}"))
+                            .map(|(class, party)| titles::withdrawal_zone(a, class, party))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )));
@@ -727,7 +738,12 @@ impl Report {
             "| Clause | Party | Result | Measured | Entries counted |"
         );
         let _ = writeln!(o, "|---|---|---|---|---|");
-        for ClauseRow { id, title, parties } in &self.clauses {
+        for ClauseRow {
+            id: _,
+            title,
+            parties,
+        } in &self.clauses
+        {
             for PartyRow {
                 party: p,
                 kept,
@@ -737,7 +753,7 @@ impl Report {
             {
                 let _ = writeln!(
                     o,
-                    "| {title} (`{id}`) | {p} | {} | {m} | {} |",
+                    "| {title} | {p} | {} | {m} | {} |",
                     match kept {
                         None => "not in force",
                         Some(true) => "kept",
@@ -924,7 +940,12 @@ impl Report {
             self.injured.verified
         );
         o.push_str("<h2>Clauses</h2><table><tr><th>Clause</th><th>Party</th><th>Result</th><th>Measured</th><th>Entries counted</th></tr>");
-        for ClauseRow { id, title, parties } in &self.clauses {
+        for ClauseRow {
+            id: _,
+            title,
+            parties,
+        } in &self.clauses
+        {
             for PartyRow {
                 party: p,
                 kept,
@@ -934,9 +955,8 @@ impl Report {
             {
                 let _ = write!(
                     o,
-                    "<tr><td>{} (<code>{}</code>)</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
                     esc(title),
-                    esc(id),
                     esc(p),
                     match kept {
                         Some(false) => "broken",
