@@ -91,7 +91,7 @@ pub fn without_log(agreement: &Agreement, signed: &SignedStatement) -> Vec<Strin
     ];
     for sig in signed.note.signatures() {
         let name = printable(&sig.name);
-        if known.iter().any(|k| *k == sig.name) {
+        if known.contains(&sig.name) {
             lines.push(format!("signed by {name}, a key of the agreement"));
         } else {
             lines.push(format!(
