@@ -110,6 +110,15 @@ pub struct AppendArgs {
     /// ...or once this many milliseconds have passed since its first entry.
     #[arg(long, default_value_t = BatchOptions::default().max_batch_delay.as_millis() as u64)]
     pub batch_delay_ms: u64,
+    /// The agreement the log follows: each entry is checked as the
+    /// evaluator will check it, after the log and the entries before it,
+    /// and none is appended if any would be refused.
+    #[arg(long)]
+    pub agreement: Option<PathBuf>,
+    /// With --agreement: append even entries the evaluator would refuse
+    /// (each is named, with a warning).
+    #[arg(long, requires = "agreement")]
+    pub force: bool,
 }
 
 /// One input, readable twice: once to check every entry, once to append.
@@ -197,6 +206,42 @@ fn for_each_line(path: &Path, mut f: impl FnMut(u64, Vec<u8>) -> Result<()>) -> 
 pub fn append(a: AppendArgs) -> Result<()> {
     let log = open_writer(&a.dir)?;
     let inputs = collect_inputs(&a.files, &a.dir)?;
+    let agreement = a
+        .agreement
+        .as_deref()
+        .map(crate::check::load_agreement)
+        .transpose()?;
+    // The log replayed, to check each entry as the evaluator will see it:
+    // after the log and the entries before it in this append.
+    let mut evaluator = match &agreement {
+        Some((ag, hash)) => {
+            let key = read_config(&a.dir)?.vkey;
+            Some(crate::precheck::replay_log(
+                ag,
+                *hash,
+                &a.dir.to_string_lossy(),
+                Some(&key),
+            )?)
+        }
+        None => {
+            errln!(
+                "note: the entries are not checked against an agreement: give --agreement FILE to check each as the evaluator will"
+            );
+            None
+        }
+    };
+    let mut refused: Vec<String> = Vec::new();
+    let mut judge = |position: String, entry: &[u8]| {
+        if let Some(ev) = evaluator.as_mut() {
+            let index = ev.state.size;
+            if let Err(why) = ev.apply_entry(entry) {
+                refused.push(format!(
+                    "{position} (entry {index}): {}",
+                    crate::precheck::explain(&why)
+                ));
+            }
+        }
+    };
 
     // Pass 1: check every entry, so that a bad one stops the append before
     // anything is written.
@@ -210,6 +255,11 @@ pub fn append(a: AppendArgs) -> Result<()> {
                     "{}: {len} bytes; an entry is at most {MAX_ENTRY_SIZE} bytes",
                     inp.name
                 ));
+            } else if agreement.is_some() {
+                let entry = std::fs::read(&inp.path)
+                    .into_diagnostic()
+                    .wrap_err_with(|| format!("reading {}", inp.name))?;
+                judge(inp.name.clone(), &entry);
             }
             total += 1;
         } else {
@@ -220,12 +270,15 @@ pub fn append(a: AppendArgs) -> Result<()> {
                         inp.name,
                         e.len()
                     ));
+                } else {
+                    judge(format!("{}:{line}", inp.name), &e);
                 }
                 total += 1;
                 Ok(())
             })?;
         }
     }
+    drop(evaluator);
     if !problems.is_empty() {
         let shown: Vec<&String> = problems.iter().take(20).collect();
         let more = if problems.len() > 20 {
@@ -242,6 +295,19 @@ pub fn append(a: AppendArgs) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join("\n")
         ));
+    }
+    if !refused.is_empty() {
+        let shown = listed(&refused);
+        if !a.force {
+            return Err(miette!(
+                "nothing was appended: the evaluator would refuse {} of the {total} entries:\n{shown}\n(--force appends them anyway)",
+                refused.len()
+            ));
+        }
+        errln!(
+            "warning: appending {} entries the evaluator will refuse (--force):\n{shown}",
+            refused.len()
+        );
     }
 
     let start_size = log.size();
@@ -303,6 +369,15 @@ pub fn append(a: AppendArgs) -> Result<()> {
     }
     out.write_all(&log.checkpoint().to_bytes()).or_closed()?;
     Ok(())
+}
+
+/// Lines, the first 20 and how many more.
+fn listed(lines: &[String]) -> String {
+    let mut out: Vec<String> = lines.iter().take(20).map(|l| format!("  {l}")).collect();
+    if lines.len() > 20 {
+        out.push(format!("  ... and {} more", lines.len() - 20));
+    }
+    out.join("\n")
 }
 
 #[derive(Args)]

@@ -25,6 +25,7 @@ mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
+mod precheck;
 mod remembered;
 mod replay;
 mod report_cmd;

@@ -76,6 +76,17 @@ pub struct SignArgs {
     /// The statement's time instead of now (UTC, to the second).
     #[arg(long)]
     pub issued_at: Option<String>,
+    /// The log it is for (a directory or an http(s):// address): the
+    /// statement is checked as the evaluator will check it as the log's
+    /// next entry (needs --agreement).
+    #[arg(long, value_name = "DIR")]
+    pub log: Option<String>,
+    /// The log's verifier key (default: the agreement's `[operator] log`).
+    #[arg(long, requires = "log")]
+    pub log_key: Option<String>,
+    /// Write it even if the evaluator would refuse it (with a warning).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand)]
@@ -154,9 +165,9 @@ pub fn sign(a: SignArgs) -> Result<()> {
                     s.statement.agreement
                 ));
             }
-            s.statement
-                .check_against(ag)
-                .map_err(|e| statement_error(e, &path.display().to_string()))?;
+            if let Err(e) = s.statement.check_against(ag) {
+                refuse_unless_forced(&a, statement_error(e, &path.display().to_string()))?;
+            }
         }
         s.cosign(&key)
             .map_err(|e| statement_error(e, "co-signing"))?;
@@ -205,13 +216,14 @@ pub fn sign(a: SignArgs) -> Result<()> {
                     statement.agreement
                 ));
             }
-            statement
-                .check_against(ag)
-                .map_err(|e| statement_error(e, "the statement"))?;
+            if let Err(e) = statement.check_against(ag) {
+                refuse_unless_forced(&a, statement_error(e, "the statement"))?;
+            }
         }
         SignedStatement::sign(statement, &key).map_err(|e| statement_error(e, "signing"))?
     };
 
+    check_before_writing(&a, agreement.as_ref(), &signed)?;
     let bytes = signed.to_bytes();
     match &a.out {
         Some(p) => {
@@ -228,6 +240,74 @@ pub fn sign(a: SignArgs) -> Result<()> {
         None => out!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(())
+}
+
+/// A name the agreement lacks (the evaluator refuses such a statement
+/// forever): an error, or with --force a warning.
+fn refuse_unless_forced(a: &SignArgs, problem: miette::Report) -> Result<()> {
+    if a.force {
+        errln!("warning: {problem}; the evaluator will refuse it (signed anyway: --force)");
+        Ok(())
+    } else {
+        Err(miette!(
+            "{problem}\nthe evaluator would refuse it: nothing was written (--force signs it anyway)"
+        ))
+    }
+}
+
+/// Checks the statement as the evaluator will (see [`crate::precheck`]):
+/// against the log when there is one, else against the agreement alone,
+/// saying what was not checked.
+fn check_before_writing(
+    a: &SignArgs,
+    agreement: Option<&(accord::agreement::Agreement, Digest)>,
+    signed: &SignedStatement,
+) -> Result<()> {
+    let Some((ag, hash)) = agreement else {
+        if a.log.is_some() {
+            return Err(miette!(
+                "--log needs --agreement: the log is evaluated under it"
+            ));
+        }
+        errln!(
+            "note: not checked: give --agreement FILE (and --log DIR) to check it as the evaluator will"
+        );
+        return Ok(());
+    };
+    let Some(log) = &a.log else {
+        for line in crate::precheck::without_log(ag, signed) {
+            errln!("note: {line}");
+        }
+        return Ok(());
+    };
+    let evaluator = crate::precheck::replay_log(ag, *hash, log, a.log_key.as_deref())?;
+    let next = evaluator.state.size;
+    match evaluator.check_next(&signed.to_bytes()) {
+        Ok(()) => {
+            errln!(
+                "checked against the log ({next} entries): the evaluator would accept it as entry {next}"
+            );
+            Ok(())
+        }
+        Err(why) if crate::precheck::needs_more_signatures(&why) => {
+            errln!(
+                "note: not acceptable yet as entry {next}: {}",
+                crate::precheck::explain(&why)
+            );
+            Ok(())
+        }
+        Err(why) if a.force => {
+            errln!(
+                "warning: the evaluator would refuse it as entry {next}: {}; written anyway (--force)",
+                crate::precheck::explain(&why)
+            );
+            Ok(())
+        }
+        Err(why) => Err(miette!(
+            "the evaluator would refuse it as entry {next} of the log: {}\nnothing was written (--force writes it anyway)",
+            crate::precheck::explain(&why)
+        )),
+    }
 }
 
 fn observation_from_flags(a: &SignArgs, category: &str) -> Result<Value> {

@@ -19,7 +19,9 @@ pub struct StatusArgs {
     pub agreement: PathBuf,
     /// The log: a directory or an http(s):// address.
     pub log: String,
-    /// Print the status as JSON (the document whose SHA-256 status statements name).
+    /// Print the status as JSON (the document whose SHA-256 status
+    /// statements name), with the entries the evaluator refused beside its
+    /// fields under `refused_entries`, which is not part of it.
     #[arg(long)]
     pub json: bool,
     /// The log's verifier key (default: the agreement's `[operator] log`).
@@ -68,15 +70,63 @@ pub fn run(a: StatusArgs) -> Result<()> {
         out!("{}", String::from_utf8_lossy(&signed.to_bytes()));
         return Ok(());
     }
+    let state = &r.evaluator.state;
+    let refused_total: u64 = state.rejected.values().sum();
     if a.json {
+        let doc = StatusJson {
+            status: &status,
+            refused_entries: RefusedEntries {
+                total: refused_total,
+                listed: state
+                    .rejections
+                    .iter()
+                    .map(|(index, why)| RefusedEntry {
+                        index: *index,
+                        text: why.to_string(),
+                        why,
+                    })
+                    .collect(),
+            },
+        };
         outln!(
             "{}",
-            serde_json::to_string_pretty(&status).expect("status serialises")
+            serde_json::to_string_pretty(&doc).expect("status serialises")
         );
     } else {
         out!("{}", accord_engine::text::status(&agreement, &status));
+        out!(
+            "{}",
+            accord_engine::text::refused_entries(&state.rejections, refused_total)
+        );
     }
     Ok(())
+}
+
+/// `status --json`: the status's own fields (its digest is over those
+/// alone: see `Status::canonical`), and beside them the refused entries,
+/// which the evaluator keeps in its state and not in the status.
+#[derive(serde::Serialize)]
+struct StatusJson<'s> {
+    #[serde(flatten)]
+    status: &'s accord::evaluate::Status,
+    refused_entries: RefusedEntries<'s>,
+}
+
+#[derive(serde::Serialize)]
+struct RefusedEntries<'s> {
+    /// How many entries were refused.
+    total: u64,
+    /// The first 10,000, by index, with the evaluator's reason.
+    listed: Vec<RefusedEntry<'s>>,
+}
+
+#[derive(serde::Serialize)]
+struct RefusedEntry<'s> {
+    index: u64,
+    /// The reason as people read it.
+    text: String,
+    /// The reason, typed (`reason` names it).
+    why: &'s accord::evaluate::Rejected,
 }
 
 /// Verifies the log (see [`replay::verify`]), saying where a failure is,

@@ -496,7 +496,7 @@ fn report_figures_link_to_entries_with_proofs() {
         "{row}"
     );
     assert!(
-        md.contains("| Comprehensive ceasefire (`ceasefire`) | RU | **broken** |"),
+        md.contains("| Comprehensive ceasefire | RU | **broken** |"),
         "{md}"
     );
     let proofs = tmp.path().join(format!("report-{day}.proofs"));

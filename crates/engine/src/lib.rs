@@ -10,7 +10,8 @@
 //!   [`remembered`]: a log against the checkpoint remembered from an
 //!   earlier run.
 //! - [`report`]: the daily report's model and its Markdown and HTML;
-//!   [`text`]: the status as people read it.
+//!   [`text`]: the status as people read it; [`titles`]: the agreement's
+//!   titles for what the evaluator knows by id.
 //! - [`files`]: agreements and their zone files read from disk, bounded.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
@@ -30,6 +31,7 @@ pub mod replay;
 pub mod report;
 pub mod signatures;
 pub mod text;
+pub mod titles;
 
 pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit};
 pub use replay::{ReplayError, ReplayOptions, Replayed, replay, replay_with, verify_log};

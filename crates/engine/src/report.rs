@@ -21,6 +21,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use crate::titles;
+
 /// How a report links a figure to the entries behind it: to each entry's
 /// proof file in `dir` (relative to the report), in HTML or Markdown.
 pub struct Links {
@@ -225,6 +227,7 @@ impl Report {
                     .and_then(|_| st.phase.history.first().map(|c| c.from.clone()))
                     .or_else(|| st.phase.id.clone().filter(|_| st.phase.history.is_empty()))
             })
+            .map(|id| titles::phase(a, &id))
             .unwrap_or_else(|| "-".into());
         let mut phase_changes = Vec::new();
         for c in &st.phase.history {
@@ -232,8 +235,14 @@ impl Report {
                 cited.insert(c.at.index);
                 cited.extend(&c.statements);
                 phase_changes.push(format!(
-                    "{} → {} ({}), certified in {:?}",
-                    c.from, c.to, c.transition, c.statements
+                    "{} → {}, certified in entries {}",
+                    titles::phase(a, &c.from),
+                    titles::phase(a, &c.to),
+                    c.statements
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -457,12 +466,14 @@ impl Report {
                     }
                     cited.insert(o.index);
                     weapons.push(item(format!(
-                        "{} {}, inside the withdrawal zone {}",
+                        "{} {}, inside {}",
                         o.numbers.get("count").copied().unwrap_or(1),
-                        o.weapon_class.clone().unwrap_or_else(|| "weapons".into()),
+                        o.weapon_class
+                            .as_deref()
+                            .map_or_else(|| "weapons".into(), |c| titles::weapon_class(a, c)),
                         zones
                             .iter()
-                            .map(|(class, party)| format!("{class}@{party}"))
+                            .map(|(class, party)| titles::withdrawal_zone(a, class, party))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )));
@@ -760,7 +771,12 @@ impl Report {
             "| Clause | Party | Verdict | Measured | Entries counted | Reports not verified |"
         );
         let _ = writeln!(o, "|---|---|---|---|---|---|");
-        for ClauseRow { id, title, parties } in &self.clauses {
+        for ClauseRow {
+            id: _,
+            title,
+            parties,
+        } in &self.clauses
+        {
             for PartyRow {
                 party: p,
                 verdict,
@@ -771,7 +787,7 @@ impl Report {
             {
                 let _ = writeln!(
                     o,
-                    "| {title} (`{id}`) | {p} | {} | {m} | {} | {} |",
+                    "| {title} | {p} | {} | {m} | {} | {} |",
                     match verdict {
                         None => "not in force".to_string(),
                         Some(v @ (Verdict::BreachVerified | Verdict::Overdue)) => {
@@ -986,7 +1002,12 @@ impl Report {
             self.injured.verified
         );
         o.push_str("<h2>Clauses</h2><table><tr><th>Clause</th><th>Party</th><th>Verdict</th><th>Measured</th><th>Entries counted</th><th>Reports not verified</th></tr>");
-        for ClauseRow { id, title, parties } in &self.clauses {
+        for ClauseRow {
+            id: _,
+            title,
+            parties,
+        } in &self.clauses
+        {
             for PartyRow {
                 party: p,
                 verdict,
@@ -997,9 +1018,8 @@ impl Report {
             {
                 let _ = write!(
                     o,
-                    "<tr><td>{} (<code>{}</code>)</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(title),
-                    esc(id),
                     esc(p),
                     match verdict {
                         Some(Verdict::BreachVerified | Verdict::Overdue) => "broken",

@@ -4,7 +4,11 @@
 use std::fmt::Write as _;
 
 use accord::agreement::Agreement;
-use accord::evaluate::{ClockStatus, GuaranteeState, PartyClause, Status, TrancheState, Verdict};
+use accord::evaluate::{
+    ClockStatus, GuaranteeState, PartyClause, Rejected, Status, TrancheState, Verdict,
+};
+
+use crate::titles;
 
 fn tranche_word(s: &TrancheState) -> &'static str {
     match s {
@@ -79,10 +83,9 @@ pub fn status(a: &Agreement, s: &Status) -> String {
     for ch in &s.phase.history {
         let _ = writeln!(
             o,
-            "  {} -> {} by {} at entry {} ({}), certified in entries {}",
-            ch.from,
-            ch.to,
-            ch.transition,
+            "  {} -> {} at entry {} ({}), certified in entries {}",
+            phase_title(&ch.from),
+            phase_title(&ch.to),
             ch.at.index,
             ch.at.time,
             list(&ch.statements)
@@ -105,7 +108,7 @@ pub fn status(a: &Agreement, s: &Status) -> String {
                 o,
                 "  {:<24} snapback opened by {} at entry {}: commission until {}, ministers until {}, vote until {}; signed to continue: {}",
                 "",
-                d.opened_by,
+                titles::party(a, &d.opened_by),
                 d.opened.index,
                 d.commission_until,
                 d.ministers_until,
@@ -113,7 +116,7 @@ pub fn status(a: &Agreement, s: &Status) -> String {
                 if d.continue_signers.is_empty() {
                     "nobody".to_string()
                 } else {
-                    d.continue_signers.join(", ")
+                    names(a, &d.continue_signers)
                 }
             );
             if let Some(until) = &d.provisional_until {
@@ -138,7 +141,12 @@ pub fn status(a: &Agreement, s: &Status) -> String {
     }
     let _ = writeln!(o, "\nGUARANTEES");
     for (id, g) in &s.guarantees {
-        let _ = write!(o, "  {id:<24} {}", guarantee_word(&g.state));
+        let _ = write!(
+            o,
+            "  {} ({id}): {}",
+            titles::guarantee(a, id),
+            guarantee_word(&g.state)
+        );
         // The entries that caused the trigger, not the one (often a status
         // statement) whose time closed the period they broke a clause in.
         match &g.triggered {
@@ -247,11 +255,12 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         for (k, p) in &s.pending {
             let _ = writeln!(
                 o,
-                "  {k}: signed by {}; waiting for {}",
+                "  {}: signed by {}; waiting for {}",
+                titles::pending(a, k),
                 if p.signers.is_empty() {
                     "nobody".into()
                 } else {
-                    p.signers.join(", ")
+                    names(a, &p.signers)
                 },
                 p.waiting_for
             );
@@ -389,6 +398,14 @@ fn zone_title(a: &Agreement, id: &str) -> String {
         .map_or_else(|| id.to_string(), |t| t.get_ref().clone())
 }
 
+/// Parties and organisations by name, in a list.
+fn names(a: &Agreement, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| titles::party(a, id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A short list of entry indices.
 fn list(v: &[u64]) -> String {
     let mut s: Vec<String> = v.iter().take(8).map(u64::to_string).collect();
@@ -400,4 +417,24 @@ fn list(v: &[u64]) -> String {
     } else {
         s.join(", ")
     }
+}
+
+/// The refused entries the evaluator kept (`State::rejections`), by index
+/// and reason: the first 20, and how many more (`total` counts them all).
+/// Empty when none was refused.
+pub fn refused_entries(rejections: &[(u64, Rejected)], total: u64) -> String {
+    const SHOWN: usize = 20;
+    let mut o = String::new();
+    if rejections.is_empty() {
+        return o;
+    }
+    let _ = writeln!(o, "\nREFUSED, BY ENTRY");
+    for (index, why) in rejections.iter().take(SHOWN) {
+        let _ = writeln!(o, "  entry {index}: {why}");
+    }
+    let more = total.saturating_sub(SHOWN.min(rejections.len()) as u64);
+    if more > 0 {
+        let _ = writeln!(o, "  and {more} more (`accord audit` lists every one)");
+    }
+    o
 }

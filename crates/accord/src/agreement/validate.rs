@@ -255,7 +255,10 @@ impl<'a> Checker<'a> {
                 self.diags.push(
                     Diag::error("agreement::keys", format!("party `{}` signs, but has no keys", p.id.get_ref()))
                         .at(s, "needs `keys`")
-                        .help("keys = [\"name+hash+base64\"]: its verifier keys, as `accord keygen` prints them"),
+                        .help(format!(
+                            "make one with `accord keygen {id}.example/key -o {id}.key` and put the line it prints in keys = [...]",
+                            id = p.id.get_ref()
+                        )),
                 );
             }
         }
@@ -378,6 +381,23 @@ impl<'a> Checker<'a> {
                 self.unknown(n, "group", &known);
             }
         } else if !self.a.parties.contains_key(s) && !self.a.organisations.contains_key(s) {
+            // A group's name written as a party's (`binds = "signatories"`):
+            // say what it is and how to write it, rather than offer the
+            // nearest party.
+            let group = format!("@{s}");
+            if self.group_names.contains(&group) {
+                self.used_groups.insert(s.clone());
+                let d = self.err(
+                    "agreement::unknown-name",
+                    n.span(),
+                    format!("`{s}` is not a party or organisation: it is a group's name"),
+                    "a group, written without `@`",
+                );
+                d.help = Some(format!(
+                    "did you mean `{group}`? A group is named with `@` before it"
+                ));
+                return;
+            }
             let known = self.principal_names.clone();
             self.unknown(n, "party or organisation", &known);
         }
@@ -1024,12 +1044,10 @@ impl<'a> Checker<'a> {
             }
             if c.metrics.is_empty() {
                 let msg = format!("clause `{cid}` measures nothing: it needs at least one metric");
-                self.err(
-                    "agreement::clause",
-                    c.id.span(),
-                    msg,
-                    "add [clauses.{id}.metrics.NAME]",
+                let label = format!(
+                    "add a metric, e.g. [clauses.{cid}.metrics.violations] with observations = [\"ceasefire_violation\"]"
                 );
+                self.err("agreement::clause", c.id.span(), msg, label);
             }
             for m in c.metrics.values() {
                 for z in &m.zones {
@@ -1196,7 +1214,7 @@ impl<'a> Checker<'a> {
                 "agreement::phases",
                 0..0,
                 "the agreement has no phases",
-                "add [phases.NAME] with one `initial = true`",
+                "add a phase, e.g. [phases.ceasefire] with title = \"Ceasefire\" and initial = true",
             );
         } else if initial.is_empty() {
             let first = self

@@ -426,7 +426,9 @@ struct Indices {
     built: bool,
 }
 
-/// Evaluates a log under an agreement.
+/// Evaluates a log under an agreement. A clone is a copy of the whole
+/// evaluation, which goes on apart (see [`Evaluator::check_next`]).
+#[derive(Clone)]
 pub struct Evaluator<'a> {
     a: &'a Agreement,
     hash: Digest,
@@ -435,7 +437,9 @@ pub struct Evaluator<'a> {
     /// The agreement's keys, and the monitors' accredited so far (no key
     /// is both: an accreditation of an agreement's key is refused).
     keys: KeyRing,
-    conditions: Conditions,
+    /// Shared, so that a dry run ([`Evaluator::check_next`]) can copy
+    /// the evaluator without compiling them again.
+    conditions: Arc<Conditions>,
     pub state: State,
     /// Log sizes at which to keep the status digest, and those kept.
     watch: BTreeSet<u64>,
@@ -491,7 +495,7 @@ impl<'a> Evaluator<'a> {
                 keys.insert(Holder::Operator, k.get_ref().clone());
             }
         }
-        let conditions = Conditions::compile(a);
+        let conditions = Arc::new(Conditions::compile(a));
         let mut e = Evaluator {
             a,
             hash,
@@ -641,12 +645,27 @@ impl<'a> Evaluator<'a> {
     /// [`Evaluator::apply_prepared`], with each signature verified here,
     /// under the same rule.
     pub fn apply(&mut self, entry: &[u8]) {
+        let _ = self.apply_entry(entry);
+    }
+
+    /// [`Evaluator::apply`], saying whether the entry was accepted and,
+    /// if not, why (the reason it was counted under).
+    pub fn apply_entry(&mut self, entry: &[u8]) -> Result<(), Rejected> {
         let mut p = self.preparer().prepare(entry);
         let Some(note) = p.note() else {
             return self.apply_checked(&mut p, |_, _, _, _| false);
         };
         let text = note.text().as_bytes().to_vec();
-        self.apply_checked(&mut p, |_, _, sig, key| key.verify(&text, sig));
+        self.apply_checked(&mut p, |_, _, sig, key| key.verify(&text, sig))
+    }
+
+    /// Whether `entry`, logged next, would be accepted, and if not why: a
+    /// dry run of [`Evaluator::apply_entry`] on a copy of the evaluation,
+    /// so that the answer is the evaluator's own and nothing here changes.
+    /// (The copy costs as much as the state is large: for checking a
+    /// statement before it is logged, not for a replay.)
+    pub fn check_next(&self, entry: &[u8]) -> Result<(), Rejected> {
+        self.clone().apply_entry(entry)
     }
 
     /// Applies a prepared entry whose signatures were verified elsewhere:
@@ -663,7 +682,7 @@ impl<'a> Evaluator<'a> {
     /// costs about as much as applying it).
     pub fn apply_prepared(&mut self, p: &mut Prepared, verified: &[VerifiedSignature]) {
         let message = p.digest.0;
-        self.apply_checked(p, |_, _, sig, key| {
+        let _ = self.apply_checked(p, |_, _, sig, key| {
             verified
                 .iter()
                 .any(|v| v.is(key.public_key(), &message, sig))
@@ -672,12 +691,12 @@ impl<'a> Evaluator<'a> {
 
     /// Applies a prepared entry, a signature line counting when `ok` says
     /// it verifies (given the line's name, key ID, signature and the key
-    /// known by them).
+    /// known by them); says why it was refused, if it was.
     fn apply_checked(
         &mut self,
         p: &mut Prepared,
         ok: impl Fn(&str, u32, &[u8], &VerifierKey) -> bool,
-    ) {
+    ) -> Result<(), Rejected> {
         self.snapshot();
         let index = self.state.size;
         self.state.size += 1;
@@ -696,9 +715,10 @@ impl<'a> Evaluator<'a> {
                 (Err(why.clone()), by_operator)
             }
         };
-        if let Err(why) = result {
-            self.refuse(index, why, by_operator);
+        if let Err(why) = &result {
+            self.refuse(index, why.clone(), by_operator);
         }
+        result
     }
 
     /// Applies prepared entries in order, as [`Evaluator::apply_prepared`]

@@ -243,11 +243,20 @@ impl fmt::Display for Rejected {
                 status,
             } => write!(
                 f,
-                "issued {issued} but the log's clock is {clock}; {} may be dated {latest} at the latest",
+                "issued {issued}, {} after the log's clock {clock}: {} may be dated {latest} at the latest{}",
+                duration(issued.0.as_second().saturating_sub(clock.0.as_second())),
                 if *status {
                     "a status statement"
                 } else {
                     "a statement"
+                },
+                if *status {
+                    format!(
+                        " (the next reporting cut-off, or {} hours ahead)",
+                        super::MAX_AHEAD_HOURS
+                    )
+                } else {
+                    format!(" (at most {} hours ahead)", super::MAX_AHEAD_HOURS)
                 }
             ),
             Names { detail } | Position { detail } | AccreditationKey { detail } => {
@@ -379,6 +388,21 @@ impl fmt::Display for Rejected {
 
 impl std::error::Error for Rejected {}
 
+/// A length of time for people: "30 hours", "2 hours 5 minutes".
+fn duration(seconds: i64) -> String {
+    let (hours, minutes) = (seconds / 3600, seconds % 3600 / 60);
+    let h = if hours == 1 {
+        "1 hour".to_string()
+    } else {
+        format!("{hours} hours")
+    };
+    match minutes {
+        0 => h,
+        1 => format!("{h} 1 minute"),
+        m => format!("{h} {m} minutes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +420,17 @@ mod tests {
         assert_eq!(
             r.to_string(),
             "duplicate: the same statement is already in the log (entry 4)"
+        );
+        let t = |s: &str| Time(s.parse().unwrap());
+        let r = Rejected::DatedAhead {
+            issued: t("2026-03-05T10:00:00Z"),
+            clock: t("2026-03-04T04:00:00Z"),
+            latest: t("2026-03-05T04:00:00Z"),
+            status: false,
+        };
+        assert_eq!(
+            r.to_string(),
+            "dated ahead: issued 2026-03-05T10:00:00Z, 30 hours after the log's clock 2026-03-04T04:00:00Z: a statement may be dated 2026-03-05T04:00:00Z at the latest (at most 24 hours ahead)"
         );
     }
 }
