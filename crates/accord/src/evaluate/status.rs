@@ -38,6 +38,11 @@ pub struct Status {
     pub rejected: BTreeMap<String, u64>,
     /// Certifications waiting for signatures or conditions.
     pub pending: BTreeMap<String, Pending>,
+    /// The versions of the agreement that have judged the log, and
+    /// amendments whose text could not be applied: left out until an
+    /// amendment is accepted (see `super::versions`).
+    #[serde(default, skip_serializing_if = "super::AgreementVersions::is_empty")]
+    pub versions: super::AgreementVersions,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -81,6 +81,7 @@ impl<'a> Evaluator<'a> {
             monitors,
             rejected: s.rejected.clone(),
             pending,
+            versions: self.versions_status(),
         }
     }
 
