@@ -11,7 +11,7 @@ mod common;
 
 use common::ops::*;
 
-use accord::evaluate::{Evaluator, State};
+use accord::evaluate::{Evaluator, State, Version, Versions};
 use accord_example as example;
 use proptest::prelude::*;
 
@@ -36,6 +36,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u16..2000).prop_map(|hours| Op::StatusAhead { hours }),
         1 => prop::collection::vec(any::<u8>(), 0..300).prop_map(|text| Op::OperatorSigns { text }),
         1 => Just(Op::Revoke),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(text, quorum)| Op::Amend { text, quorum }),
     ]
 }
 
@@ -44,27 +45,35 @@ proptest! {
 
     #[test]
     fn incremental_evaluation_equals_a_full_replay(ops in prop::collection::vec(op(), 1..120), cut in any::<prop::sample::Index>()) {
+        // The example, and an amended text that amendments in the history
+        // may adopt (statements naming either, before and after).
         let (a, h) = example::agreement();
-        let entries = history(&a, h, &ops);
-        let full = replay(&a, h, &entries);
+        let (b, hb) = common::amended_example();
+        let versions = Versions::new(
+            Version { agreement: &a, hash: h },
+            [Version { agreement: &b, hash: hb }],
+        )
+        .unwrap();
+        let entries = history_versions(&versions, &ops);
+        let full = replay_versions(&versions, &entries);
         // Again: the same bytes; and the same prepared elsewhere.
-        prop_assert_eq!(&full, &replay(&a, h, &entries));
-        prop_assert_eq!(&full, &replay_prepared(&a, h, &entries));
+        prop_assert_eq!(&full, &replay_versions(&versions, &entries));
+        prop_assert_eq!(&full, &replay_prepared_versions(&versions, &entries));
         // Stop anywhere, store the state as JSON, resume.
         let k = cut.index(entries.len() + 1);
-        let mut first = Evaluator::new(&a, h);
+        let mut first = Evaluator::with_versions(&versions);
         for x in &entries[..k] {
             first.apply(x);
         }
         let stored = serde_json::to_string(&first.state).unwrap();
         let state: State = serde_json::from_str(&stored).unwrap();
-        let mut second = Evaluator::resume(&a, h, state);
+        let mut second = Evaluator::resume_versions(&versions, state).unwrap();
         for x in &entries[k..] {
             second.apply(x);
         }
         prop_assert_eq!(&full, &outcome(&second));
         // And the whole stored state agrees too.
-        let mut whole = Evaluator::new(&a, h);
+        let mut whole = Evaluator::with_versions(&versions);
         for x in &entries {
             whole.apply(x);
         }
