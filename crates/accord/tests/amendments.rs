@@ -157,7 +157,10 @@ fn without_the_amended_text_the_status_says_so() {
     s.name_version(hb);
     let w = move_in(&mut s);
     assert!(
-        w.rejected.as_deref().unwrap().starts_with("other agreement"),
+        w.rejected
+            .as_deref()
+            .unwrap()
+            .starts_with("other agreement"),
         "{:?}",
         w.rejected
     );

@@ -38,10 +38,10 @@ impl Amended {
         )
         .map_err(|e| {
             let file = |h: &Digest| {
-                self.0
-                    .iter()
-                    .find(|(_, _, x)| x == h)
-                    .map_or_else(|| "--agreement".to_string(), |(p, _, _)| p.display().to_string())
+                self.0.iter().find(|(_, _, x)| x == h).map_or_else(
+                    || "--agreement".to_string(),
+                    |(p, _, _)| p.display().to_string(),
+                )
             };
             match &e {
                 VersionError::OtherAgreement { hash, .. } | VersionError::Twice { hash } => {

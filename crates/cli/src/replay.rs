@@ -144,8 +144,8 @@ pub fn replay_versions<'a, S: TileSource + Sync>(
         check,
         progress: Some(&progress),
     };
-    let r = accord_engine::replay_versions(versions, source, log, &opts)
-        .map_err(|e| miette!("{e}"));
+    let r =
+        accord_engine::replay_versions(versions, source, log, &opts).map_err(|e| miette!("{e}"));
     bar.finish_and_clear();
     r
 }

@@ -118,7 +118,11 @@ fn status_with_the_amended_text_judges_by_it_and_without_says_so() {
     assert_eq!(got.versions.not_applied.len(), 1);
     assert_eq!(got.versions.not_applied[0].entry, amendment);
     assert_eq!(got.versions.not_applied[0].hash, hb);
-    assert!(got.rejected.contains_key("other agreement"), "{:?}", got.rejected);
+    assert!(
+        got.rejected.contains_key("other agreement"),
+        "{:?}",
+        got.rejected
+    );
 
     // Another agreement's file is not an amended text of this one.
     let other = write_agreement(&tmp.path().join("other"), &amended_text("other-"));

@@ -33,7 +33,7 @@ pub mod text;
 
 pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit, audit_versions};
 pub use replay::{
-    ReplayError, ReplayOptions, Replayed, replay, replay_versions, replay_versions_with, replay_with,
-    verify_log,
+    ReplayError, ReplayOptions, Replayed, replay, replay_versions, replay_versions_with,
+    replay_with, verify_log,
 };
 pub use signatures::SignatureCheck;

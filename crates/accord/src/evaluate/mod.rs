@@ -69,10 +69,10 @@ pub use prepare::{Chunk, Prepared, Preparer};
 use prepare::{Derived, Record, prefetch};
 pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
 pub use status::*;
-use versions::{Chain, Held, affiliations, agreement_keys, counts_unverified};
 pub use versions::{
     AgreementVersions, NotApplied, Version, VersionError, VersionInForce, Versions, check_versions,
 };
+use versions::{Chain, Held, affiliations, agreement_keys, counts_unverified};
 
 /// A statement dated more than this after the log's clock is refused: one
 /// statement cannot move the agreement's time far ahead.

@@ -181,7 +181,6 @@ impl<'a> Preparer<'a> {
 
 /// What is prepared under one version of the agreement.
 impl Held<'_> {
-
     pub(super) fn names(&self, s: &SignedStatement) -> Result<(), Rejected> {
         s.statement
             .check_against(self.a)

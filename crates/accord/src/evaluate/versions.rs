@@ -346,8 +346,12 @@ impl<'a> Evaluator<'a> {
         self.add_monitor_keys();
         // Machines the amended text no longer has are gone, with what was
         // pending for them; those it adds begin.
-        self.state.tranches.retain(|id, _| a.relief.contains_key(id));
-        self.state.guarantees.retain(|id, _| a.guarantees.contains_key(id));
+        self.state
+            .tranches
+            .retain(|id, _| a.relief.contains_key(id));
+        self.state
+            .guarantees
+            .retain(|id, _| a.guarantees.contains_key(id));
         self.state.clocks.retain(|id, _| a.clocks.contains_key(id));
         self.state.pending.retain(|k, _| match k.of {
             CertificationOf::Transition => a.transitions.contains_key(&k.target),

@@ -32,9 +32,17 @@ pub fn example() -> (Agreement, Digest) {
 pub fn amended_example() -> (Agreement, Digest) {
     let text = example::AGREEMENT_TOML;
     let from = "from = \"D+30\"\ncondition = \"troop_movements == 0";
-    assert_eq!(text.matches(from).count(), 1, "the regional withdrawal's deadline");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "the regional withdrawal's deadline"
+    );
     let text = text
-        .replacen(from, "from = \"D+45\"\ncondition = \"troop_movements == 0", 1)
+        .replacen(
+            from,
+            "from = \"D+45\"\ncondition = \"troop_movements == 0",
+            1,
+        )
         .replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1);
     let checked =
         accord::agreement::check(example::AGREEMENT_PATH, &text, &example::EmbeddedLoader);
