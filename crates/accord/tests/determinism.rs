@@ -11,7 +11,7 @@ mod common;
 
 use common::ops::*;
 
-use accord::evaluate::{Evaluator, State};
+use accord::evaluate::{Evaluator, State, Version, Versions};
 use accord_example as example;
 use proptest::prelude::*;
 
@@ -39,6 +39,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0u8..6, 0u8..72, any::<bool>()).prop_map(|(by, back_hours, track)| Op::Cover { by, back_hours, track }),
         2 => (0u8..4, any::<bool>(), any::<bool>(), 0u8..30).prop_map(|(area, to_ua, short, back_hours)| Op::Control { area, to_ua, short, back_hours }),
         1 => (0u8..3, 0u8..200).prop_map(|(outcome, wait)| Op::Attack { outcome, wait }),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(text, quorum)| Op::Amend { text, quorum }),
     ]
 }
 
@@ -47,27 +48,35 @@ proptest! {
 
     #[test]
     fn incremental_evaluation_equals_a_full_replay(ops in prop::collection::vec(op(), 1..120), cut in any::<prop::sample::Index>()) {
+        // The example, and an amended text that amendments in the history
+        // may adopt (statements naming either, before and after).
         let (a, h) = example::agreement();
-        let entries = history(&a, h, &ops);
-        let full = replay(&a, h, &entries);
+        let (b, hb) = common::amended_example();
+        let versions = Versions::new(
+            Version { agreement: &a, hash: h },
+            [Version { agreement: &b, hash: hb }],
+        )
+        .unwrap();
+        let entries = history_versions(&versions, &ops);
+        let full = replay_versions(&versions, &entries);
         // Again: the same bytes; and the same prepared elsewhere.
-        prop_assert_eq!(&full, &replay(&a, h, &entries));
-        prop_assert_eq!(&full, &replay_prepared(&a, h, &entries));
+        prop_assert_eq!(&full, &replay_versions(&versions, &entries));
+        prop_assert_eq!(&full, &replay_prepared_versions(&versions, &entries));
         // Stop anywhere, store the state as JSON, resume.
         let k = cut.index(entries.len() + 1);
-        let mut first = Evaluator::new(&a, h);
+        let mut first = Evaluator::with_versions(&versions);
         for x in &entries[..k] {
             first.apply(x);
         }
         let stored = serde_json::to_string(&first.state).unwrap();
         let state: State = serde_json::from_str(&stored).unwrap();
-        let mut second = Evaluator::resume(&a, h, state);
+        let mut second = Evaluator::resume_versions(&versions, state).unwrap();
         for x in &entries[k..] {
             second.apply(x);
         }
         prop_assert_eq!(&full, &outcome(&second));
         // And the whole stored state agrees too.
-        let mut whole = Evaluator::new(&a, h);
+        let mut whole = Evaluator::with_versions(&versions);
         for x in &entries {
             whole.apply(x);
         }

@@ -21,6 +21,10 @@ pub struct AuditArgs {
     /// The agreement file.
     #[arg(long)]
     pub agreement: PathBuf,
+    /// An amended text of the agreement (TOML, its GeoJSON beside it) that
+    /// the log may adopt by an amendment statement (repeatable).
+    #[arg(long = "amended", value_name = "FILE")]
+    pub amended: Vec<PathBuf>,
     /// The log: a directory or an http(s):// address.
     pub log: String,
     /// A witness whose cosignature the checkpoint must carry (repeatable).
@@ -64,6 +68,8 @@ pub fn run_then(
 ) -> Result<()> {
     let started = Instant::now();
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let amended = crate::amended::Amended::load(&a.amended)?;
+    let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
     let (key, whence) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let witnesses = a
@@ -122,7 +128,7 @@ pub fn run_then(
         },
     };
     let replay_started = Instant::now();
-    let report = accord_engine::audit(&agreement, hash, &source, &opts);
+    let report = accord_engine::audit_versions(&versions, &source, &opts);
     bar.finish_and_clear();
 
     // 1. The log itself.
@@ -246,14 +252,14 @@ pub fn run_then(
     }
 
     outln!();
-    out!("{}", accord_engine::text::status(&agreement, &status));
+    out!("{}", accord_engine::text::status(ev.agreement(), &status));
     outln!();
     if report.passed() {
         outln!(
             "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay",
             started.elapsed().as_secs_f64()
         );
-        return then(&agreement, log, ev, &source);
+        return then(ev.agreement(), log, ev, &source);
     }
     let dir = a
         .evidence

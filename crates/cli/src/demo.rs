@@ -509,6 +509,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     // The report is written from the audit's own replay.
     let args = crate::audit_cmd::AuditArgs {
         agreement: agreement_file.clone(),
+        amended: vec![],
         log: log_dir.display().to_string(),
         witnesses: vec![],
         since: None,

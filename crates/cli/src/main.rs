@@ -17,6 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[macro_use]
 mod out;
 
+mod amended;
 mod audit_cmd;
 mod check;
 mod classify_cmd;

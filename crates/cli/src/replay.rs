@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use accord::agreement::Agreement;
-use accord::statement::Digest;
 use miette::{Result, miette};
 use tlog::VerifierKey;
 use tlog::client::{DirSource, ReadError, TileSource};
@@ -130,26 +129,14 @@ pub fn log_key(
 pub use accord_engine::SignatureCheck;
 pub use accord_engine::replay::Replayed;
 
-/// Replays the evaluator over a verified log (see `accord_engine::replay`),
+/// Replays the evaluator over a verified log (see `accord_engine::replay`)
+/// under a chain of versions of the agreement (see [`crate::amended`]),
 /// with a progress bar.
-pub fn replay<'a, S: TileSource + Sync>(
-    agreement: &'a Agreement,
-    hash: Digest,
+pub fn replay_versions<'a, S: TileSource + Sync>(
+    versions: &accord::evaluate::Versions<'a>,
     source: &S,
     log: &Verified,
     check: SignatureCheck,
-) -> Result<Replayed<'a>> {
-    replay_with(agreement, hash, source, log, check, |_, _| {})
-}
-
-/// [`replay`], showing `seen` every entry once it is applied.
-pub fn replay_with<'a, S: TileSource + Sync>(
-    agreement: &'a Agreement,
-    hash: Digest,
-    source: &S,
-    log: &Verified,
-    check: SignatureCheck,
-    seen: impl FnMut(u64, &accord::evaluate::Prepared),
 ) -> Result<Replayed<'a>> {
     let bar = crate::logdir::progress_bar(log.size(), "replaying");
     let progress = |n: u64| bar.set_position(n);
@@ -157,8 +144,8 @@ pub fn replay_with<'a, S: TileSource + Sync>(
         check,
         progress: Some(&progress),
     };
-    let r = accord_engine::replay_with(agreement, hash, source, log, &opts, seen)
-        .map_err(|e| miette!("{e}"));
+    let r =
+        accord_engine::replay_versions(versions, source, log, &opts).map_err(|e| miette!("{e}"));
     bar.finish_and_clear();
     r
 }

@@ -26,6 +26,10 @@ pub struct ReportArgs {
     /// The agreement file.
     #[arg(long)]
     pub agreement: PathBuf,
+    /// An amended text of the agreement (TOML, its GeoJSON beside it) that
+    /// the log may adopt by an amendment statement (repeatable).
+    #[arg(long = "amended", value_name = "FILE")]
+    pub amended: Vec<PathBuf>,
     /// The log: a directory or an http(s):// address.
     pub log: String,
     /// The reporting day (the local date on which its period ends at the cut-off).
@@ -53,10 +57,12 @@ pub fn run(a: ReportArgs) -> Result<()> {
         .parse()
         .map_err(|e| miette!("--day {:?}: not a date (YYYY-MM-DD): {e}", a.day))?;
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let amended = crate::amended::Amended::load(&a.amended)?;
+    let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let log = crate::status_cmd::verified(&source, &key, a.state.as_deref())?;
-    let r = replay::replay(&agreement, hash, &source, &log, SignatureCheck::Batch)?;
+    let r = replay::replay_versions(&versions, &source, &log, SignatureCheck::Batch)?;
     let out = a.out.clone().unwrap_or_else(|| {
         PathBuf::from(format!(
             "report-{day}.{}",
@@ -67,7 +73,9 @@ pub fn run(a: ReportArgs) -> Result<()> {
             }
         ))
     });
-    write(&agreement, &log, &r.evaluator, &source, day, a.format, &out)?;
+    // Reported under the version in force.
+    let in_force = r.evaluator.agreement();
+    write(in_force, &log, &r.evaluator, &source, day, a.format, &out)?;
     outln!("wrote {}", out.display());
     Ok(())
 }

@@ -17,6 +17,10 @@ pub struct StatusArgs {
     /// The agreement file.
     #[arg(long)]
     pub agreement: PathBuf,
+    /// An amended text of the agreement (TOML, its GeoJSON beside it) that
+    /// the log may adopt by an amendment statement (repeatable).
+    #[arg(long = "amended", value_name = "FILE")]
+    pub amended: Vec<PathBuf>,
     /// The log: a directory or an http(s):// address.
     pub log: String,
     /// Print the status as JSON (the document whose SHA-256 status
@@ -47,6 +51,8 @@ pub struct StatusArgs {
 
 pub fn run(a: StatusArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let amended = crate::amended::Amended::load(&a.amended)?;
+    let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let log = verified(&source, &key, a.state.as_deref())?;
@@ -55,8 +61,11 @@ pub fn run(a: StatusArgs) -> Result<()> {
     } else {
         SignatureCheck::Batch
     };
-    let r = replay::replay(&agreement, hash, &source, &log, check)?;
+    let r = replay::replay_versions(&versions, &source, &log, check)?;
     let status = r.evaluator.status();
+    // The version in force: what the status judges by, and what a status
+    // statement names.
+    let in_force = r.evaluator.version_in_force();
     if let Some(keyfile) = &a.sign {
         let key = crate::keys::read_secret_key(keyfile)?;
         let at: jiff::Timestamp = match &a.at {
@@ -65,7 +74,7 @@ pub fn run(a: StatusArgs) -> Result<()> {
                 .map_err(|e| miette!("--at {t:?}: not an RFC 3339 time: {e}"))?,
             None => jiff::Timestamp::now(),
         };
-        let signed = SignedStatement::sign(status.statement(hash, Time(at)), &key)
+        let signed = SignedStatement::sign(status.statement(in_force.hash, Time(at)), &key)
             .map_err(|e| miette!("{e}"))?;
         out!("{}", String::from_utf8_lossy(&signed.to_bytes()));
         return Ok(());
@@ -93,7 +102,10 @@ pub fn run(a: StatusArgs) -> Result<()> {
             serde_json::to_string_pretty(&doc).expect("status serialises")
         );
     } else {
-        out!("{}", accord_engine::text::status(&agreement, &status));
+        out!(
+            "{}",
+            accord_engine::text::status(in_force.agreement, &status)
+        );
         out!(
             "{}",
             accord_engine::text::refused_entries(&state.rejections, refused_total)

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use accord::agreement::Agreement;
-use accord::evaluate::{Claim, FieldMismatch, Prepared, Rejected, Status};
+use accord::evaluate::{Claim, FieldMismatch, Prepared, Rejected, Status, Versions};
 use accord::statement::{Body, Digest, SignedStatement, StatementError};
 use tlog_core::VerifierKey;
 use tlog_core::client::{TileReader, TileSource};
@@ -22,7 +22,7 @@ use tlog_core::proof::{ProvedEntry, prove};
 use tlog_core::verify::{VerifiedLog, VerifyError};
 
 use crate::remembered::{self, Seen};
-use crate::replay::{ReplayOptions, Replayed, replay_with, verify_log};
+use crate::replay::{ReplayOptions, Replayed, replay_versions_with, verify_log};
 
 /// What to audit against.
 pub struct AuditOptions<'o> {
@@ -175,6 +175,16 @@ pub fn audit<'a, S: TileSource + Sync>(
     source: &S,
     opts: &AuditOptions<'_>,
 ) -> AuditReport<'a> {
+    audit_versions(&Versions::one(agreement, hash), source, opts)
+}
+
+/// [`audit`] under a chain of versions of the agreement: the adopted text
+/// and the amended texts the log may adopt by amendment.
+pub fn audit_versions<'a, S: TileSource + Sync>(
+    versions: &Versions<'a>,
+    source: &S,
+    opts: &AuditOptions<'_>,
+) -> AuditReport<'a> {
     let mut report = AuditReport {
         log: None,
         seen: None,
@@ -215,7 +225,7 @@ pub fn audit<'a, S: TileSource + Sync>(
             copies.insert(index, (p.digest, lines(&s.note)));
         }
     };
-    let r = match replay_with(agreement, hash, source, &log, &opts.replay, note_copies) {
+    let r = match replay_versions_with(versions, source, &log, &opts.replay, note_copies) {
         Ok(r) => r,
         Err(e) => {
             report.findings.push(Finding::Log(e.error));

@@ -33,6 +33,9 @@ pub mod signatures;
 pub mod text;
 pub mod titles;
 
-pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit};
-pub use replay::{ReplayError, ReplayOptions, Replayed, replay, replay_with, verify_log};
+pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit, audit_versions};
+pub use replay::{
+    ReplayError, ReplayOptions, Replayed, replay, replay_versions, replay_versions_with,
+    replay_with, verify_log,
+};
 pub use signatures::SignatureCheck;

@@ -11,7 +11,7 @@
 //! verified tree).
 
 use accord::agreement::Agreement;
-use accord::evaluate::{Evaluator, Prepared, Preparer};
+use accord::evaluate::{Evaluator, Prepared, Preparer, Versions};
 use accord::statement::Digest;
 use rayon::prelude::*;
 use tlog_core::client::TileSource;
@@ -103,6 +103,18 @@ pub fn replay<'a, S: TileSource + Sync>(
     replay_with(agreement, hash, source, log, opts, |_, _| {})
 }
 
+/// [`replay`] under a chain of versions of the agreement: the adopted text
+/// and the amended texts the log may adopt by amendment (see
+/// `accord::evaluate::Versions`).
+pub fn replay_versions<'a, S: TileSource + Sync>(
+    versions: &Versions<'a>,
+    source: &S,
+    log: &VerifiedLog,
+    opts: &ReplayOptions<'_>,
+) -> Result<Replayed<'a>, ReplayError> {
+    replay_versions_with(versions, source, log, opts, |_, _| {})
+}
+
 /// [`replay`], showing `seen` every entry (its index, the entry prepared)
 /// once it is applied; an entry may be shown twice when the log is
 /// replayed twice.
@@ -112,9 +124,21 @@ pub fn replay_with<'a, S: TileSource + Sync>(
     source: &S,
     log: &VerifiedLog,
     opts: &ReplayOptions<'_>,
+    seen: impl FnMut(u64, &Prepared),
+) -> Result<Replayed<'a>, ReplayError> {
+    let versions = Versions::one(agreement, hash);
+    replay_versions_with(&versions, source, log, opts, seen)
+}
+
+/// [`replay_with`] under a chain of versions (see [`replay_versions`]).
+pub fn replay_versions_with<'a, S: TileSource + Sync>(
+    versions: &Versions<'a>,
+    source: &S,
+    log: &VerifiedLog,
+    opts: &ReplayOptions<'_>,
     mut seen: impl FnMut(u64, &Prepared),
 ) -> Result<Replayed<'a>, ReplayError> {
-    let first = replay_once(agreement, hash, source, log, opts, &[], &mut seen)?;
+    let first = replay_once(versions, source, log, opts, &[], &mut seen)?;
     let missed: Vec<u64> = first
         .evaluator
         .state
@@ -127,14 +151,13 @@ pub fn replay_with<'a, S: TileSource + Sync>(
         return Ok(first);
     }
     drop(first);
-    let mut again = replay_once(agreement, hash, source, log, opts, &missed, &mut seen)?;
+    let mut again = replay_once(versions, source, log, opts, &missed, &mut seen)?;
     again.replayed_twice = true;
     Ok(again)
 }
 
 fn replay_once<'a, S: TileSource + Sync>(
-    agreement: &'a Agreement,
-    hash: Digest,
+    versions: &Versions<'a>,
     source: &S,
     log: &VerifiedLog,
     opts: &ReplayOptions<'_>,
@@ -143,7 +166,7 @@ fn replay_once<'a, S: TileSource + Sync>(
 ) -> Result<Replayed<'a>, ReplayError> {
     let size = log.size();
     let bundles = log.bundles();
-    let mut evaluator = Evaluator::new(agreement, hash);
+    let mut evaluator = Evaluator::with_versions(versions);
     evaluator.watch(watch.iter().copied());
     evaluator.reserve(usize::try_from(size).unwrap_or(usize::MAX));
     let preparer = evaluator.preparer();
@@ -152,7 +175,11 @@ fn replay_once<'a, S: TileSource + Sync>(
     crate::pipeline::apply_pipelined(
         &mut evaluator,
         |tx| -> Result<(), ReplayError> {
-            let mut book = KeyBook::new(agreement);
+            // Keys of every version: an amended text may give new ones.
+            let mut book = KeyBook::new(versions.adopted().agreement);
+            for v in versions.iter().skip(1) {
+                book.add_agreement(v.agreement);
+            }
             let mut t = 0;
             while t < bundles {
                 let end = (t + CHUNK_BUNDLES).min(bundles);

@@ -42,13 +42,18 @@ impl KeyBook {
     /// The agreement's keys: parties, organisations, the operator.
     pub fn new(a: &Agreement) -> KeyBook {
         let mut book = KeyBook(HashMap::new());
+        book.add_agreement(a);
+        book
+    }
+
+    /// Adds an agreement's keys (another version's, say).
+    pub fn add_agreement(&mut self, a: &Agreement) {
         let parties = a.parties.values().flat_map(|p| p.keys.iter());
         let orgs = a.organisations.values().flat_map(|o| o.keys.iter());
         let operator = a.operator.iter().flat_map(|o| o.keys.iter());
         for k in parties.chain(orgs).chain(operator) {
-            book.add(k.get_ref());
+            self.add(k.get_ref());
         }
-        book
     }
 
     pub fn add(&mut self, k: &VerifierKey) {

@@ -7,6 +7,7 @@ use accord::agreement::Agreement;
 use accord::evaluate::{
     ClockStatus, GuaranteeState, PartyClause, Rejected, Status, TrancheState, Verdict,
 };
+use accord::text::printable;
 
 use crate::titles;
 
@@ -42,6 +43,27 @@ pub fn status(a: &Agreement, s: &Status) -> String {
         s.log_size,
         s.clock.map(|c| c.to_string()).unwrap_or("-".into())
     );
+    // Which text judges, once the agreement was amended; and, never
+    // silently, amendments whose text was not given.
+    for v in s.versions.in_force.iter().skip(1) {
+        let _ = writeln!(
+            o,
+            "amended: version {} ({}) judges from entry {} ({})",
+            printable(&v.version),
+            v.hash,
+            v.from,
+            v.since
+        );
+    }
+    for n in &s.versions.not_applied {
+        let _ = writeln!(
+            o,
+            "NOT APPLIED: the amendment at entry {} to {}: {}",
+            n.entry,
+            n.hash,
+            printable(&n.why)
+        );
+    }
     match &s.adopted {
         Some(at) => {
             let _ = writeln!(o, "adopted: {} (entry {})", at.time, at.index);

@@ -21,7 +21,7 @@ use sha2::{Digest as _, Sha256};
 use tlog_core::keys::{KeyType, SignerKey};
 
 use accord::agreement::{Agreement, Loader};
-use accord::evaluate::{Evaluator, Status};
+use accord::evaluate::{Evaluator, Status, Version, Versions};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 
 /// The example agreement's file name, as messages show it.
@@ -143,6 +143,14 @@ impl Written {
 
 impl<'a> Script<'a> {
     pub fn new(a: &'a Agreement, hash: Digest, start: Timestamp) -> Script<'a> {
+        Script::with_versions(&Versions::one(a, hash), start)
+    }
+
+    /// A script whose evaluator holds amended texts too (see
+    /// [`Versions`]); its statements name the adopted text until
+    /// [`Script::name_version`] says otherwise.
+    pub fn with_versions(versions: &Versions<'a>, start: Timestamp) -> Script<'a> {
+        let Version { agreement: a, hash } = versions.adopted();
         let mut signers = BTreeMap::new();
         for p in a.parties.values() {
             if let Some(k) = p.keys.first() {
@@ -158,7 +166,7 @@ impl<'a> Script<'a> {
             signers.insert("operator".into(), key(k.get_ref().name()));
         }
         Script {
-            eval: Evaluator::new(a, hash),
+            eval: Evaluator::with_versions(versions),
             entries: vec![],
             hash,
             now: start,
@@ -202,6 +210,13 @@ impl<'a> Script<'a> {
             "zones": zones,
         });
         self.write("coverage", body, &[by])
+    }
+
+    /// The version of the agreement the statements written from now on
+    /// name (an amended text's hash, once the amendment is in the log).
+    pub fn name_version(&mut self, hash: Digest) -> &mut Self {
+        self.hash = hash;
+        self
     }
 
     /// The signer called `who` (see [`Script`]).

@@ -172,6 +172,7 @@ impl<'a> Evaluator<'a> {
     pub(super) fn amendment(
         &mut self,
         index: u64,
+        t: Timestamp,
         am: &Amendment,
         signers: &[Holder],
     ) -> Result<(), Rejected> {
@@ -198,6 +199,8 @@ impl<'a> Evaluator<'a> {
             });
         }
         self.state.amendments.push((index, am.new_agreement));
+        // From here on, the amended text judges (see `versions`).
+        self.amended(index, t, am.new_agreement);
         Ok(())
     }
 }

@@ -40,6 +40,7 @@ mod rejected;
 pub mod status;
 mod time;
 mod verification;
+mod versions;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -75,6 +76,10 @@ use prepare::{Derived, Record, prefetch};
 pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
 pub use coverage::CoverageSeen;
 pub use status::*;
+pub use versions::{
+    AgreementVersions, NotApplied, Version, VersionError, VersionInForce, Versions, check_versions,
+};
+use versions::{Chain, Held, affiliations, agreement_keys, counts_unverified};
 
 /// A statement dated more than this after the log's clock is refused: one
 /// statement cannot move the agreement's time far ahead.
@@ -379,6 +384,13 @@ pub struct State {
     /// `due_process`).
     #[serde(default)]
     due: due_process::Provisionals,
+    /// The amended versions that took effect, in order (the last judges;
+    /// none: the adopted one), and amendments whose text the evaluator
+    /// was not given (see `versions`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<VersionInForce>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applied: Vec<NotApplied>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -466,6 +478,9 @@ pub struct Evaluator<'a> {
     group: Vec<usize>,
     /// The period after `done` and when it ends.
     next_period: Option<(Date, Date, Timestamp)>,
+    /// Every version it may meet, the adopted one first; `a`, `hash`,
+    /// `zones` and `periods` are the one in force's (see `versions`).
+    chain: Chain<'a>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -476,33 +491,35 @@ impl<'a> Evaluator<'a> {
     }
 
     /// An evaluator that continues from a stored state.
+    ///
+    /// # Panics
+    ///
+    /// If the state was judged by an amended text (which only an evaluator
+    /// given it, [`Evaluator::resume_versions`], can have stored).
     pub fn resume(a: &'a Agreement, hash: Digest, state: State) -> Evaluator<'a> {
-        let mut keys = KeyRing::default();
-        for p in a.parties.values() {
-            let holder = Holder::Party(p.id.get_ref().as_str().into());
-            for k in &p.keys {
-                keys.insert(holder.clone(), k.get_ref().clone());
-            }
+        match Evaluator::resume_versions(&Versions::one(a, hash), state) {
+            Ok(e) => e,
+            Err(e) => panic!("{e}"),
         }
-        for (id, o) in a.organisations.values().enumerate() {
-            let holder = Holder::Org(OrgId::try_from(id).expect("fewer than 65,536 organisations"));
-            for k in &o.keys {
-                keys.insert(holder.clone(), k.get_ref().clone());
-            }
-        }
-        if let Some(op) = &a.operator {
-            for k in &op.keys {
-                keys.insert(Holder::Operator, k.get_ref().clone());
-            }
-        }
-        let conditions = Arc::new(Conditions::compile(a));
+    }
+
+    /// An evaluator for a chain of versions (see
+    /// [`Evaluator::with_versions`]) that continues from a stored state,
+    /// under the version in force there.
+    pub fn resume_versions(
+        versions: &Versions<'a>,
+        state: State,
+    ) -> Result<Evaluator<'a>, VersionError> {
+        let chain: Chain<'a> = versions.iter().map(Held::new).collect();
+        let held = &chain[versions::in_force_of(&chain, &state)?];
+        let a = held.a;
         let mut e = Evaluator {
             a,
-            hash,
-            zones: std::sync::Arc::new(ZoneIndex::new(a)),
-            periods: Periods::new(a),
-            keys,
-            conditions,
+            hash: held.hash,
+            zones: held.zones.clone(),
+            periods: held.periods.clone(),
+            keys: agreement_keys(a),
+            conditions: Arc::new(Conditions::compile(a)),
             state,
             watch: BTreeSet::new(),
             snapshots: BTreeMap::new(),
@@ -512,83 +529,89 @@ impl<'a> Evaluator<'a> {
             cells: Self::cell_sizes(a),
             org_names: a.organisations.keys().cloned().collect(),
             bound: Arc::new(environment::bound_parties(a)),
-            counts_unverified: a
-                .clauses
-                .values()
-                .any(|c| c.metrics.values().any(|m| !m.verified)),
-            org_affiliations: a
-                .organisations
-                .values()
-                .map(|o| o.affiliation.as_ref().map(|p| p.get_ref().as_str()))
-                .collect(),
-            org_covers: a
-                .organisations
-                .values()
-                .map(|o| {
-                    o.affiliation.is_none()
-                        && matches!(o.kind, OrgKind::Mission | OrgKind::Technical)
-                })
-                .collect(),
+            counts_unverified: counts_unverified(a),
+            org_affiliations: affiliations(a),
+            chain: chain.clone(),
+            org_covers: coverage_counts(a),
             org_kinds: a.organisations.values().map(|o| o.kind).collect(),
         };
         if !e.state.idx.built {
-            e.state.idx = Indices {
-                built: true,
-                ..Indices::default()
-            };
-            for i in 0..e.state.obs.len() {
-                e.state.idx.by_digest.insert(&e.state.obs, i);
-                e.index_observation(i);
-            }
-            for (clause, by_party) in &e.state.results {
-                for (party, results) in by_party {
-                    e.state
-                        .idx
-                        .tallies
-                        .insert((clause.clone(), party.clone()), Tally::of(results));
-                }
+            e.build_indices();
+        }
+        e.add_monitor_keys();
+        e.add_machines();
+        Ok(e)
+    }
+
+    /// The lookups over the observations, made from them.
+    fn build_indices(&mut self) {
+        self.state.idx = Indices {
+            built: true,
+            ..Indices::default()
+        };
+        for i in 0..self.state.obs.len() {
+            self.state.idx.by_digest.insert(&self.state.obs, i);
+            self.index_observation(i);
+        }
+        for (clause, by_party) in &self.state.results {
+            for (party, results) in by_party {
+                self.state
+                    .idx
+                    .tallies
+                    .insert((clause.clone(), party.clone()), Tally::of(results));
             }
         }
-        let monitors: Vec<(String, String)> = e.state.monitors.values().cloned().collect();
+    }
+
+    /// The accredited monitors' keys, of organisations of the text in
+    /// force.
+    fn add_monitor_keys(&mut self) {
+        let monitors: Vec<(String, String)> = self.state.monitors.values().cloned().collect();
         for (org, vkey) in monitors {
             if let Ok(k) = VerifierKey::parse(&vkey)
-                && let Some(id) = e.org_id(&org)
+                && let Some(id) = self.org_id(&org)
             {
-                e.keys.insert(Holder::Monitor(id), k);
+                self.keys.insert(Holder::Monitor(id), k);
             }
         }
-        if e.state.tranches.is_empty() {
-            for t in a.relief.keys() {
-                e.state.tranches.insert(
-                    t.clone(),
-                    TrancheStatus {
-                        state: TrancheState::Pending,
-                        since: None,
-                        dispute: None,
-                        history: vec![],
-                    },
-                );
-            }
-            for g in a.guarantees.keys() {
-                e.state.guarantees.insert(
-                    g.clone(),
-                    GuaranteeStatus {
-                        state: GuaranteeState::Dormant,
-                        triggered: None,
-                        consultation_due: None,
-                        decided: None,
-                        cause: vec![],
-                        history: vec![],
-                        provisional_until: None,
-                        decision: None,
-                    },
-                );
-            }
-            for c in a.clocks.keys() {
-                e.state.clocks.insert(c.clone(), ClockStatus::default());
-            }
+    }
+
+    /// The tranches, guarantees and clocks of the text in force that the
+    /// state does not have yet, at their start.
+    fn add_machines(&mut self) {
+        let a = self.a;
+        for t in a.relief.keys() {
+            self.state
+                .tranches
+                .entry(t.clone())
+                .or_insert_with(|| TrancheStatus {
+                    state: TrancheState::Pending,
+                    since: None,
+                    dispute: None,
+                    history: vec![],
+                });
         }
-        e
+        for g in a.guarantees.keys() {
+            self.state
+                .guarantees
+                .entry(g.clone())
+                .or_insert_with(|| GuaranteeStatus {
+                    state: GuaranteeState::Dormant,
+                    triggered: None,
+                    consultation_due: None,
+                    decided: None,
+                    cause: vec![],
+                    history: vec![],
+                    provisional_until: None,
+                    decision: None,
+                });
+        }
+        for c in a.clocks.keys() {
+            self.state
+                .clocks
+                .entry(c.clone())
+                .or_insert(ClockStatus::default());
+        }
     }
 
     /// The name of an organisation of the agreement.
@@ -622,9 +645,7 @@ impl<'a> Evaluator<'a> {
     /// applies the ones before.
     pub fn preparer(&self) -> Preparer<'a> {
         Preparer {
-            a: self.a,
-            zones: self.zones.clone(),
-            periods: self.periods.clone(),
+            chain: self.chain.clone(),
         }
     }
 
@@ -799,11 +820,12 @@ impl<'a> Evaluator<'a> {
         derived: Derived,
     ) -> Result<(), Rejected> {
         let st = &s.statement;
-        if st.agreement != self.hash {
-            return Err(Rejected::OtherAgreement {
-                agreement: st.agreement,
-            });
-        }
+        // A statement names the version it was signed under: another than
+        // the one in force only if signed while that one was.
+        let earlier = match st.agreement != self.hash {
+            true => Some(self.signed_under(st)?),
+            false => None,
+        };
         let t = st.issued_at.0;
         if self.state.adopted.is_none() {
             if st.kind() != Kind::Adoption {
@@ -861,9 +883,12 @@ impl<'a> Evaluator<'a> {
             Body::Observation(o, d) => {
                 // Prepared with the statement, unless this `Prepared` was
                 // applied before (see `Prepared::take_derived`).
-                let record = derived
+                let mut record = derived
                     .record
                     .unwrap_or_else(|| self.preparer().record_of(s, o, d));
+                if let Some(v) = earlier {
+                    record = self.carried_over(v, record);
+                }
                 self.observation(index, record, &signers)
             }
             Body::Corroboration(c) => self.corroboration(index, c, &signers),
@@ -872,7 +897,7 @@ impl<'a> Evaluator<'a> {
                 let digest = digest.expect("a certification's digest");
                 self.certification(index, t, digest, c, &signers)
             }
-            Body::Amendment(am) => self.amendment(index, am, &signers),
+            Body::Amendment(am) => self.amendment(index, t, am, &signers),
             Body::Status(sc) => self.status_claim(index, sc, &signers, before),
             Body::Coverage(c) => self.coverage_statement(index, t, c, &signers),
             Body::Control(c) => self.control(index, t, c, &signers),

@@ -104,16 +104,30 @@ pub(super) fn prefetch<T>(at: *const T) {
 }
 
 /// Prepares entries for an [`Evaluator`], on any thread: what it holds
-/// (the agreement, its zone index, its periods) never changes as a log is
-/// applied.
+/// (every version of the agreement the evaluator may meet, with its zone
+/// index and periods) never changes as a log is applied. Each statement is
+/// prepared under the version it names (the first, when it names none of
+/// them: the evaluator refuses it).
 #[derive(Clone)]
 pub struct Preparer<'a> {
-    pub(super) a: &'a Agreement,
-    pub(super) zones: Arc<ZoneIndex>,
-    pub(super) periods: Periods,
+    pub(super) chain: Chain<'a>,
 }
 
 impl<'a> Preparer<'a> {
+    /// The version a statement names.
+    fn version(&self, s: &SignedStatement) -> &Held<'a> {
+        let named = &s.statement.agreement;
+        // One version, or the first, in almost every log: looked at first.
+        let first = &self.chain[0];
+        if first.hash == *named || self.chain.len() == 1 {
+            return first;
+        }
+        self.chain
+            .iter()
+            .find(|h| h.hash == *named)
+            .unwrap_or(first)
+    }
+
     /// Parses an entry and derives from it all that needs no state.
     pub fn prepare(&self, entry: &[u8]) -> Prepared {
         let statement = SignedStatement::parse(entry).map_err(|e| Rejected::Malformed {
@@ -135,8 +149,9 @@ impl<'a> Preparer<'a> {
             };
         };
         let digest = s.digest();
+        let v = self.version(s);
         let record = match &s.statement.body {
-            Body::Observation(o, d) => Some(self.record(s, digest, o, d)),
+            Body::Observation(o, d) => Some(v.record(s, digest, o, d)),
             _ => None,
         };
         // Only observations are looked up by digest as they are applied.
@@ -145,7 +160,7 @@ impl<'a> Preparer<'a> {
             None => 0,
         };
         Prepared {
-            names: self.names(s),
+            names: v.names(s),
             statement,
             malformed_note: None,
             digest,
@@ -158,11 +173,14 @@ impl<'a> Preparer<'a> {
     pub(super) fn record_of(&self, s: &SignedStatement, o: &Observation, d: &Details) -> Record {
         let digest = s.digest();
         Record {
-            obs: self.record(s, digest, o, d),
+            obs: self.version(s).record(s, digest, o, d),
             digest_hash: lookup::digest_hash(&digest),
         }
     }
+}
 
+/// What is prepared under one version of the agreement.
+impl Held<'_> {
     pub(super) fn names(&self, s: &SignedStatement) -> Result<(), Rejected> {
         s.statement
             .check_against(self.a)

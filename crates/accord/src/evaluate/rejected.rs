@@ -28,6 +28,16 @@ pub enum Rejected {
     OtherAgreement {
         agreement: Digest,
     },
+    /// Made under a version of the agreement that an amendment replaced
+    /// (`by`, at `entry`, when the log's clock was `since`), and issued
+    /// after that: signed under a text no longer in force.
+    Superseded {
+        agreement: Digest,
+        by: Digest,
+        entry: u64,
+        issued: Time,
+        since: Time,
+    },
     BeforeAdoption,
     AdoptedTwice,
     AdoptionUnsigned {
@@ -173,6 +183,7 @@ impl Rejected {
             BadSignature { .. } => "bad signature",
             UnknownSigner => "unknown signer",
             OtherAgreement { .. } => "other agreement",
+            Superseded { .. } => "superseded",
             BeforeAdoption => "before adoption",
             AdoptedTwice => "adopted twice",
             AdoptionUnsigned { .. } => "adoption unsigned",
@@ -229,6 +240,16 @@ impl fmt::Display for Rejected {
                 "no signature by a key of the agreement or an accredited monitor"
             ),
             OtherAgreement { agreement } => write!(f, "made under {agreement}"),
+            Superseded {
+                agreement,
+                by,
+                entry,
+                issued,
+                since,
+            } => write!(
+                f,
+                "made under {agreement}, which the amendment at entry {entry} replaced by {by} at {since}; issued {issued}, after that"
+            ),
             BeforeAdoption => write!(f, "the agreement is not adopted yet"),
             AdoptedTwice => write!(f, "the agreement was already adopted"),
             AdoptionUnsigned { missing } => write!(

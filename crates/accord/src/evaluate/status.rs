@@ -46,6 +46,11 @@ pub struct Status {
     /// reads as it did before there were control statements).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ground: Vec<super::ControlChange>,
+    /// The versions of the agreement that have judged the log, and
+    /// amendments whose text could not be applied: left out until an
+    /// amendment is accepted (see `super::versions`).
+    #[serde(default, skip_serializing_if = "super::AgreementVersions::is_empty")]
+    pub versions: super::AgreementVersions,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -90,6 +90,7 @@ impl<'a> Evaluator<'a> {
             rejected: s.rejected.clone(),
             pending,
             ground: self.ground_held(),
+            versions: self.versions_status(),
         }
     }
 

@@ -27,6 +27,34 @@ pub fn example() -> (Agreement, Digest) {
     example::agreement()
 }
 
+/// The example amended: the regional withdrawal (Kharkiv, Sumy,
+/// Dnipropetrovsk) due by D+45 instead of D+30, as version 1.1.0.
+pub fn amended_example() -> (Agreement, Digest) {
+    let text = example::AGREEMENT_TOML;
+    let from = "from = \"D+30\"\ncondition = \"troop_movements == 0";
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "the regional withdrawal's deadline"
+    );
+    let text = text
+        .replacen(
+            from,
+            "from = \"D+45\"\ncondition = \"troop_movements == 0",
+            1,
+        )
+        .replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1);
+    let checked =
+        accord::agreement::check(example::AGREEMENT_PATH, &text, &example::EmbeddedLoader);
+    match (checked.agreement, checked.hash) {
+        (Some(a), Some(h)) => (a, h),
+        _ => panic!(
+            "the amended example does not check:\n{}",
+            accord::diag::render_plain(&checked.diags, &checked.sources, 100)
+        ),
+    }
+}
+
 pub fn t(s: &str) -> Time {
     Time(s.parse().unwrap())
 }

@@ -7,7 +7,7 @@
 //! replaying them that must agree.
 
 use accord::agreement::Agreement;
-use accord::evaluate::{Evaluator, Prepared};
+use accord::evaluate::{Evaluator, Prepared, Versions};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_example::{self as example, Script, Written};
 use serde_json::json;
@@ -102,6 +102,14 @@ pub enum Op {
     Attack {
         outcome: u8,
         wait: u8,
+    },
+    /// An amendment: to the amended text the history was given (`text`),
+    /// or to one nobody has; signed by the quorum `[amendments]` requires
+    /// or short of it. Accepted to the text given, statements name that
+    /// text from then on (those held back still name the adopted one).
+    Amend {
+        text: bool,
+        quorum: bool,
     },
 }
 
@@ -269,7 +277,15 @@ pub fn details(category: u8) -> (&'static str, serde_json::Value) {
 
 /// Writes a history; returns its entries.
 pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
-    let mut s = Script::new(a, h, "2026-03-02T10:00:00Z".parse().unwrap());
+    history_versions(&Versions::one(a, h), ops)
+}
+
+/// [`history`] under a chain of versions: [`Op::Amend`] adopts the second,
+/// if there is one.
+pub fn history_versions(versions: &Versions<'_>, ops: &[Op]) -> Vec<Vec<u8>> {
+    let h = versions.adopted().hash;
+    let amended = versions.iter().nth(1).map(|v| v.hash);
+    let mut s = Script::with_versions(versions, "2026-03-02T10:00:00Z".parse().unwrap());
     s.adopt();
     s.accredit("MISSION", 1);
     s.accredit("MISSION", 2);
@@ -514,6 +530,22 @@ pub fn history(a: &Agreement, h: Digest, ops: &[Op]) -> Vec<Vec<u8>> {
                     &["MISSION"],
                 );
             }
+            Op::Amend { text, quorum } => {
+                let to = match amended {
+                    Some(to) if *text => to,
+                    _ => Digest([0xef; 32]),
+                };
+                let by: &[&str] = if *quorum {
+                    &["UA", "RU", "US"]
+                } else {
+                    &["UA", "RU"]
+                };
+                let body = json!({"new_agreement": to, "summary": "an amended text"});
+                let w = s.write("amendment", body, by);
+                if w.rejected.is_none() && Some(to) == amended {
+                    s.name_version(to);
+                }
+            }
             _ => {}
         }
     }
@@ -561,7 +593,11 @@ pub fn outcome(e: &Evaluator<'_>) -> String {
 }
 
 pub fn replay(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
-    let mut e = Evaluator::new(a, h);
+    replay_versions(&Versions::one(a, h), entries)
+}
+
+pub fn replay_versions(versions: &Versions<'_>, entries: &[Vec<u8>]) -> String {
+    let mut e = Evaluator::with_versions(versions);
     for x in entries {
         e.apply(x);
     }
@@ -576,7 +612,16 @@ pub fn replay(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
     reason = "a test of preparing on another thread, as the engine does; the rule is for the library"
 )]
 pub fn replay_prepared(a: &Agreement, h: Digest, entries: &[Vec<u8>]) -> String {
-    let mut e = Evaluator::new(a, h);
+    replay_prepared_versions(&Versions::one(a, h), entries)
+}
+
+/// [`replay_prepared`] under a chain of versions.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test of preparing on another thread, as the engine does; the rule is for the library"
+)]
+pub fn replay_prepared_versions(versions: &Versions<'_>, entries: &[Vec<u8>]) -> String {
+    let mut e = Evaluator::with_versions(versions);
     let preparer = e.preparer();
     let mut prepared: Vec<Prepared> = std::thread::scope(|s| {
         s.spawn(|| entries.iter().map(|x| preparer.prepare(x)).collect())
