@@ -79,7 +79,7 @@ pub use status::*;
 pub use versions::{
     AgreementVersions, NotApplied, Version, VersionError, VersionInForce, Versions, check_versions,
 };
-use versions::{Chain, Held, affiliations, agreement_keys, counts_unverified};
+use versions::{Chain, Held, affiliations, agreement_keys, counts_unverified, coverage_counts};
 
 /// A statement dated more than this after the log's clock is refused: one
 /// statement cannot move the agreement's time far ahead.
