@@ -116,6 +116,7 @@ pub fn to_value(a: &Agreement) -> Value {
             "left": opt(&z.left, s),
             "right": opt(&z.right, s),
             "radius_m": opt(&z.radius_m, |x| json!(x.get_ref())),
+            "width_m": opt(&z.width_m, |x| json!(x.get_ref())),
             "around": opt(&z.around, s),
             "distance_km": opt(&z.distance_km, |x| json!(x.get_ref())),
             "geometry": geometry(z),
@@ -143,6 +144,7 @@ pub fn to_value(a: &Agreement) -> Value {
             "binds": strs(&c.binds),
             "from": opt(&c.from, |t| json!(t.get_ref().to_string())),
             "until": opt(&c.until, |t| json!(t.get_ref().to_string())),
+            "due": opt(&c.due, |t| json!(t.get_ref().to_string())),
             "metrics": map(&c.metrics, |m| json!({
                 "observations": m.observations.iter().map(|(c, _)| c.name()).collect::<Vec<_>>(),
                 "zones": strs(&m.zones),
@@ -151,7 +153,9 @@ pub fn to_value(a: &Agreement) -> Value {
                 "in_withdrawal_zone": m.in_withdrawal_zone,
                 "verified": m.verified,
                 "attributed": m.attributed,
-                "sum": match &m.measure { Measure::Sum(f) => s(f), Measure::Observations => Value::Null },
+                "sum": match &m.measure { Measure::Sum(f) => s(f), _ => Value::Null },
+                "latest": match &m.measure { Measure::Latest(f) => s(f), _ => Value::Null },
+                "max": match &m.measure { Measure::Max(f) => s(f), _ => Value::Null },
                 "window": match m.window {
                     Window::Period => "period".to_string(),
                     Window::Cumulative => "cumulative".to_string(),

@@ -157,8 +157,7 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|w| w.get_ref().as_str())
             .collect();
-        let mut total: i64 = 0;
-        let mut used = Vec::new();
+        let mut measured = super::measures::Measured::new(&m.measure);
         for d in periods {
             let in_period = m
                 .observations
@@ -174,12 +173,11 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
                 if let Some(value) = self.value_of(m, &classes, party, o) {
-                    total += value;
-                    used.push(o.index);
+                    measured.add(o, value);
                 }
             }
         }
-        (total, used)
+        measured.finish()
     }
 
     /// What an observation adds to a metric for a party, if it is of the
@@ -230,7 +228,9 @@ impl<'a> Evaluator<'a> {
             }
             Some(match &m.measure {
                 Measure::Observations => 1,
-                Measure::Sum(_) => matching.iter().sum::<u64>() as i64,
+                Measure::Sum(_) | Measure::Latest(_) | Measure::Max(_) => {
+                    matching.iter().sum::<u64>() as i64
+                }
             })
         } else {
             if !classes.is_empty()
@@ -243,7 +243,9 @@ impl<'a> Evaluator<'a> {
             }
             Some(match &m.measure {
                 Measure::Observations => 1,
-                Measure::Sum(f) => o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64,
+                Measure::Sum(f) | Measure::Latest(f) | Measure::Max(f) => {
+                    o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64
+                }
             })
         }
     }

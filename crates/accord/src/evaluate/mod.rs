@@ -29,6 +29,7 @@ mod conditions;
 mod keys;
 mod lookup;
 mod machines;
+mod measures;
 mod observations;
 pub mod periods;
 mod prepare;

@@ -220,6 +220,7 @@ impl<'a> Preparer<'a> {
             Category::FreedomOfMovement
                 | Category::CrossingStatus
                 | Category::DisengagementPresence
+                | Category::RouteStatus
         );
         // Weapons and troops are presumed the holder's, weakly: an observer's
         // assessment, when there is one, is what counts.
@@ -230,6 +231,18 @@ impl<'a> Preparer<'a> {
         let (responsible, confidence, attribution) = match (&o.assessment, d) {
             (_, Details::PrisonerExchange(p)) => (
                 Some(p.released_by.clone()),
+                Some(Confidence::Confirmed),
+                "details".to_string(),
+            ),
+            // A positive obligation is credited to the party it binds, which
+            // the details name.
+            (_, Details::RemainsExchange(r)) => (
+                Some(r.released_by.clone()),
+                Some(Confidence::Confirmed),
+                "details".to_string(),
+            ),
+            (_, Details::Handover(h)) => (
+                Some(h.from.clone()),
                 Some(Confidence::Confirmed),
                 "details".to_string(),
             ),
