@@ -343,13 +343,11 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
             nonneg(w.calibre_mm, "body.details.calibre_mm")?;
         }
         Details::TroopMovement(t) => angle(t.heading_deg, "body.details.heading_deg")?,
-        Details::Handover(h) => {
-            if h.from == h.to {
-                return Err(field(
-                    "body.details.to",
-                    format!("`{}` hands the area over to itself", h.from),
-                ));
-            }
+        Details::Handover(h) if h.from == h.to => {
+            return Err(field(
+                "body.details.to",
+                format!("`{}` hands the area over to itself", h.from),
+            ));
         }
         Details::DisplacedReturn(r) => {
             if r.individuals == 0 {
@@ -367,10 +365,8 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
                 ));
             }
         }
-        Details::RemainsExchange(r) => {
-            if r.count == 0 {
-                return Err(field("body.details.count", "must be at least 1"));
-            }
+        Details::RemainsExchange(r) if r.count == 0 => {
+            return Err(field("body.details.count", "must be at least 1"));
         }
         _ => {}
     }
