@@ -89,10 +89,15 @@ pub enum Category {
     DisengagementPresence,
     WithdrawalVerified,
     PrisonerExchange,
+    Handover,
+    DisplacedReturn,
+    RemainsExchange,
+    ForcePresence,
+    RouteStatus,
 }
 
 impl Category {
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 15] = [
         Category::CeasefireViolation,
         Category::WeaponSighting,
         Category::TroopMovement,
@@ -103,6 +108,11 @@ impl Category {
         Category::DisengagementPresence,
         Category::WithdrawalVerified,
         Category::PrisonerExchange,
+        Category::Handover,
+        Category::DisplacedReturn,
+        Category::RemainsExchange,
+        Category::ForcePresence,
+        Category::RouteStatus,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -116,6 +126,11 @@ impl Category {
             Category::DisengagementPresence => "disengagement_presence",
             Category::WithdrawalVerified => "withdrawal_verified",
             Category::PrisonerExchange => "prisoner_exchange",
+            Category::Handover => "handover",
+            Category::DisplacedReturn => "displaced_return",
+            Category::RemainsExchange => "remains_exchange",
+            Category::ForcePresence => "force_presence",
+            Category::RouteStatus => "route_status",
         }
     }
     pub fn from_name(s: &str) -> Option<Category> {
@@ -163,6 +178,9 @@ impl Category {
         ];
         const DAMAGE: &[&str] = &["minor", "major", "destroyed"];
         const CROSSING: &[&str] = &["open", "restricted", "closed"];
+        const COMPLETED: &[&str] = &["true", "false"];
+        const POPULATION: &[&str] = &["refugees", "idps"];
+        const RETURN_KIND: &[&str] = &["organised", "spontaneous"];
         const PRESENCE: &[&str] = &[
             "armed_personnel",
             "military_vehicles",
@@ -176,6 +194,9 @@ impl Category {
             Category::InfrastructureDamage => &[("facility", FACILITY), ("damage", DAMAGE)],
             Category::CrossingStatus => &[("status", CROSSING)],
             Category::DisengagementPresence => &[("presence", PRESENCE)],
+            Category::Handover => &[("completed", COMPLETED)],
+            Category::DisplacedReturn => &[("population", POPULATION), ("kind", RETURN_KIND)],
+            Category::RouteStatus => &[("status", CROSSING)],
             _ => &[],
         }
     }
@@ -193,6 +214,11 @@ impl Category {
             Category::DisengagementPresence => &["count"],
             Category::WithdrawalVerified => &["count"],
             Category::PrisonerExchange => &["count"],
+            Category::Handover => &[],
+            Category::DisplacedReturn => &["individuals", "households"],
+            Category::RemainsExchange => &["count"],
+            Category::ForcePresence => &["personnel", "vehicles", "armoured_vehicles"],
+            Category::RouteStatus => &["vehicles_passed"],
         }
     }
 }

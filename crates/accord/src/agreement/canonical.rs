@@ -116,6 +116,7 @@ pub fn to_value(a: &Agreement) -> Value {
             "left": opt(&z.left, s),
             "right": opt(&z.right, s),
             "radius_m": opt(&z.radius_m, |x| json!(x.get_ref())),
+            "width_m": opt(&z.width_m, |x| json!(x.get_ref())),
             "around": opt(&z.around, s),
             "distance_km": opt(&z.distance_km, |x| json!(x.get_ref())),
             "contested_m": opt(&z.contested_m, |x| json!(x.get_ref())),
@@ -166,7 +167,9 @@ pub fn to_value(a: &Agreement) -> Value {
                 "in_withdrawal_zone": m.in_withdrawal_zone,
                 "verified": m.verified,
                 "attributed": m.attributed,
-                "sum": match &m.measure { Measure::Sum(f) => s(f), Measure::Observations => Value::Null },
+                "sum": match &m.measure { Measure::Sum(f) => s(f), _ => Value::Null },
+                "latest": match &m.measure { Measure::Latest(f) => s(f), _ => Value::Null },
+                "max": match &m.measure { Measure::Max(f) => s(f), _ => Value::Null },
                 "window": match m.window {
                     Window::Period => "period".to_string(),
                     Window::Cumulative => "cumulative".to_string(),

@@ -249,10 +249,13 @@ pub enum ZoneKind {
     DisengagementArea,
     /// Derived: everything within `distance_km` of another zone.
     Buffer,
+    /// A transport route (a corridor's road, a railway): a line, with the
+    /// ground `width_m` wide along it counting as on the route.
+    Route,
 }
 
 impl ZoneKind {
-    pub const ALL: [(&'static str, ZoneKind); 7] = [
+    pub const ALL: [(&'static str, ZoneKind); 8] = [
         ("line_of_contact", ZoneKind::LineOfContact),
         ("reference_line", ZoneKind::ReferenceLine),
         ("controlled_area", ZoneKind::ControlledArea),
@@ -260,6 +263,7 @@ impl ZoneKind {
         ("crossing", ZoneKind::Crossing),
         ("disengagement_area", ZoneKind::DisengagementArea),
         ("buffer", ZoneKind::Buffer),
+        ("route", ZoneKind::Route),
     ];
     pub fn name(self) -> &'static str {
         ZoneKind::ALL
@@ -295,6 +299,8 @@ pub struct Zone {
     pub right: Option<Sp<String>>,
     /// For a crossing given as a point: how far around it counts.
     pub radius_m: Option<Sp<f64>>,
+    /// For a route: how wide the corridor along it is (half on each side).
+    pub width_m: Option<Sp<f64>>,
     /// For a buffer: the zone it surrounds and how far.
     pub around: Option<Sp<String>>,
     pub distance_km: Option<Sp<f64>>,
@@ -423,6 +429,32 @@ pub enum Measure {
     /// The sum of a numeric detail over observations (e.g. `events`,
     /// `killed`, `count`).
     Sum(Sp<String>),
+    /// The value of a numeric detail in the most recent observation of the
+    /// window, by observed time (ties: the later in the log): a presence
+    /// held against a ceiling.
+    Latest(Sp<String>),
+    /// The largest value of a numeric detail in one observation of the
+    /// window.
+    Max(Sp<String>),
+}
+
+impl Measure {
+    /// The numeric detail measured, if any.
+    pub fn field(&self) -> Option<&Sp<String>> {
+        match self {
+            Measure::Observations => None,
+            Measure::Sum(f) | Measure::Latest(f) | Measure::Max(f) => Some(f),
+        }
+    }
+    /// The agreement key that names it: `sum`, `latest` or `max`.
+    pub fn key(&self) -> Option<&'static str> {
+        match self {
+            Measure::Observations => None,
+            Measure::Sum(_) => Some("sum"),
+            Measure::Latest(_) => Some("latest"),
+            Measure::Max(_) => Some("max"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -299,6 +299,7 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
                 left: o.str(ctx, "left"),
                 right: o.str(ctx, "right"),
                 radius_m: o.num(ctx, "radius_m"),
+                width_m: o.num(ctx, "width_m"),
                 around: o.str(ctx, "around"),
                 distance_km: o.num(ctx, "distance_km"),
                 contested_m: o.num(ctx, "contested_m"),
@@ -772,10 +773,7 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
             .at(ctx.span(name.span()), "needs `observations`");
             ctx.push(d);
         }
-        let measure = match m.str(ctx, "sum") {
-            Some(f) => Measure::Sum(f),
-            None => Measure::Observations,
-        };
+        let measure = measure(&mut m, ctx, name.get_ref());
         let window = match m.str(ctx, "window") {
             None => Window::Period,
             Some(w) => match w.get_ref().as_str() {
@@ -839,6 +837,30 @@ fn metrics(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, clause: &str) -> BTreeMap<Str
         out.insert(name.into_inner(), metric);
     }
     out
+}
+
+/// What a metric measures: the number of observations, or one of `sum`,
+/// `latest` and `max` of a numeric detail (at most one).
+fn measure(m: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, metric: &str) -> Measure {
+    let sum = m.str(ctx, "sum").map(Measure::Sum);
+    let latest = m.str(ctx, "latest").map(Measure::Latest);
+    let max = m.str(ctx, "max").map(Measure::Max);
+    let mut given = [sum, latest, max].into_iter().flatten();
+    let first = given.next();
+    if let Some(second) = given.next() {
+        let f = second.field().expect("a measured detail");
+        ctx.error(
+            "agreement::metric",
+            f.span(),
+            format!(
+                "metric `{metric}` says both `{}` and `{}`: a metric has one measure",
+                first.as_ref().and_then(Measure::key).unwrap_or("sum"),
+                second.key().unwrap_or("sum")
+            ),
+            "one of `sum`, `latest` or `max`",
+        );
+    }
+    first.unwrap_or(Measure::Observations)
 }
 
 fn req_quorum(o: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>, key: &'static str) -> Quorum {

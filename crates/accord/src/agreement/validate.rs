@@ -25,6 +25,8 @@ use crate::diag::{Diag, Diags, FileId, Sources, Sp, Span, closest};
 use crate::quorum::{Quorum, Requirement};
 use crate::vocab::Category;
 
+mod obligations;
+
 /// Reads the files an agreement refers to (GeoJSON zones), by the path
 /// written in the agreement.
 pub trait Loader {
@@ -495,6 +497,9 @@ impl<'a> Checker<'a> {
             if let Some(c) = &z.contested_m {
                 self.contested(&id, z.kind, c);
             }
+            if let Some(w) = &z.width_m {
+                obligations::check_width(self, &id, z.kind, w);
+            }
             if z.kind == ZoneKind::Buffer {
                 match (&z.around, &z.distance_km) {
                     (Some(around), Some(_)) => {
@@ -612,7 +617,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let shape = match z.kind {
-                ZoneKind::LineOfContact | ZoneKind::ReferenceLine => Shape::Line,
+                ZoneKind::LineOfContact | ZoneKind::ReferenceLine | ZoneKind::Route => Shape::Line,
                 ZoneKind::Crossing => Shape::PointOrArea,
                 _ => Shape::Area,
             };
@@ -1031,6 +1036,7 @@ impl<'a> Checker<'a> {
                     self.unknown(&name, "anchor", &anchors);
                 }
             }
+            obligations::check_due(self, &c, &anchors);
             if let (Some(f), Some(u)) = (&c.from, &c.until)
                 && f.get_ref().anchor == u.get_ref().anchor
                 && u.get_ref().offset_hours <= f.get_ref().offset_hours
@@ -1141,15 +1147,24 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                if let Measure::Sum(f) = &m.measure {
+                if let Some(f) = m.measure.field() {
+                    let key = match m.measure.key().unwrap_or("sum") {
+                        "sum" => "sum".to_string(),
+                        other => format!("take the {other} of"),
+                    };
                     for (cat, _) in &m.observations {
                         if !cat.summable().contains(&f.get_ref().as_str()) {
                             let msg = format!(
-                                "`{}` observations have no number `{}` to sum",
+                                "`{}` observations have no number `{}` to {key}",
                                 cat.name(),
                                 f.get_ref()
                             );
-                            let d = self.err("agreement::metric", f.span(), msg, "cannot sum this");
+                            let d = self.err(
+                                "agreement::metric",
+                                f.span(),
+                                msg,
+                                format!("cannot {key} this"),
+                            );
                             d.help = Some(if cat.summable().is_empty() {
                                 format!("`{}` observations can only be counted", cat.name())
                             } else {
@@ -1697,6 +1712,7 @@ impl<'a> Checker<'a> {
                     | ZoneKind::ControlledArea
                     // Regions are what reports count by, clause or not.
                     | ZoneKind::Region
+                    | ZoneKind::Route
             );
             if !referable_by_statements
                 && !self.used_zones.contains(z.id.get_ref())

@@ -6,7 +6,7 @@ use crate::agreement::CoverageRule;
 
 /// A metric's value for a party and period (see [`Evaluator::metric`]).
 #[derive(Default)]
-pub(super) struct Measured {
+pub(super) struct MetricValue {
     /// On verified observations (on every report, for a metric that counts
     /// unverified ones).
     pub(super) verified: i64,
@@ -157,7 +157,7 @@ impl<'a> Evaluator<'a> {
 
     /// A metric's value for a party and period: on verified observations,
     /// and on every report not withdrawn; and the observations counted.
-    pub(super) fn metric(&self, c: &Clause, m: &Metric, party: &str, period: Date) -> Measured {
+    pub(super) fn metric(&self, c: &Clause, m: &Metric, party: &str, period: Date) -> MetricValue {
         let periods: Vec<Date> = match m.window {
             Window::Period => vec![period],
             Window::Rolling(n) => {
@@ -198,7 +198,9 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|w| w.get_ref().as_str())
             .collect();
-        let mut out = Measured::default();
+        let mut verified = super::measures::Measured::new(&m.measure);
+        let mut reported = super::measures::Measured::new(&m.measure);
+        let mut alleged = Vec::new();
         for d in periods {
             let in_period = m
                 .observations
@@ -211,17 +213,22 @@ impl<'a> Evaluator<'a> {
                     continue;
                 }
                 if let Some(value) = self.value_of(m, &classes, party, o) {
-                    out.reported += value;
+                    reported.add(o, value);
                     if !m.verified || o.counts() {
-                        out.verified += value;
-                        out.counted.push(o.index);
+                        verified.add(o, value);
                     } else {
-                        out.alleged.push(o.index);
+                        alleged.push(o.index);
                     }
                 }
             }
         }
-        out
+        let (verified, counted) = verified.finish();
+        MetricValue {
+            verified,
+            reported: reported.finish().0,
+            counted,
+            alleged,
+        }
     }
 
     /// What an observation adds to a metric for a party, if it is of the
@@ -272,7 +279,9 @@ impl<'a> Evaluator<'a> {
             }
             Some(match &m.measure {
                 Measure::Observations => 1,
-                Measure::Sum(_) => matching.iter().sum::<u64>() as i64,
+                Measure::Sum(_) | Measure::Latest(_) | Measure::Max(_) => {
+                    matching.iter().sum::<u64>() as i64
+                }
             })
         } else {
             if !classes.is_empty()
@@ -285,7 +294,9 @@ impl<'a> Evaluator<'a> {
             }
             Some(match &m.measure {
                 Measure::Observations => 1,
-                Measure::Sum(f) => o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64,
+                Measure::Sum(f) | Measure::Latest(f) | Measure::Max(f) => {
+                    o.numbers.get(f.get_ref()).copied().unwrap_or(0) as i64
+                }
             })
         }
     }

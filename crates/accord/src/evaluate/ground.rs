@@ -42,7 +42,8 @@ pub(super) fn by_location(category: Category) -> Option<Confidence> {
     match category {
         Category::FreedomOfMovement
         | Category::CrossingStatus
-        | Category::DisengagementPresence => Some(Confidence::Medium),
+        | Category::DisengagementPresence
+        | Category::RouteStatus => Some(Confidence::Medium),
         Category::WeaponSighting | Category::TroopMovement | Category::WithdrawalVerified => {
             Some(Confidence::Low)
         }

@@ -33,6 +33,7 @@ mod due_process;
 mod keys;
 mod lookup;
 mod machines;
+mod measures;
 mod observations;
 pub mod periods;
 mod prepare;

@@ -249,6 +249,18 @@ impl Held<'_> {
                 Some(Confidence::Confirmed),
                 "details".to_string(),
             ),
+            // A positive obligation is credited to the party it binds, which
+            // the details name.
+            (_, Details::RemainsExchange(r)) => (
+                Some(r.released_by.clone()),
+                Some(Confidence::Confirmed),
+                "details".to_string(),
+            ),
+            (_, Details::Handover(h)) => (
+                Some(h.from.clone()),
+                Some(Confidence::Confirmed),
+                "details".to_string(),
+            ),
             (Some(a), _) => (
                 a.responsible.clone(),
                 Some(a.confidence),

@@ -25,6 +25,10 @@ pub use polygons::Area;
 /// does not say (`radius_m`).
 pub const DEFAULT_CROSSING_RADIUS_M: f64 = 500.0;
 
+/// A route counts this wide (half on each side of its line) when the
+/// agreement does not say (`width_m`).
+pub const DEFAULT_ROUTE_WIDTH_M: f64 = 1000.0;
+
 /// A point that cannot be placed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlaceError {
@@ -44,6 +48,11 @@ enum Shape {
         radius_m: f64,
     },
     Line(usize),
+    /// A route: within `half_width_m` of its line (one of [`ZoneIndex::routes`]).
+    Route {
+        line: usize,
+        half_width_m: f64,
+    },
     /// Within `metres` of a base shape (a line, an area, or a point).
     Buffer {
         base: Box<Shape>,
@@ -61,6 +70,8 @@ pub struct ZoneIndex {
     lines: Vec<LineIndex>,
     /// The line zones, in order: which zone each line is.
     line_zones: Vec<usize>,
+    /// The routes' lines (apart from `lines`: no distances are kept to them).
+    routes: Vec<LineIndex>,
     /// Rings of areas that a buffer surrounds, as lines.
     area_edges: Vec<(usize, LineIndex)>,
     parties: Vec<String>,
@@ -151,6 +162,7 @@ impl ZoneIndex {
         let mut line_zones = Vec::new();
         let mut shapes = Vec::new();
         let mut tree_items = Vec::new();
+        let mut routes = Vec::new();
         // First the zones with geometry.
         for (zi, z) in a.zones.values().enumerate() {
             let shape = match (&z.geometry, z.kind) {
@@ -158,6 +170,17 @@ impl ZoneIndex {
                     lines.push(LineIndex::new(&lines_of(g)));
                     line_zones.push(zi);
                     Shape::Line(lines.len() - 1)
+                }
+                (Some(g), ZoneKind::Route) => {
+                    routes.push(LineIndex::new(&lines_of(g)));
+                    Shape::Route {
+                        line: routes.len() - 1,
+                        half_width_m: z
+                            .width_m
+                            .as_ref()
+                            .map_or(DEFAULT_ROUTE_WIDTH_M, |w| *w.get_ref())
+                            / 2.0,
+                    }
                 }
                 (Some(g @ (Geometry::Point(_) | Geometry::MultiPoint(_))), _) => Shape::Points {
                     at: match g {
@@ -285,6 +308,7 @@ impl ZoneIndex {
             area_tree: RTree::bulk_load(tree_items),
             lines,
             line_zones,
+            routes,
             area_edges,
             parties,
             controlled,
@@ -393,8 +417,14 @@ impl ZoneIndex {
         for (zi, shape) in self.shapes.iter().enumerate() {
             let hit = match shape {
                 Shape::Points { at, radius_m } => at.iter().any(|a| within(&p, a, *radius_m)),
+                Shape::Route { line, half_width_m } => self.routes[*line]
+                    .nearest(&p)
+                    .is_some_and(|n| n.distance_m <= *half_width_m),
                 Shape::Buffer { base, metres } => match &**base {
                     Shape::Line(li) => out.distances_m[*li] <= *metres,
+                    Shape::Route { line, half_width_m } => self.routes[*line]
+                        .nearest(&p)
+                        .is_some_and(|n| n.distance_m <= *half_width_m + *metres),
                     Shape::Points { at, radius_m } => {
                         at.iter().any(|a| within(&p, a, *radius_m + *metres))
                     }

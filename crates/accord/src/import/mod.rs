@@ -744,6 +744,11 @@ fn details_value(d: &Details) -> (crate::statement::Category, Value) {
         Details::DisengagementPresence(x) => (C::DisengagementPresence, v(x)),
         Details::WithdrawalVerified(x) => (C::WithdrawalVerified, v(x)),
         Details::PrisonerExchange(x) => (C::PrisonerExchange, v(x)),
+        Details::Handover(x) => (C::Handover, v(x)),
+        Details::DisplacedReturn(x) => (C::DisplacedReturn, v(x)),
+        Details::RemainsExchange(x) => (C::RemainsExchange, v(x)),
+        Details::ForcePresence(x) => (C::ForcePresence, v(x)),
+        Details::RouteStatus(x) => (C::RouteStatus, v(x)),
     }
 }
 

@@ -277,6 +277,11 @@ fn details(c: Category, v: Value) -> Result<Details, StatementError> {
         Category::DisengagementPresence => Details::DisengagementPresence(typed(P, v)?),
         Category::WithdrawalVerified => Details::WithdrawalVerified(typed(P, v)?),
         Category::PrisonerExchange => Details::PrisonerExchange(typed(P, v)?),
+        Category::Handover => Details::Handover(typed(P, v)?),
+        Category::DisplacedReturn => Details::DisplacedReturn(typed(P, v)?),
+        Category::RemainsExchange => Details::RemainsExchange(typed(P, v)?),
+        Category::ForcePresence => Details::ForcePresence(typed(P, v)?),
+        Category::RouteStatus => Details::RouteStatus(typed(P, v)?),
     })
 }
 
@@ -407,6 +412,31 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
             nonneg(w.calibre_mm, "body.details.calibre_mm")?;
         }
         Details::TroopMovement(t) => angle(t.heading_deg, "body.details.heading_deg")?,
+        Details::Handover(h) if h.from == h.to => {
+            return Err(field(
+                "body.details.to",
+                format!("`{}` hands the area over to itself", h.from),
+            ));
+        }
+        Details::DisplacedReturn(r) => {
+            if r.individuals == 0 {
+                return Err(field("body.details.individuals", "must be at least 1"));
+            }
+            if let Some(h) = r.households
+                && (h == 0 || h > r.individuals)
+            {
+                return Err(field(
+                    "body.details.households",
+                    format!(
+                        "{h} households of {} individuals: from 1 to the number of individuals",
+                        r.individuals
+                    ),
+                ));
+            }
+        }
+        Details::RemainsExchange(r) if r.count == 0 => {
+            return Err(field("body.details.count", "must be at least 1"));
+        }
         _ => {}
     }
     Ok(())
@@ -565,6 +595,23 @@ pub fn json_schema() -> Value {
         Category::PrisonerExchange,
         generator.subschema_for::<PrisonerExchange>(),
     );
+    detail(Category::Handover, generator.subschema_for::<Handover>());
+    detail(
+        Category::DisplacedReturn,
+        generator.subschema_for::<DisplacedReturn>(),
+    );
+    detail(
+        Category::RemainsExchange,
+        generator.subschema_for::<RemainsExchange>(),
+    );
+    detail(
+        Category::ForcePresence,
+        generator.subschema_for::<ForcePresence>(),
+    );
+    detail(
+        Category::RouteStatus,
+        generator.subschema_for::<RouteStatus>(),
+    );
     let kind_names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
     let defs: Map<String, Value> = generator
         .take_definitions(true)
@@ -701,6 +748,35 @@ impl Statement {
                     }
                     Details::PrisonerExchange(p) => {
                         party(&p.released_by, "body.details.released_by")?
+                    }
+                    Details::RemainsExchange(r) => {
+                        party(&r.released_by, "body.details.released_by")?
+                    }
+                    Details::Handover(h) => {
+                        match a.zones.get(&h.area) {
+                            Some(z) if !z.kind.is_line() && z.kind != ZoneKind::Route => {}
+                            _ => {
+                                let known: Vec<&str> = a
+                                    .zones
+                                    .values()
+                                    .filter(|x| !x.kind.is_line() && x.kind != ZoneKind::Route)
+                                    .map(|x| x.id.get_ref().as_str())
+                                    .collect();
+                                return Err(field(
+                                    "body.details.area",
+                                    format!(
+                                        "`{}` is not an area of the agreement (known: {})",
+                                        h.area,
+                                        known.join(", ")
+                                    ),
+                                ));
+                            }
+                        }
+                        party(&h.from, "body.details.from")?;
+                        party(&h.to, "body.details.to")?;
+                    }
+                    Details::RouteStatus(r) => {
+                        zone(&r.route, ZoneKind::Route, "body.details.route")?
                     }
                     _ => {}
                 }

@@ -493,6 +493,94 @@ pub struct PrisonerExchange {
     pub count: u32,
 }
 
+/// An area handed over from one party to another, as monitors saw it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The area's zone id in the agreement.
+    pub area: String,
+    /// The party handing it over (the one the obligation binds).
+    pub from: String,
+    /// The party receiving it.
+    pub to: String,
+    /// Whether the handover was completed (false: begun, or partial).
+    pub completed: bool,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Population {
+    Refugees,
+    /// Internally displaced persons.
+    Idps,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnKind {
+    /// Organised or facilitated (by UNHCR, a government, ...).
+    Organised,
+    Spontaneous,
+}
+
+/// Returns of refugees or internally displaced people, counted as UNHCR
+/// counts them: individuals and, when known, households.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisplacedReturn {
+    pub individuals: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households: Option<u32>,
+    pub population: Population,
+    pub kind: ReturnKind,
+    /// Where they returned from, as a place name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Where they returned to, as a place name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The remains of the dead handed over: kept apart from prisoners.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemainsExchange {
+    /// The party handing them over.
+    pub released_by: String,
+    /// How many bodies.
+    pub count: u32,
+}
+
+/// A force's presence, counted at a time: what is there, not what arrived,
+/// so that it can be held against a ceiling.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForcePresence {
+    /// Which force, e.g. `peacekeeping`.
+    pub force: String,
+    pub personnel: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicles: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub armoured_vehicles: Option<u32>,
+}
+
+/// Whether a transport route (a corridor, a road, a railway) is open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteStatus {
+    /// The route's zone id in the agreement.
+    pub route: String,
+    pub status: CrossingState,
+    /// Vehicles seen passing while observed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicles_passed: Option<u32>,
+}
+
 /// An observation's details, by category.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Details {
@@ -506,6 +594,11 @@ pub enum Details {
     DisengagementPresence(DisengagementPresence),
     WithdrawalVerified(WithdrawalVerified),
     PrisonerExchange(PrisonerExchange),
+    Handover(Handover),
+    DisplacedReturn(DisplacedReturn),
+    RemainsExchange(RemainsExchange),
+    ForcePresence(ForcePresence),
+    RouteStatus(RouteStatus),
 }
 
 impl Details {
@@ -524,6 +617,10 @@ impl Details {
             (Details::InfrastructureDamage(d), "damage") => n(&d.damage),
             (Details::CrossingStatus(c), "status") => n(&c.status),
             (Details::DisengagementPresence(d), "presence") => n(&d.presence),
+            (Details::Handover(h), "completed") => Some(h.completed.to_string()),
+            (Details::DisplacedReturn(r), "population") => n(&r.population),
+            (Details::DisplacedReturn(r), "kind") => n(&r.kind),
+            (Details::RouteStatus(r), "status") => n(&r.status),
             _ => None,
         }
     }
@@ -547,6 +644,13 @@ impl Details {
             (Details::DisengagementPresence(d), "count") => d.count.map(u64::from),
             (Details::WithdrawalVerified(w), "count") => Some(w.count.into()),
             (Details::PrisonerExchange(p), "count") => Some(p.count.into()),
+            (Details::DisplacedReturn(r), "individuals") => Some(r.individuals.into()),
+            (Details::DisplacedReturn(r), "households") => r.households.map(u64::from),
+            (Details::RemainsExchange(r), "count") => Some(r.count.into()),
+            (Details::ForcePresence(f), "personnel") => Some(f.personnel.into()),
+            (Details::ForcePresence(f), "vehicles") => f.vehicles.map(u64::from),
+            (Details::ForcePresence(f), "armoured_vehicles") => f.armoured_vehicles.map(u64::from),
+            (Details::RouteStatus(r), "vehicles_passed") => r.vehicles_passed.map(u64::from),
             _ => None,
         }
     }
