@@ -319,6 +319,29 @@ pub fn run(a: DemoArgs) -> Result<()> {
             &format!("{org} accredits its monitor no. 1"),
         );
     }
+    // The Mission's patrols cover the Donbas, the security zone, the
+    // crossings and the disengagement areas every day, and report it: what
+    // its "no verified breach" rests on. They do not reach Kharkiv, Sumy or
+    // Dnipropetrovsk oblasts, so the withdrawal from them stays *not
+    // assessable* rather than kept.
+    story.s.patrol(
+        "MISSION/1",
+        &[
+            "donetsk",
+            "luhansk",
+            "zaporizhzhia",
+            "kherson",
+            "security_zone",
+            "crossing_siversk",
+            "crossing_toretsk",
+            "crossing_orikhiv",
+            "crossing_vasylivka",
+            "disengagement_kupiansk",
+            "disengagement_chasiv_yar",
+            "disengagement_huliaipole",
+        ],
+    );
+    outln!("   (from now on the Mission reports its patrols' coverage every day)");
     story.hours(1.0);
     for who in ["UA", "RU", "MISSION"] {
         say(
@@ -423,19 +446,22 @@ pub fn run(a: DemoArgs) -> Result<()> {
             &mut story.s,
             "guarantee_decision",
             "collective_defence",
-            &["US", "UK", "FR", "DE"],
+            &["UA", "US", "UK", "FR", "DE"],
         ),
-        "four guarantors sign their decision on the collective-defence guarantee",
+        "Ukraine and four guarantors sign their decision on the collective-defence guarantee",
     );
     story.s.wait_hours(-3.0);
-    story.days(30);
+    // UNSCR 2231's clocks: the Joint Commission, the ministers with the
+    // Advisory Board beside them, the Commission's five more days; then the
+    // vote opens.
+    story.days(36);
     story.hours(1.0);
     say(
         &certify(&mut story.s, "continue_relief", "us_tranche_1", &["US"]),
         "the United States alone votes to continue relief (two are needed)",
     );
     story.s.wait_hours(-1.0);
-    story.days(6);
+    story.days(30);
     report_phase(&story.s, "after the snapback vote");
     // The story must not run past the data: its days would be evaluated
     // as if nothing had happened in them.
@@ -571,8 +597,11 @@ fn local_day(t: Timestamp) -> Date {
     t.to_zoned_datetime(kyiv()).date()
 }
 
+/// Evidence named by its SHA-256 (of a stand-in for the video: the demo
+/// has no footage, and a placeholder digest would not count as evidence).
 fn evidence() -> Value {
-    json!([{"sha256": format!("sha256:{}", "ab".repeat(32)), "media_type": "video/mp4"}])
+    let digest = accord::statement::Digest::of(b"SIMULATED: accord demo footage");
+    json!([{"sha256": digest, "media_type": "video/mp4"}])
 }
 
 fn report_phase(s: &Script<'_>, when: &str) {

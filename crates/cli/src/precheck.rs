@@ -24,7 +24,8 @@ pub fn replay_log<'a>(
     let (key, _) = replay::log_key(log_key, agreement, &source)?;
     let log = replay::verify(&source, &key, &[], None)
         .map_err(|e| miette!("{}: the log does not verify: {e}", source.describe()))?;
-    let r = replay::replay(agreement, hash, &source, &log, SignatureCheck::Batch)?;
+    let versions = accord::evaluate::Versions::one(agreement, hash);
+    let r = replay::replay_versions(&versions, &source, &log, SignatureCheck::Batch)?;
     Ok(r.evaluator)
 }
 
