@@ -48,7 +48,8 @@ fn move_in(s: &mut Script<'_>) -> Written {
         "troop_movement",
         KHARKIV,
         json!({"personnel": 40, "vehicles": 6}),
-        json!({"sensor": "satellite", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "medium"}}),
+        // The Mission's own patrol: first-hand, verified on its own.
+        json!({"sensor": "patrol", "assessment": {"responsible": "RU", "confidence": "medium"}}),
     );
     s.wait_hours(-1.0);
     w

@@ -20,12 +20,25 @@ fn plus_hours(t: jiff::Timestamp, hours: i64) -> Time {
     Time(jiff::Timestamp::from_second(t.as_second() + hours * 3600).unwrap())
 }
 
+/// An armed attack seen from orbit by the imagery provider, with its
+/// images: reported by IMAGERY, so that the Mission, which did not make the
+/// report, may decide a dispute of it (an author never decides its own).
+fn imagery_attack(s: &mut Script<'_>) -> Written {
+    s.observe(
+        "IMAGERY",
+        "ceasefire_violation",
+        KRAMATORSK,
+        json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
+        json!({"sensor": "satellite", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}}),
+    )
+}
+
 /// An armed attack an hour after the script's time, then the period's
 /// end: the attack's entry and when it was issued.
 fn attack_then_period_end(s: &mut Script<'_>) -> (Written, jiff::Timestamp) {
     s.wait_hours(1.0);
     let issued = s.now;
-    let attack = armed_attack(s);
+    let attack = imagery_attack(s);
     attack.ok();
     s.wait_hours(-1.0);
     s.days(1);
@@ -206,7 +219,7 @@ fn the_cause_is_only_what_the_trigger_reads() {
     let (a, h) = example();
     let mut s = start(&a, h);
     s.wait_hours(1.0);
-    let attack = armed_attack(&mut s).ok();
+    let attack = imagery_attack(&mut s).ok();
     // Small-arms fire by Ukraine, filmed by the Mission: a breach of the
     // ceasefire by Ukraine, which the guarantee's trigger does not read.
     let ua = s

@@ -119,6 +119,11 @@ fn samples() -> Vec<Value> {
                    "summary": "handed over under the disengagement schedule", "reference": "Art. 4"}),
         ),
         envelope(
+            "coverage",
+            json!({"sensor": "patrol", "window": {"from": "2026-03-01T06:00:00Z", "to": "2026-03-01T14:00:00Z"},
+                   "zones": ["donetsk"], "track": [[37.58, 48.74], [37.6, 48.6]], "reference": "patrol 12/3"}),
+        ),
+        envelope(
             "status",
             json!({"log_size": 1200, "status": format!("sha256:{}", "01".repeat(32)), "phase": "ceasefire",
                    "tranches": {"us_tranche_1": "pending"}}),

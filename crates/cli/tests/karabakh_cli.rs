@@ -46,7 +46,8 @@ fn a_short_history_under_the_karabakh_example_is_evaluated_audited_and_reported(
     s.accredit("PKF_CENTRE", 1).ok();
     s.accredit("RTJMC", 1).ok();
     s.accredit("UNHCR", 1).ok();
-    let evidence = json!({"evidence": [{"sha256": format!("sha256:{}", "ef".repeat(32)), "media_type": "image/jpeg"}]});
+    let photo = accord::statement::Digest::of(b"a photograph of the column");
+    let evidence = json!({"evidence": [{"sha256": photo, "media_type": "image/jpeg"}]});
     s.wait_hours(2.0);
     s.observe(
         "PKF_CENTRE/1",
@@ -86,5 +87,8 @@ fn a_short_history_under_the_karabakh_example_is_evaluated_audited_and_reported(
         tmp.path(),
     );
     let md = std::fs::read_to_string(tmp.path().join(format!("report-{day}.md"))).unwrap();
-    assert!(md.contains("peacekeeping_ceiling"), "{md}");
+    assert!(
+        md.contains("The Russian peacekeeping force and its ceiling"),
+        "{md}"
+    );
 }

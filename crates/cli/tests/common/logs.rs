@@ -30,16 +30,19 @@ pub fn ok(args: &[&str], dir: &Path) -> String {
 }
 
 pub fn evidence() -> Value {
-    json!([{"sha256": format!("sha256:{}", "cd".repeat(32)), "media_type": "image/jpeg"}])
+    let photo = Digest::of(b"a photograph of the craters");
+    json!([{"sha256": photo, "media_type": "image/jpeg"}])
 }
 
-/// Adoption, three accredited monitors, the verification phase reached,
-/// a verified attack on Kramatorsk, and the operator's daily statuses.
+/// Adoption, three accredited monitors, the Mission's daily coverage, the
+/// verification phase reached, a verified attack on Kramatorsk, and the
+/// operator's daily statuses.
 pub fn history(s: &mut Script<'_>) -> Written {
     s.adopt().ok();
     s.accredit("MISSION", 1).ok();
     s.accredit("JCCC_UA", 1).ok();
     s.accredit("JCCC_RU", 1).ok();
+    s.patrol("MISSION/1", &[]);
     s.wait_hours(1.0);
     s.certify("transition", "begin_verification", &["UA", "RU", "MISSION"])
         .ok();
