@@ -179,7 +179,10 @@ fn a_positive_obligation_is_not_yet_due_then_fulfilled_or_overdue() {
         verdict(&s, "prisoner_exchange", "UA"),
         Some(Verdict::NotYetDue)
     );
-    assert_eq!(status(&s).clauses["prisoner_exchange"].by_party["UA"].kept, Some(true));
+    assert_eq!(
+        status(&s).clauses["prisoner_exchange"].by_party["UA"].kept,
+        Some(true)
+    );
     // Ukraine releases prisoners, as the Mission verifies; Russia does not.
     s.observe(
         "MISSION/1",
@@ -220,10 +223,7 @@ fn late_coverage_revises_a_period_that_was_not_assessable() {
     let mut s = unpatrolled(&a, h);
     let from = s.now;
     s.days(1);
-    assert_eq!(
-        verdict(&s, "ceasefire", "UA"),
-        Some(Verdict::NotAssessable)
-    );
+    assert_eq!(verdict(&s, "ceasefire", "UA"), Some(Verdict::NotAssessable));
     // The Mission's camera log for the day arrives the next morning.
     let zones = vec!["donetsk".to_string()];
     s.cover("MISSION/1", &zones, from).ok();
@@ -294,7 +294,9 @@ fn coverage_that_cannot_count_is_refused_with_its_reason() {
         &["MISSION/1"],
     );
     assert!(
-        w.rejected.as_deref().is_some_and(|r| r.contains("atlantis")),
+        w.rejected
+            .as_deref()
+            .is_some_and(|r| r.contains("atlantis")),
         "{:?}",
         w.rejected
     );
@@ -314,9 +316,15 @@ fn malformed_coverage_is_refused_where_it_is_wrong() {
             .unwrap_or_default()
     };
     let from = "2026-03-01T00:00:00Z";
-    assert!(statement(json!({"sensor": "patrol", "window": {"from": from}, "zones": ["donetsk"]})).contains("body.window.to"));
+    assert!(
+        statement(json!({"sensor": "patrol", "window": {"from": from}, "zones": ["donetsk"]}))
+            .contains("body.window.to")
+    );
     assert!(statement(json!({"sensor": "patrol", "window": {"from": from, "to": "2026-04-15T00:00:00Z"}, "zones": ["donetsk"]})).contains("at most 31 days"));
-    assert!(statement(json!({"sensor": "patrol", "window": {"from": from, "to": from}})).contains("`zones`, a `track` or an `area`"));
+    assert!(
+        statement(json!({"sensor": "patrol", "window": {"from": from, "to": from}}))
+            .contains("`zones`, a `track` or an `area`")
+    );
     assert!(statement(json!({"sensor": "patrol", "window": {"from": from, "to": from}, "area": [[37.0, 48.0], [37.5, 48.0], [37.5, 48.5]]})).contains("closed ring"));
     assert!(statement(json!({"sensor": "patrol", "window": {"from": from, "to": from}, "track": [[37.0, 148.0]]})).contains("body.track[0][1]"));
 }

@@ -257,7 +257,9 @@ pub fn status(a: &Agreement, s: &Status) -> String {
             let _ = writeln!(
                 o,
                 "  {}: nothing covered: no verdict of that period rests on what the monitors saw",
-                s.last_complete_period.as_deref().unwrap_or("no period ended yet")
+                s.last_complete_period
+                    .as_deref()
+                    .unwrap_or("no period ended yet")
             );
         }
     }

@@ -28,8 +28,8 @@ mod claims;
 mod clauses;
 mod conditions;
 mod coverage;
-mod ground;
 mod due_process;
+mod ground;
 mod keys;
 mod lookup;
 mod machines;
@@ -69,13 +69,13 @@ use crate::statement::{
 };
 use certifications::PendingKey;
 use conditions::Conditions;
+pub use coverage::CoverageSeen;
 pub use ground::ControlChange;
 use keys::{Holder, KeyRing, Signers};
 pub use periods::Periods;
 pub use prepare::{Chunk, Prepared, Preparer};
 use prepare::{Derived, Record, prefetch};
 pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
-pub use coverage::CoverageSeen;
 pub use status::*;
 pub use versions::{
     AgreementVersions, NotApplied, Version, VersionError, VersionInForce, Versions, check_versions,

@@ -439,7 +439,10 @@ pub(super) fn coverage_counts(a: &Agreement) -> Vec<bool> {
         .values()
         .map(|o| {
             o.affiliation.is_none()
-                && matches!(o.kind, crate::agreement::OrgKind::Mission | crate::agreement::OrgKind::Technical)
+                && matches!(
+                    o.kind,
+                    crate::agreement::OrgKind::Mission | crate::agreement::OrgKind::Technical
+                )
         })
         .collect()
 }

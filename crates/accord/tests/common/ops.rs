@@ -448,7 +448,8 @@ pub fn history_versions(versions: &Versions<'_>, ops: &[Op]) -> Vec<Vec<u8>> {
                 );
                 let mut body = json!({"sensor": "patrol", "window": {"from": from, "to": to}});
                 if *track {
-                    body["track"] = json!(PLACES[..3].iter().map(|p| [p.0, p.1]).collect::<Vec<_>>());
+                    body["track"] =
+                        json!(PLACES[..3].iter().map(|p| [p.0, p.1]).collect::<Vec<_>>());
                 } else {
                     body["zones"] = json!(["security_zone", "donetsk"]);
                 }
