@@ -608,10 +608,7 @@ impl<'a> Evaluator<'a> {
                 });
         }
         for c in a.clocks.keys() {
-            self.state
-                .clocks
-                .entry(c.clone())
-                .or_insert(ClockStatus::default());
+            self.state.clocks.entry(c.clone()).or_default();
         }
     }
 
