@@ -204,6 +204,8 @@ impl Story<'_> {
     }
     fn days(&mut self, n: u32) {
         for _ in 0..n {
+            // The Mission's coverage of the day, before its cut-off.
+            self.s.patrol_report();
             self.s.wait_hours(24.0);
             self.catch_up();
             self.s.status();

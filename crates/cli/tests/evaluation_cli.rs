@@ -48,14 +48,26 @@ fn status_is_the_evaluators_status_byte_for_byte() {
         tmp.path(),
     );
     assert!(out.contains("Verification (verification) since"), "{out}");
-    let ceasefire = out
-        .lines()
-        .find(|l| l.trim_start().starts_with("ceasefire ") && !l.contains("->"))
-        .unwrap();
+    // What happened and when, party by party, in words: not "kept (1
+    // breaches)".
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == "Comprehensive ceasefire (ceasefire)")
+        .unwrap_or_else(|| panic!("{out}"));
+    let ru = lines[at + 1..]
+        .iter()
+        .take(4)
+        .position(|l| l.trim_start().starts_with("RU "))
+        .map(|k| (lines[at + 1 + k], lines[at + 2 + k]))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(ru.0.contains("no verified breach"), "{}", ru.0);
     assert!(
-        ceasefire.contains("BROKEN (1 breaches)") || ceasefire.contains("kept (1 breaches)"),
-        "{ceasefire}"
+        ru.1.contains("a verified breach in 1 period, the last ending"),
+        "{}",
+        ru.1
     );
+    assert!(!out.contains("breaches)"), "{out}");
 }
 
 #[test]
@@ -496,7 +508,7 @@ fn report_figures_link_to_entries_with_proofs() {
         "{row}"
     );
     assert!(
-        md.contains("| Comprehensive ceasefire | RU | **broken** |"),
+        md.contains("| Comprehensive ceasefire | RU | **breach verified** |"),
         "{md}"
     );
     let proofs = tmp.path().join(format!("report-{day}.proofs"));

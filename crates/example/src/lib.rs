@@ -386,22 +386,32 @@ impl<'a> Script<'a> {
     /// decided with it), before the status statement after it.
     pub fn days(&mut self, n: u32) -> &mut Self {
         for _ in 0..n {
-            if let Some((by, zones)) = self.patrols.clone() {
-                let periods = self.eval.periods().clone();
-                let period = periods.period_of(self.now);
-                let (start, end) = (periods.start(period), periods.end(period));
-                let next = self.now.as_second() + 24 * 3600;
-                if end.as_second() <= next && end > self.now {
-                    let resume = self.now;
-                    self.now = Timestamp::from_second(end.as_second() - 60).expect("in range");
-                    let from = Timestamp::from_second(start.as_second() + 60).expect("in range");
-                    self.cover(&by, &zones, from);
-                    self.now = resume;
-                }
-            }
+            self.patrol_report();
             self.wait_hours(24.0);
             self.status();
         }
         self
+    }
+
+    /// With [`Script::patrol`], and if the current period's cut-off falls
+    /// within the next 24 hours: the patrol's coverage of the period,
+    /// reported a minute before its cut-off (so that the period is decided
+    /// with it). What [`Script::days`] does each day, for whoever passes
+    /// days its own way.
+    pub fn patrol_report(&mut self) -> Option<Written> {
+        let (by, zones) = self.patrols.clone()?;
+        let periods = self.eval.periods().clone();
+        let period = periods.period_of(self.now);
+        let (start, end) = (periods.start(period), periods.end(period));
+        let next = self.now.as_second() + 24 * 3600;
+        if end.as_second() > next || end <= self.now {
+            return None;
+        }
+        let resume = self.now;
+        self.now = Timestamp::from_second(end.as_second() - 60).expect("in range");
+        let from = Timestamp::from_second(start.as_second() + 60).expect("in range");
+        let w = self.cover(&by, &zones, from);
+        self.now = resume;
+        Some(w)
     }
 }
