@@ -356,3 +356,36 @@ fn a_phase_resting_on_quiet_days_waits_for_days_someone_could_see() {
     s.days(31);
     assert_eq!(status(&s).phase.id.as_deref(), Some("stabilisation"));
 }
+
+#[test]
+fn reports_nobody_is_held_responsible_for_are_said_not_dropped() {
+    let (a, h) = example();
+    let mut s = start(&a, h);
+    s.wait_hours(2.0);
+    // An open-source report of shelling with no one named: no party's
+    // verdict can count it, and the clause says it happened.
+    let report = s.observe(
+        "OSINT",
+        "ceasefire_violation",
+        KRAMATORSK,
+        json!({"events": [{"type": "explosion", "count": 3}]}),
+        json!({
+            "sensor": "open_source",
+            "source": {"dataset": "ucdp-ged", "id": "2", "credibility": "probable"},
+        }),
+    );
+    s.days(1);
+    let st = status(&s);
+    let ceasefire = &st.clauses["ceasefire"];
+    assert_eq!(ceasefire.unattributed, vec![report.index]);
+    for party in ["UA", "RU"] {
+        let pc = &ceasefire.by_party[party];
+        assert_eq!(pc.verdict, Some(Verdict::NoVerifiedBreach), "{party}");
+        assert!(pc.allegations.is_empty());
+    }
+    // A clause about other things does not list it.
+    assert!(st.clauses["freedom_of_movement"].unattributed.is_empty());
+    // The next day, nothing reported: nothing listed.
+    s.days(1);
+    assert!(status(&s).clauses["ceasefire"].unattributed.is_empty());
+}

@@ -215,6 +215,15 @@ pub fn status(a: &Agreement, s: &Status) -> String {
             .get(id)
             .map_or(id.as_str(), |c| c.title.get_ref().as_str());
         let _ = writeln!(o, "  {title} ({id})");
+        if !c.unattributed.is_empty() {
+            let n = c.unattributed.len();
+            let _ = writeln!(
+                o,
+                "    {n} {} of the period attributed to no party, which would count if one were held responsible (entries {})",
+                if n == 1 { "report" } else { "reports" },
+                list(&c.unattributed)
+            );
+        }
         for (p, pc) in &c.by_party {
             let _ = writeln!(o, "    {p:<4} {}", party_clause(pc));
             let history = clause_history(pc);

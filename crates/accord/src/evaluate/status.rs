@@ -79,6 +79,11 @@ pub struct ClauseStatus {
     /// The gravest of the parties' verdicts in the last complete period
     /// (null when not yet in force).
     pub verdict: Option<Verdict>,
+    /// Reports of the last complete period that no party is held
+    /// responsible for, and that the clause's metrics would count if one
+    /// were (log indices): what happened, though no verdict can name who.
+    #[serde(default)]
+    pub unattributed: Vec<u64>,
     pub by_party: BTreeMap<String, PartyClause>,
 }
 

@@ -37,6 +37,11 @@ impl<'a> Evaluator<'a> {
                 cs.by_party.insert(p.clone(), pc);
             }
             cs.kept = any.then_some(all);
+            if let Some(done) = s.done
+                && cs.verdict.is_some()
+            {
+                cs.unattributed = self.unattributed(&self.a.clauses[id], done);
+            }
             clauses.insert(id.clone(), cs);
         }
         let counts = s.idx.counts.clone();
@@ -92,6 +97,43 @@ impl<'a> Evaluator<'a> {
             ground: self.ground_held(),
             versions: self.versions_status(),
         }
+    }
+
+    /// Reports of `period` that nobody is held responsible for and that a
+    /// metric of `c` counting a party's observations would count if they
+    /// were that party's (not withdrawn after a dispute, verified or not).
+    fn unattributed(&self, c: &Clause, period: Date) -> Vec<u64> {
+        let mut out = BTreeSet::new();
+        for m in c.metrics.values() {
+            // Withdrawal zones are a party's own: nothing to say without one.
+            if !m.attributed || m.in_withdrawal_zone {
+                continue;
+            }
+            let classes: Vec<&str> = m
+                .weapon_classes
+                .iter()
+                .map(|w| w.get_ref().as_str())
+                .collect();
+            let as_if = Metric {
+                attributed: false,
+                ..m.clone()
+            };
+            for (category, _) in &m.observations {
+                let Some(found) = self.state.idx.by_period.get(&(period, *category)) else {
+                    continue;
+                };
+                for &i in found {
+                    let o = &self.state.obs[i];
+                    if o.responsible.is_none()
+                        && o.dispute != DisputeState::Upheld
+                        && self.value_of(&as_if, &classes, "", o).is_some()
+                    {
+                        out.insert(o.index);
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
     }
 
     /// The organisation kinds, for reports.
