@@ -58,7 +58,7 @@ fn status_is_the_evaluators_status_byte_for_byte() {
     let ru = lines[at + 1..]
         .iter()
         .take(4)
-        .position(|l| l.trim_start().starts_with("RU "))
+        .position(|l| l.trim_start().starts_with("Russian Federation: "))
         .map(|k| (lines[at + 1 + k], lines[at + 2 + k]))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(ru.0.contains("no verified breach"), "{}", ru.0);

@@ -225,10 +225,10 @@ pub fn status(a: &Agreement, s: &Status) -> String {
             );
         }
         for (p, pc) in &c.by_party {
-            let _ = writeln!(o, "    {p:<4} {}", party_clause(pc));
+            let _ = writeln!(o, "    {}: {}", titles::party(a, p), party_clause(pc));
             let history = clause_history(pc);
             if !history.is_empty() {
-                let _ = writeln!(o, "         {history}");
+                let _ = writeln!(o, "      {history}");
             }
         }
     }
