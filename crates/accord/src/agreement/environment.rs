@@ -34,28 +34,6 @@ pub struct ResultView<'r> {
     pub metrics: &'r BTreeMap<String, i64>,
 }
 
-/// The clauses a condition reads (`clauses.<id>…`), in order: found by
-/// their names, which are the agreement's.
-pub fn clauses_read(a: &Agreement, condition: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = condition;
-    while let Some(at) = rest.find("clauses.") {
-        let before = rest[..at].chars().next_back();
-        rest = &rest[at + "clauses.".len()..];
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
-            continue;
-        }
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let id = &rest[..end];
-        if a.clauses.contains_key(id) && !out.iter().any(|o| o == id) {
-            out.push(id.to_string());
-        }
-    }
-    out
-}
-
 /// The parties each clause binds (its `binds`, groups expanded), by clause.
 pub fn bound_parties(a: &Agreement) -> HashMap<String, Vec<String>> {
     a.clauses

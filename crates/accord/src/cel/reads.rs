@@ -82,7 +82,7 @@ fn walk(e: &IdedExpr, out: &mut ClauseReads) {
     {
         match p.as_slice() {
             [_] => out.all = true,
-            [_, id, "kept_by" | "metrics", party, ..] => out.add(id, Some(party)),
+            [_, id, "kept_by" | "verdict_by" | "metrics", party, ..] => out.add(id, Some(party)),
             [_, id, ..] => out.add(id, None),
             [] => {}
         }
@@ -147,6 +147,13 @@ mod tests {
         assert!(r.reads("b", "RU") && r.reads("b", "UA"));
         assert!(r.reads("c", "UA") && !r.reads("c", "RU"));
         assert!(!r.reads("d", "RU"));
+    }
+
+    #[test]
+    fn verdicts_read_one_party_or_every_party() {
+        let r = reads("clauses.a.verdict_by.RU == 'breach_verified' || clauses.b.assessable");
+        assert!(r.reads("a", "RU") && !r.reads("a", "UA"));
+        assert!(r.reads("b", "RU") && r.reads("b", "UA"));
     }
 
     #[test]

@@ -15,8 +15,8 @@ pub(super) struct Conditions {
     pub(super) clauses: HashMap<String, Condition>,
     /// A clock's `while`: it counts on while this holds.
     pub(super) clocks: HashMap<String, Condition>,
-    /// The clauses each clock's `while` reads.
-    pub(super) clock_reads: HashMap<String, Vec<String>>,
+    /// The clause results each clock's `while` reads.
+    pub(super) clock_reads: HashMap<String, crate::cel::ClauseReads>,
     /// A transition's `when`, besides its certification.
     pub(super) transitions: HashMap<String, Condition>,
     /// A tranche's snapback trigger.
@@ -38,10 +38,10 @@ impl Conditions {
         }
         for c in a.clocks.values() {
             add(&mut cs.clocks, c.id.get_ref(), c.while_.get_ref());
-            cs.clock_reads.insert(
-                c.id.get_ref().clone(),
-                environment::clauses_read(a, c.while_.get_ref()),
-            );
+            if let Some(compiled) = cs.clocks.get(c.id.get_ref()) {
+                let reads = compiled.clause_reads();
+                cs.clock_reads.insert(c.id.get_ref().clone(), reads);
+            }
         }
         for t in a.transitions.values() {
             if let Some(w) = &t.when {

@@ -138,15 +138,18 @@ impl<'a> Evaluator<'a> {
         self.fire_pending(index);
     }
 
-    /// Whether the clauses a condition reads could all be assessed in a
-    /// period (those not in force then aside; none at all: no).
-    pub(super) fn assessable(&self, clauses: Option<&Vec<String>>, period: Date) -> bool {
+    /// Whether the clause results a condition reads could all be assessed
+    /// in a period (clauses not in force then aside; none at all: no).
+    pub(super) fn assessable(&self, reads: Option<&crate::cel::ClauseReads>, period: Date) -> bool {
+        let Some(reads) = reads else {
+            return false;
+        };
         let mut any = false;
-        for id in clauses.into_iter().flatten() {
-            let Some(by_party) = self.state.results.get(id) else {
-                continue;
-            };
-            for results in by_party.values() {
+        for (clause, by_party) in &self.state.results {
+            for (party, results) in by_party {
+                if !reads.reads(clause, party) {
+                    continue;
+                }
                 if let Some(r) = results.get(&period) {
                     if !r.verdict.assessable() {
                         return false;
