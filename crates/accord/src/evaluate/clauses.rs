@@ -244,6 +244,17 @@ impl<'a> Evaluator<'a> {
         if m.attributed && o.responsible.as_deref() != Some(party) {
             return None;
         }
+        self.value_wherever_attributed(m, classes, party, o)
+    }
+
+    /// [`Evaluator::value_of`], whoever the observation is attributed to.
+    pub(super) fn value_wherever_attributed(
+        &self,
+        m: &Metric,
+        classes: &[&str],
+        party: &str,
+        o: &Obs,
+    ) -> Option<i64> {
         if !m.zones.is_empty() && !m.zones.iter().any(|z| o.zones.contains(z.get_ref())) {
             return None;
         }

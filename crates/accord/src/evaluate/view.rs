@@ -114,10 +114,6 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|w| w.get_ref().as_str())
                 .collect();
-            let as_if = Metric {
-                attributed: false,
-                ..m.clone()
-            };
             for (category, _) in &m.observations {
                 let Some(found) = self.state.idx.by_period.get(&(period, *category)) else {
                     continue;
@@ -126,7 +122,7 @@ impl<'a> Evaluator<'a> {
                     let o = &self.state.obs[i];
                     if o.responsible.is_none()
                         && o.dispute != DisputeState::Upheld
-                        && self.value_of(&as_if, &classes, "", o).is_some()
+                        && self.value_wherever_attributed(m, &classes, "", o).is_some()
                     {
                         out.insert(o.index);
                     }
