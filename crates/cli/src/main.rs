@@ -30,6 +30,7 @@ mod precheck;
 mod remembered;
 mod replay;
 mod report_cmd;
+mod serve_cmd;
 mod statement_cmd;
 mod status_cmd;
 
@@ -68,6 +69,8 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// List the checkpoints remembered from earlier runs of audit, status and report, or export them for others to compare.
     Checkpoints(remembered::CheckpointsArgs),
+    /// Serve the log over HTTP: submissions checked as the evaluator will, the C2SP read API, queries, status, reports, live events.
+    Serve(Box<serve_cmd::ServeArgs>),
     /// Import real event data (UCDP GED, ACLED, GeoJSON) as signed open-source observations into a log.
     Import(import_cmd::ImportArgs),
 }
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Audit(a) => audit_cmd::run(a),
         Command::Report(a) => report_cmd::run(a),
         Command::Checkpoints(a) => remembered::run(a),
+        Command::Serve(a) => serve_cmd::run(*a),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod files;
 pub mod pipeline;
+pub mod refusal;
 pub mod remembered;
 pub mod replay;
 pub mod report;

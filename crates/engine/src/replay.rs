@@ -156,6 +156,26 @@ pub fn replay_versions_with<'a, S: TileSource + Sync>(
     Ok(again)
 }
 
+/// The status of a log as it stood at an earlier size: the log replayed
+/// with the status kept as it passes `size` (the same mechanism that checks
+/// the operator's status statements).
+pub fn status_at<S: TileSource + Sync>(
+    versions: &Versions<'_>,
+    source: &S,
+    log: &VerifiedLog,
+    size: u64,
+    opts: &ReplayOptions<'_>,
+) -> Result<Option<accord::evaluate::Status>, ReplayError> {
+    if size > log.size() {
+        return Ok(None);
+    }
+    let r = replay_once(versions, source, log, opts, &[size], &mut |_, _| {})?;
+    if size == log.size() {
+        return Ok(Some(r.evaluator.status()));
+    }
+    Ok(r.evaluator.watched(size).cloned())
+}
+
 fn replay_once<'a, S: TileSource + Sync>(
     versions: &Versions<'a>,
     source: &S,

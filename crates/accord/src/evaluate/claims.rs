@@ -92,4 +92,10 @@ impl<'a> Evaluator<'a> {
     pub fn watch(&mut self, sizes: impl IntoIterator<Item = u64>) {
         self.watch.extend(sizes);
     }
+
+    /// The status kept at a watched log size (see [`Evaluator::watch`]),
+    /// once the evaluation has passed it.
+    pub fn watched(&self, size: u64) -> Option<&Status> {
+        self.snapshots.get(&size)
+    }
 }

@@ -687,6 +687,79 @@ impl<'a> Evaluator<'a> {
         self.clone().apply_entry(entry)
     }
 
+    /// What of [`Evaluator::check_next`] can be known without changing
+    /// anything, cheaply: the signatures (as [`Evaluator::apply_verified`]
+    /// counts them), the checks every statement passes before it takes
+    /// effect (`admit`), and for an observation its own faults, who
+    /// reported it and whether it was logged before. A refusal here is one
+    /// the evaluator would make, for the same reason; passing it does not
+    /// mean that the entry will be accepted (a room may still refuse it).
+    /// For a server, which refuses most bad entries this way and only the
+    /// rest after applying them.
+    pub fn screen(&self, p: &Prepared, verified: &[VerifiedSignature]) -> Result<(), Rejected> {
+        let s = match &p.statement {
+            Ok(s) => s,
+            Err(why) => return Err(why.clone()),
+        };
+        let text = s.note.text().as_bytes();
+        let message = p.digest.0;
+        let (signers, _) = self.holders(s, |_, _, sig, key| {
+            verified
+                .iter()
+                .any(|v| v.is(key.public_key(), &message, sig))
+                || key.verify(text, sig)
+        });
+        let signers = signers?;
+        let derived = Derived {
+            names: p.names.clone(),
+            digest: p.digest,
+            record: None,
+        };
+        self.admit(s, &signers, &derived)?;
+        if let Body::Observation(..) = &s.statement.body {
+            self.reporter(&signers).ok_or(Rejected::NotAMonitor {
+                kind: SignedKind::Observation,
+            })?;
+            if let Some(Err(why)) = &p.record {
+                return Err(why.clone());
+            }
+            if self
+                .state
+                .idx
+                .by_digest
+                .get(&self.state.obs, &p.digest)
+                .is_some()
+            {
+                return Err(Rejected::Duplicate {
+                    of: Duplicate::Observation,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a prepared entry, saying whether it was accepted and if not
+    /// why. A signature line counts if one of `verified` is its signature
+    /// by the key the evaluator knows for it (as in
+    /// [`Evaluator::apply_prepared`]), or else if it verifies here, under
+    /// the same rule: so that what was verified elsewhere against a key
+    /// list that has since grown (a monitor accredited meanwhile) is not
+    /// refused for that.
+    pub fn apply_verified(
+        &mut self,
+        p: &mut Prepared,
+        verified: &[VerifiedSignature],
+    ) -> Result<(), Rejected> {
+        let message = p.digest.0;
+        let text = p.note().map(|n| n.text().as_bytes().to_vec());
+        self.apply_checked(p, |_, _, sig, key| {
+            verified
+                .iter()
+                .any(|v| v.is(key.public_key(), &message, sig))
+                || text.as_deref().is_some_and(|t| key.verify(t, sig))
+        })
+    }
+
     /// Applies a prepared entry whose signatures were verified elsewhere:
     /// `verified` holds the signatures of its lines that verified, each
     /// saying by which key, of which message and with which bytes (only
@@ -810,21 +883,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn accept(
-        &mut self,
-        index: u64,
+    /// The checks every statement passes before it changes anything: the
+    /// version it was signed under, adoption first, the log's clock, the
+    /// names it uses, and that it was not logged before. Shared by
+    /// [`Evaluator::accept`] and [`Evaluator::screen`], so that a refusal
+    /// here is the evaluator's own. Returns the earlier version it was
+    /// signed under, if not the one in force.
+    fn admit(
+        &self,
         s: &SignedStatement,
-        signers: Signers,
-        derived: Derived,
-    ) -> Result<(), Rejected> {
+        signers: &Signers,
+        derived: &Derived,
+    ) -> Result<Option<usize>, Rejected> {
         let st = &s.statement;
+        let t = st.issued_at.0;
         // A statement names the version it was signed under: another than
         // the one in force only if signed while that one was.
         let earlier = match st.agreement != self.hash {
             true => Some(self.signed_under(st)?),
             false => None,
         };
-        let t = st.issued_at.0;
         if self.state.adopted.is_none() {
             if st.kind() != Kind::Adoption {
                 return Err(Rejected::BeforeAdoption);
@@ -847,16 +925,15 @@ impl<'a> Evaluator<'a> {
                 });
             }
         }
-        derived.names?;
+        derived.names.clone()?;
         // A statement counts once: the same statement logged again (to
         // count again, or to undo what happened since) is refused.
         // Observations are kept by digest already (see `observation`), and
         // certifications by digest and signer (see `certification`).
-        let digest = match &st.body {
-            Body::Observation(..) => None,
+        let once = match &st.body {
+            Body::Observation(..) | Body::Certification(_) => None,
             _ => Some(derived.digest),
         };
-        let once = digest.filter(|_| !matches!(st.body, Body::Certification(_)));
         if let Some(d) = &once
             && let Some(at) = self.state.statements.get(d)
         {
@@ -864,6 +941,24 @@ impl<'a> Evaluator<'a> {
                 of: Duplicate::Statement { entry: *at },
             });
         }
+        Ok(earlier)
+    }
+
+    fn accept(
+        &mut self,
+        index: u64,
+        s: &SignedStatement,
+        signers: Signers,
+        derived: Derived,
+    ) -> Result<(), Rejected> {
+        let st = &s.statement;
+        let earlier = self.admit(s, &signers, &derived)?;
+        let t = st.issued_at.0;
+        let digest = match &st.body {
+            Body::Observation(..) => None,
+            _ => Some(derived.digest),
+        };
+        let once = digest.filter(|_| !matches!(st.body, Body::Certification(_)));
         // A status statement is about the entries before it, as they stood.
         let before = match &st.body {
             Body::Status(sc) if sc.log_size == index => Some(self.status_at(index)),

@@ -1,0 +1,274 @@
+//! `accord serve`: the HTTP API over a log (see `accord_server`). This file
+//! only reads the configuration, loads the agreement and keys, and starts
+//! the server; everything it serves is the server crate's.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use accord::agreement::Loader;
+use accord::evaluate::{Version, Versions};
+use accord_engine::files::DirLoader;
+use accord_server::config::{FileConfig, Limits, parse_bind};
+use accord_server::{AgreementFiles, ServerConfig};
+use clap::Args;
+use miette::{IntoDiagnostic, Result, WrapErr, miette};
+
+use crate::keys::read_secret_key;
+use crate::logdir::read_config;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The configuration file (TOML; see the README). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The agreement the log follows.
+    #[arg(long, value_name = "FILE")]
+    pub agreement: Option<PathBuf>,
+    /// Amended texts of the agreement the log may adopt.
+    #[arg(long, value_name = "FILE")]
+    pub amended: Vec<PathBuf>,
+    /// The log directory (made by `accord log init`).
+    #[arg(long, value_name = "DIR")]
+    pub log: Option<PathBuf>,
+    /// The log's signer key (default: the one the log's .tlog/config.toml names).
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
+    /// The address to listen on.
+    #[arg(long, value_name = "IP:PORT")]
+    pub bind: Option<String>,
+    /// The index database: a SQLite file, or a postgres:// URL (default: SQLite beside the log).
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Serve the demonstration: runs `accord demo` into --demo-dir, then serves its log.
+    #[arg(long, conflicts_with_all = ["config", "agreement", "log"])]
+    pub demo: bool,
+    /// Where --demo writes the demonstration.
+    #[arg(long, value_name = "DIR", default_value = "accord-demo")]
+    pub demo_dir: PathBuf,
+}
+
+/// The agreement's annex files, as the agreement names them, recorded as
+/// the agreement is checked.
+struct Recording {
+    inner: DirLoader,
+    seen: RefCell<BTreeMap<String, String>>,
+}
+
+impl Loader for Recording {
+    fn load(&self, path: &str) -> std::result::Result<(String, String), String> {
+        let r = self.inner.load(path);
+        if let Ok((_, text)) = &r {
+            self.seen
+                .borrow_mut()
+                .insert(path.to_string(), text.clone());
+        }
+        r
+    }
+}
+
+fn load(
+    path: &Path,
+) -> Result<(
+    &'static accord::agreement::Agreement,
+    accord::statement::Digest,
+    AgreementFiles,
+)> {
+    let text = accord_engine::files::read_bounded(
+        path,
+        accord::agreement::MAX_AGREEMENT_BYTES,
+        "an agreement",
+    )
+    .into_diagnostic()
+    .wrap_err_with(|| format!("reading {}", path.display()))?;
+    let loader = Recording {
+        inner: DirLoader {
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        },
+        seen: RefCell::new(BTreeMap::new()),
+    };
+    let checked = accord::agreement::check(&path.display().to_string(), &text, &loader);
+    let (Some(a), Some(hash)) = (checked.agreement, checked.hash) else {
+        return Err(miette!(
+            "{} is not a valid agreement (run `accord check {}`)",
+            path.display(),
+            path.display()
+        ));
+    };
+    // The server keeps the agreement for its whole life.
+    let a: &'static _ = Box::leak(Box::new(a));
+    let files = AgreementFiles {
+        toml: text,
+        annex: loader.seen.into_inner(),
+    };
+    Ok((a, hash, files))
+}
+
+/// Resolves a path given in the configuration file against its directory.
+fn beside(file: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        file.parent().unwrap_or(Path::new(".")).join(p)
+    }
+}
+
+pub fn run(a: ServeArgs) -> Result<()> {
+    let mut file = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("reading {}", p.display()))?;
+            let mut c = FileConfig::parse(&text).map_err(|e| miette!("{}: {e}", p.display()))?;
+            c.agreement = beside(p, &c.agreement);
+            c.log = beside(p, &c.log);
+            c.amended = c.amended.iter().map(|x| beside(p, x)).collect();
+            c.log_key = c.log_key.as_ref().map(|k| beside(p, k));
+            if let Some(db) = &c.database
+                && !db.contains("://")
+            {
+                let path = db.strip_prefix("sqlite:").unwrap_or(db);
+                c.database = Some(beside(p, Path::new(path)).display().to_string());
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    if a.demo {
+        crate::demo::run(crate::demo::DemoArgs {
+            dir: a.demo_dir.clone(),
+            events: None,
+            no_events: false,
+            d_day: "2015-02-15".into(),
+            days: None,
+        })?;
+        file = Some(FileConfig {
+            agreement: a.demo_dir.join("agreement").join("agreement.toml"),
+            amended: vec![],
+            log: a.demo_dir.join("log"),
+            log_key: None,
+            bind: accord_server::config::DEFAULT_BIND.into(),
+            database: None,
+            limits: Limits::default(),
+        });
+    }
+    let agreement = a
+        .agreement
+        .clone()
+        .or_else(|| file.as_ref().map(|f| f.agreement.clone()))
+        .ok_or_else(|| {
+            miette!("give --agreement FILE and --log DIR (or --config FILE, or --demo)")
+        })?;
+    let log_dir = a
+        .log
+        .clone()
+        .or_else(|| file.as_ref().map(|f| f.log.clone()))
+        .ok_or_else(|| miette!("give --log DIR (or --config FILE, or --demo)"))?;
+    let mut amended = file.as_ref().map(|f| f.amended.clone()).unwrap_or_default();
+    amended.extend(a.amended.iter().cloned());
+    let bind = a
+        .bind
+        .clone()
+        .or_else(|| file.as_ref().map(|f| f.bind.clone()))
+        .unwrap_or_else(|| accord_server::config::DEFAULT_BIND.into());
+    let bind = parse_bind(&bind).map_err(|e| miette!("{e}"))?;
+    let limits = file.as_ref().map(|f| f.limits.clone()).unwrap_or_default();
+    let _database = a
+        .database
+        .clone()
+        .or_else(|| file.as_ref().and_then(|f| f.database.clone()));
+
+    let (adopted, hash, files) = load(&agreement)?;
+    let mut later = Vec::new();
+    for p in &amended {
+        let (x, h, _) = load(p).wrap_err_with(|| format!("amended text {}", p.display()))?;
+        later.push(Version {
+            agreement: x,
+            hash: h,
+        });
+    }
+    let versions = Versions::new(
+        Version {
+            agreement: adopted,
+            hash,
+        },
+        later,
+    )
+    .map_err(|e| miette!("amended texts: {e}"))?;
+    let log_cfg = read_config(&log_dir)?;
+    let signer = match a
+        .log_key
+        .clone()
+        .or_else(|| file.as_ref().and_then(|f| f.log_key.clone()))
+    {
+        Some(k) => read_secret_key(&k)?,
+        None => log_cfg.signer(&log_dir)?,
+    };
+    if signer.verifier().to_string() != log_cfg.vkey {
+        return Err(miette!(
+            "the log key given is not the key of the log in {} ({})",
+            log_dir.display(),
+            log_cfg.vkey
+        ));
+    }
+    let title = adopted.title.get_ref().clone();
+    let cfg = ServerConfig {
+        versions,
+        files,
+        log_dir: log_dir.clone(),
+        signer,
+        limits,
+        follower: None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .into_diagnostic()?;
+    runtime.block_on(async move {
+        let started = tokio::task::spawn_blocking(move || accord_server::start(cfg))
+            .await
+            .into_diagnostic()?
+            .map_err(|e| miette!("{e}"))?;
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .into_diagnostic()
+            .wrap_err_with(|| format!("listening on {bind}"))?;
+        let addr = listener.local_addr().into_diagnostic()?;
+        let live = started.state.live.clone();
+        outln!(
+            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries)\n   listening on http://{addr}  (API docs: http://{addr}/docs)",
+            log_dir.display(),
+            live.durable().size
+        );
+        let closing = live.clone();
+        let shutdown = async move {
+            shutdown_signal().await;
+            errln!("accord serve: shutting down: taking no more statements, finishing those in flight");
+            closing.begin_shutdown();
+        };
+        let size = started.serve(listener, shutdown).await.into_diagnostic()?;
+        errln!("accord serve: stopped; the log is durable at {size} entries");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

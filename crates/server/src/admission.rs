@@ -1,0 +1,399 @@
+//! Admission: the one place where the log's order is decided.
+//!
+//! A thread of its own owns the live [`Evaluator`] and the [`Sequencer`].
+//! Statements reach it already parsed and with their signatures checked
+//! (on the request threads, against the keys known so far); it takes them
+//! one request at a time, in order, and for each entry:
+//!
+//! 1. the same bytes logged before are answered with their index, and
+//!    nothing is appended (a patrol retrying over a poor link);
+//! 2. [`Evaluator::screen`] refuses, without changing anything, what the
+//!    evaluator would refuse before a statement takes effect (signatures,
+//!    signer, agreement, clock, names, duplicates, an observation's own
+//!    faults);
+//! 3. the entry is applied to the live evaluator ([`Evaluator::apply_verified`]),
+//!    the evaluator's own path; accepted, it is handed to the sequencer,
+//!    whose order is this thread's order.
+//!
+//! So the log holds only what the evaluator accepted, in the order it
+//! accepted it, and the live evaluation is exactly the replay of the log
+//! (plus what is on its way to being durable).
+//!
+//! Refusals found in step 3 have already changed the live evaluation
+//! (time may have moved, the refusal is counted): the evaluator is then
+//! rebuilt from the log once everything admitted before is durable. This is
+//! rare (step 2 catches the common refusals) and slow for a large log,
+//! which is why a request is rate-limited before it gets here. A batch is
+//! all or nothing: it is applied to a copy of the evaluation, which
+//! replaces the live one only if every entry is accepted.
+//!
+//! A second thread, the committer, waits for each commit in order,
+//! publishes the new checkpoint, answers the requests, writes the index
+//! and sends the live events. A commit that fails (a full or broken disk)
+//! stops admission: what was acknowledged stays acknowledged, nothing more
+//! is taken, and the operator restarts the server, which recovers the log.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use accord::evaluate::{Evaluator, Prepared, Rejected, Versions};
+use accord_engine::signatures::KeyBook;
+use tlog::sequencer::{AppendError, Pending, Sequencer};
+use tlog::{Hash, Log};
+use tlog_core::ed25519::VerifiedSignature;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::live::{Durable, EntryEvent, Live, StatusSnapshot};
+
+/// An entry to admit: its bytes, its leaf hash, and what the request
+/// thread found (the statement prepared, the signatures that verified).
+pub struct Candidate {
+    pub entry: Vec<u8>,
+    pub leaf: Hash,
+    pub prepared: Prepared,
+    pub verified: Vec<VerifiedSignature>,
+}
+
+/// What became of one entry of an admitted request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admitted {
+    pub index: u64,
+    /// False when the same bytes were logged before (nothing appended).
+    pub fresh: bool,
+}
+
+/// Why a request was not admitted.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// Entry `item` of the request would be refused by the evaluator.
+    Refused { item: usize, why: Rejected },
+    /// The log cannot take entries (a commit failed; see the module docs).
+    Stopped(String),
+}
+
+type Reply = oneshot::Sender<Result<Vec<Admitted>, Refusal>>;
+type Reader = Box<dyn FnOnce(&Evaluator<'static>) + Send>;
+
+pub enum Job {
+    Submit {
+        items: Vec<Candidate>,
+        reply: Reply,
+    },
+    /// Runs on the admission thread with the live evaluation (a status, a
+    /// report): it sees every entry admitted so far.
+    Read(Reader),
+}
+
+/// The admission thread's end of things, for the request handlers.
+#[derive(Clone)]
+pub struct Admission {
+    pub jobs: mpsc::Sender<Job>,
+}
+
+/// What the admission thread starts from: the log's evaluation and every
+/// entry's leaf hash, by index.
+pub struct Start {
+    pub evaluator: Evaluator<'static>,
+    pub leaves: HashMap<Hash, u64>,
+}
+
+/// How to rebuild the evaluation from the log (after a refusal found by
+/// applying, see the module docs).
+pub type Rebuild = Box<dyn Fn() -> Result<Evaluator<'static>, String> + Send>;
+
+/// What the committer is handed, in admission order.
+enum InFlight {
+    /// A commit on its way, and what to do once it is durable.
+    Commit {
+        pending: Pending,
+        first: u64,
+        events: Vec<EntryEvent>,
+        then: Option<AfterCommit>,
+    },
+    /// A status of the evaluation at a log size, to publish once that
+    /// size is durable.
+    Status(StatusSnapshot),
+}
+
+/// Work to do once entries are durable (writing the index).
+pub type AfterCommit = Box<dyn FnOnce() + Send>;
+
+/// Told of every admitted request, on the admission thread, with the live
+/// evaluation that has just applied it: `entries` (index, bytes) are new,
+/// and the observations from `obs_before` on were added by them. What it
+/// returns runs on the committer once they are durable (in order, after
+/// the requests are answered).
+pub trait Follower: Send {
+    fn admitted(
+        &mut self,
+        ev: &Evaluator<'static>,
+        entries: &[(u64, Vec<u8>)],
+        obs_before: usize,
+    ) -> Option<AfterCommit>;
+}
+
+pub struct Threads {
+    pub admission: std::thread::JoinHandle<()>,
+    pub committer: std::thread::JoinHandle<()>,
+}
+
+/// Starts the admission and committer threads. The log is moved into a
+/// sequencer; it is handed back, durable, when the threads end (once every
+/// `Admission` has been dropped and the queue drained).
+pub fn start(
+    log: Log,
+    batching: tlog::sequencer::BatchOptions,
+    start: Start,
+    rebuild: Rebuild,
+    versions: Versions<'static>,
+    live: Arc<Live>,
+    keys: Arc<RwLock<KeyBook>>,
+    queue: usize,
+    follower: Option<Box<dyn Follower>>,
+) -> (Admission, Threads) {
+    let (jobs, rx) = mpsc::channel(queue);
+    let (seq, seq_thread) = Sequencer::start(log, batching);
+    let (commits_tx, commits_rx) = std::sync::mpsc::channel::<InFlight>();
+    let live2 = live.clone();
+    let seq2 = seq.clone();
+    let admission = std::thread::Builder::new()
+        .name("admission".into())
+        .spawn(move || {
+            let mut a = Admitter {
+                ev: start.evaluator,
+                leaves: start.leaves,
+                seq,
+                rebuild,
+                live: live2,
+                commits: commits_tx,
+                next: 0,
+                last_status: Instant::now() - Duration::from_secs(1),
+                dirty: false,
+                follower,
+                keys,
+                _versions: versions,
+            };
+            a.next = a.ev.state.size;
+            a.run(rx);
+        })
+        .expect("spawning the admission thread");
+    let committer = std::thread::Builder::new()
+        .name("committer".into())
+        .spawn(move || {
+            commit_loop(commits_rx, &live, &seq2);
+            drop(seq2);
+            let log = seq_thread.join();
+            live.finish(log.size());
+        })
+        .expect("spawning the committer thread");
+    (
+        Admission { jobs },
+        Threads {
+            admission,
+            committer,
+        },
+    )
+}
+
+struct Admitter {
+    ev: Evaluator<'static>,
+    leaves: HashMap<Hash, u64>,
+    seq: Sequencer,
+    rebuild: Rebuild,
+    live: Arc<Live>,
+    commits: std::sync::mpsc::Sender<InFlight>,
+    /// The index the next admitted entry will have.
+    next: u64,
+    last_status: Instant,
+    /// Entries admitted since the last status snapshot.
+    dirty: bool,
+    follower: Option<Box<dyn Follower>>,
+    /// The keys the request threads check signatures with: a monitor's
+    /// key is added once its accreditation is admitted.
+    keys: Arc<RwLock<KeyBook>>,
+    /// The agreement's versions, which the evaluator borrows.
+    _versions: Versions<'static>,
+}
+
+/// How often, at most, the status is computed for the live stream while
+/// entries keep coming (and once more when they stop).
+const STATUS_EVERY: Duration = Duration::from_millis(200);
+
+impl Admitter {
+    fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+        self.publish_status();
+        while let Some(job) = rx.blocking_recv() {
+            match job {
+                Job::Read(f) => f(&self.ev),
+                Job::Submit { items, reply } => {
+                    let answer = self.submit(items);
+                    let _ = reply.send(answer);
+                }
+            }
+            if self.dirty && (rx.is_empty() || self.last_status.elapsed() >= STATUS_EVERY) {
+                self.publish_status();
+            }
+        }
+        if self.dirty {
+            self.publish_status();
+        }
+    }
+
+    fn stopped(&self) -> Option<String> {
+        self.live.stopped()
+    }
+
+    fn submit(&mut self, mut items: Vec<Candidate>) -> Result<Vec<Admitted>, Refusal> {
+        if let Some(why) = self.stopped() {
+            return Err(Refusal::Stopped(why));
+        }
+        let single = items.len() == 1;
+        let obs_before = self.ev.state.obs.len();
+        // A batch is tried on a copy; a single entry on the live evaluation.
+        let mut copy = (!single).then(|| Box::new(self.ev.clone()));
+        let mut out = Vec::with_capacity(items.len());
+        let mut fresh: Vec<usize> = Vec::new();
+        let mut seen_here: HashMap<Hash, u64> = HashMap::new();
+        for (k, c) in items.iter_mut().enumerate() {
+            if let Some(&index) = self.leaves.get(&c.leaf).or(seen_here.get(&c.leaf)) {
+                out.push(Admitted {
+                    index,
+                    fresh: false,
+                });
+                continue;
+            }
+            let ev = copy.as_deref_mut().unwrap_or(&mut self.ev);
+            if let Err(why) = ev.screen(&c.prepared, &c.verified) {
+                return Err(Refusal::Refused { item: k, why });
+            }
+            if let Err(why) = ev.apply_verified(&mut c.prepared, &c.verified) {
+                if single {
+                    // The live evaluation counted the refusal and may have
+                    // moved its clock: make it the log's again.
+                    self.restore();
+                }
+                return Err(Refusal::Refused { item: k, why });
+            }
+            if let Ok(s) = &c.prepared.statement
+                && let accord::statement::Body::Accreditation(_) = &s.statement.body
+            {
+                let mut book = self.keys.write().unwrap_or_else(|e| e.into_inner());
+                book.add_accredited(std::slice::from_ref(&c.prepared));
+            }
+            let index = self.next + fresh.len() as u64;
+            seen_here.insert(c.leaf, index);
+            out.push(Admitted { index, fresh: true });
+            fresh.push(k);
+        }
+        if let Some(c) = copy {
+            self.ev = *c;
+        }
+        if fresh.is_empty() {
+            return Ok(out);
+        }
+        let first = self.next;
+        let mut entries = Vec::with_capacity(fresh.len());
+        let mut events = Vec::with_capacity(fresh.len());
+        for (n, &k) in fresh.iter().enumerate() {
+            let index = first + n as u64;
+            let c = &items[k];
+            self.leaves.insert(c.leaf, index);
+            events.push(EntryEvent::of(index, &c.leaf, &c.prepared));
+            entries.push((index, c.entry.clone()));
+        }
+        let bytes: Vec<Vec<u8>> = entries.iter().map(|(_, e)| e.clone()).collect();
+        match self.seq.submit(bytes) {
+            Ok(pending) => {
+                self.next += fresh.len() as u64;
+                self.dirty = true;
+                let then = self
+                    .follower
+                    .as_mut()
+                    .and_then(|f| f.admitted(&self.ev, &entries, obs_before));
+                let _ = self.commits.send(InFlight::Commit {
+                    pending,
+                    first,
+                    events,
+                    then,
+                });
+                Ok(out)
+            }
+            Err(e) => {
+                // Nothing of this request reached the log, but the live
+                // evaluation has it: admission stops (see the module docs).
+                let why = format!("the log could not take the entries: {e}");
+                self.live.stop(why.clone());
+                Err(Refusal::Stopped(why))
+            }
+        }
+    }
+
+    /// Makes the live evaluation the log's again: waits until everything
+    /// admitted is durable, then replays the log.
+    fn restore(&mut self) {
+        if !self.live.wait_durable(self.next) {
+            return;
+        }
+        match (self.rebuild)() {
+            Ok(ev) => {
+                tracing::info!(
+                    size = ev.state.size,
+                    "evaluation rebuilt from the log after a refusal"
+                );
+                self.ev = ev;
+            }
+            Err(e) => self.live.stop(format!(
+                "the evaluation could not be rebuilt from the log: {e}"
+            )),
+        }
+    }
+
+    fn publish_status(&mut self) {
+        self.dirty = false;
+        self.last_status = Instant::now();
+        let snap = StatusSnapshot::of(&self.ev);
+        // Published in order with the commits, so once durable.
+        let _ = self.commits.send(InFlight::Status(snap));
+    }
+}
+
+fn commit_loop(rx: std::sync::mpsc::Receiver<InFlight>, live: &Live, seq: &Sequencer) {
+    while let Ok(c) = rx.recv() {
+        let (pending, first, events, then) = match c {
+            InFlight::Status(s) => {
+                live.publish_status(s);
+                continue;
+            }
+            InFlight::Commit {
+                pending,
+                first,
+                events,
+                then,
+            } => (pending, first, events, then),
+        };
+        match pending.wait() {
+            Ok(range) if range.start != first => {
+                // The sequencer is fed by admission alone, in order.
+                live.stop(format!(
+                    "the log placed entries at {range:?}, not at {first} as admitted"
+                ));
+            }
+            Ok(_) => {
+                live.advance(Durable::of(&seq.checkpoint()));
+                if let Some(f) = then {
+                    f();
+                }
+                live.send_entries(events);
+            }
+            Err(e) => {
+                let why = match &e {
+                    AppendError::Failed(e) => format!("a commit failed: {e}"),
+                    e => e.to_string(),
+                };
+                tracing::error!("{why}; admission stopped");
+                live.stop(why);
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The server put together: the log opened (and recovered), the evaluation
+//! replayed from it, the admission and committer threads started, and the
+//! router served until shutdown.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use accord::agreement::Agreement;
+use accord::evaluate::{Evaluator, Preparer, Versions};
+use accord::statement::Digest;
+use accord_engine::signatures::KeyBook;
+use accord_engine::{ReplayOptions, SignatureCheck};
+use tlog::client::{DirSource, fetch_tile};
+use tlog::sequencer::BatchOptions;
+use tlog::tile::{TILE_WIDTH, TileId};
+use tlog::{DirStorage, Hash, Log, SignerKey, VerifierKey};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::admission::{self, Admission, Follower, Start};
+use crate::config::Limits;
+use crate::limits::RateLimits;
+use crate::live::{Durable, Live};
+
+/// Everything `accord serve` needs, loaded.
+pub struct ServerConfig {
+    /// The agreement and its amended texts (kept for the server's life).
+    pub versions: Versions<'static>,
+    /// The agreement as published: its TOML and annex files, by name.
+    pub files: AgreementFiles,
+    pub log_dir: PathBuf,
+    /// The operator's log key.
+    pub signer: SignerKey,
+    pub limits: Limits,
+    /// What follows the log (the index), if anything.
+    pub follower: Option<Box<dyn Follower>>,
+}
+
+/// The agreement's text and annex, served as they are.
+#[derive(Clone, Default)]
+pub struct AgreementFiles {
+    pub toml: String,
+    /// Annex files by their name in the agreement (e.g. `annex/zones.geojson`).
+    pub annex: BTreeMap<String, String>,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{dir}: {error}")]
+    Log { dir: String, error: String },
+    #[error("{dir}: the log does not verify: {error}")]
+    Verify { dir: String, error: String },
+    #[error("{dir}: the log could not be replayed: {error}")]
+    Replay { dir: String, error: String },
+}
+
+/// What the request handlers share.
+pub struct AppState {
+    pub agreement: &'static Agreement,
+    pub hash: Digest,
+    pub versions: Versions<'static>,
+    pub canonical_json: String,
+    pub files: AgreementFiles,
+    pub log_dir: PathBuf,
+    pub verifier: VerifierKey,
+    pub preparer: Preparer<'static>,
+    pub keys: Arc<RwLock<KeyBook>>,
+    pub admission: Admission,
+    pub live: Arc<Live>,
+    pub limits: Limits,
+    pub rates: RateLimits,
+    pub replays: Arc<Semaphore>,
+    /// Live-stream clients at once.
+    pub event_clients: Arc<Semaphore>,
+    pub metrics: crate::metrics::Metrics,
+    pub index: Option<Arc<dyn crate::routes::query::Queries>>,
+}
+
+impl AppState {
+    /// The log's tiles, as a source.
+    pub fn source(&self) -> DirSource {
+        DirSource::new(&self.log_dir)
+    }
+}
+
+/// Replays a log directory: the evaluation of every entry, verified.
+pub fn replay_dir(
+    versions: &Versions<'static>,
+    dir: &std::path::Path,
+    key: &VerifierKey,
+) -> Result<Evaluator<'static>, StartError> {
+    let d = dir.display().to_string();
+    let source = DirSource::new(dir);
+    let log =
+        accord_engine::verify_log(&source, key, &[], None).map_err(|e| StartError::Verify {
+            dir: d.clone(),
+            error: e.to_string(),
+        })?;
+    let opts = ReplayOptions {
+        check: SignatureCheck::Batch,
+        progress: None,
+    };
+    let r = accord_engine::replay_versions(versions, &source, &log, &opts).map_err(|e| {
+        StartError::Replay {
+            dir: d,
+            error: e.to_string(),
+        }
+    })?;
+    Ok(r.evaluator)
+}
+
+/// Every entry's leaf hash, by index, read from the level-0 tiles.
+fn leaf_hashes(source: &DirSource, size: u64) -> Result<HashMap<Hash, u64>, String> {
+    let mut out = HashMap::with_capacity(size as usize);
+    let mut n = 0u64;
+    while n * TILE_WIDTH < size {
+        let width = (size - n * TILE_WIDTH).min(TILE_WIDTH) as u16;
+        let tile = fetch_tile(source, TileId::hashes(0, n, width)).map_err(|e| e.to_string())?;
+        for (k, h) in tile.chunks_exact(32).enumerate() {
+            let mut b = [0u8; 32];
+            b.copy_from_slice(h);
+            out.entry(Hash(b)).or_insert(n * TILE_WIDTH + k as u64);
+        }
+        n += 1;
+    }
+    Ok(out)
+}
+
+/// A server, started: its state, and its threads to wait for.
+pub struct Started {
+    pub state: Arc<AppState>,
+    threads: admission::Threads,
+}
+
+/// Opens the log (recovering an interrupted commit), replays it, and
+/// starts admission. Blocking: the replay of a large log takes a while.
+pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
+    let d = cfg.log_dir.display().to_string();
+    let log_err = |e: &dyn std::fmt::Display| StartError::Log {
+        dir: d.clone(),
+        error: e.to_string(),
+    };
+    let storage = Arc::new(DirStorage::new(&cfg.log_dir).map_err(|e| log_err(&e))?);
+    let log = Log::open(storage, cfg.signer.clone()).map_err(|e| log_err(&e))?;
+    let verifier = log.verifier().clone();
+    let evaluator = replay_dir(&cfg.versions, &cfg.log_dir, &verifier)?;
+    let leaves = leaf_hashes(&DirSource::new(&cfg.log_dir), log.size()).map_err(|e| log_err(&e))?;
+    let adopted = cfg.versions.adopted();
+    let agreement: &'static Agreement = adopted.agreement;
+    let mut book = KeyBook::new(agreement);
+    for v in cfg.versions.iter() {
+        book.add_agreement(v.agreement);
+    }
+    for (_, vkey) in evaluator.state.monitors.values() {
+        if let Ok(k) = VerifierKey::parse(vkey) {
+            book.add(&k);
+        }
+    }
+    let keys = Arc::new(RwLock::new(book));
+    let live = Arc::new(Live::new(Durable::of(log.checkpoint())));
+    let preparer = evaluator.preparer();
+    let rebuild_versions = clone_versions(&cfg.versions);
+    let rebuild_dir = cfg.log_dir.clone();
+    let rebuild_key = verifier.clone();
+    let rebuild: admission::Rebuild = Box::new(move || {
+        replay_dir(&rebuild_versions, &rebuild_dir, &rebuild_key).map_err(|e| e.to_string())
+    });
+    let batching = BatchOptions {
+        max_batch_delay: std::time::Duration::from_millis(cfg.limits.batch_delay_ms),
+        ..BatchOptions::default()
+    };
+    let (admission, threads) = admission::start(
+        log,
+        batching,
+        Start { evaluator, leaves },
+        rebuild,
+        clone_versions(&cfg.versions),
+        live.clone(),
+        keys.clone(),
+        cfg.limits.queue,
+        cfg.follower,
+    );
+    let state = Arc::new(AppState {
+        agreement,
+        hash: adopted.hash,
+        canonical_json: accord::agreement::canonical::canonical_json(agreement),
+        versions: cfg.versions,
+        files: cfg.files,
+        log_dir: cfg.log_dir,
+        verifier,
+        preparer,
+        keys,
+        admission,
+        live,
+        rates: RateLimits::new(&cfg.limits),
+        replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
+        event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
+        limits: cfg.limits,
+        metrics: crate::metrics::Metrics::new(),
+        index: None,
+    });
+    Ok(Started { state, threads })
+}
+
+fn clone_versions(v: &Versions<'static>) -> Versions<'static> {
+    let mut it = v.iter().copied();
+    let first = it.next().expect("a chain has its adopted version");
+    Versions::new(first, it).expect("the same chain again")
+}
+
+impl Started {
+    /// Serves until `shutdown` resolves; then stops taking requests,
+    /// finishes those in flight, lets admission drain, and waits until
+    /// everything acknowledged is durable. Returns the log's final size.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<u64> {
+        let Started { state, threads } = self;
+        let router = crate::routes::router(state.clone());
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        // Every handler has returned and dropped its clone of the state;
+        // dropping the last one closes the admission queue.
+        let live = state.live.clone();
+        drop(state);
+        let size = tokio::task::spawn_blocking(move || {
+            let _ = threads.admission.join();
+            let _ = threads.committer.join();
+        });
+        let _ = size.await;
+        Ok(live.finished().await.unwrap_or(0))
+    }
+}

@@ -1,0 +1,109 @@
+//! How a server is set up: the configuration file (TOML) as a user writes
+//! it, and the limits that keep one client from taking the server from
+//! the others. Paths in the file are relative to the file; the front end
+//! (`accord serve`) resolves them and loads the agreement and keys.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The default address: loopback, so that a server is public only when
+/// its operator says so.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8470";
+
+/// The configuration file of `accord serve --config FILE`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The agreement (TOML, with its annex beside it).
+    pub agreement: PathBuf,
+    /// Amended texts the log may adopt.
+    #[serde(default)]
+    pub amended: Vec<PathBuf>,
+    /// The log directory (made by `accord log init`).
+    pub log: PathBuf,
+    /// The operator's log signer key; by default the one the log's
+    /// `.tlog/config.toml` names.
+    pub log_key: Option<PathBuf>,
+    /// The address to listen on.
+    #[serde(default = "default_bind")]
+    pub bind: String,
+    /// The index database: a SQLite file (`sqlite:PATH` or a path) or a
+    /// `postgres://` URL; by default SQLite in the log's `.tlog/`.
+    pub database: Option<String>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_bind() -> String {
+    DEFAULT_BIND.into()
+}
+
+impl FileConfig {
+    pub fn parse(text: &str) -> Result<FileConfig, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+/// Limits on what one request, one client and the queue may take.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// The largest request body, in bytes (a statement is at most 65,535).
+    pub body_bytes: usize,
+    /// The most statements in one batch.
+    pub batch_statements: usize,
+    /// Requests waiting for admission before new ones are turned away
+    /// with 503 and Retry-After.
+    pub queue: usize,
+    /// Requests per second from one address, and the burst allowed.
+    pub per_address_per_second: u32,
+    pub per_address_burst: u32,
+    /// Statements per second signed by one key, and the burst allowed.
+    pub per_key_per_second: u32,
+    pub per_key_burst: u32,
+    /// How long a request may take, in milliseconds.
+    pub request_timeout_ms: u64,
+    /// The largest page of a query.
+    pub page_max: usize,
+    /// Replays of an earlier log size (`/v1/status?size=`) run at once.
+    pub replays: usize,
+    /// Most milliseconds a batch of entries waits for more before it is
+    /// committed (group commit).
+    pub batch_delay_ms: u64,
+    /// Live-stream clients at once.
+    pub event_clients: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 4 << 20,
+            batch_statements: 1000,
+            queue: 4096,
+            per_address_per_second: 2000,
+            per_address_burst: 4000,
+            per_key_per_second: 1000,
+            per_key_burst: 2000,
+            request_timeout_ms: 30_000,
+            page_max: 1000,
+            replays: 1,
+            batch_delay_ms: 1,
+            event_clients: 256,
+        }
+    }
+}
+
+impl Limits {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+/// Parses a bind address.
+pub fn parse_bind(s: &str) -> Result<SocketAddr, String> {
+    s.parse()
+        .map_err(|e| format!("bind address {s:?}: {e} (write it as IP:PORT, e.g. {DEFAULT_BIND})"))
+}

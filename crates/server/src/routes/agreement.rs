@@ -1,0 +1,81 @@
+//! The agreement as adopted: its canonical JSON (what its hash is of), its
+//! TOML text, and its annex files.
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+
+use super::App;
+use super::log::cached;
+use crate::problem::Problem;
+
+/// The agreement's canonical JSON (RFC 8785), whose SHA-256 is its hash.
+#[utoipa::path(get, path = "/v1/agreement", tag = "agreement",
+    responses((status = 200, description = "Canonical JSON; the `X-Accord-Agreement` header is its hash", body = Object)))]
+pub async fn canonical(axum::extract::State(app): App, headers: HeaderMap) -> Response {
+    let mut r = cached(
+        &headers,
+        &format!("\"{}\"", app.hash.hex()),
+        "public, max-age=300",
+        "application/json",
+        app.canonical_json.clone().into_bytes(),
+    );
+    if let Ok(v) = app.hash.to_string().parse() {
+        r.headers_mut().insert("x-accord-agreement", v);
+    }
+    r
+}
+
+/// The agreement's TOML text, as its parties wrote it.
+#[utoipa::path(get, path = "/v1/agreement.toml", tag = "agreement",
+    responses((status = 200, description = "The agreement's text", body = String, content_type = "application/toml")))]
+pub async fn toml(axum::extract::State(app): App, headers: HeaderMap) -> Response {
+    cached(
+        &headers,
+        &format!("\"toml-{}\"", app.hash.hex()),
+        "public, max-age=300",
+        "application/toml; charset=utf-8",
+        app.files.toml.clone().into_bytes(),
+    )
+}
+
+/// An annex file of the agreement (its zones, as GeoJSON), by the name the
+/// agreement gives it.
+#[utoipa::path(get, path = "/v1/agreement/annex/{file}", tag = "agreement",
+    params(("file" = String, Path, description = "The file's name as the agreement gives it, e.g. `annex/zones.geojson`")),
+    responses(
+        (status = 200, description = "The file", body = Object, content_type = "application/geo+json"),
+        (status = 404, description = "The agreement has no such file", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn annex(
+    axum::extract::State(app): App,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    // Looked up by name among the files the agreement has: a name is never
+    // joined to a path on disk.
+    let text = app.files.annex.get(&file).ok_or_else(|| {
+        let names: Vec<&str> = app.files.annex.keys().map(String::as_str).collect();
+        Problem::not_found(format!(
+            "the agreement has no annex file {file:?}; it has: {}",
+            names.join(", ")
+        ))
+    })?;
+    let ct = if file.ends_with("json") {
+        "application/geo+json"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    let mut r = cached(
+        &headers,
+        &format!("\"{}-{}\"", app.hash.hex(), file.len()),
+        "public, max-age=300",
+        ct,
+        text.clone().into_bytes(),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        "inline".parse().expect("a header value"),
+    );
+    Ok(r)
+}

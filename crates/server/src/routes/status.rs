@@ -1,0 +1,221 @@
+//! The evaluation: the status now or at any earlier log size, and the daily
+//! report of any day, from the engine.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use accord::evaluate::Status;
+use accord_engine::report::{Links, Report};
+use accord_engine::{ReplayOptions, SignatureCheck};
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use tokio::sync::oneshot;
+
+use super::App;
+use crate::admission::Job;
+use crate::app::AppState;
+use crate::problem::Problem;
+
+fn unknown_params(q: &BTreeMap<String, String>, allowed: &[&str]) -> Result<(), Problem> {
+    if let Some(k) = q.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(Problem::bad_request(
+            "parameter",
+            format!(
+                "unknown parameter {k:?}; this route takes: {}",
+                allowed.join(", ")
+            ),
+        )
+        .with("parameter", k.clone()));
+    }
+    Ok(())
+}
+
+/// The status: phase, relief, guarantees, clause by clause and party by
+/// party, with what each verdict rests on.
+#[utoipa::path(get, path = "/v1/status", tag = "evaluation",
+    params(
+        ("size" = Option<u64>, Query, description = "The log size to evaluate at (default: the latest checkpoint's)"),
+        ("format" = Option<String>, Query, description = "`json` (default) or `text`")),
+    responses(
+        (status = 200, description = "The status (its `log_size` says which prefix of the log it is of)", body = Object),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A size beyond the checkpoint", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy: another replay is running", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn status(
+    axum::extract::State(app): App,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Response, Problem> {
+    unknown_params(&q, &["size", "format"])?;
+    let text = match q.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("text") => true,
+        Some(f) => {
+            return Err(
+                Problem::bad_request("format", format!("format {f:?}: use json or text"))
+                    .with("parameter", "format"),
+            );
+        }
+    };
+    let durable = app.live.durable();
+    let size = match q.get("size") {
+        None => None,
+        Some(s) => Some(s.parse::<u64>().map_err(|_| {
+            Problem::bad_request(
+                "size",
+                format!("size {s:?} is not a log size (a whole number)"),
+            )
+            .with("parameter", "size")
+        })?),
+    };
+    let status: Arc<Status> = match size {
+        Some(n) if n > durable.size => {
+            return Err(Problem::not_found(format!(
+                "the log has {} entries; there is no status at size {n}",
+                durable.size
+            )));
+        }
+        Some(n) if app.live.status().is_none_or(|s| s.size != n) => status_at(&app, n).await?,
+        _ => match app.live.status() {
+            Some(s) => s.status,
+            None => return Err(Problem::busy("the status is being computed", 1)),
+        },
+    };
+    if text {
+        let t = accord_engine::text::status(app.agreement, &status);
+        return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], t).into_response());
+    }
+    Ok((
+        [(header::CACHE_CONTROL, "no-cache")],
+        axum::Json(status.as_ref().clone()),
+    )
+        .into_response())
+}
+
+/// The status at an earlier size: the log replayed up to it (one replay
+/// at a time; the rest wait briefly or are told to come back).
+async fn status_at(app: &Arc<AppState>, size: u64) -> Result<Arc<Status>, Problem> {
+    let permit = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        app.replays.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| Problem::busy("another replay is running; try again shortly", 5))?
+    .map_err(|_| Problem::busy("shutting down", 5))?;
+    let a = app.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let source = a.source();
+        let log = accord_engine::verify_log(&source, &a.verifier, &[], None)
+            .map_err(|e| Problem::internal(format!("the log does not verify: {e}")))?;
+        let opts = ReplayOptions {
+            check: SignatureCheck::Batch,
+            progress: None,
+        };
+        accord_engine::replay::status_at(&a.versions, &source, &log, size, &opts)
+            .map_err(|e| Problem::internal(format!("the replay failed: {e}")))
+    })
+    .await
+    .map_err(|e| Problem::internal(format!("the replay failed: {e}")))??;
+    r.map(Arc::new)
+        .ok_or_else(|| Problem::not_found(format!("no status at size {size}")))
+}
+
+/// The daily report of a day (the reporting period that ends that day),
+/// from the log as it stands.
+#[utoipa::path(get, path = "/v1/report/{day}", tag = "evaluation",
+    params(("day" = String, Path, description = "The day, YYYY-MM-DD"),
+        ("format" = Option<String>, Query, description = "`html` (default) or `md`")),
+    responses(
+        (status = 200, description = "The report, every figure linked to its entries", body = String, content_type = "text/html"),
+        (status = 400, description = "Not a day, or a bad format", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn report(
+    axum::extract::State(app): App,
+    Path(day): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Result<Response, Problem> {
+    unknown_params(&q, &["format"])?;
+    let day: Date = day.parse().map_err(|e| {
+        Problem::bad_request("day", format!("{day:?} is not a day (YYYY-MM-DD): {e}"))
+            .with("parameter", "day")
+    })?;
+    let html = match q.get("format").map(String::as_str) {
+        None | Some("html") => true,
+        Some("md") | Some("markdown") => false,
+        Some(f) => {
+            return Err(
+                Problem::bad_request("format", format!("format {f:?}: use html or md"))
+                    .with("parameter", "format"),
+            );
+        }
+    };
+    let (tx, rx) = oneshot::channel();
+    let agreement = app.agreement;
+    let job = Job::Read(Box::new(move |ev| {
+        let report = Report::build(agreement, ev, day);
+        // Say only what is known: a period the log has not seen the end
+        // of would read as quiet.
+        let answer = match report.adopted.map(|at| at.time.0) {
+            None => Err(Problem::not_found(
+                "the log holds no adoption: there is nothing to report",
+            )),
+            Some(adopted) if report.end > ev.state.clock.unwrap_or(adopted) => {
+                Err(Problem::not_found(format!(
+                    "the period of {day} ends at {}, after the log's clock ({}); the last complete period is {}",
+                    report.end,
+                    ev.state.clock.unwrap_or(adopted),
+                    ev.state
+                        .done
+                        .map_or_else(|| "none".to_string(), |d| d.to_string())
+                )))
+            }
+            Some(adopted) if report.end <= adopted => Err(Problem::not_found(format!(
+                "the period of {day} ended before the agreement was adopted ({adopted})"
+            ))),
+            Some(_) => Ok((report, ev.state.size)),
+        };
+        let _ = tx.send(answer);
+    }));
+    app.admission
+        .jobs
+        .try_send(job)
+        .map_err(|_| Problem::busy("the server is busy; try again shortly", 1))?;
+    let (mut report, size) = rx
+        .await
+        .map_err(|_| Problem::busy("the server is shutting down", 5))??;
+    // What the report counts is durable before it is shown.
+    let d = app
+        .live
+        .durable_at_least(size)
+        .await
+        .ok_or_else(|| Problem::busy("the server is shutting down", 5))?;
+    // The evaluator keeps no notes: each entry says whether it is
+    // simulated, and the report marks it.
+    let mut reader = tlog::client::TileReader::new(app.source());
+    for &i in &report.cited {
+        if i < d.size
+            && let Ok(e) = reader.entry(d.size, i)
+            && accord::statement::SignedStatement::parse(&e)
+                .is_ok_and(|s| accord_engine::report::says_simulated(&s.statement))
+        {
+            report.simulated.insert(i);
+        }
+    }
+    let links = Links {
+        dir: "/v1/proof".into(),
+        html,
+    };
+    let root = d.root.to_string();
+    let (body, ct) = if html {
+        (report.html(&links, size, &root), "text/html; charset=utf-8")
+    } else {
+        (
+            report.markdown(&links, size, &root),
+            "text/markdown; charset=utf-8",
+        )
+    };
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response())
+}
