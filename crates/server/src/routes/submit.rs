@@ -336,7 +336,8 @@ pub fn refusal(item: Option<usize>, why: &Rejected, _app: &AppState) -> Problem 
     if let Some(k) = item {
         detail = format!("statement {k} of the request: {detail}; nothing was logged");
     }
-    let mut p = Problem::new(status, kind, title, detail).with("reason", why.kind());
+    let mut p =
+        Problem::new(status, kind, title, detail).with("reason", why.kind().replace(' ', "_"));
     if let Some(k) = item {
         p = p.with("item", k);
     }
