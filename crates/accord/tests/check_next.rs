@@ -55,6 +55,51 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// `Evaluator::screen`, the server's first check, refuses only what
+    /// applying refuses, for the same reason, and changes nothing; and it
+    /// finds the common refusals (signatures, signer, clock, names,
+    /// duplicates) without applying anything.
+    #[test]
+    fn screen_refuses_only_what_applying_refuses(ops in prop::collection::vec(op(), 1..80)) {
+        let (a, h) = example();
+        let entries = history(&a, h, &ops);
+        let mut e = Evaluator::new(&a, h);
+        let preparer = e.preparer();
+        let mut caught = 0;
+        let mut refused = 0;
+        for (i, x) in entries.iter().enumerate() {
+            let before = outcome(&e);
+            let p = preparer.prepare(x);
+            let screened = e.screen(&p, &[]);
+            prop_assert_eq!(&outcome(&e), &before, "entry {}: screening changed the evaluation", i);
+            let applied = e.apply_entry(x);
+            if let Err(why) = &screened {
+                prop_assert_eq!(Err(why.clone()), applied.clone(), "entry {}", i);
+                caught += 1;
+            }
+            if let Err(why) = &applied {
+                refused += 1;
+                let early = matches!(
+                    why,
+                    Rejected::Malformed { .. }
+                        | Rejected::BadSignature { .. }
+                        | Rejected::UnknownSigner
+                        | Rejected::DatedAhead { .. }
+                        | Rejected::BeforeAdoption
+                        | Rejected::OtherAgreement { .. }
+                );
+                if early {
+                    prop_assert!(screened.is_err(), "entry {}: screening missed {:?}", i, why);
+                }
+            }
+        }
+        prop_assert!(caught <= refused);
+    }
+}
+
 #[test]
 fn check_next_names_the_evaluators_reason() {
     let (a, h) = example();
