@@ -109,28 +109,28 @@ enum InFlight {
         pending: Pending,
         first: u64,
         events: Vec<EntryEvent>,
+    },
+    /// What the evaluation was at a log size (its status, and the index's
+    /// work), to publish once that size is durable: everything before it
+    /// in this queue has been committed by then.
+    Derived {
+        status: StatusSnapshot,
         then: Option<AfterCommit>,
     },
-    /// A status of the evaluation at a log size, to publish once that
-    /// size is durable.
-    Status(StatusSnapshot),
 }
 
 /// Work to do once entries are durable (writing the index).
 pub type AfterCommit = Box<dyn FnOnce() + Send>;
 
-/// Told of every admitted request, on the admission thread, with the live
-/// evaluation that has just applied it: `entries` (index, bytes) are new,
-/// and the observations from `obs_before` on were added by them. What it
-/// returns runs on the committer once they are durable (in order, after
-/// the requests are answered).
+/// Follows the evaluation on the admission thread (the index does).
 pub trait Follower: Send {
-    fn admitted(
-        &mut self,
-        ev: &Evaluator<'static>,
-        entries: &[(u64, Vec<u8>)],
-        obs_before: usize,
-    ) -> Option<AfterCommit>;
+    /// Told of every admitted request, with the live evaluation that has
+    /// just applied it: `entries` (index, bytes), all accepted, are new.
+    fn admitted(&mut self, ev: &Evaluator<'static>, entries: &[(u64, Vec<u8>)]);
+    /// Asked now and then (at most every [`STATUS_EVERY`] while entries
+    /// keep coming, and when they stop) for what to do once everything
+    /// admitted so far is durable; it runs on the committer, in order.
+    fn flush(&mut self, ev: &Evaluator<'static>) -> Option<AfterCommit>;
 }
 
 pub struct Threads {
@@ -175,7 +175,12 @@ pub fn start(
                 _versions: versions,
             };
             a.next = a.ev.state.size;
-            a.run(rx);
+            let live = a.live.clone();
+            // A panic here (a bug) must not look like a shutdown: admission
+            // stops, and says so.
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.run(rx))).is_err() {
+                live.stop("the admission thread failed (a bug; see the server's log)".into());
+            }
         })
         .expect("spawning the admission thread");
     let committer = std::thread::Builder::new()
@@ -218,21 +223,46 @@ struct Admitter {
 
 /// How often, at most, the status is computed for the live stream while
 /// entries keep coming (and once more when they stop).
-const STATUS_EVERY: Duration = Duration::from_millis(200);
+pub const STATUS_EVERY: Duration = Duration::from_millis(200);
+
+/// How long a pause in submissions is before the status is computed.
+const QUIET: Duration = Duration::from_millis(20);
 
 impl Admitter {
     fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+        // For waiting on the queue with a timeout, on this thread.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime for the admission thread");
         self.publish_status();
-        while let Some(job) = rx.blocking_recv() {
+        loop {
+            // While entries keep coming, the status is computed every
+            // STATUS_EVERY; once they pause for QUIET, at once.
+            let job = if self.dirty {
+                let since = self.last_status.elapsed();
+                if since >= STATUS_EVERY {
+                    self.publish_status();
+                    continue;
+                }
+                let wait = QUIET.min(STATUS_EVERY - since);
+                match rt.block_on(async { tokio::time::timeout(wait, rx.recv()).await }) {
+                    Ok(job) => job,
+                    Err(_) => {
+                        self.publish_status();
+                        continue;
+                    }
+                }
+            } else {
+                rx.blocking_recv()
+            };
+            let Some(job) = job else { break };
             match job {
                 Job::Read(f) => f(&self.ev),
                 Job::Submit { items, reply } => {
                     let answer = self.submit(items);
                     let _ = reply.send(answer);
                 }
-            }
-            if self.dirty && (rx.is_empty() || self.last_status.elapsed() >= STATUS_EVERY) {
-                self.publish_status();
             }
         }
         if self.dirty {
@@ -249,7 +279,6 @@ impl Admitter {
             return Err(Refusal::Stopped(why));
         }
         let single = items.len() == 1;
-        let obs_before = self.ev.state.obs.len();
         // A batch is tried on a copy; a single entry on the live evaluation.
         let mut copy = (!single).then(|| Box::new(self.ev.clone()));
         let mut out = Vec::with_capacity(items.len());
@@ -307,15 +336,13 @@ impl Admitter {
             Ok(pending) => {
                 self.next += fresh.len() as u64;
                 self.dirty = true;
-                let then = self
-                    .follower
-                    .as_mut()
-                    .and_then(|f| f.admitted(&self.ev, &entries, obs_before));
+                if let Some(f) = self.follower.as_mut() {
+                    f.admitted(&self.ev, &entries);
+                }
                 let _ = self.commits.send(InFlight::Commit {
                     pending,
                     first,
                     events,
-                    then,
                 });
                 Ok(out)
             }
@@ -352,25 +379,33 @@ impl Admitter {
     fn publish_status(&mut self) {
         self.dirty = false;
         self.last_status = Instant::now();
-        let snap = StatusSnapshot::of(&self.ev);
+        let status = StatusSnapshot::of(&self.ev);
+        let then = self.follower.as_mut().and_then(|f| f.flush(&self.ev));
         // Published in order with the commits, so once durable.
-        let _ = self.commits.send(InFlight::Status(snap));
+        let _ = self.commits.send(InFlight::Derived { status, then });
     }
 }
 
 fn commit_loop(rx: std::sync::mpsc::Receiver<InFlight>, live: &Live, seq: &Sequencer) {
     while let Ok(c) = rx.recv() {
-        let (pending, first, events, then) = match c {
-            InFlight::Status(s) => {
-                live.publish_status(s);
+        let (pending, first, events) = match c {
+            InFlight::Derived { status, then } => {
+                // After a failed commit, what the evaluation holds is not
+                // all durable: nothing more is published.
+                if live.stopped().is_some() {
+                    continue;
+                }
+                if let Some(f) = then {
+                    f();
+                }
+                live.publish_status(status);
                 continue;
             }
             InFlight::Commit {
                 pending,
                 first,
                 events,
-                then,
-            } => (pending, first, events, then),
+            } => (pending, first, events),
         };
         match pending.wait() {
             Ok(range) if range.start != first => {
@@ -381,9 +416,6 @@ fn commit_loop(rx: std::sync::mpsc::Receiver<InFlight>, live: &Live, seq: &Seque
             }
             Ok(_) => {
                 live.advance(Durable::of(&seq.checkpoint()));
-                if let Some(f) = then {
-                    f();
-                }
                 live.send_entries(events);
             }
             Err(e) => {
