@@ -29,7 +29,7 @@ pub use collect::{Collector, Delta};
 pub use db::MIGRATIONS;
 pub use query::{MAX_LIMIT, DEFAULT_LIMIT, ObservationQuery, Page, QueryError};
 pub use reindex::{REINDEX_CHUNK_BUNDLES, reindex};
-pub use render::{Format, render};
+pub use render::{CSV_COLUMNS, Format, render};
 pub use rows::{Event, ObservationRow, Refusal, Standing, StatementRow};
 
 use db::{Backend, Sql, Val};
