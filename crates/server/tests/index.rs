@@ -63,11 +63,11 @@ impl Rng {
 }
 
 const PLACES: [(f64, f64); 5] = [
-    (37.58, 48.74),  // Kramatorsk
-    (37.80, 48.00),  // Donetsk
-    (38.03, 48.33),  // Horlivka
+    (37.58, 48.74),   // Kramatorsk
+    (37.80, 48.00),   // Donetsk
+    (38.03, 48.33),   // Horlivka
     (38.097, 48.862), // Siversk
-    (36.25, 49.99),  // Kharkiv
+    (36.25, 49.99),   // Kharkiv
 ];
 const MONITORS: [&str; 3] = ["MISSION/1", "JCCC_UA/1", "JCCC_RU/1"];
 
@@ -314,7 +314,11 @@ fn check_live_equals_rebuilt(fresh: Fresh<'_>, entries: &[Vec<u8>], seeds: &[u64
     let refused: Vec<(u64, String)> = rebuilt
         .statements
         .iter()
-        .filter_map(|s| s.refused.as_ref().map(|r| (s.index, r.why.clone().unwrap())))
+        .filter_map(|s| {
+            s.refused
+                .as_ref()
+                .map(|r| (s.index, r.why.clone().unwrap()))
+        })
         .collect();
     assert_eq!(refused, want.refused);
     for (s, e) in rebuilt.statements.iter().zip(entries) {
@@ -325,7 +329,10 @@ fn check_live_equals_rebuilt(fresh: Fresh<'_>, entries: &[Vec<u8>], seeds: &[u64
         let live = fresh();
         build_live(&live, entries, seed);
         let live = live.dump().unwrap();
-        assert!(live == rebuilt, "the live index (seed {seed}) differs from the rebuilt one");
+        assert!(
+            live == rebuilt,
+            "the live index (seed {seed}) differs from the rebuilt one"
+        );
     }
     rebuilt
 }
@@ -338,7 +345,9 @@ fn passes(q: &ObservationQuery, r: &ObservationRow) -> bool {
         && q.to.is_none_or(|to| t < to)
         && q.zone.as_ref().is_none_or(|z| r.zones.contains(z))
         && q.category.is_none_or(|c| r.category == c)
-        && q.party.as_ref().is_none_or(|p| r.responsible.as_ref() == Some(p))
+        && q.party
+            .as_ref()
+            .is_none_or(|p| r.responsible.as_ref() == Some(p))
         && q.reporter.as_ref().is_none_or(|p| &r.reporter == p)
         && q.verified.is_none_or(|v| r.verified == v)
         && q.standing.is_none_or(|s| r.standing == s)
@@ -402,18 +411,29 @@ fn check_queries(index: &Index, rows: &[ObservationRow], cases: u32) {
     let lat1 = rows.iter().map(|r| r.lat).fold(f64::NEG_INFINITY, f64::max) + 0.1;
     let time = |s: i64| Timestamp::from_second(s).unwrap().to_string();
 
+    // Times of observations themselves half the time: the edges of the
+    // range are where a filter goes wrong.
+    let times: Vec<i64> = rows.iter().map(|r| r.observed.0.as_second()).collect();
+    let a_time = prop_oneof![proptest::sample::select(times), t0..t1];
+    let lons: Vec<f64> = rows.iter().map(|r| r.lon).collect();
+    let lats: Vec<f64> = rows.iter().map(|r| r.lat).collect();
+    let a_lon = prop_oneof![proptest::sample::select(lons), lon0..lon1];
+    let a_lat = prop_oneof![proptest::sample::select(lats), lat0..lat1];
     let strategy = (
-        proptest::option::weighted(0.3, t0..t1),
-        proptest::option::weighted(0.3, t0..t1),
+        proptest::option::weighted(0.3, a_time.clone()),
+        proptest::option::weighted(0.3, a_time),
         proptest::option::weighted(0.3, proptest::sample::select(zones)),
         proptest::option::weighted(0.3, proptest::sample::select(categories)),
         proptest::option::weighted(0.3, proptest::sample::select(parties)),
         proptest::option::weighted(0.2, proptest::sample::select(reporters)),
         proptest::option::weighted(0.3, any::<bool>()),
         proptest::option::weighted(0.3, proptest::sample::select(Standing::ALL.to_vec())),
-        proptest::option::weighted(0.3, (0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64)),
+        proptest::option::weighted(0.3, (a_lon.clone(), a_lat.clone(), a_lon, a_lat)),
         proptest::option::weighted(0.8, 1u32..40),
     );
+    // Queries that find something, and that need more than one page: a
+    // property test of empty results would prove little.
+    let found = std::cell::Cell::new((0u32, 0u32));
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -443,9 +463,7 @@ fn check_queries(index: &Index, rows: &[ObservationRow], cases: u32) {
                 put("standing", standing.map(|s| s.name().to_string()));
                 put(
                     "bbox",
-                    bbox.map(|(a, b, c, d)| {
-                        let (w, e) = (lon0 + a * (lon1 - lon0), lon0 + c * (lon1 - lon0));
-                        let (s, n) = (lat0 + b * (lat1 - lat0), lat0 + d * (lat1 - lat0));
+                    bbox.map(|(w, s, e, n)| {
                         // West past east stays: a box across the
                         // antimeridian.
                         format!("{w},{},{e},{}", s.min(n), s.max(n))
@@ -456,11 +474,21 @@ fn check_queries(index: &Index, rows: &[ObservationRow], cases: u32) {
                 let want: Vec<&ObservationRow> = rows.iter().filter(|r| passes(&q, r)).collect();
                 let got = all_pages(index, &pairs);
                 let got: Vec<&ObservationRow> = got.iter().collect();
+                let (some, paged) = found.get();
+                found.set((
+                    some + u32::from(!want.is_empty()),
+                    paged + u32::from(want.len() > q.limit as usize),
+                ));
                 prop_assert_eq!(got, want, "query {:?}", pairs);
                 Ok(())
             },
         )
         .unwrap();
+    let (some, paged) = found.get();
+    assert!(
+        some >= cases / 3 && paged >= cases / 10,
+        "of {cases} queries, {some} found something and {paged} took pages"
+    );
 }
 
 fn check_formats(index: &Index, rows: &[ObservationRow]) {
@@ -505,10 +533,7 @@ fn check_formats(index: &Index, rows: &[ObservationRow]) {
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
         panic!("not a FeatureCollection: {text}")
     };
-    assert_eq!(
-        fc.foreign_members.as_ref().unwrap()["next"],
-        json!(next)
-    );
+    assert_eq!(fc.foreign_members.as_ref().unwrap()["next"], json!(next));
     assert_eq!(fc.features.len(), page.rows.len());
     for (f, row) in fc.features.iter().zip(&page.rows) {
         match &f.geometry.as_ref().unwrap().value {
@@ -548,7 +573,10 @@ fn check_lookup(index: &Index, entries: &[Vec<u8>], dump: &Dump) {
         // The same bytes logged twice: the first.
         let first = entries.iter().position(|x| x == e).unwrap();
         assert_eq!(by_entry.index, first as u64);
-        assert_eq!(index.statement_at(i as u64).unwrap().as_ref(), Some(&dump.statements[i]));
+        assert_eq!(
+            index.statement_at(i as u64).unwrap().as_ref(),
+            Some(&dump.statements[i])
+        );
         if let Some(d) = dump.statements[i].digest {
             let by_digest = index.statement(&d.0).unwrap().unwrap();
             assert_eq!(by_digest.digest, Some(d));
@@ -573,7 +601,15 @@ fn check_lookup(index: &Index, entries: &[Vec<u8>], dump: &Dump) {
         .iter()
         .find(|s| s.refused.as_ref().is_some_and(|r| r.kind == "duplicate"))
         .expect("the history has a duplicate");
-    assert!(dup.refused.as_ref().unwrap().why.as_ref().unwrap().contains("duplicate"));
+    assert!(
+        dup.refused
+            .as_ref()
+            .unwrap()
+            .why
+            .as_ref()
+            .unwrap()
+            .contains("duplicate")
+    );
 }
 
 fn check_deltas_in_order(fresh: Fresh<'_>) {
@@ -595,7 +631,16 @@ fn check_deltas_in_order(fresh: Fresh<'_>) {
     assert_eq!((second.from, second.to), (10, 30));
     // The second before the first: refused, and nothing written.
     let e = index.apply(&second).unwrap_err();
-    assert!(matches!(e, IndexError::OutOfOrder { indexed: 0, from: 10 }), "{e}");
+    assert!(
+        matches!(
+            e,
+            IndexError::OutOfOrder {
+                indexed: 0,
+                from: 10
+            }
+        ),
+        "{e}"
+    );
     assert!(e.to_string().contains("log order"), "{e}");
     assert_eq!(index.indexed_size().unwrap(), 0);
     assert_eq!(index.dump().unwrap().statements, vec![]);
@@ -603,7 +648,10 @@ fn check_deltas_in_order(fresh: Fresh<'_>) {
     // Twice: refused.
     assert!(matches!(
         index.apply(&first),
-        Err(IndexError::OutOfOrder { indexed: 10, from: 0 })
+        Err(IndexError::OutOfOrder {
+            indexed: 10,
+            from: 0
+        })
     ));
     // Malformed: a statement missing.
     let mut short = second.clone();
@@ -626,7 +674,10 @@ fn check_deltas_in_order(fresh: Fresh<'_>) {
     c2.record(&ev2, &entries[0]).unwrap();
     assert!(matches!(
         c2.record(&ev2, &entries[0]),
-        Err(IndexError::OutOfStep { expected: 2, found: 1 })
+        Err(IndexError::OutOfStep {
+            expected: 2,
+            found: 1
+        })
     ));
     index.clear().unwrap();
     assert_eq!(index.indexed_size().unwrap(), 0);
@@ -650,7 +701,10 @@ impl Sqlite {
     }
     fn url(&self) -> String {
         let n = self.n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        format!("sqlite:{}", self.dir.path().join(format!("{n}.db")).display())
+        format!(
+            "sqlite:{}",
+            self.dir.path().join(format!("{n}.db")).display()
+        )
     }
     fn fresh(&self) -> Index {
         Index::open(&self.url()).unwrap()
@@ -711,8 +765,14 @@ fn sqlite_refuses_a_newer_schema() {
         .execute("INSERT INTO schema_version (version) VALUES (99)", [])
         .unwrap();
     let e = Index::open(&url).err().expect("a newer schema is refused");
-    assert!(matches!(e, IndexError::NewerSchema { found: 99, .. }), "{e}");
-    assert!(e.to_string().contains("newer than this program knows"), "{e}");
+    assert!(
+        matches!(e, IndexError::NewerSchema { found: 99, .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("newer than this program knows"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -763,7 +823,10 @@ fn postgres() {
         .execute("INSERT INTO schema_version (version) VALUES (99)", &[])
         .unwrap();
     let e = Index::open(&url).err().expect("a newer schema is refused");
-    assert!(matches!(e, IndexError::NewerSchema { found: 99, .. }), "{e}");
+    assert!(
+        matches!(e, IndexError::NewerSchema { found: 99, .. }),
+        "{e}"
+    );
 
     check_deltas_in_order(&fresh);
 

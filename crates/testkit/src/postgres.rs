@@ -134,7 +134,15 @@ impl Cluster {
     pub fn create_db(&self, db: &str) -> String {
         self.run_ok(
             "createdb",
-            &["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", SUPERUSER, db],
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                SUPERUSER,
+                db,
+            ],
         );
         self.url(db)
     }

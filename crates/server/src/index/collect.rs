@@ -19,8 +19,8 @@ use std::hash::{Hash, Hasher};
 use accord::evaluate::{DisputeState, Evaluator, Obs};
 use accord::statement::SignedStatement;
 
-use super::rows::{ObservationRow, Refusal, StatementRow};
 use super::IndexError;
+use super::rows::{ObservationRow, Refusal, StatementRow};
 
 /// Rows for entries `from..to` of the log: one statement row per entry,
 /// and every observation that is new or changed (upserts).

@@ -134,9 +134,7 @@ impl rusqlite::ToSql for Val {
             Val::Text(Some(v)) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Val::Bool(v) => ToSqlOutput::Owned(Value::Integer(i64::from(*v))),
             Val::Bytes(Some(v)) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
-            Val::Int(None) | Val::Text(None) | Val::Bytes(None) => {
-                ToSqlOutput::Owned(Value::Null)
-            }
+            Val::Int(None) | Val::Text(None) | Val::Bytes(None) => ToSqlOutput::Owned(Value::Null),
         })
     }
 }
@@ -428,15 +426,17 @@ pub fn schema_version(c: &mut dyn Sql) -> Result<i64, IndexError> {
     Ok(v.unwrap_or(0))
 }
 
+/// SQL run as a batch (several statements, no parameters).
+type Batch<'a> = dyn FnMut(&str) -> Result<(), IndexError> + 'a;
+/// What runs in a migrator's transaction: given statements and batches.
+type Step<'a> = dyn FnMut(&mut dyn Sql, &mut Batch<'_>) -> Result<(), IndexError> + 'a;
+
 /// What migrating needs of a backend: a transaction that holds off other
 /// migrators (two servers started at once), and its migrations.
 trait Migrator {
     fn migrations(&self) -> &'static [&'static str];
     /// Runs `f` in a transaction that no other migrator runs alongside.
-    fn exclusive(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Sql, &mut dyn FnMut(&str) -> Result<(), IndexError>) -> Result<(), IndexError>,
-    ) -> Result<(), IndexError>;
+    fn exclusive(&mut self, f: &mut Step<'_>) -> Result<(), IndexError>;
 }
 
 struct SqliteMigrator<'a>(&'a mut rusqlite::Connection);
@@ -446,10 +446,7 @@ impl Migrator for SqliteMigrator<'_> {
     fn migrations(&self) -> &'static [&'static str] {
         SQLITE_MIGRATIONS
     }
-    fn exclusive(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Sql, &mut dyn FnMut(&str) -> Result<(), IndexError>) -> Result<(), IndexError>,
-    ) -> Result<(), IndexError> {
+    fn exclusive(&mut self, f: &mut Step<'_>) -> Result<(), IndexError> {
         // IMMEDIATE: the write lock is taken at the start, so a second
         // migrator waits, then finds the version moved on.
         let tx = self
@@ -469,10 +466,7 @@ impl Migrator for PostgresMigrator<'_> {
     fn migrations(&self) -> &'static [&'static str] {
         POSTGRES_MIGRATIONS
     }
-    fn exclusive(
-        &mut self,
-        f: &mut dyn FnMut(&mut dyn Sql, &mut dyn FnMut(&str) -> Result<(), IndexError>) -> Result<(), IndexError>,
-    ) -> Result<(), IndexError> {
+    fn exclusive(&mut self, f: &mut Step<'_>) -> Result<(), IndexError> {
         // A transaction-scoped advisory lock: a second migrator waits for
         // the first to commit. The key is arbitrary, fixed for accord.
         let mut tx = self.0.transaction()?;
@@ -482,9 +476,8 @@ impl Migrator for PostgresMigrator<'_> {
         // same transaction, one after the other.
         let cell = std::cell::RefCell::new(tx);
         {
-            let mut batch = |sql: &str| -> Result<(), IndexError> {
-                Ok(cell.borrow_mut().batch_execute(sql)?)
-            };
+            let mut batch =
+                |sql: &str| -> Result<(), IndexError> { Ok(cell.borrow_mut().batch_execute(sql)?) };
             let mut sql = PgCell(&cell);
             f(&mut sql, &mut batch)?;
         }

@@ -27,7 +27,7 @@ mod rows;
 
 pub use collect::{Collector, Delta};
 pub use db::MIGRATIONS;
-pub use query::{MAX_LIMIT, DEFAULT_LIMIT, ObservationQuery, Page, QueryError};
+pub use query::{DEFAULT_LIMIT, MAX_LIMIT, ObservationQuery, Page, QueryError};
 pub use reindex::{REINDEX_CHUNK_BUNDLES, reindex};
 pub use render::{CSV_COLUMNS, Format, render};
 pub use rows::{Event, ObservationRow, Refusal, Standing, StatementRow};

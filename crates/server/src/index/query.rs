@@ -84,8 +84,8 @@ impl QueryError {
 
 /// The parameters a query takes, for messages.
 pub const PARAMETERS: &[&str] = &[
-    "from", "to", "zone", "category", "party", "reporter", "verified", "standing", "bbox",
-    "limit", "cursor", "format",
+    "from", "to", "zone", "category", "party", "reporter", "verified", "standing", "bbox", "limit",
+    "cursor", "format",
 ];
 
 impl ObservationQuery {
@@ -151,7 +151,9 @@ impl ObservationQuery {
                     if !(1..=MAX_LIMIT).contains(&n) {
                         return Err(QueryError::new(
                             k,
-                            format!("{n} rows: a page holds 1 to {MAX_LIMIT}; follow `next` for more"),
+                            format!(
+                                "{n} rows: a page holds 1 to {MAX_LIMIT}; follow `next` for more"
+                            ),
                         ));
                     }
                     q.limit = n;
@@ -282,7 +284,12 @@ pub fn encode_cursor(index: u64) -> String {
 }
 
 fn decode_cursor(v: &str) -> Result<u64, QueryError> {
-    let bad = || QueryError::new("cursor", "not a cursor this server gave: pass `next` as it was");
+    let bad = || {
+        QueryError::new(
+            "cursor",
+            "not a cursor this server gave: pass `next` as it was",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(v).map_err(|_| bad())?;
     let bytes: [u8; 8] = bytes.try_into().map_err(|_| bad())?;
     let index = u64::from_be_bytes(bytes);
@@ -304,7 +311,10 @@ fn time(k: &str, v: &str) -> Result<i64, QueryError> {
 
 fn name(k: &str, v: &str) -> Result<String, QueryError> {
     if v.is_empty() {
-        return Err(QueryError::new(k, "empty; leave the parameter out to match any"));
+        return Err(QueryError::new(
+            k,
+            "empty; leave the parameter out to match any",
+        ));
     }
     Ok(v.to_string())
 }
@@ -382,18 +392,33 @@ mod tests {
             (&[("limit", "1001")][..], "limit", "1 to 1000"),
             (&[("limit", "0")][..], "limit", "1 to 1000"),
             (&[("limit", "ten")][..], "limit", "a number"),
-            (&[("colour", "red")][..], "colour", "the parameters are from, to"),
+            (
+                &[("colour", "red")][..],
+                "colour",
+                "the parameters are from, to",
+            ),
             (&[("zone", "a"), ("zone", "b")][..], "zone", "given twice"),
-            (&[("category", "shelling")][..], "category", "ceasefire_violation"),
+            (
+                &[("category", "shelling")][..],
+                "category",
+                "ceasefire_violation",
+            ),
             (&[("verified", "yes")][..], "verified", "true or false"),
-            (&[("standing", "kept")][..], "standing", "reported, verified"),
+            (
+                &[("standing", "kept")][..],
+                "standing",
+                "reported, verified",
+            ),
             (&[("bbox", "1,2,3")][..], "bbox", "four numbers"),
             (&[("bbox", "1,2,3,x")][..], "bbox", "not a number"),
             (&[("bbox", "1,50,3,40")][..], "bbox", "south"),
             (&[("bbox", "1,2,300,4")][..], "bbox", "-180 to 180"),
             (&[("from", "yesterday")][..], "from", "RFC 3339"),
             (
-                &[("from", "2026-03-02T00:00:00Z"), ("to", "2026-03-01T00:00:00Z")][..],
+                &[
+                    ("from", "2026-03-02T00:00:00Z"),
+                    ("to", "2026-03-01T00:00:00Z"),
+                ][..],
                 "to",
                 "before",
             ),

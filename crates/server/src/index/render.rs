@@ -54,7 +54,12 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Json, Format::JsonLines, Format::Csv, Format::GeoJson];
+    pub const ALL: [Format; 4] = [
+        Format::Json,
+        Format::JsonLines,
+        Format::Csv,
+        Format::GeoJson,
+    ];
 
     /// `json`, `jsonl`, `csv` or `geojson`.
     pub fn from_name(name: &str) -> Option<Format> {
