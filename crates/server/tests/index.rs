@@ -689,6 +689,36 @@ fn check_deltas_in_order(fresh: Fresh<'_>) {
     assert_eq!(index.dump().unwrap().observations, vec![]);
 }
 
+/// The database server drops every connection (a restart, a network
+/// cut): writes and reads reconnect.
+fn check_reconnects(cluster: &testkit::postgres::Cluster) {
+    let url = cluster.create_db("reconnects");
+    let index = Index::open(&url).unwrap();
+    let entries = &scripted()[..40];
+    let (a, h) = agreement();
+    let mut ev = Evaluator::new(a, *h);
+    let mut c = Collector::new(&ev);
+    let mut delta = |range: std::ops::Range<usize>| {
+        for e in &entries[range] {
+            ev.apply(e);
+            c.record(&ev, e).unwrap();
+        }
+        c.delta(&ev)
+    };
+    index.apply(&delta(0..20)).unwrap();
+    assert_eq!(index.indexed_size().unwrap(), 20);
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'reconnects' AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    // Both the writer's connection and the idle reader's are gone.
+    index.apply(&delta(20..40)).unwrap();
+    assert_eq!(index.indexed_size().unwrap(), 40);
+}
+
 // --- SQLite ---------------------------------------------------------------------------
 
 /// New SQLite indexes, each in a file of its own.
@@ -781,6 +811,14 @@ fn sqlite_refuses_a_newer_schema() {
 }
 
 #[test]
+fn sqlite_needs_a_file() {
+    for url in [":memory:", "sqlite::memory:", "sqlite:"] {
+        let e = Index::open(url).err().expect("refused");
+        assert!(e.to_string().contains("needs a file"), "{e}");
+    }
+}
+
+#[test]
 fn sqlite_reads_do_not_wait_for_a_write() {
     let db = Sqlite::new();
     let index = db.fresh();
@@ -834,6 +872,7 @@ fn postgres() {
     );
 
     check_deltas_in_order(&fresh);
+    check_reconnects(&cluster);
 
     let entries = scripted();
     let dump = check_live_equals_rebuilt(&fresh, entries, &[1]);

@@ -230,17 +230,25 @@ pub struct Pool<C> {
 const IDLE_READERS: usize = 4;
 
 impl<C> Pool<C> {
+    /// Runs `f` on a connection of the pool. One kept idle may have died
+    /// meanwhile (the database restarted): if `f` fails and `healthy` says
+    /// the connection is gone, `f` runs again once on a new one.
     fn with<T>(
         &self,
         healthy: impl Fn(&C) -> bool,
-        f: impl FnOnce(&mut C) -> Result<T, IndexError>,
+        mut f: impl FnMut(&mut C) -> Result<T, IndexError>,
     ) -> Result<T, IndexError> {
         let taken = lock(&self.idle).pop();
+        let was_idle = taken.is_some();
         let mut c = match taken {
             Some(c) => c,
             None => (self.open)()?,
         };
-        let result = f(&mut c);
+        let mut result = f(&mut c);
+        if result.is_err() && was_idle && !healthy(&c) {
+            c = (self.open)()?;
+            result = f(&mut c);
+        }
         if healthy(&c) {
             let mut idle = lock(&self.idle);
             if idle.len() < IDLE_READERS {
@@ -268,6 +276,14 @@ pub enum Backend {
     },
 }
 
+/// How a transaction reads: each statement the latest committed state, or
+/// all of them one snapshot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    Latest,
+    Snapshot,
+}
+
 impl Backend {
     pub fn open(url: &str) -> Result<Backend, IndexError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -278,6 +294,12 @@ impl Backend {
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url)
             .to_string();
+        // Each connection would have a database of its own.
+        if path.is_empty() || path == ":memory:" || path.starts_with("file::memory:") {
+            return Err(IndexError::Url(format!(
+                "{url:?}: the index is shared by several connections, so it needs a file (a path, or sqlite:PATH), not a database in memory"
+            )));
+        }
         Backend::open_sqlite(path)
     }
 
@@ -328,10 +350,13 @@ impl Backend {
         }
     }
 
-    /// Runs `f` in a write transaction, committed if it succeeds.
+    /// Runs `f` in a write transaction, committed if it succeeds. On
+    /// PostgreSQL a connection found dead is replaced, and `f` run again
+    /// on the new one (once: what `f` writes checks the indexed size, so a
+    /// second run of a write that did commit is refused, not doubled).
     pub fn write<T>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, IndexError>,
+        mut f: impl FnMut(&mut dyn Sql) -> Result<T, IndexError>,
     ) -> Result<T, IndexError> {
         match self {
             Backend::Sqlite { writer, .. } => {
@@ -343,24 +368,69 @@ impl Backend {
                 tx.commit()?;
                 Ok(out)
             }
-            Backend::Postgres { writer, .. } => {
+            Backend::Postgres { writer, readers } => {
                 let mut c = lock(writer);
-                let mut tx = c.transaction()?;
-                let out = f(&mut tx)?;
-                tx.commit()?;
-                Ok(out)
+                let mut attempt = |c: &mut postgres::Client| -> Result<T, IndexError> {
+                    let mut tx = c.transaction()?;
+                    let out = f(&mut tx)?;
+                    tx.commit()?;
+                    Ok(out)
+                };
+                // The server restarted, or the network dropped: reconnect
+                // rather than fail for ever.
+                if c.is_closed() {
+                    *c = (readers.open)()?;
+                }
+                match attempt(&mut c) {
+                    Err(_) if c.is_closed() => {
+                        *c = (readers.open)()?;
+                        attempt(&mut c)
+                    }
+                    other => other,
+                }
             }
         }
     }
 
-    /// Runs `f` on a read connection of its own.
+    /// Runs `f` on a read connection of its own: each statement reads the
+    /// latest committed state, or with [`Reads::Snapshot`] all of them
+    /// the same one (a read transaction, which costs a round trip or two
+    /// more: for reads of several statements that must agree).
     pub fn read<T>(
         &self,
-        f: impl FnOnce(&mut dyn Sql) -> Result<T, IndexError>,
+        reads: Reads,
+        mut f: impl FnMut(&mut dyn Sql) -> Result<T, IndexError>,
     ) -> Result<T, IndexError> {
-        match self {
-            Backend::Sqlite { readers, .. } => readers.with(|_| true, |c| f(&mut SqliteRef(c))),
-            Backend::Postgres { readers, .. } => readers.with(|c| !c.is_closed(), |c| f(c)),
+        match (self, reads) {
+            (Backend::Sqlite { readers, .. }, Reads::Latest) => {
+                readers.with(|_| true, |c| f(&mut SqliteRef(c)))
+            }
+            (Backend::Sqlite { readers, .. }, Reads::Snapshot) => readers.with(
+                |_| true,
+                |c| {
+                    // In WAL mode a read transaction sees one snapshot.
+                    let tx = c.transaction()?;
+                    let out = f(&mut SqliteRef(&tx))?;
+                    tx.commit()?;
+                    Ok(out)
+                },
+            ),
+            (Backend::Postgres { readers, .. }, Reads::Latest) => {
+                readers.with(|c| !c.is_closed(), |c| f(c))
+            }
+            (Backend::Postgres { readers, .. }, Reads::Snapshot) => readers.with(
+                |c| !c.is_closed(),
+                |c| {
+                    let mut tx = c
+                        .build_transaction()
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start()?;
+                    let out = f(&mut tx)?;
+                    tx.commit()?;
+                    Ok(out)
+                },
+            ),
         }
     }
 }

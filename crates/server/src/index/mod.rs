@@ -32,7 +32,7 @@ pub use reindex::{REINDEX_CHUNK_BUNDLES, reindex};
 pub use render::{CSV_COLUMNS, Format, render};
 pub use rows::{Event, ObservationRow, Refusal, Standing, StatementRow};
 
-use db::{Backend, Sql, Val};
+use db::{Backend, Reads, Sql, Val};
 
 /// What went wrong with the index.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,8 @@ pub enum IndexError {
         "a delta from log size {from} cannot be applied to an index at log size {indexed}: deltas apply in log order, each from the size the index reflects"
     )]
     OutOfOrder { indexed: u64, from: u64 },
+    #[error("the index database {0}")]
+    Url(String),
     #[error("a malformed delta: {0}")]
     BadDelta(String),
     #[error(
@@ -100,14 +102,16 @@ impl Index {
 
     /// The log size the index reflects: entries `0..size` are in it.
     pub fn indexed_size(&self) -> Result<u64, IndexError> {
-        self.db.read(|c| indexed_size(c))
+        self.db.read(Reads::Latest, |c| indexed_size(c))
     }
 
     /// Applies a delta in one transaction, moving the indexed size from
     /// `delta.from` to `delta.to`. A delta that does not start at the
     /// indexed size is refused ([`IndexError::OutOfOrder`]): applied twice
     /// or out of order, it would leave the index saying it reflects a log
-    /// it does not.
+    /// it does not. (After an error, [`Index::indexed_size`] says where
+    /// the index is: a PostgreSQL connection lost as a commit went through
+    /// gives an error, then `OutOfOrder` for the same delta again.)
     pub fn apply(&self, delta: &Delta) -> Result<(), IndexError> {
         delta.check()?;
         self.db.write(|c| {
@@ -142,7 +146,7 @@ impl Index {
     /// certification co-signed in another entry), the first accepted one,
     /// else the first.
     pub fn statement(&self, hash: &[u8; 32]) -> Result<Option<StatementRow>, IndexError> {
-        self.db.read(|c| {
+        self.db.read(Reads::Latest, |c| {
             let mut found = None;
             for sql in [db::STATEMENT_BY_ENTRY_HASH, db::STATEMENT_BY_DIGEST] {
                 c.query(sql, &[Val::bytes(hash)], &mut |r| {
@@ -159,7 +163,7 @@ impl Index {
 
     /// The statement at a log index.
     pub fn statement_at(&self, index: u64) -> Result<Option<StatementRow>, IndexError> {
-        self.db.read(|c| {
+        self.db.read(Reads::Latest, |c| {
             let mut found = None;
             c.query(db::STATEMENT_AT, &[Val::int(index)], &mut |r| {
                 found = Some(StatementRow::read(r)?);
@@ -171,7 +175,7 @@ impl Index {
 
     /// The observation logged at a log index.
     pub fn observation_at(&self, index: u64) -> Result<Option<ObservationRow>, IndexError> {
-        self.db.read(|c| {
+        self.db.read(Reads::Latest, |c| {
             let mut found = None;
             c.query(db::OBSERVATION_AT, &[Val::int(index)], &mut |r| {
                 found = Some(ObservationRow::read(r)?);
@@ -185,12 +189,13 @@ impl Index {
     /// at a time (see [`ObservationQuery`]).
     pub fn observations(&self, q: &ObservationQuery) -> Result<Page, IndexError> {
         let (sql, params) = q.sql();
-        let mut rows = Vec::with_capacity(q.limit as usize + 1);
-        self.db.read(|c| {
+        let rows = self.db.read(Reads::Latest, |c| {
+            let mut rows = Vec::with_capacity(q.limit as usize + 1);
             c.query(&sql, &params, &mut |r| {
                 rows.push(ObservationRow::read(r)?);
                 Ok(())
-            })
+            })?;
+            Ok(rows)
         })?;
         Ok(Page::of(rows, q.limit as usize))
     }
@@ -208,7 +213,7 @@ impl Index {
     /// Everything in the index, in log order (see [`Dump`]); as large as
     /// the index.
     pub fn dump(&self) -> Result<Dump, IndexError> {
-        self.db.read(|c| {
+        self.db.read(Reads::Snapshot, |c| {
             let indexed_size = indexed_size(c)?;
             let mut statements = Vec::new();
             c.query(db::ALL_STATEMENTS, &[], &mut |r| {
@@ -230,7 +235,7 @@ impl Index {
 
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<i64, IndexError> {
-        self.db.read(|c| db::schema_version(c))
+        self.db.read(Reads::Latest, |c| db::schema_version(c))
     }
 }
 
