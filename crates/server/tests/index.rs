@@ -888,3 +888,79 @@ fn postgres() {
     rebuild(&index, entries);
     check_queries(&index, &dump.observations, 30);
 }
+
+/// How fast the index is built, live and rebuilt, from a log of many
+/// reports (`cargo test --release -p accord-server --test index -- --ignored
+/// --nocapture timing`): not a check, a measurement.
+#[test]
+#[ignore]
+fn timing() {
+    let n: usize = std::env::var("INDEX_TIMING_REPORTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let (a, h) = agreement();
+    let mut s = Script::new(a, *h, "2026-03-02T10:00:00Z".parse().unwrap());
+    s.adopt().ok();
+    s.accredit("MISSION", 1).ok();
+    let mut rng = Rng(7);
+    for k in 0..n {
+        s.wait_hours(0.01);
+        let (lon, lat) = PLACES[rng.below(PLACES.len())];
+        s.observe(
+            "MISSION/1",
+            "ceasefire_violation",
+            (lon + rng.unit() * 0.1, lat + rng.unit() * 0.1),
+            json!({"events": [{"type": "explosion", "count": 1 + k % 5}]}),
+            json!({}),
+        );
+        if k % 200 == 199 {
+            s.days(1);
+        }
+    }
+    let entries = s.entries.clone();
+    let db = Sqlite::new();
+    for batch in [100usize, 1000] {
+        let index = db.fresh();
+        let (mut ev, started) = (Evaluator::new(a, *h), std::time::Instant::now());
+        let mut c = Collector::new(&ev);
+        let mut collecting = std::time::Duration::ZERO;
+        for chunk in entries.chunks(batch) {
+            for e in chunk {
+                ev.apply(e);
+                c.record(&ev, e).unwrap();
+            }
+            let t = std::time::Instant::now();
+            let d = c.delta(&ev);
+            collecting += t.elapsed();
+            index.apply(&d).unwrap();
+        }
+        eprintln!(
+            "live, batches of {batch}: {} entries ({} reports) in {:.2} s, of which finding changed rows {:.2} s",
+            entries.len(),
+            ev.state.obs.len(),
+            started.elapsed().as_secs_f64(),
+            collecting.as_secs_f64()
+        );
+    }
+    let index = db.fresh();
+    let started = std::time::Instant::now();
+    rebuild(&index, &entries);
+    eprintln!(
+        "rebuilt (with writing the log): {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    let q = ObservationQuery::from_pairs(&[
+        ("bbox".into(), "37.5,48.7,37.6,48.8".into()),
+        ("limit".into(), "100".into()),
+    ])
+    .unwrap();
+    for _ in 0..100 {
+        index.observations(&q).unwrap();
+    }
+    eprintln!(
+        "a bbox query, first page of 100: {:.2} ms",
+        started.elapsed().as_secs_f64() * 10.0
+    );
+}

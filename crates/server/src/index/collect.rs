@@ -6,15 +6,26 @@
 //! Which observations an entry changes is the evaluator's business: a
 //! report verifies others near it, a corroboration or a dispute names one,
 //! time passing closes disputes, an amendment renames organisations. Rather
-//! than follow each of those rules from outside (and miss the next one
-//! added), the collector keeps a fingerprint of what each observation's row
-//! shows that can change, and a delta carries every observation whose
-//! fingerprint moved. That costs a pass over the observations per delta
-//! (tens of nanoseconds each: some milliseconds for 100,000), which is why
-//! deltas are per batch, not per entry.
+//! than follow those rules from outside, the collector keeps, for each
+//! observation, the fields that move when anything about it changes, and a
+//! delta carries every observation whose fields moved:
+//!
+//! - organisations are only ever added (a corroboration), so their count;
+//! - dissent only grows; `verified_at`, as it is;
+//! - the dispute's state: lodging opens it, and resolving, withdrawing or
+//!   a deadline passing closes it; a dispute reattributing the observation
+//!   (its party, confidence and basis) closes it in the same step, and an
+//!   observation once disputed is never disputed again;
+//! - an amendment that takes effect may renumber organisations: then every
+//!   row is sent again.
+//!
+//! The rest of a row is fixed when the observation is accepted. Comparing
+//! a few integers per observation costs a pass over the observations per
+//! delta (a few nanoseconds each), which is why deltas are per batch, not
+//! per entry; the tests build live indexes at random batch boundaries and
+//! compare them, row for row, with the evaluator's own view.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 
 use accord::evaluate::{DisputeState, Evaluator, Obs};
 use accord::statement::SignedStatement;
@@ -76,9 +87,8 @@ pub struct Collector {
     /// Refusals counted by the evaluator so far, by kind.
     refused: BTreeMap<String, u64>,
     refused_total: u64,
-    /// A fingerprint of each observation's changeable fields, as last
-    /// handed out.
-    fingerprints: Vec<u64>,
+    /// What moves of each observation, as last handed out.
+    seen: Vec<Seen>,
     /// Amended versions in force: an amendment may rename organisations,
     /// which the rows show by name.
     amended: usize,
@@ -95,7 +105,7 @@ impl Collector {
             statements: Vec::new(),
             refused_total: refused.values().sum(),
             refused,
-            fingerprints: ev.state.obs.iter().map(|o| fingerprint(o)).collect(),
+            seen: ev.state.obs.iter().map(|o| Seen::of(o)).collect(),
             amended: ev.state.amended.len(),
         }
     }
@@ -149,11 +159,11 @@ impl Collector {
         self.amended = ev.state.amended.len();
         let mut observations = Vec::new();
         for (i, o) in ev.state.obs.iter().enumerate() {
-            let f = fingerprint(o);
-            match self.fingerprints.get_mut(i) {
-                Some(old) if *old == f && !everything => continue,
-                Some(old) => *old = f,
-                None => self.fingerprints.push(f),
+            let now = Seen::of(o);
+            match self.seen.get_mut(i) {
+                Some(old) if *old == now && !everything => continue,
+                Some(old) => *old = now,
+                None => self.seen.push(now),
             }
             observations.push(ObservationRow::of(ev, o));
         }
@@ -199,69 +209,28 @@ fn signer_names(n: &tlog_core::Note) -> Vec<String> {
     n.signatures().iter().map(|l| l.name.clone()).collect()
 }
 
-/// A hash of what an observation's row shows that can change after it is
-/// accepted (the rest is fixed by its statement). Organisations are
-/// hashed by id: a change of names comes with an amendment, which the
-/// collector watches apart.
-fn fingerprint(o: &Obs) -> u64 {
-    let mut h = Fx(0);
-    for org in o.orgs.iter() {
-        org.hash(&mut h);
-    }
-    o.reporter.hash(&mut h);
-    o.dissent.hash(&mut h);
-    o.verified_at.hash(&mut h);
-    match &o.dispute {
-        DisputeState::None => 0u8.hash(&mut h),
-        DisputeState::Open {
-            dispute,
-            lodged_by,
-            until,
-        } => {
-            1u8.hash(&mut h);
-            dispute.0.hash(&mut h);
-            lodged_by.hash(&mut h);
-            until.as_second().hash(&mut h);
-        }
-        DisputeState::Upheld => 2u8.hash(&mut h),
-        DisputeState::Stands => 3u8.hash(&mut h),
-    }
-    o.responsible.hash(&mut h);
-    o.confidence.map(|c| c as u8).hash(&mut h);
-    o.attribution.hash(&mut h);
-    o.controlled_by.hash(&mut h);
-    o.zones.hash(&mut h);
-    h.finish()
+/// What of an observation moves when anything about it changes (see the
+/// module's comment).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Seen {
+    verified_at: Option<u64>,
+    dissent: u32,
+    organisations: usize,
+    dispute: u8,
 }
 
-/// FxHash's mixing: fast, and good enough to tell a changed row from an
-/// unchanged one (a collision would need 64 bits to agree by chance).
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
+impl Seen {
+    fn of(o: &Obs) -> Seen {
+        Seen {
+            verified_at: o.verified_at,
+            dissent: o.dissent,
+            organisations: o.orgs.len(),
+            dispute: match o.dispute {
+                DisputeState::None => 0,
+                DisputeState::Open { .. } => 1,
+                DisputeState::Upheld => 2,
+                DisputeState::Stands => 3,
+            },
         }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u8(&mut self, v: u8) {
-        self.write_u64(u64::from(v));
-    }
-    fn write_u16(&mut self, v: u16) {
-        self.write_u64(u64::from(v));
-    }
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
     }
 }
