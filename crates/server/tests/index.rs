@@ -282,18 +282,43 @@ fn build_live(index: &Index, entries: &[Vec<u8>], seed: u64) {
     assert_eq!(index.indexed_size().unwrap(), entries.len() as u64);
 }
 
-/// Writes `entries` as a log and rebuilds `index` from it.
-fn rebuild(index: &Index, entries: &[Vec<u8>]) {
+/// Writes `entries` as a log, verified.
+fn write_log(entries: &[Vec<u8>]) -> (tempfile::TempDir, tlog::verify::VerifiedLog) {
     let dir = tempfile::tempdir().unwrap();
     let storage = Arc::new(DirStorage::new(dir.path()).unwrap());
     let mut log = Log::create(storage, example::key("log.mission.accord.example/log")).unwrap();
     log.append_batch(entries).unwrap();
     let key = example::key("log.mission.accord.example/log").verifier();
-    let source = DirSource::new(dir.path());
-    let verified = accord_engine::verify_log(&source, &key, &[], None).unwrap();
+    let verified = accord_engine::verify_log(&DirSource::new(dir.path()), &key, &[], None).unwrap();
+    (dir, verified)
+}
+
+/// Writes `entries` as a log and rebuilds `index` from it.
+fn rebuild(index: &Index, entries: &[Vec<u8>]) {
+    let (dir, verified) = write_log(entries);
     let (a, h) = agreement();
-    let size = reindex(index, &Versions::one(a, *h), &source, &verified).unwrap();
+    let size = reindex(
+        index,
+        &Versions::one(a, *h),
+        &DirSource::new(dir.path()),
+        &verified,
+    )
+    .unwrap();
     assert_eq!(size, entries.len() as u64);
+}
+
+/// Catches `index` up with the log of `entries`.
+fn catch_up(index: &Index, entries: &[Vec<u8>]) -> Result<u64, IndexError> {
+    let (dir, verified) = write_log(entries);
+    let (a, h) = agreement();
+    let caught = accord_server::index::catch_up(
+        index,
+        &Versions::one(a, *h),
+        &DirSource::new(dir.path()),
+        &verified,
+    )?;
+    assert_eq!(caught.evaluator.state.size, entries.len() as u64);
+    Ok(caught.size)
 }
 
 // --- the checks, for any backend ------------------------------------------------------
@@ -350,6 +375,24 @@ fn check_live_equals_rebuilt(fresh: Fresh<'_>, entries: &[Vec<u8>], seeds: &[u64
             "the live index (seed {seed}) differs from the rebuilt one"
         );
     }
+    // A server stopped two thirds of the way, caught up from the log on
+    // restart.
+    let stopped = fresh();
+    build_live(&stopped, &entries[..entries.len() * 2 / 3], 11);
+    assert_eq!(catch_up(&stopped, entries).unwrap(), entries.len() as u64);
+    assert!(stopped.dump().unwrap() == rebuilt, "caught up, it differs");
+    // Caught up already: nothing to do.
+    assert_eq!(catch_up(&stopped, entries).unwrap(), entries.len() as u64);
+    assert!(stopped.dump().unwrap() == rebuilt);
+    // An index of more than the log, or of another log: refused.
+    let e = catch_up(&stopped, &entries[..entries.len() / 2]).unwrap_err();
+    assert!(matches!(e, IndexError::NotThisLog(_)), "{e}");
+    let other = fresh();
+    build_live(&other, &entries[..30], 12);
+    let mut forked = entries[..30].to_vec();
+    forked[29] = b"another entry\n".to_vec();
+    let e = catch_up(&other, &forked).unwrap_err();
+    assert!(e.to_string().contains("not of this log"), "{e}");
     rebuilt
 }
 

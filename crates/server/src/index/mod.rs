@@ -28,7 +28,7 @@ mod rows;
 pub use collect::{Collector, Delta};
 pub use db::MIGRATIONS;
 pub use query::{DEFAULT_LIMIT, MAX_LIMIT, ObservationQuery, Page, QueryError};
-pub use reindex::{REINDEX_CHUNK_BUNDLES, reindex};
+pub use reindex::{CaughtUp, REINDEX_CHUNK_BUNDLES, catch_up, reindex};
 pub use render::{CSV_COLUMNS, Format, render};
 pub use rows::{Event, ObservationRow, Refusal, Standing, StatementRow};
 
@@ -53,6 +53,8 @@ pub enum IndexError {
         "a delta from log size {from} cannot be applied to an index at log size {indexed}: deltas apply in log order, each from the size the index reflects"
     )]
     OutOfOrder { indexed: u64, from: u64 },
+    #[error("the index is not of this log ({0}): rebuild it with `accord reindex`")]
+    NotThisLog(String),
     #[error("the index database {0}")]
     Url(String),
     #[error("a malformed delta: {0}")]
@@ -238,6 +240,12 @@ impl Index {
         self.db.read(Reads::Latest, |c| db::schema_version(c))
     }
 }
+
+// The server shares one index between its threads.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Index>();
+};
 
 fn indexed_size(c: &mut dyn Sql) -> Result<u64, IndexError> {
     let mut size = None;

@@ -22,7 +22,7 @@ pub const REINDEX_CHUNK_BUNDLES: u64 = 16;
 /// amended ones the log may adopt). Returns the log size indexed.
 ///
 /// Each chunk is its own transaction, so a reindex cut short leaves an
-/// index that is right up to its indexed size, and the server catches up
+/// index that is right up to its indexed size, and [`catch_up`] goes on
 /// from there.
 pub fn reindex<S: TileSource + Sync>(
     index: &Index,
@@ -31,10 +31,50 @@ pub fn reindex<S: TileSource + Sync>(
     log: &VerifiedLog,
 ) -> Result<u64, IndexError> {
     index.clear()?;
+    Ok(catch_up(index, versions, source, log)?.size)
+}
+
+/// An evaluation of the log up to its verified size, and the collector
+/// that watched it for the index, for the live server to go on with.
+pub struct CaughtUp<'a> {
+    pub evaluator: Evaluator<'a>,
+    pub collector: Collector,
+    /// The log size now indexed (the verified log's).
+    pub size: u64,
+}
+
+/// Brings `index` up to the verified log (after a restart, or a reindex
+/// cut short): replays the whole log, the entries the index holds without
+/// collecting them, and writes the rest a chunk at a time. Refuses an
+/// index that reflects more of the log than there is, or whose last entry
+/// is not this log's (another log's index): rebuild it with [`reindex`].
+pub fn catch_up<'a, S: TileSource + Sync>(
+    index: &Index,
+    versions: &Versions<'a>,
+    source: &S,
+    log: &VerifiedLog,
+) -> Result<CaughtUp<'a>, IndexError> {
+    let indexed = index.indexed_size()?;
+    if indexed > log.size() {
+        return Err(IndexError::NotThisLog(format!(
+            "the index reflects {indexed} entries and the log has {}",
+            log.size()
+        )));
+    }
+    let last = match indexed.checked_sub(1) {
+        Some(i) => Some(
+            index
+                .statement_at(i)?
+                .ok_or_else(|| IndexError::Corrupt(format!("entry {i} is not in the index")))?
+                .entry_hash,
+        ),
+        None => None,
+    };
     let mut ev = Evaluator::with_versions(versions);
     ev.reserve(usize::try_from(log.size()).unwrap_or(usize::MAX));
     let preparer = ev.preparer();
-    let mut collector = Collector::new(&ev);
+    // Made once the evaluator reaches the indexed size.
+    let mut collector = (indexed == 0).then(|| Collector::new(&ev));
     let mut book = KeyBook::new(versions.adopted().agreement);
     for v in versions.iter().skip(1) {
         book.add_agreement(v.agreement);
@@ -54,10 +94,32 @@ pub fn reindex<S: TileSource + Sync>(
         let verified = signatures::verify(&prepared, &book, SignatureCheck::Batch);
         for (k, p) in prepared.iter_mut().enumerate() {
             ev.apply_prepared(p, verified.signatures.get(k).map_or(&[][..], Vec::as_slice));
-            collector.record(&ev, &entries[k])?;
+            match &mut collector {
+                Some(c) => c.record(&ev, &entries[k])?,
+                None if ev.state.size == indexed => {
+                    if last != Some(tlog_core::leaf_hash(&entries[k]).0) {
+                        return Err(IndexError::NotThisLog(format!(
+                            "its entry {} is not the log's",
+                            indexed - 1
+                        )));
+                    }
+                    collector = Some(Collector::new(&ev));
+                }
+                None => {}
+            }
         }
-        index.apply(&collector.delta(&ev))?;
+        if let Some(c) = &mut collector {
+            let delta = c.delta(&ev);
+            if delta.to > delta.from {
+                index.apply(&delta)?;
+            }
+        }
         t = end;
     }
-    Ok(log.size())
+    let collector = collector.unwrap_or_else(|| Collector::new(&ev));
+    Ok(CaughtUp {
+        evaluator: ev,
+        collector,
+        size: log.size(),
+    })
 }
