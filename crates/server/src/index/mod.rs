@@ -6,7 +6,25 @@
 //! applies entries, so that a live index and a rebuilt one cannot differ by
 //! construction (a test compares them). It records the log size it
 //! reflects ([`Index::indexed_size`]); each [`Delta`] moves it on in one
-//! transaction, so after a crash the server catches up from that size.
+//! transaction, so after a crash the server catches up from that size
+//! ([`catch_up`]).
+//!
+//! How the server uses it:
+//!
+//! ```text
+//! let index = Index::open(url)?;                      // migrates
+//! let mut up = catch_up(&index, &versions, &source, &verified_log)?;
+//! // then for each batch the log appends, once it is durable:
+//! for e in &batch {
+//!     let _ = up.evaluator.apply_entry(e);
+//!     up.collector.record(&up.evaluator, e)?;
+//! }
+//! index.apply(&up.collector.delta(&up.evaluator))?;   // one transaction
+//! // and for requests, from any thread:
+//! let q = ObservationQuery::from_pairs(&pairs)?;      // QueryError: a 400
+//! let page = index.observations(&q)?;
+//! let body = render(&page, q.format.unwrap_or(Format::Json));
+//! ```
 //!
 //! Two backends behind one synchronous API (the server calls it from its
 //! own threads): SQLite by default, embedded, nothing to set up; PostgreSQL
