@@ -536,6 +536,7 @@ fn check_queries(index: &Index, rows: &[ObservationRow], cases: u32) {
                 put("limit", limit.map(|l| l.to_string()));
                 let q = ObservationQuery::from_pairs(&pairs).unwrap();
                 let want: Vec<&ObservationRow> = rows.iter().filter(|r| passes(&q, r)).collect();
+                prop_assert_eq!(index.count(&q).unwrap(), want.len() as u64);
                 let got = all_pages(index, &pairs);
                 let got: Vec<&ObservationRow> = got.iter().collect();
                 let (some, paged) = found.get();

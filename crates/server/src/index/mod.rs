@@ -220,6 +220,20 @@ impl Index {
         Ok(Page::of(rows, q.limit as usize))
     }
 
+    /// How many observations pass the query's filters, on every page
+    /// (its cursor and limit aside): for a dashboard's totals.
+    pub fn count(&self, q: &ObservationQuery) -> Result<u64, IndexError> {
+        let (sql, params) = q.count_sql();
+        self.db.read(Reads::Latest, |c| {
+            let mut n = 0;
+            c.query(&sql, &params, &mut |r| {
+                n = r.int(0)?.unwrap_or(0);
+                Ok(())
+            })?;
+            u64::try_from(n).map_err(|_| IndexError::Corrupt(format!("a count of {n}")))
+        })
+    }
+
     /// Empties the index (to rebuild it): the schema stays.
     pub fn clear(&self) -> Result<(), IndexError> {
         self.db.write(|c| {

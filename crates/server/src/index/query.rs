@@ -187,6 +187,29 @@ impl ObservationQuery {
             Val::Int(Some(self.after.map_or(-1, |a| a as i64))),
             "",
         );
+        self.filters(&mut w);
+        let limit = w.param(Val::Int(Some(i64::from(self.limit) + 1)));
+        let sql = format!(
+            "SELECT {OBSERVATION_COLUMNS} FROM observations WHERE {} ORDER BY idx LIMIT {limit}",
+            w.clauses.join(" AND ")
+        );
+        (sql, w.params)
+    }
+
+    /// The SQL counting every observation that passes the filters (the
+    /// cursor and limit aside).
+    pub(super) fn count_sql(&self) -> (String, Vec<Val>) {
+        let mut w = Where::default();
+        w.clauses.push("TRUE".into());
+        self.filters(&mut w);
+        let sql = format!(
+            "SELECT COUNT(*) FROM observations WHERE {}",
+            w.clauses.join(" AND ")
+        );
+        (sql, w.params)
+    }
+
+    fn filters(&self, w: &mut Where) {
         if let Some(t) = self.from {
             w.add("observed >= ", Val::Int(Some(t)), "");
         }
@@ -226,12 +249,6 @@ impl ObservationQuery {
                 w.clauses.push(format!("(lon >= {a} OR lon <= {b})"));
             }
         }
-        let limit = w.param(Val::Int(Some(i64::from(self.limit) + 1)));
-        let sql = format!(
-            "SELECT {OBSERVATION_COLUMNS} FROM observations WHERE {} ORDER BY idx LIMIT {limit}",
-            w.clauses.join(" AND ")
-        );
-        (sql, w.params)
     }
 }
 
