@@ -19,6 +19,14 @@ export ACCORD_SHARED=$shared
 as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 command -v go >/dev/null && [[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]] || need_apt+=(golang-go golang-golang-x-mod-dev)
+# The index's tests run against PostgreSQL too, as a throwaway local
+# cluster (crates/testkit/src/postgres.rs): they need Debian's server
+# binaries (initdb, pg_ctl), in /usr/lib/postgresql/<version>/bin.
+# ACCORD_SKIP_POSTGRES=1 skips those tests, and this.
+if [[ ${ACCORD_SKIP_POSTGRES:-} != 1 ]] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
+  ! command -v initdb >/dev/null; then
+  need_apt+=(postgresql)
+fi
 if ((${#need_apt[@]})); then
   echo "installing ${need_apt[*]} ..." >&2
   as_root apt-get update -qq

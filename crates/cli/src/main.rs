@@ -27,6 +27,7 @@ mod keys;
 mod logcmd;
 mod logdir;
 mod precheck;
+mod reindex_cmd;
 mod remembered;
 mod replay;
 mod report_cmd;
@@ -73,6 +74,8 @@ enum Command {
     Serve(Box<serve_cmd::ServeArgs>),
     /// Import real event data (UCDP GED, ACLED, GeoJSON) as signed open-source observations into a log.
     Import(import_cmd::ImportArgs),
+    /// Rebuild the server's index database (SQLite or PostgreSQL) from the log alone.
+    Reindex(reindex_cmd::ReindexArgs),
 }
 
 #[derive(Subcommand)]
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
         Command::Report(a) => report_cmd::run(a),
         Command::Checkpoints(a) => remembered::run(a),
         Command::Serve(a) => serve_cmd::run(*a),
+        Command::Reindex(a) => reindex_cmd::run(a),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -173,10 +173,18 @@ pub fn run(a: ServeArgs) -> Result<()> {
         .unwrap_or_else(|| accord_server::config::DEFAULT_BIND.into());
     let bind = parse_bind(&bind).map_err(|e| miette!("{e}"))?;
     let limits = file.as_ref().map(|f| f.limits.clone()).unwrap_or_default();
-    let _database = a
+    // The index is derived: by default a SQLite file in the log's private
+    // directory, rebuilt from the log whenever it is lost.
+    let database = a
         .database
         .clone()
-        .or_else(|| file.as_ref().and_then(|f| f.database.clone()));
+        .or_else(|| file.as_ref().and_then(|f| f.database.clone()))
+        .unwrap_or_else(|| {
+            format!(
+                "sqlite:{}",
+                log_dir.join(".tlog").join("index.sqlite").display()
+            )
+        });
 
     let (adopted, hash, files) = load(&agreement)?;
     let mut later = Vec::new();
@@ -218,7 +226,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         log_dir: log_dir.clone(),
         signer,
         limits,
-        follower: None,
+        database: Some(database),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

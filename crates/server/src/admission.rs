@@ -92,10 +92,18 @@ pub struct Admission {
 }
 
 /// What the admission thread starts from: the log's evaluation and every
-/// entry's leaf hash, by index.
+/// entry's leaf hash, by index; and what it works with.
 pub struct Start {
     pub evaluator: Evaluator<'static>,
     pub leaves: HashMap<Hash, u64>,
+    /// How to rebuild the evaluation from the log.
+    pub rebuild: Rebuild,
+    /// The agreement's versions, which the evaluator borrows.
+    pub versions: Versions<'static>,
+    /// The keys the request threads check signatures with.
+    pub keys: Arc<RwLock<KeyBook>>,
+    /// What follows the evaluation (the index).
+    pub follower: Option<Box<dyn Follower>>,
 }
 
 /// How to rebuild the evaluation from the log (after a refusal found by
@@ -145,13 +153,17 @@ pub fn start(
     log: Log,
     batching: tlog::sequencer::BatchOptions,
     start: Start,
-    rebuild: Rebuild,
-    versions: Versions<'static>,
     live: Arc<Live>,
-    keys: Arc<RwLock<KeyBook>>,
     queue: usize,
-    follower: Option<Box<dyn Follower>>,
 ) -> (Admission, Threads) {
+    let Start {
+        evaluator,
+        leaves,
+        rebuild,
+        versions,
+        keys,
+        follower,
+    } = start;
     let (jobs, rx) = mpsc::channel(queue);
     let (seq, seq_thread) = Sequencer::start(log, batching);
     let (commits_tx, commits_rx) = std::sync::mpsc::channel::<InFlight>();
@@ -161,8 +173,8 @@ pub fn start(
         .name("admission".into())
         .spawn(move || {
             let mut a = Admitter {
-                ev: start.evaluator,
-                leaves: start.leaves,
+                ev: evaluator,
+                leaves,
                 seq,
                 rebuild,
                 live: live2,

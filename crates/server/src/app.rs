@@ -34,8 +34,9 @@ pub struct ServerConfig {
     /// The operator's log key.
     pub signer: SignerKey,
     pub limits: Limits,
-    /// What follows the log (the index), if anything.
-    pub follower: Option<Box<dyn Follower>>,
+    /// The index database's URL (a SQLite path, `sqlite:PATH`, or
+    /// `postgres://...`); none, no index (queries answer 503).
+    pub database: Option<String>,
 }
 
 /// The agreement's text and annex, served as they are.
@@ -55,6 +56,8 @@ pub enum StartError {
     Verify { dir: String, error: String },
     #[error("{dir}: the log could not be replayed: {error}")]
     Replay { dir: String, error: String },
+    #[error("the index database: {0}")]
+    Index(String),
 }
 
 /// What the request handlers share.
@@ -160,6 +163,16 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         }
     }
     let keys = Arc::new(RwLock::new(book));
+    let (follower, index) = match &cfg.database {
+        Some(url) => {
+            let (f, q) = open_index(url, &cfg.versions, &cfg.log_dir, &verifier, &evaluator)?;
+            (
+                Some(Box::new(f) as Box<dyn Follower>),
+                Some(Arc::new(q) as Arc<dyn crate::routes::query::Queries>),
+            )
+        }
+        None => (None, None),
+    };
     let live = Arc::new(Live::new(Durable::of(log.checkpoint())));
     let preparer = evaluator.preparer();
     let rebuild_versions = clone_versions(&cfg.versions);
@@ -175,13 +188,16 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
     let (admission, threads) = admission::start(
         log,
         batching,
-        Start { evaluator, leaves },
-        rebuild,
-        clone_versions(&cfg.versions),
+        Start {
+            evaluator,
+            leaves,
+            rebuild,
+            versions: clone_versions(&cfg.versions),
+            keys: keys.clone(),
+            follower,
+        },
         live.clone(),
-        keys.clone(),
         cfg.limits.queue,
-        cfg.follower,
     );
     let state = Arc::new(AppState {
         agreement,
@@ -200,9 +216,43 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
         limits: cfg.limits,
         metrics: crate::metrics::Metrics::new(),
-        index: None,
+        index,
     });
     Ok(Started { state, threads })
+}
+
+/// Opens the index and brings it up to the log (after a crash it may be
+/// behind; on first use it is empty), then follows the live evaluation.
+fn open_index(
+    url: &str,
+    versions: &Versions<'static>,
+    dir: &std::path::Path,
+    key: &VerifierKey,
+    ev: &Evaluator<'static>,
+) -> Result<(crate::follow::IndexFollower, crate::follow::IndexQueries), StartError> {
+    use crate::index::{Collector, Index, catch_up};
+    let err = |e: &dyn std::fmt::Display| StartError::Index(format!("{url}: {e}"));
+    let index = Arc::new(Index::open(url).map_err(|e| err(&e))?);
+    let indexed = index.indexed_size().map_err(|e| err(&e))?;
+    if indexed != ev.state.size {
+        tracing::info!(
+            indexed,
+            log = ev.state.size,
+            "catching the index up with the log"
+        );
+        let source = DirSource::new(dir);
+        let log = accord_engine::verify_log(&source, key, &[], None).map_err(|e| err(&e))?;
+        catch_up(&index, versions, &source, &log).map_err(|e| err(&e))?;
+    }
+    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    Ok((
+        crate::follow::IndexFollower {
+            index: index.clone(),
+            collector: Collector::new(ev),
+            failed: failed.clone(),
+        },
+        crate::follow::IndexQueries { index, failed },
+    ))
 }
 
 fn clone_versions(v: &Versions<'static>) -> Versions<'static> {

@@ -18,6 +18,8 @@
 pub mod admission;
 pub mod app;
 pub mod config;
+pub mod follow;
+pub mod index;
 pub mod limits;
 pub mod live;
 pub mod metrics;

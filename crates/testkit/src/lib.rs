@@ -5,6 +5,8 @@
 //! it is always there; a test that needs it and does not find it fails with
 //! a message saying so, rather than passing vacuously.
 
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -8,16 +8,20 @@ use axum::response::{IntoResponse, Response};
 use super::App;
 use crate::problem::Problem;
 
+/// A page of observations, rendered.
+pub struct Found {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<String>,
+}
+
 /// What the routes need of the index (see `crate::index`).
 pub trait Queries: Send + Sync {
     /// The log size the index reflects, or why it cannot say.
     fn indexed_size(&self) -> Result<u64, String>;
-    /// Observations matching URL query pairs: the body and its content type.
-    fn observations(
-        &self,
-        pairs: &[(String, String)],
-        page_max: usize,
-    ) -> Result<(Vec<u8>, &'static str), Problem>;
+    /// Observations matching URL query pairs.
+    fn observations(&self, pairs: &[(String, String)], page_max: usize) -> Result<Found, Problem>;
     /// A statement by its entry hash or digest (32 bytes), as JSON.
     fn statement(&self, hash: &[u8; 32]) -> Result<Option<serde_json::Value>, Problem>;
 }
@@ -65,11 +69,24 @@ pub async fn observations(
         None => vec![],
     };
     let a = app.clone();
-    let (body, ct) =
-        tokio::task::spawn_blocking(move || index(&a)?.observations(&pairs, a.limits.page_max))
+    let p2 = pairs.clone();
+    let found =
+        tokio::task::spawn_blocking(move || index(&a)?.observations(&p2, a.limits.page_max))
             .await
             .map_err(|e| Problem::internal(e.to_string()))??;
-    Ok(([(header::CONTENT_TYPE, ct)], body).into_response())
+    let mut r = ([(header::CONTENT_TYPE, found.content_type)], found.body).into_response();
+    // The next page, for every format (JSON Lines and CSV have no room for
+    // it in the body).
+    if let Some(next) = found.next {
+        let mut rest: Vec<(String, String)> =
+            pairs.into_iter().filter(|(k, _)| k != "cursor").collect();
+        rest.push(("cursor".into(), next));
+        let q = serde_urlencoded::to_string(&rest).unwrap_or_default();
+        if let Ok(v) = format!("</v1/observations?{q}>; rel=\"next\"").parse() {
+            r.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(r)
 }
 
 /// A statement by its hash: the entry's leaf hash or the statement's

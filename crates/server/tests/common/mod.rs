@@ -61,7 +61,10 @@ impl TestServer {
             log_dir: dir.to_path_buf(),
             signer: example::key(LOG_KEY),
             limits,
-            follower: None,
+            database: Some(format!(
+                "sqlite:{}",
+                dir.join(".tlog/index.sqlite").display()
+            )),
         };
         let started = accord_server::start(cfg).expect("the server starts");
         let live = started.state.live.clone();
