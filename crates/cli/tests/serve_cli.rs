@@ -230,7 +230,10 @@ type Acked = Arc<Mutex<BTreeMap<u64, Vec<u8>>>>;
 fn record(acked: &Acked, index: u64, entry: &[u8]) {
     let mut a = acked.lock().unwrap();
     if let Some(before) = a.insert(index, entry.to_vec()) {
-        assert_eq!(before, entry, "two statements acknowledged at index {index}");
+        assert_eq!(
+            before, entry,
+            "two statements acknowledged at index {index}"
+        );
     }
 }
 
@@ -291,7 +294,10 @@ fn monitors_submit_at_once_and_the_served_log_verifies_and_audits() {
     // Everything reads back as sent, over HTTP.
     let (status, cp) = get(&served.url("/checkpoint"));
     assert_eq!(status, 200);
-    assert_eq!(cp.lines().nth(1), Some((first + total).to_string().as_str()));
+    assert_eq!(
+        cp.lines().nth(1),
+        Some((first + total).to_string().as_str())
+    );
     for (i, e) in s.entries.iter().enumerate() {
         assert_eq!(&get_bytes(&served.url(&format!("/v1/entries/{i}"))).1, e);
     }
@@ -328,7 +334,10 @@ fn monitors_submit_at_once_and_the_served_log_verifies_and_audits() {
     assert!(!text.is_empty());
     let (code, report) = get(&served.url("/v1/report/2026-03-03"));
     assert_eq!(code, 200, "{report}");
-    assert!(report.contains("<html") || report.contains("<!DOCTYPE"), "{report}");
+    assert!(
+        report.contains("<html") || report.contains("<!DOCTYPE"),
+        "{report}"
+    );
     let (code, md) = get(&served.url("/v1/report/2026-03-03?format=md"));
     assert_eq!(code, 200, "{md}");
     assert!(md.contains("2026-03-03"), "{md}");
@@ -467,8 +476,7 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
             // verifies with every entry.
             let before = acked.lock().unwrap().len();
             let stop = Arc::new(AtomicBool::new(false));
-            let extra: Vec<Vec<Vec<u8>>> = queues.clone();
-            let threads = submitters(&served.base, &extra, &next, &acked, &stop);
+            let threads = submitters(&served.base, &queues, &next, &acked, &stop);
             let deadline = Instant::now() + Duration::from_secs(30);
             while acked.lock().unwrap().len() < before + 8 && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(5));
@@ -477,7 +485,10 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
             for t in threads {
                 t.join().unwrap();
             }
-            assert!(acked.lock().unwrap().len() >= before + 8, "submissions continue");
+            assert!(
+                acked.lock().unwrap().len() >= before + 8,
+                "submissions continue"
+            );
             served.signal("-TERM");
             assert!(served.wait(Duration::from_secs(60)).success());
             break;

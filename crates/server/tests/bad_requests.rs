@@ -102,12 +102,17 @@ fn problem(r: &Reply, status: u16, what: &str) -> Value {
     let p = r.json();
     assert_eq!(p["status"], status, "{what}: {p}");
     assert!(
-        p["type"].as_str().is_some_and(|t| t.starts_with("https://")),
+        p["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("https://")),
         "{what}: {p}"
     );
     assert!(p["title"].as_str().is_some_and(|t| !t.is_empty()), "{what}");
     let detail = p["detail"].as_str().unwrap_or_default();
-    assert!(detail.len() > 20, "{what}: a detail that says what to fix: {p}");
+    assert!(
+        detail.len() > 20,
+        "{what}: a detail that says what to fix: {p}"
+    );
     p
 }
 
@@ -158,10 +163,7 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
         b
     };
     // Signed by a monitor no one accredited.
-    let stranger = example::key(&example::monitor_key_name(
-        s.signer("MISSION").name(),
-        9,
-    ));
+    let stranger = example::key(&example::monitor_key_name(s.signer("MISSION").name(), 9));
     let unaccredited = sign(
         statement_value(&s, hash, "observation", 0.0, observation_body(&s, 7, 0.0)),
         &[&stranger],
@@ -171,15 +173,16 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
         statement_value(&s, hash, "observation", 0.0, observation_body(&s, 8, 0.0)),
         &[s.signer("UA")],
     );
-    // Ukraine disputing an observation that charges Russia.
+    // Ukraine alone deciding a dispute of the observation that no one
+    // lodged: a party does not judge alone, nor what is not disputed.
     let dispute_by_other_party = sign(
         statement_value(
             &s,
             hash,
             "dispute",
             0.0,
-            json!({"action": "lodge", "target": {"sha256": obs.digest, "index": obs.index},
-                   "subject": "attribution", "grounds": "not our unit"}),
+            json!({"action": "resolve", "target": {"sha256": obs.digest, "index": obs.index},
+                   "outcome": "upheld"}),
         ),
         &[s.signer("UA")],
     );
@@ -219,25 +222,48 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
         ("bad signature", bad_signature, Some("bad_signature")),
         ("unaccredited key", unaccredited, Some("unknown_signer")),
         ("a party observing", by_a_party, Some("not_a_monitor")),
-        ("a party disputing a charge against another", dispute_by_other_party, None),
-        ("another agreement", other_agreement, Some("other_agreement")),
+        (
+            "a party deciding a dispute alone",
+            dispute_by_other_party,
+            None,
+        ),
+        (
+            "another agreement",
+            other_agreement,
+            Some("other_agreement"),
+        ),
         ("dated ahead", dated_ahead, Some("dated_ahead")),
-        ("the same statement, other signatures", resigned, Some("duplicate")),
-        ("not a statement", b"hello, log\n".to_vec(), Some("malformed")),
+        (
+            "the same statement, other signatures",
+            resigned,
+            Some("duplicate"),
+        ),
+        (
+            "not a statement",
+            b"hello, log\n".to_vec(),
+            Some("malformed"),
+        ),
     ];
     for (what, bytes, want) in &cases {
         let judged = s.eval.check_next(bytes);
-        let why = judged
-            .as_ref()
-            .expect_err(&format!("{what}: the evaluator refuses it"));
+        let Err(why) = &judged else {
+            panic!("{what}: the evaluator refuses it")
+        };
         if let Some(want) = want {
             assert_eq!(reason(why), *want, "{what}: the evaluator's reason");
         }
         let r = post(&server.url("/v1/statements"), "text/plain", bytes);
         let p = problem(&r, status_for(why), what);
-        assert_eq!(p["reason"], reason(why), "{what}: the server says the evaluator's reason: {p}");
+        assert_eq!(
+            p["reason"],
+            reason(why),
+            "{what}: the server says the evaluator's reason: {p}"
+        );
         if let Rejected::Duplicate { .. } = why {
-            assert_eq!(p["entry"], obs.index, "{what}: names the entry it repeats: {p}");
+            assert_eq!(
+                p["entry"], obs.index,
+                "{what}: names the entry it repeats: {p}"
+            );
         }
         if *what == "not canonical" {
             assert!(p["detail"].as_str().unwrap().contains("canonical"), "{p}");
@@ -257,7 +283,11 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
             let p = problem(&r, status_for(why), what);
             assert_eq!(p["item"], 1, "{what}: {p}");
             assert_eq!(p["reason"], reason(why), "{what}: {p}");
-            assert_eq!(checkpoint(&server), before, "{what}: nothing of the batch is logged");
+            assert_eq!(
+                checkpoint(&server),
+                before,
+                "{what}: nothing of the batch is logged"
+            );
         }
     }
 
@@ -289,7 +319,10 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
         400,
         "an unknown field",
     );
-    assert!(p["detail"].as_str().unwrap().contains("signatures"), "names the field: {p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("signatures"),
+        "names the field: {p}"
+    );
     problem(
         &post(&batch_url, "application/json", br#"{"statements": []}"#),
         400,
@@ -309,18 +342,52 @@ fn bad_statements_are_refused_as_the_evaluator_would_and_the_log_is_unchanged() 
         415,
         "JSON sent to the route for one signed note",
     );
-    let huge = vec![b'a'; 5 << 20];
-    problem(
-        &post(&server.url("/v1/statements"), "text/plain", &huge),
-        413,
-        "an oversized statement",
-    );
-    problem(
-        &post(&batch_url, "application/json", &huge),
-        413,
-        "an oversized batch",
-    );
     assert_eq!(checkpoint(&server), before);
+    // Bodies larger than the server takes, on a server that takes little
+    // (so that the client has sent the whole body before it is answered).
+    {
+        let dir2 = tempfile::tempdir().unwrap();
+        make_log(dir2.path(), &s.entries);
+        let small = TestServer::start_with(
+            dir2.path(),
+            accord_server::Limits {
+                body_bytes: 8_000,
+                batch_statements: 2,
+                ..Default::default()
+            },
+        );
+        let small_before = checkpoint(&small);
+        let huge = vec![b'a'; 20_000];
+        let p = problem(
+            &post(&small.url("/v1/statements"), "text/plain", &huge),
+            413,
+            "an oversized statement",
+        );
+        assert!(p["detail"].as_str().unwrap().contains("8000"), "{p}");
+        problem(
+            &post(
+                &small.url("/v1/statements/batch"),
+                "application/json",
+                &huge,
+            ),
+            413,
+            "an oversized batch",
+        );
+        let three: Vec<String> = (0..3)
+            .map(|k| String::from_utf8(fresh_observation(&s, "MISSION/2", 50 + k)).unwrap())
+            .collect();
+        let p = problem(
+            &post(
+                &small.url("/v1/statements/batch"),
+                "application/json",
+                json!({"statements": three}).to_string().as_bytes(),
+            ),
+            413,
+            "a batch of more statements than the server takes",
+        );
+        assert!(p["detail"].as_str().unwrap().contains("at most 2"), "{p}");
+        assert_eq!(checkpoint(&small), small_before);
+    }
 
     // The batch refused above is accepted once its bad half is gone: it
     // was refused whole, not half logged.
@@ -393,15 +460,18 @@ fn paths_never_leave_tile_and_bad_parameters_are_named() {
         "/tile/0/x001/x002/../../../../secret.txt",
     ] {
         let (status, text) = raw_get(server.addr, path);
+        assert!(status == 400 || status == 404, "{path}: {status}\n{text}");
         assert!(
-            status == 400 || status == 404,
-            "{path}: {status}\n{text}"
+            !text.contains("MARKER-OUTSIDE-TILES"),
+            "{path} served a file outside tile/"
         );
-        assert!(!text.contains("MARKER-OUTSIDE-TILES"), "{path} served a file outside tile/");
         answers.push(text);
     }
     // The same through the ordinary client.
-    for path in ["/tile/0/..%2F..%2F.tlog%2Flog.key", "/tile/entries/..%2f..%2fsecret.txt"] {
+    for path in [
+        "/tile/0/..%2F..%2F.tlog%2Flog.key",
+        "/tile/entries/..%2f..%2fsecret.txt",
+    ] {
         let r = get(&server.url(path));
         problem(&r, r.status, path);
         assert!(r.status == 400 || r.status == 404, "{path}: {}", r.body);
@@ -462,7 +532,10 @@ fn paths_never_leave_tile_and_bad_parameters_are_named() {
         answers.push(r.body);
     }
     let p = problem(&get(&server.url("/nowhere")), 404, "no route");
-    assert!(p["detail"].as_str().unwrap().contains("/openapi.json"), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("/openapi.json"),
+        "{p}"
+    );
 
     // The traversals and probes through raw requests too (nothing between
     // the test and the server normalises a path).
@@ -483,7 +556,10 @@ fn paths_never_leave_tile_and_bad_parameters_are_named() {
 
     // Whatever was asked, the log key's secret was never in an answer.
     for a in &answers {
-        assert!(!a.contains(&secret_b64), "the log key's secret was served:\n{a}");
+        assert!(
+            !a.contains(&secret_b64),
+            "the log key's secret was served:\n{a}"
+        );
         assert!(!a.contains("PRIVATE+KEY"), "a secret key was served:\n{a}");
     }
     assert_eq!(checkpoint(&server), before, "reads change nothing");

@@ -37,7 +37,11 @@ fn subscribe(url: String) -> mpsc::Receiver<(String, Value)> {
             if line.is_empty() {
                 if !data.is_empty() {
                     let v = serde_json::from_str(&data).unwrap_or(Value::String(data.clone()));
-                    let name = if event.is_empty() { "message".into() } else { event.clone() };
+                    let name = if event.is_empty() {
+                        "message".into()
+                    } else {
+                        event.clone()
+                    };
                     if tx.send((name, v)).is_err() {
                         return;
                     }

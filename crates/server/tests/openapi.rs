@@ -50,9 +50,15 @@ fn every_route_is_documented_and_every_documented_operation_is_routed() {
     let documented = documented(&doc);
     assert!(routed.len() >= 20, "{routed:?}");
     let undocumented: Vec<_> = routed.difference(&documented).collect();
-    assert!(undocumented.is_empty(), "routed but not documented: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "routed but not documented: {undocumented:?}"
+    );
     let unrouted: Vec<_> = documented.difference(&routed).collect();
-    assert!(unrouted.is_empty(), "documented but not routed: {unrouted:?}");
+    assert!(
+        unrouted.is_empty(),
+        "documented but not routed: {unrouted:?}"
+    );
     // Each operation says what it answers, and the path parameters it
     // names are the path's.
     for (method, path) in &documented {
@@ -104,7 +110,11 @@ fn the_docs_page_is_served_with_its_own_assets_and_no_cdn() {
     let server = TestServer::start(dir.path());
     let page = get(&server.url("/docs"));
     assert_eq!(page.status, 200);
-    assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
     let mut linked = attributes(&page.body, "src");
     linked.extend(attributes(&page.body, "href"));
     assert!(!linked.is_empty(), "the page names its script and style");
@@ -114,7 +124,11 @@ fn the_docs_page_is_served_with_its_own_assets_and_no_cdn() {
             "the page loads {l} from elsewhere"
         );
     }
-    assert!(!page.body.contains("http://") && !page.body.contains("https://"), "{}", page.body);
+    assert!(
+        !page.body.contains("http://") && !page.body.contains("https://"),
+        "{}",
+        page.body
+    );
     for l in &linked {
         let r = get(&server.url(l));
         assert_eq!(r.status, 200, "{l}");
