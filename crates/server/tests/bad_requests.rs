@@ -531,6 +531,24 @@ fn paths_never_leave_tile_and_bad_parameters_are_named() {
         }
         answers.push(r.body);
     }
+    // A route asked with a method it does not take.
+    for (r, allow) in [
+        (
+            post(&server.url("/checkpoint"), "text/plain", b"x"),
+            "GET,HEAD",
+        ),
+        (
+            post(&server.url("/tile/0/000.p/1"), "text/plain", b"x"),
+            "GET,HEAD",
+        ),
+        (get(&server.url("/v1/statements")), "POST"),
+        (get(&server.url("/v1/statements/batch")), "POST"),
+    ] {
+        let p = problem(&r, 405, "a wrong method");
+        assert!(p["detail"].as_str().unwrap().contains("Allow"), "{p}");
+        assert_eq!(r.header("allow"), Some(allow), "{p}");
+        answers.push(r.body);
+    }
     let p = problem(&get(&server.url("/nowhere")), 404, "no route");
     assert!(
         p["detail"].as_str().unwrap().contains("/openapi.json"),
