@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use accord::evaluate::{Evaluator, Prepared, Rejected, Versions};
+use accord::evaluate::{Duplicate, Evaluator, Prepared, Rejected, Versions};
 use accord_engine::signatures::KeyBook;
 use tlog::sequencer::{AppendError, Pending, Sequencer};
 use tlog::{Hash, Log};
@@ -306,9 +306,11 @@ impl Admitter {
             }
             let ev = copy.as_deref_mut().unwrap_or(&mut self.ev);
             if let Err(why) = ev.screen(&c.prepared, &c.verified) {
+                let why = entry_repeated(ev, &c.prepared, why);
                 return Err(Refusal::Refused { item: k, why });
             }
             if let Err(why) = ev.apply_verified(&mut c.prepared, &c.verified) {
+                let why = entry_repeated(ev, &c.prepared, why);
                 if single {
                     // The live evaluation counted the refusal and may have
                     // moved its clock: make it the log's again.
@@ -396,6 +398,23 @@ impl Admitter {
         // Published in order with the commits, so once durable.
         let _ = self.commits.send(InFlight::Derived { status, then });
     }
+}
+
+/// An observation refused as a duplicate is the same statement as one in
+/// the log (an observation's digest is its statement's, whatever signs
+/// it): the refusal names that entry, as it does for other statements, so
+/// that the client can find what it repeats.
+fn entry_repeated(ev: &Evaluator<'_>, p: &Prepared, why: Rejected) -> Rejected {
+    if let Rejected::Duplicate {
+        of: Duplicate::Observation,
+    } = why
+        && let Some(o) = ev.state.obs.iter().find(|o| o.digest == p.digest)
+    {
+        return Rejected::Duplicate {
+            of: Duplicate::Statement { entry: o.index },
+        };
+    }
+    why
 }
 
 fn commit_loop(rx: std::sync::mpsc::Receiver<InFlight>, live: &Live, seq: &Sequencer) {

@@ -99,6 +99,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     routes()
         .router
         .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(state.clone(), admit_request))
         .layer(CompressionLayer::new().compress_when(compress))
         .layer(CatchPanicLayer::custom(|_| {
@@ -118,6 +119,20 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> Problem {
         uri.path()
     ))
     .with("route", "none")
+}
+
+/// A route asked with a method it does not take: a problem too (axum adds
+/// the Allow header).
+async fn wrong_method(method: Method, uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method",
+        "Method not allowed",
+        format!(
+            "{} does not take {method}: the Allow header says what it takes; see /openapi.json or /docs for the API",
+            uri.path()
+        ),
+    )
 }
 
 /// Per-address rate limits, metrics, and headers every answer carries.
