@@ -466,6 +466,12 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         let size = assert_acknowledged_in_log(&log, &acked.lock().unwrap());
         sizes.push(size);
         testkit::tlogcheck_ok(&["verify", "-log", log.to_str().unwrap(), "-key", &vkey]);
+        // The index was caught up from the log before the server took
+        // anything.
+        let (status, ready) = get_bytes(&served.url("/readyz"));
+        assert_eq!(status, 200);
+        let ready: serde_json::Value = serde_json::from_slice(&ready).unwrap();
+        assert_eq!(ready["indexed_size"], size, "round {round}: {ready}");
         for (i, e) in acked.lock().unwrap().iter() {
             if rng.next(8) == 0 {
                 assert_eq!(&get_bytes(&served.url(&format!("/v1/entries/{i}"))).1, e);
@@ -522,6 +528,26 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         sizes.windows(2).any(|w| w[1] > w[0]),
         "the kills fell while statements were being logged: {sizes:?}"
     );
+    // The index the server kept through the kills agrees with one rebuilt
+    // from the log alone.
+    let live = accord_server::index::Index::open(log.join(".tlog/index.sqlite").to_str().unwrap())
+        .unwrap();
+    assert_eq!(live.indexed_size().unwrap(), size);
+    let rebuilt =
+        accord_server::index::Index::open(tmp.path().join("rebuilt.sqlite").to_str().unwrap())
+            .unwrap();
+    let (a, h) = accord_example::agreement();
+    let source = tlog::DirSource::new(&log);
+    let key = tlog::VerifierKey::parse(&vkey).unwrap();
+    let verified = accord_engine::verify_log(&source, &key, &[], None).unwrap();
+    accord_server::index::reindex(
+        &rebuilt,
+        &accord::evaluate::Versions::one(&a, h),
+        &source,
+        &verified,
+    )
+    .unwrap();
+    assert_eq!(live.dump().unwrap(), rebuilt.dump().unwrap());
     eprintln!(
         "kill -9 x{KILLS}: {} acknowledged, log size {size}, sizes {sizes:?}, {:.1} s",
         acked.len(),

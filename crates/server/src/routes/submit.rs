@@ -92,7 +92,7 @@ pub async fn submit_one(
     let bytes = read_body(body, app.limits.body_bytes).await?;
     let c = candidate(&app, bytes.to_vec(), None)?;
     app.metrics.batch_statements.observe(1.0);
-    let admitted = admit(&app, vec![c]).await?;
+    let admitted = admit(&app, vec![c], false).await?;
     let mut logged = prove_all(&app, &admitted, &[bytes.to_vec()]).await?;
     app.metrics
         .append_seconds
@@ -171,7 +171,7 @@ pub async fn submit_batch(axum::extract::State(app): App, body: Body) -> Result<
         items.push(candidate(&app, e.clone(), Some(k))?);
     }
     app.metrics.batch_statements.observe(items.len() as f64);
-    let admitted = admit(&app, items).await?;
+    let admitted = admit(&app, items, true).await?;
     let results = prove_all(&app, &admitted, &entries).await?;
     app.metrics
         .append_seconds
@@ -275,7 +275,13 @@ fn candidate(app: &AppState, entry: Vec<u8>, item: Option<usize>) -> Result<Cand
     })
 }
 
-async fn admit(app: &AppState, items: Vec<Candidate>) -> Result<Vec<Admitted>, Problem> {
+/// Hands a request to admission; `batch` says whether refusals name the
+/// item.
+async fn admit(
+    app: &AppState,
+    items: Vec<Candidate>,
+    batch: bool,
+) -> Result<Vec<Admitted>, Problem> {
     let (reply, rx) = oneshot::channel();
     let job = Job::Submit { items, reply };
     app.metrics
@@ -298,7 +304,7 @@ async fn admit(app: &AppState, items: Vec<Candidate>) -> Result<Vec<Admitted>, P
         Ok(Ok(a)) => Ok(a),
         Ok(Err(Refusal::Refused { item, why })) => {
             app.metrics.refused.inc();
-            Err(refusal(Some(item), &why, app))
+            Err(refusal(batch.then_some(item), &why, app))
         }
         Ok(Err(Refusal::Stopped(why))) => Err(Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
