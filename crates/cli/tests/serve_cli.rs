@@ -99,10 +99,10 @@ struct Served {
 
 impl Served {
     fn start(tmp: &Path, log: &Path) -> Served {
-        let stderr = tmp.join(format!("serve-{}.err", std::process::id()));
         let ag = agreement_path();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .args([
+        Served::with_args(
+            tmp,
+            &[
                 "serve",
                 "--agreement",
                 ag.to_str().unwrap(),
@@ -110,7 +110,14 @@ impl Served {
                 log.to_str().unwrap(),
                 "--bind",
                 "127.0.0.1:0",
-            ])
+            ],
+        )
+    }
+
+    fn with_args(tmp: &Path, args: &[&str]) -> Served {
+        let stderr = tmp.join(format!("serve-{}.err", std::process::id()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(args)
             .current_dir(tmp)
             .env("ACCORD_STATE", tmp.join(".accord-state"))
             .stdin(Stdio::null())
@@ -553,4 +560,39 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         acked.len(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `accord serve --demo`: one command, nothing else to set up, and a
+/// server with the demo's log, its status and its reports.
+#[test]
+fn serve_demo_needs_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let mut served = Served::with_args(
+        tmp.path(),
+        &[
+            "serve",
+            "--demo",
+            "--demo-dir",
+            dir.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+        ],
+    );
+    let (status, ready) = get(&served.url("/readyz"));
+    assert_eq!(status, 200, "{ready}");
+    let ready: Value = serde_json::from_str(&ready).unwrap();
+    let size = ready["log_size"].as_u64().unwrap();
+    assert!(size > 100, "the demo's log: {ready}");
+    assert_eq!(ready["indexed_size"], size, "indexed at start: {ready}");
+    let (status, text) = get(&served.url("/v1/status?format=text"));
+    assert_eq!(status, 200);
+    assert!(text.contains("PHASE") && text.contains("RELIEF"), "{text}");
+    let (status, obs) = get(&served.url("/v1/observations?format=geojson&limit=5"));
+    assert_eq!(status, 200, "{obs}");
+    let fc: Value = serde_json::from_str(&obs).unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    assert!(!fc["features"].as_array().unwrap().is_empty());
+    served.signal("-TERM");
+    assert!(served.wait(Duration::from_secs(60)).success());
 }

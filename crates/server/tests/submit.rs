@@ -175,10 +175,30 @@ fn a_refused_statement_leaves_the_log_unchanged() {
 
 #[test]
 fn the_live_index_equals_one_rebuilt_from_the_log() {
-    let (s, logged) = history();
     let dir = tempfile::tempdir().unwrap();
-    make_log(dir.path(), &s.entries[..logged]);
-    let server = TestServer::start(dir.path());
+    let db = dir.path().join(".tlog/index.sqlite");
+    let other = tempfile::tempdir().unwrap();
+    let rebuilt = other.path().join("rebuilt.sqlite").display().to_string();
+    live_index_equals_rebuilt(dir.path(), &format!("sqlite:{}", db.display()), &|| {
+        rebuilt.clone()
+    });
+}
+
+/// The same on PostgreSQL (a throwaway cluster; see `testkit::postgres`).
+#[test]
+fn the_server_runs_its_index_on_postgresql() {
+    let Some(cluster) = testkit::postgres::Cluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let live = cluster.create_db("live");
+    live_index_equals_rebuilt(dir.path(), &live, &|| cluster.create_db("rebuilt"));
+}
+
+fn live_index_equals_rebuilt(dir: &std::path::Path, db: &str, fresh: &dyn Fn() -> String) {
+    let (s, logged) = history();
+    make_log(dir, &s.entries[..logged]);
+    let server = TestServer::start_on(dir, accord_server::Limits::default(), db);
     for e in &s.entries[logged..] {
         assert_eq!(
             post(&server.url("/v1/statements"), "text/plain", e).status,
@@ -228,16 +248,11 @@ fn the_live_index_equals_one_rebuilt_from_the_log() {
     server.shutdown();
     // The index written live, batch by batch, against one rebuilt from the
     // log alone.
-    let live =
-        accord_server::index::Index::open(dir.path().join(".tlog/index.sqlite").to_str().unwrap())
-            .unwrap();
-    let rebuilt_dir = tempfile::tempdir().unwrap();
-    let rebuilt =
-        accord_server::index::Index::open(rebuilt_dir.path().join("i.sqlite").to_str().unwrap())
-            .unwrap();
+    let live = accord_server::index::Index::open(db).unwrap();
+    let rebuilt = accord_server::index::Index::open(&fresh()).unwrap();
     let (a, h) = agreement();
     let key = accord_example::key(LOG_KEY).verifier();
-    let source = tlog::DirSource::new(dir.path());
+    let source = tlog::DirSource::new(dir);
     let log = accord_engine::verify_log(&source, &key, &[], None).unwrap();
     accord_server::index::reindex(
         &rebuilt,

@@ -48,6 +48,12 @@ impl TestServer {
     }
 
     pub fn start_with(dir: &Path, limits: accord_server::Limits) -> TestServer {
+        let db = format!("sqlite:{}", dir.join(".tlog/index.sqlite").display());
+        Self::start_on(dir, limits, &db)
+    }
+
+    /// With the index in the database at `db` (SQLite or PostgreSQL).
+    pub fn start_on(dir: &Path, limits: accord_server::Limits, db: &str) -> TestServer {
         let (a, h) = agreement();
         let cfg = ServerConfig {
             versions: Versions::one(a, h),
@@ -61,10 +67,7 @@ impl TestServer {
             log_dir: dir.to_path_buf(),
             signer: example::key(LOG_KEY),
             limits,
-            database: Some(format!(
-                "sqlite:{}",
-                dir.join(".tlog/index.sqlite").display()
-            )),
+            database: Some(db.to_string()),
         };
         let started = accord_server::start(cfg).expect("the server starts");
         let live = started.state.live.clone();
