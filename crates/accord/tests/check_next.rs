@@ -74,8 +74,14 @@ proptest! {
             let before = outcome(&e);
             let p = preparer.prepare(x);
             let screened = e.screen(&p, &[]);
+            let settles = e.settles(&p);
             prop_assert_eq!(&outcome(&e), &before, "entry {}: screening changed the evaluation", i);
             let applied = e.apply_entry(x);
+            // What screening passes and settles is accepted: the server
+            // applies it to the live evaluation without a copy.
+            if screened.is_ok() && settles {
+                prop_assert!(applied.is_ok(), "entry {}: screened and settled, yet {:?}", i, applied);
+            }
             if let Err(why) = &screened {
                 prop_assert_eq!(Err(why.clone()), applied.clone(), "entry {}", i);
                 caught += 1;

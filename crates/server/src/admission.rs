@@ -183,6 +183,7 @@ pub fn start(
                 last_status: Instant::now() - Duration::from_secs(1),
                 dirty: false,
                 follower,
+                penalties: HashMap::new(),
                 keys,
                 _versions: versions,
             };
@@ -226,6 +227,9 @@ struct Admitter {
     /// Entries admitted since the last status snapshot.
     dirty: bool,
     follower: Option<Box<dyn Follower>>,
+    /// Signers whose statements made the evaluation be rebuilt, and until
+    /// when their statements are tried on a copy.
+    penalties: HashMap<String, Instant>,
     /// The keys the request threads check signatures with: a monitor's
     /// key is added once its accreditation is admitted.
     keys: Arc<RwLock<KeyBook>>,
@@ -236,6 +240,10 @@ struct Admitter {
 /// How often, at most, the status is computed for the live stream while
 /// entries keep coming (and once more when they stop).
 pub const STATUS_EVERY: Duration = Duration::from_millis(200);
+
+/// How long a signer's statements are tried on a copy after one of them
+/// made the evaluation be rebuilt.
+const PENALTY: Duration = Duration::from_secs(600);
 
 /// How long a pause in submissions is before the status is computed.
 const QUIET: Duration = Duration::from_millis(20);
@@ -290,9 +298,16 @@ impl Admitter {
         if let Some(why) = self.stopped() {
             return Err(Refusal::Stopped(why));
         }
-        let single = items.len() == 1;
-        // A batch is tried on a copy; a single entry on the live evaluation.
-        let mut copy = (!single).then(|| Box::new(self.ev.clone()));
+        // Applied to the live evaluation, unless the request holds a
+        // statement its room may refuse (not an observation) signed by a
+        // key that has made the evaluation be rebuilt lately: then to a
+        // copy, so that a signer cannot make every refusal cost a replay.
+        let careful = items.iter().any(|c| {
+            !self.leaves.contains_key(&c.leaf)
+                && !self.ev.settles(&c.prepared)
+                && self.penalised(&c.prepared)
+        });
+        let mut copy = careful.then(|| Box::new(self.ev.clone()));
         let mut out = Vec::with_capacity(items.len());
         let mut fresh: Vec<usize> = Vec::new();
         let mut seen_here: HashMap<Hash, u64> = HashMap::new();
@@ -304,16 +319,23 @@ impl Admitter {
                 });
                 continue;
             }
+            let on_live = copy.is_none();
             let ev = copy.as_deref_mut().unwrap_or(&mut self.ev);
             if let Err(why) = ev.screen(&c.prepared, &c.verified) {
                 let why = entry_repeated(ev, &c.prepared, why);
+                if on_live && !fresh.is_empty() {
+                    // Earlier statements of this request are in the live
+                    // evaluation, and the request is refused whole.
+                    self.restore();
+                }
                 return Err(Refusal::Refused { item: k, why });
             }
             if let Err(why) = ev.apply_verified(&mut c.prepared, &c.verified) {
                 let why = entry_repeated(ev, &c.prepared, why);
-                if single {
+                if on_live {
                     // The live evaluation counted the refusal and may have
                     // moved its clock: make it the log's again.
+                    self.penalise(&c.prepared);
                     self.restore();
                 }
                 return Err(Refusal::Refused { item: k, why });
@@ -366,6 +388,32 @@ impl Admitter {
                 let why = format!("the log could not take the entries: {e}");
                 self.live.stop(why.clone());
                 Err(Refusal::Stopped(why))
+            }
+        }
+    }
+
+    /// The signer a refusal is charged to: the first signature line's name.
+    fn signer(p: &Prepared) -> Option<&str> {
+        p.note()
+            .and_then(|n| n.signatures().first())
+            .map(|l| l.name.as_str())
+    }
+
+    /// Whether statements by this signer are tried on a copy for now.
+    fn penalised(&self, p: &Prepared) -> bool {
+        Self::signer(p)
+            .and_then(|n| self.penalties.get(n))
+            .is_some_and(|until| Instant::now() < *until)
+    }
+
+    /// Charges a rebuild to the statement's signer: its statements that
+    /// may be refused are tried on a copy for a while.
+    fn penalise(&mut self, p: &Prepared) {
+        if let Some(n) = Self::signer(p) {
+            let now = Instant::now();
+            self.penalties.retain(|_, until| *until > now);
+            if self.penalties.len() < 10_000 {
+                self.penalties.insert(n.to_string(), now + PENALTY);
             }
         }
     }

@@ -738,6 +738,18 @@ impl<'a> Evaluator<'a> {
         Ok(())
     }
 
+    /// Whether an entry that passes [`Evaluator::screen`] is certain to be
+    /// accepted when applied next: an observation, whose room refuses
+    /// nothing that `screen` has not checked (who reported it, its own
+    /// faults, a duplicate). Every other kind may still be refused by its
+    /// room (a corroboration of nothing, a quorum not met).
+    pub fn settles(&self, p: &Prepared) -> bool {
+        matches!(
+            &p.statement,
+            Ok(s) if matches!(s.statement.body, Body::Observation(..))
+        ) && p.record.is_some()
+    }
+
     /// Applies a prepared entry, saying whether it was accepted and if not
     /// why. A signature line counts if one of `verified` is its signature
     /// by the key the evaluator knows for it (as in
