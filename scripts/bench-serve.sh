@@ -13,7 +13,7 @@
 #   scripts/bench-serve.sh [WORKDIR]
 #
 # Environment: SINGLE, BATCHED (statements made), SECONDS_EACH (per mode,
-# 10), CONCURRENCY (64), BATCH (100), THREADS (the load generator's, 1),
+# 10), CONCURRENCY (64), HIGH_CONCURRENCY (512, a second single run), BATCH (100), THREADS (the load generator's, 1),
 # PORT (18470), NGINX_PORT (18471), CARGO_TARGET_DIR. Needs nginx (Debian:
 # nginx-light) for the tile peer; wrk, if present, is run too. The load
 # generator is bench/src/bin/serve_load.rs.
@@ -34,7 +34,8 @@ mkdir -p "$W"
 W=$(cd "$W" && pwd)
 AGREEMENT=$ROOT/examples/ukraine-2025/agreement.toml
 
-cargo build --release -q -p accord-cli --bin accord -p accord-bench --bin serve_load
+cargo build --release -q -p accord-cli --bin accord
+cargo build --release -q -p accord-bench --bin serve_load
 ACCORD=$TARGET/release/accord
 LOAD=$TARGET/release/serve_load
 
@@ -86,6 +87,11 @@ load() {
     "$LOAD" run --threads "$THREADS" --concurrency "$CONC" --seconds "$SECS" "$@" | tee -a "$RESULTS"
 }
 load --url "$URL" --mode single --file "$W/base/single.bin" --label accord-single
+# The first N statements were logged (each connection takes the next);
+# the same statements are appended with `accord log append` below.
+N=$(awk '/^  statements logged/ {gsub(",", "", $5); print $5; exit}' "$RESULTS")
+HIGH=${HIGH_CONCURRENCY:-512}
+CONC=$HIGH load --url "$URL" --mode single --file "$W/base/single.bin" --from "$N" --label accord-single-$HIGH
 load --url "$URL" --mode batch --batch "$BATCH" --file "$W/base/batched.bin" --label accord-batch
 load --url "$URL" --mode reads --label accord-reads
 
@@ -140,9 +146,6 @@ kill "$SERVE_PID"
 wait "$SERVE_PID" || true
 
 # --- accord log append, the same statements ------------------------------------
-# The statements the server logged in single mode were the first N of the
-# set (each connection takes the next).
-N=$(awk '/^  statements logged/ {gsub(",", "", $5); print $5; exit}' "$RESULTS")
 echo "== accord log append --raw of the same $N statements (one file each)"
 append() {
     local name=$1
@@ -179,6 +182,7 @@ row() { # label, what, peer label
     echo "$r"
 }
 row accord-single "accord serve: single submissions ($CONC connections), statements" append-agreement
+row accord-single-$HIGH "accord serve: single submissions ($HIGH connections), statements" append-agreement
 row accord-batch "accord serve: batches of $BATCH, statements" append-agreement
 row accord-reads "accord serve: reads (proofs, entries, checkpoint, status)"
 row accord-tiles "accord serve: full hash tiles" nginx-tiles

@@ -16,9 +16,9 @@
 //!
 //!   serve_load run --url http://127.0.0.1:8470 --mode MODE
 //!       [--concurrency 64] [--seconds 10] [--threads 1]
-//!       [--file D/single.bin] [--batch 100]
+//!       [--file D/single.bin] [--from 0] [--batch 100]
 //!
-//! MODE is `single` (POST /v1/statements, one statement each), `batch`
+//! Submissions start at statement --from of the file. MODE is `single` (POST /v1/statements, one statement each), `batch`
 //! (POST /v1/statements/batch, --batch statements each), `tiles` (random
 //! full level-0 and level-1 hash tiles), `bundles` (random full entry
 //! bundles), or `reads` (proofs, entries, checkpoint and status, mixed).
@@ -438,7 +438,7 @@ fn run() {
             host: addr.clone(),
             statements,
             batch: batch.max(1),
-            next: AtomicU64::new(0),
+            next: AtomicU64::new(arg("--from", 0)),
             paths,
             size: size_before.max(1),
         });
