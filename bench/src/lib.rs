@@ -33,7 +33,7 @@ pub fn ms(d: Duration) -> f64 {
 /// A small deterministic generator (SplitMix64).
 pub struct Rng(pub u64);
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -41,10 +41,10 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 }
 
@@ -97,8 +97,7 @@ pub fn observation(r: &mut Rng, at: Timestamp) -> Value {
         "details": details,
     });
     if r.below(4) == 0 {
-        body["evidence"] =
-            json!([{"sha256": format!("sha256:{:064x}", r.next()), "media_type": "image/jpeg"}]);
+        body["evidence"] = json!([{"sha256": format!("sha256:{:064x}", r.next_u64()), "media_type": "image/jpeg"}]);
     }
     body
 }
