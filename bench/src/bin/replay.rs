@@ -26,12 +26,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use accord::evaluate::{Evaluator, Prepared};
-use accord::statement::{Digest, SignedStatement, Statement, Time};
+use accord::statement::{SignedStatement, Statement};
+use accord_bench::{Rng, observation, statement};
 use accord_engine::signatures::{self, KeyBook, SignatureCheck};
 use accord_example as example;
 use jiff::Timestamp;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use tlog::client::{DirSource, TileReader};
 use tlog::{DirStorage, Log, SignerKey};
 
@@ -41,79 +42,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MONITORS_PER_ORG: u32 = 10;
 const ORGS: [&str; 3] = ["MISSION", "JCCC_UA", "JCCC_RU"];
 const DAYS: i64 = 365;
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn statement(hash: Digest, kind: &str, at: Timestamp, body: Value) -> Statement {
-    Statement::from_value(
-        json!({"v": 1, "kind": kind, "agreement": hash, "issued_at": Time(at), "body": body}),
-    )
-    .expect("a valid statement")
-}
-
-/// One observation's body, of a category drawn at random.
-fn observation(r: &mut Rng, at: Timestamp) -> Value {
-    let lon = 35.5 + r.unit() * 4.0;
-    let lat = 46.6 + r.unit() * 3.0;
-    let observed = Time(Timestamp::from_second(at.as_second() - 1800).expect("in range"));
-    const TYPES: [&str; 4] = ["explosion", "burst", "shot", "muzzle_flash"];
-    const CLASSES: [&str; 3] = ["artillery_100mm", "mortars", "tanks"];
-    const RESTRICTIONS: [&str; 3] = ["denial", "delay", "uav_jamming"];
-    const SENSORS: [&str; 4] = ["patrol", "uav", "camera", "acoustic"];
-    let (t, c) = (TYPES[r.below(4) as usize], CLASSES[r.below(3) as usize]);
-    let restriction = RESTRICTIONS[r.below(3) as usize];
-    let sensor = SENSORS[r.below(4) as usize];
-    let (category, details) = match r.below(20) {
-        0..=12 => (
-            "ceasefire_violation",
-            json!({"events": [{"type": t, "count": 1 + r.below(30), "weapon_class": c}]}),
-        ),
-        13..=14 => (
-            "weapon_sighting",
-            json!({"system": "2S19 Msta-S", "calibre_mm": 152, "count": 1 + r.below(6), "status": "in_violation_of_withdrawal_line"}),
-        ),
-        15 => (
-            "freedom_of_movement",
-            json!({"restriction": restriction, "duration_minutes": 10 + r.below(120)}),
-        ),
-        16 => (
-            "civilian_casualties",
-            json!({"killed": r.below(3), "injured": r.below(6), "cause": "shelling"}),
-        ),
-        _ => (
-            "troop_movement",
-            json!({"personnel": 10 + r.below(200), "vehicles": r.below(20)}),
-        ),
-    };
-    let mut body = json!({
-        "category": category,
-        "observed": {"from": observed},
-        "position": {"lon": lon, "lat": lat, "uncertainty_m": 200},
-        "sensor": sensor,
-        "details": details,
-    });
-    if r.below(4) == 0 {
-        body["evidence"] =
-            json!([{"sha256": format!("sha256:{:064x}", r.next()), "media_type": "image/jpeg"}]);
-    }
-    body
-}
 
 /// Makes the log: statements signed in parallel, day by day; the operator's
 /// status statement at the end of each day names the evaluator's status.

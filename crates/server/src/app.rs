@@ -80,7 +80,12 @@ pub struct AppState {
     pub event_clients: Arc<Semaphore>,
     pub metrics: crate::metrics::Metrics,
     pub index: Option<Arc<dyn crate::routes::query::Queries>>,
+    /// Full tiles served, kept in memory (see `routes::log`).
+    pub tiles: crate::routes::log::TileCache,
 }
+
+/// The most bytes of full tiles kept in memory.
+const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl AppState {
     /// The log's tiles, as a source.
@@ -217,6 +222,7 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         limits: cfg.limits,
         metrics: crate::metrics::Metrics::new(),
         index,
+        tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
     });
     Ok(Started { state, threads })
 }

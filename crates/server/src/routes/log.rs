@@ -7,6 +7,7 @@
 //! immutable to caches; partial tiles (which are deleted once their full
 //! tile exists) and the checkpoint are short-lived.
 
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -77,23 +78,15 @@ pub async fn tile(
             d.size
         )));
     }
-    // The path is canonical (parsed and printed again), so it names a
-    // file under tile/ and nothing else.
-    let file = app.log_dir.join(id.path());
-    let bytes = match std::fs::read(&file) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Problem::not_found(format!(
-                "{full_path}: no such tile (a partial tile is removed once its full tile exists)"
-            )));
-        }
-        Err(e) => return Err(Problem::internal(format!("{full_path}: {e}"))),
-    };
     let cache = if id.is_full() { IMMUTABLE } else { SHORT };
     let etag = format!("\"{}\"", id.path());
     let content_type = match id.kind {
         TileKind::Entries => "application/octet-stream; entries",
         TileKind::Hashes { .. } => "application/octet-stream",
+    };
+    let bytes = match app.tiles.get(&id) {
+        Some(b) => b,
+        None => read_tile(&app, &id, &full_path)?,
     };
     let mut r = cached(&headers, &etag, cache, content_type, bytes);
     if matches!(id.kind, TileKind::Entries) {
@@ -106,13 +99,73 @@ pub async fn tile(
     Ok(r)
 }
 
+/// Reads a tile from the log directory; a full one (immutable) is kept in
+/// the cache.
+fn read_tile(app: &AppState, id: &TileId, full_path: &str) -> Result<Bytes, Problem> {
+    // The path is canonical (parsed and printed again), so it names a
+    // file under tile/ and nothing else.
+    let file = app.log_dir.join(id.path());
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => Bytes::from(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Problem::not_found(format!(
+                "{full_path}: no such tile (a partial tile is removed once its full tile exists)"
+            )));
+        }
+        Err(e) => return Err(Problem::internal(format!("{full_path}: {e}"))),
+    };
+    if id.is_full() {
+        app.tiles.put(*id, bytes.clone());
+    }
+    Ok(bytes)
+}
+
+/// Full tiles, which never change once served, kept in memory up to a
+/// number of bytes (then read from the directory each time): a read is
+/// then one lookup and no system call, and the body is shared, not copied.
+pub struct TileCache {
+    map: std::sync::RwLock<std::collections::HashMap<TileId, Bytes>>,
+    bytes: std::sync::atomic::AtomicUsize,
+    cap: usize,
+}
+
+impl TileCache {
+    pub fn new(cap: usize) -> TileCache {
+        TileCache {
+            map: Default::default(),
+            bytes: Default::default(),
+            cap,
+        }
+    }
+
+    fn get(&self, id: &TileId) -> Option<Bytes> {
+        self.map
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    fn put(&self, id: TileId, b: Bytes) {
+        use std::sync::atomic::Ordering;
+        if self.bytes.load(Ordering::Relaxed) + b.len() > self.cap {
+            return;
+        }
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let n = b.len();
+        if map.insert(id, b).is_none() {
+            self.bytes.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+}
+
 /// A response with an ETag, answered 304 when the client has it.
 pub fn cached(
     headers: &HeaderMap,
     etag: &str,
     cache_control: &'static str,
     content_type: &'static str,
-    body: Vec<u8>,
+    body: impl IntoResponse,
 ) -> Response {
     let matches = headers
         .get(header::IF_NONE_MATCH)
