@@ -278,12 +278,29 @@ impl Started {
     ) -> std::io::Result<u64> {
         let Started { state, threads } = self;
         let router = crate::routes::router(state.clone());
+        // Clients quiet for a while are forgotten by the rate limiters, so
+        // that a flood of addresses or key names cannot grow them for ever.
+        let tidy = {
+            let state = state.clone();
+            let mut closing = state.live.subscribe_closing();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    tokio::select! {
+                        _ = every.tick() => state.rates.tidy(),
+                        _ = closing.wait_for(|c| *c) => break,
+                    }
+                }
+            })
+        };
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await?;
+        tidy.abort();
+        let _ = tidy.await;
         // Every handler has returned and dropped its clone of the state;
         // dropping the last one closes the admission queue.
         let live = state.live.clone();

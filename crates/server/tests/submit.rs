@@ -245,6 +245,15 @@ fn live_index_equals_rebuilt(dir: &std::path::Path, db: &str, fresh: &dyn Fn() -
     )));
     assert_eq!(st.status, 200, "{}", st.body);
     assert_eq!(st.json()["index"], entry_hash);
+    // Readiness reads the index too (off the async threads: PostgreSQL's
+    // client blocks).
+    let ready = get(&server.url("/readyz"));
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert!(
+        ready.json()["indexed_size"].as_u64().is_some(),
+        "{}",
+        ready.body
+    );
     server.shutdown();
     // The index written live, batch by batch, against one rebuilt from the
     // log alone.

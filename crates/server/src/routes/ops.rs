@@ -36,7 +36,16 @@ pub async fn readyz(axum::extract::State(app): App) -> Response {
         .into_response();
     }
     let d = app.live.durable();
-    let index = app.index.as_ref().map(|i| i.indexed_size());
+    // A database call blocks (PostgreSQL's client runs its own runtime):
+    // off the async threads.
+    let index = match app.index.clone() {
+        Some(i) => Some(
+            tokio::task::spawn_blocking(move || i.indexed_size())
+                .await
+                .unwrap_or_else(|e| Err(e.to_string())),
+        ),
+        None => None,
+    };
     if let Some(Err(why)) = &index {
         return Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
