@@ -233,14 +233,16 @@ pub fn run(a: ServeArgs) -> Result<()> {
         .build()
         .into_diagnostic()?;
     runtime.block_on(async move {
-        let started = tokio::task::spawn_blocking(move || accord_server::start(cfg))
-            .await
-            .into_diagnostic()?
-            .map_err(|e| miette!("{e}"))?;
+        // The address first: a server that cannot listen is not started
+        // (nor dropped here, where its index's client may not close).
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .into_diagnostic()
             .wrap_err_with(|| format!("listening on {bind}"))?;
+        let started = tokio::task::spawn_blocking(move || accord_server::start(cfg))
+            .await
+            .into_diagnostic()?
+            .map_err(|e| miette!("{e}"))?;
         let addr = listener.local_addr().into_diagnostic()?;
         let live = started.state.live.clone();
         outln!(

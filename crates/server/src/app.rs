@@ -302,14 +302,16 @@ impl Started {
         tidy.abort();
         let _ = tidy.await;
         // Every handler has returned and dropped its clone of the state;
-        // dropping the last one closes the admission queue.
+        // dropping the last one closes the admission queue. It is dropped
+        // off the async threads: the index's PostgreSQL client blocks as it
+        // closes, which a runtime thread must not (it panics).
         let live = state.live.clone();
-        drop(state);
-        let size = tokio::task::spawn_blocking(move || {
+        let done = tokio::task::spawn_blocking(move || {
+            drop(state);
             let _ = threads.admission.join();
             let _ = threads.committer.join();
         });
-        let _ = size.await;
+        let _ = done.await;
         Ok(live.finished().await.unwrap_or(0))
     }
 }
