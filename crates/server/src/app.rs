@@ -257,7 +257,10 @@ fn open_index(
             collector: Collector::new(ev),
             failed: failed.clone(),
         },
-        crate::follow::IndexQueries { index, failed },
+        crate::follow::IndexQueries {
+            index: crate::follow::OffRuntime::new(index),
+            failed,
+        },
     ))
 }
 

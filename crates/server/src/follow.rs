@@ -57,8 +57,38 @@ impl Follower for IndexFollower {
 
 /// The routes' queries, on the index.
 pub struct IndexQueries {
-    pub index: Arc<Index>,
+    pub index: OffRuntime,
     pub failed: Arc<AtomicBool>,
+}
+
+/// A handle on the index that is never let go on a runtime thread:
+/// PostgreSQL's client blocks as it closes, which a tokio thread must not
+/// (it panics), and the routes' last reference may fall anywhere.
+pub struct OffRuntime(Option<Arc<Index>>);
+
+impl OffRuntime {
+    pub fn new(index: Arc<Index>) -> OffRuntime {
+        OffRuntime(Some(index))
+    }
+}
+
+impl std::ops::Deref for OffRuntime {
+    type Target = Index;
+    fn deref(&self) -> &Index {
+        self.0.as_deref().expect("held until dropped")
+    }
+}
+
+impl Drop for OffRuntime {
+    fn drop(&mut self) {
+        if let Some(index) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new()
+                .name("index-close".into())
+                .spawn(move || drop(index));
+        }
+    }
 }
 
 fn db_problem(e: crate::index::IndexError) -> Problem {
