@@ -180,7 +180,7 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
     };
     let live = Arc::new(Live::new(Durable::of(log.checkpoint())));
     let preparer = evaluator.preparer();
-    let rebuild_versions = clone_versions(&cfg.versions);
+    let rebuild_versions = cfg.versions.clone();
     let rebuild_dir = cfg.log_dir.clone();
     let rebuild_key = verifier.clone();
     let rebuild: admission::Rebuild = Box::new(move || {
@@ -197,7 +197,7 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
             evaluator,
             leaves,
             rebuild,
-            versions: clone_versions(&cfg.versions),
+            versions: cfg.versions.clone(),
             keys: keys.clone(),
             follower,
         },
@@ -262,12 +262,6 @@ fn open_index(
             failed,
         },
     ))
-}
-
-fn clone_versions(v: &Versions<'static>) -> Versions<'static> {
-    let mut it = v.iter().copied();
-    let first = it.next().expect("a chain has its adopted version");
-    Versions::new(first, it).expect("the same chain again")
 }
 
 impl Started {
