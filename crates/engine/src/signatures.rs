@@ -105,26 +105,7 @@ pub fn verify(prepared: &[Prepared], book: &KeyBook, check: SignatureCheck) -> V
     let per_group: Vec<(Vec<Vec<VerifiedSignature>>, bool)> = prepared
         .par_chunks(group_size)
         .map(|group| {
-            let mut batch = Batch::with_capacity(group.len());
-            // Which entry of the group each signature checked is for.
-            let mut of_entry: Vec<usize> = Vec::with_capacity(group.len());
-            for (e, p) in group.iter().enumerate() {
-                let Some(note) = p.note() else { continue };
-                let text = note.text().as_bytes();
-                for line in note.signatures() {
-                    for k in book.candidates(&line.name, line.key_id) {
-                        batch.push(k, text, &line.signature);
-                        of_entry.push(e);
-                    }
-                }
-            }
-            let mut out = vec![Vec::new(); group.len()];
-            let (each, failed) = batch.verify();
-            for (e, v) in of_entry.into_iter().zip(each) {
-                if let Some(v) = v {
-                    out[e].push(v);
-                }
-            }
+            let (out, failed) = verify_group(group, book);
             (out, failed && group_size > 1)
         })
         .collect();
@@ -137,4 +118,41 @@ pub fn verify(prepared: &[Prepared], book: &KeyBook, check: SignatureCheck) -> V
         verified.batches_failed += u64::from(failed);
     }
     verified
+}
+
+/// The signatures of one entry that verified, checked here on the caller's
+/// thread (a server's request, where a thread pool would only add a hop).
+/// The same rule and the same candidates as [`verify`].
+pub fn verify_one(p: &Prepared, book: &KeyBook) -> Vec<VerifiedSignature> {
+    verify_group(std::slice::from_ref(p), book)
+        .0
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Every signature line of `group`, with every key the book knows under
+/// its name and ID, in one batch (bisected when it fails): for each entry,
+/// its signatures that verified, and whether the batch failed.
+fn verify_group(group: &[Prepared], book: &KeyBook) -> (Vec<Vec<VerifiedSignature>>, bool) {
+    let mut batch = Batch::with_capacity(group.len());
+    // Which entry of the group each signature checked is for.
+    let mut of_entry: Vec<usize> = Vec::with_capacity(group.len());
+    for (e, p) in group.iter().enumerate() {
+        let Some(note) = p.note() else { continue };
+        let text = note.text().as_bytes();
+        for line in note.signatures() {
+            for k in book.candidates(&line.name, line.key_id) {
+                batch.push(k, text, &line.signature);
+                of_entry.push(e);
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); group.len()];
+    let (each, failed) = batch.verify();
+    for (e, v) in of_entry.into_iter().zip(each) {
+        if let Some(v) = v {
+            out[e].push(v);
+        }
+    }
+    (out, failed)
 }

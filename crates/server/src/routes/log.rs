@@ -266,7 +266,13 @@ pub async fn proof(
 ) -> Result<Response, Problem> {
     let (i, d) = durable_index(&app, &index)?;
     let e = read_entry(&app, &d, i)?;
-    let logged = prove_entry(&app, &d, i, &e, false)?;
+    let digest = accord::statement::Digest::of(
+        tlog::Note::parse(&e)
+            .map(|n| n.text().as_bytes().to_vec())
+            .unwrap_or_default()
+            .as_slice(),
+    );
+    let logged = prove_entry(&app, &d, i, &e, digest, false)?;
     // `N.proof`, as the reports link to it, is the proof as text.
     let default = if index.ends_with(".proof") {
         "text"

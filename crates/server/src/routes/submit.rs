@@ -9,7 +9,8 @@
 use std::time::Instant;
 
 use accord::evaluate::{Duplicate, Rejected};
-use accord_engine::signatures::{self, SignatureCheck};
+use accord::statement::Digest;
+use accord_engine::signatures;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -91,9 +92,10 @@ pub async fn submit_one(
     }
     let bytes = read_body(body, app.limits.body_bytes).await?;
     let c = candidate(&app, bytes.to_vec(), None)?;
+    let digest = c.prepared.digest;
     app.metrics.batch_statements.observe(1.0);
     let admitted = admit(&app, vec![c], false).await?;
-    let mut logged = prove_all(&app, &admitted, &[bytes.to_vec()]).await?;
+    let mut logged = prove_all(&app, &admitted, &[(bytes.to_vec(), digest)]).await?;
     app.metrics
         .append_seconds
         .observe(started.elapsed().as_secs_f64());
@@ -171,8 +173,10 @@ pub async fn submit_batch(axum::extract::State(app): App, body: Body) -> Result<
         items.push(candidate(&app, e.clone(), Some(k))?);
     }
     app.metrics.batch_statements.observe(items.len() as f64);
+    let digests: Vec<Digest> = items.iter().map(|c| c.prepared.digest).collect();
     let admitted = admit(&app, items, true).await?;
-    let results = prove_all(&app, &admitted, &entries).await?;
+    let proved: Vec<(Vec<u8>, Digest)> = entries.into_iter().zip(digests).collect();
+    let results = prove_all(&app, &admitted, &proved).await?;
     app.metrics
         .append_seconds
         .observe(started.elapsed().as_secs_f64());
@@ -258,14 +262,7 @@ fn candidate(app: &AppState, entry: Vec<u8>, item: Option<usize>) -> Result<Cand
     }
     let verified = {
         let book = app.keys.read().unwrap_or_else(|e| e.into_inner());
-        signatures::verify(
-            std::slice::from_ref(&prepared),
-            &book,
-            SignatureCheck::Single,
-        )
-        .signatures
-        .pop()
-        .unwrap_or_default()
+        signatures::verify_one(&prepared, &book)
     };
     Ok(Candidate {
         leaf: tlog::hash::leaf_hash(&entry),
@@ -360,7 +357,7 @@ pub fn refusal(item: Option<usize>, why: &Rejected, _app: &AppState) -> Problem 
 async fn prove_all(
     app: &AppState,
     admitted: &[Admitted],
-    entries: &[Vec<u8>],
+    entries: &[(Vec<u8>, Digest)],
 ) -> Result<Vec<Logged>, Problem> {
     let last = admitted.iter().map(|a| a.index).max().unwrap_or(0);
     let durable = app
@@ -371,7 +368,7 @@ async fn prove_all(
     admitted
         .iter()
         .zip(entries)
-        .map(|(a, e)| prove_entry(app, &durable, a.index, e, a.fresh))
+        .map(|(a, (e, digest))| prove_entry(app, &durable, a.index, e, *digest, a.fresh))
         .collect()
 }
 
@@ -382,6 +379,7 @@ pub fn prove_entry(
     d: &Durable,
     index: u64,
     entry: &[u8],
+    digest: Digest,
     fresh: bool,
 ) -> Result<Logged, Problem> {
     let leaf = tlog::hash::leaf_hash(entry);
@@ -392,12 +390,6 @@ pub fn prove_entry(
     verify_inclusion(index, d.size, &leaf, &hashes, &d.root).map_err(|e| {
         Problem::internal(format!("the log's tiles do not prove entry {index}: {e}"))
     })?;
-    let digest = accord::statement::Digest::of(
-        tlog::Note::parse(entry)
-            .map(|n| n.text().as_bytes().to_vec())
-            .unwrap_or_default()
-            .as_slice(),
-    );
     Ok(Logged {
         index,
         logged_now: fresh,
