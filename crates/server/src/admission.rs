@@ -362,10 +362,11 @@ impl Admitter {
         let mut events = Vec::with_capacity(fresh.len());
         for (n, &k) in fresh.iter().enumerate() {
             let index = first + n as u64;
-            let c = &items[k];
+            let c = &mut items[k];
             self.leaves.insert(c.leaf, index);
             events.push(EntryEvent::of(index, &c.leaf, &c.prepared));
-            entries.push((index, c.entry.clone()));
+            // Moved, not copied: the request no longer needs its bytes.
+            entries.push((index, std::mem::take(&mut c.entry)));
         }
         let bytes: Vec<Vec<u8>> = entries.iter().map(|(_, e)| e.clone()).collect();
         match self.seq.submit(bytes) {
