@@ -26,6 +26,7 @@ mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
+mod mirror_cmd;
 mod precheck;
 mod reindex_cmd;
 mod remembered;
@@ -76,6 +77,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Rebuild the server's index database (SQLite or PostgreSQL) from the log alone.
     Reindex(reindex_cmd::ReindexArgs),
+    /// Keep, serve and cosign a verified copy of the log (a C2SP tlog-mirror), pulled from the operator or another mirror.
+    Mirror(Box<mirror_cmd::MirrorArgs>),
 }
 
 #[derive(Subcommand)]
@@ -125,6 +128,7 @@ fn main() -> ExitCode {
         Command::Checkpoints(a) => remembered::run(a),
         Command::Serve(a) => serve_cmd::run(*a),
         Command::Reindex(a) => reindex_cmd::run(a),
+        Command::Mirror(a) => mirror_cmd::run(*a),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,
