@@ -5,7 +5,7 @@
 //!
 //! A refusal is recorded once per offered checkpoint: a source that keeps
 //! offering the same bad checkpoint adds nothing after the first time.
-//! Each file is replaced atomically and `why` is written last, so a record
+//! `why` is written last, once the checkpoints are durable, so a record
 //! with its `why` is complete.
 
 use std::fmt;
@@ -99,12 +99,19 @@ pub fn record(
             new: false,
         });
     }
+    // Each file is removed first (a record torn by a crash is written
+    // again whole), then created and synced; `why` last.
+    let write = |name: &str, data: &[u8]| {
+        let p = format!("{path}/{name}");
+        storage.delete_all(std::slice::from_ref(&p), false)?;
+        storage.create_all(&[(p, data.to_vec())])
+    };
     if let Some(m) = &mirrored {
-        storage.replace(&format!("{path}/{MIRRORED_FILE}"), m)?;
+        write(MIRRORED_FILE, m)?;
     }
-    storage.replace(&format!("{path}/{OFFERED_FILE}"), &offered)?;
+    write(OFFERED_FILE, &offered)?;
     let text = format!("{kind}\nrecorded at {now} (POSIX seconds)\n{why}\n");
-    storage.replace(&format!("{path}/{WHY_FILE}"), text.as_bytes())?;
+    write(WHY_FILE, text.as_bytes())?;
     Ok(Evidence {
         kind,
         mirrored,

@@ -113,14 +113,15 @@ pub struct Failing {
 impl TileSource for Failing {
     fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
         if path.starts_with("tile/entries/") {
-            let left = self.budget.load(Ordering::SeqCst);
-            if left == 0 {
+            let spent = self
+                .budget
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            if spent.is_err() {
                 return Err(ReadError::Fetch {
                     path: path.into(),
                     message: "connection reset (test)".into(),
                 });
             }
-            self.budget.fetch_sub(1, Ordering::SeqCst);
         }
         self.inner.fetch(path)
     }
