@@ -10,6 +10,8 @@
 //! - [`note`], [`keys`], [`checkpoint`]: signed notes, Ed25519 and
 //!   cosignature keys, checkpoints; [`ed25519`]: the one signature rule
 //!   (ZIP-215), alone and in batches.
+//! - [`policy`]: C2SP tlog-policy: the logs, witnesses and quorum that
+//!   make a checkpoint valid, parsed, written and checked.
 //! - [`tree`]: the right edge of a tiled tree, which appends and roots.
 //! - [`client`], [`verify`]: reading a log from tiles alone, and checking all
 //!   of it; [`proof`]: an entry proved, as C2SP tlog-proof text.
@@ -21,11 +23,13 @@
 
 pub mod checkpoint;
 pub mod client;
+pub mod cosignature;
 pub mod ed25519;
 pub mod hash;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod proof;
 pub mod tile;
 pub mod tree;
