@@ -81,7 +81,7 @@ impl fmt::Display for CosignatureType {
 
 #[derive(Clone)]
 enum PublicKind {
-    Ed25519(VerifierKey),
+    Ed25519(Box<VerifierKey>),
     MlDsa44 {
         key: Box<VerifyingKey<MlDsa44>>,
         raw: Box<[u8]>,
@@ -168,7 +168,7 @@ impl CosignerKey {
         Some(CosignerKey {
             name: key.name().to_string(),
             key_id: key.key_id(),
-            kind: PublicKind::Ed25519(key),
+            kind: PublicKind::Ed25519(Box::new(key)),
         })
     }
 
@@ -284,7 +284,7 @@ impl NoteVerifier for CosignerKey {
 }
 
 enum SecretKind {
-    Ed25519(SignerKey),
+    Ed25519(Box<SignerKey>),
     MlDsa44 {
         key: Box<SigningKey<MlDsa44>>,
         seed: [u8; 32],
@@ -328,7 +328,7 @@ impl CosignerSecret {
                 Ok(CosignerSecret {
                     name: name.to_string(),
                     key_id: sk.key_id(),
-                    kind: SecretKind::Ed25519(sk),
+                    kind: SecretKind::Ed25519(Box::new(sk)),
                     public,
                 })
             }
