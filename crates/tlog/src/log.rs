@@ -242,6 +242,43 @@ impl Log {
         Ok(old..new)
     }
 
+    /// Adds cosignatures (from witnesses or mirrors, verified by the caller)
+    /// to the published checkpoint, if it is still the checkpoint `of`;
+    /// returns whether it was. The note's text, and so every signature on it,
+    /// is unchanged: the replace is atomic, and a reader sees the note with
+    /// or without the new lines, both valid. A crash before or after it
+    /// loses at most the lines, which the next round of witnessing gathers
+    /// again (a witness cosigns a checkpoint of the size it holds, with the
+    /// same root, again). Lines already on the note are not repeated.
+    pub fn add_cosignatures(
+        &mut self,
+        of: &Checkpoint,
+        lines: &[crate::note::NoteSignature],
+    ) -> Result<bool, LogError> {
+        if let Some(why) = &self.poisoned {
+            return Err(LogError::Poisoned(why.clone()));
+        }
+        if self.checkpoint.checkpoint != *of {
+            return Ok(false);
+        }
+        let mut note = self.checkpoint.note.clone();
+        let before = note.signatures().len();
+        for l in lines {
+            note.add_signature(l.clone())
+                .map_err(|e| LogError::Checkpoint(e.into()))?;
+        }
+        if note.signatures().len() == before {
+            return Ok(true);
+        }
+        let signed = SignedCheckpoint {
+            checkpoint: self.checkpoint.checkpoint.clone(),
+            note,
+        };
+        self.storage.replace("checkpoint", &signed.to_bytes())?;
+        self.checkpoint = signed;
+        Ok(true)
+    }
+
     /// Deletes partial tiles whose full tile this batch published. Failure
     /// only leaves redundant files behind, so it is logged, not returned.
     fn collect_partials(&mut self, old: u64, new: u64) {
