@@ -227,6 +227,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         signer,
         limits,
         database: Some(database),
+        witnessing: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
