@@ -150,6 +150,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
             bind: accord_server::config::DEFAULT_BIND.into(),
             database: None,
             limits: Limits::default(),
+            witnessing: Default::default(),
         });
     }
     let agreement = a

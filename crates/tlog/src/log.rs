@@ -11,6 +11,14 @@
 //!    this is the commit point, after which indices `old..new` are acknowledged;
 //! 4. delete partial tiles that the full tiles of this batch made redundant.
 //!
+//! Witnesses are asked only after step 3, so a witness never cosigns a
+//! checkpoint whose objects are not all durable. Their cosignatures are
+//! added afterwards ([`Log::add_cosignatures`]) by replacing `checkpoint`
+//! with the same note plus their lines, only while it is still the current
+//! checkpoint: the text does not change, so neither does any signature, and
+//! a crash loses at most the lines, which a witness gives again (it
+//! cosigns the size it holds, with the same root, again).
+//!
 //! A crash can leave a batch whose tiles are written but whose checkpoint is
 //! not (or whose checkpoint became visible but not durable). On open, a
 //! `pending` intent whose `old` equals the checkpoint's size names exactly
