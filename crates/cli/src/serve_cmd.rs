@@ -150,6 +150,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
             bind: accord_server::config::DEFAULT_BIND.into(),
             database: None,
             limits: Limits::default(),
+            witnessing: Default::default(),
         });
     }
     let agreement = a
@@ -227,6 +228,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         signer,
         limits,
         database: Some(database),
+        witnessing: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
