@@ -710,3 +710,51 @@ fn a_witness_key_is_a_cosigner_key() {
         );
     }
 }
+
+#[test]
+fn ml_dsa_and_ed25519_witnesses_together() {
+    let pq = CosignerSecret::from_seed("pq.example/witness", CosignatureType::MlDsa44, [60; 32])
+        .unwrap();
+    let ed = witness("ed.example/witness", 61);
+    let text = format!(
+        "log {}\nwitness pq {}\nwitness ed {}\ngroup both all pq ed\nquorum both\n",
+        log_key().verifier(),
+        pq.verifier(),
+        ed.verifier()
+    );
+    let p = Policy::parse(text.as_bytes()).unwrap();
+    assert_eq!(p.to_text(), text);
+    assert_eq!(p.witnesses()[0].key.kind(), CosignatureType::MlDsa44);
+    let mut cp = checkpoint(21);
+    cosign(&mut cp, &pq, 1_700_000_001);
+    let Err(PolicyError::QuorumNotMet(u)) = p.check(&cp.to_bytes()) else {
+        panic!("one of two is not all");
+    };
+    assert_eq!(u.cosigners.len(), 1);
+    assert_eq!(u.cosigners[0].name, "pq");
+    assert_eq!(u.cosigners[0].timestamp, 1_700_000_001);
+    assert_eq!(u.short[0].missing, ["ed"]);
+    cosign(&mut cp, &ed, 1_700_000_002);
+    let ok = p.check(&cp.to_bytes()).unwrap();
+    assert_eq!(
+        ok.cosigners
+            .iter()
+            .map(|c| (c.name.as_str(), c.timestamp))
+            .collect::<Vec<_>>(),
+        [("pq", 1_700_000_001), ("ed", 1_700_000_002)]
+    );
+    // The same ML-DSA key under another name is a duplicate.
+    let again = CosignerSecret::from_seed("renamed.example", CosignatureType::MlDsa44, [60; 32])
+        .unwrap();
+    let e = err(&format!("{text}witness pq2 {}\n", again.verifier()));
+    assert_eq!(
+        (e.line, e.error),
+        (
+            Some(6),
+            RuleError::DuplicateWitness {
+                name: "pq2".into(),
+                first: "pq".into()
+            }
+        )
+    );
+}
