@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_mirror::{
-    AgreementDoc, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published, Pulled,
+    AgreementDoc, CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published, Pulled,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
@@ -296,15 +296,12 @@ fn parse_interval(s: &str) -> Result<Duration> {
 }
 
 fn keygen(a: KeygenArgs) -> Result<()> {
-    let key = match a.kind {
-        CosignerKind::Ed25519 => CosignerSecret::generate(&a.name),
-        CosignerKind::MlDsa44 => {
-            return Err(miette!(
-                "ML-DSA-44 mirror keys are not available in this build yet; use --type ed25519"
-            ));
-        }
-    }
-    .map_err(|e| miette!("mirror name {:?}: {e}", a.name))?;
+    let kind = match a.kind {
+        CosignerKind::Ed25519 => CosignatureType::Ed25519,
+        CosignerKind::MlDsa44 => CosignatureType::MlDsa44,
+    };
+    let key = CosignerSecret::generate(&a.name, kind)
+        .map_err(|e| miette!("mirror name {:?}: {e}", a.name))?;
     let out = a
         .out
         .unwrap_or_else(|| PathBuf::from(format!("{}.key", a.name.replace('/', "_"))));

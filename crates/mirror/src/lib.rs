@@ -28,6 +28,6 @@ pub mod serve;
 
 pub use evidence::{Evidence, EvidenceKind};
 pub use http::HttpSource;
-pub use key::{CosignerKey, CosignerSecret};
+pub use key::{CosignatureType, CosignerKey, CosignerSecret};
 pub use mirror::{Mirror, MirrorError, MirrorOptions, Pulled};
 pub use serve::{AgreementDoc, MirrorService, Published, origin_hash, router, serve};

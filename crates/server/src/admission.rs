@@ -44,7 +44,7 @@ use tlog::{Hash, Log};
 use tlog_core::ed25519::VerifiedSignature;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::live::{Durable, EntryEvent, Live, StatusSnapshot};
+use crate::live::{EntryEvent, Live, StatusSnapshot};
 
 /// An entry to admit: its bytes, its leaf hash, and what the request
 /// thread found (the statement prepared, the signatures that verified).
@@ -155,6 +155,11 @@ pub fn start(
     start: Start,
     live: Arc<Live>,
     queue: usize,
+    witnessing: Option<(
+        crate::witnessing::Witnessing,
+        std::path::PathBuf,
+        Arc<crate::metrics::Metrics>,
+    )>,
 ) -> (Admission, Threads) {
     let Start {
         evaluator,
@@ -166,6 +171,12 @@ pub fn start(
     } = start;
     let (jobs, rx) = mpsc::channel(queue);
     let (seq, seq_thread) = Sequencer::start(log, batching);
+    let publisher = witnessing.map(|(w, dir, metrics)| {
+        metrics
+            .witness_lag_bound_seconds
+            .set(w.round_timeout.as_secs_f64());
+        crate::witnessing::Publisher::start(w, seq.clone(), live.clone(), dir, metrics)
+    });
     let (commits_tx, commits_rx) = std::sync::mpsc::channel::<InFlight>();
     let live2 = live.clone();
     let seq2 = seq.clone();
@@ -200,6 +211,11 @@ pub fn start(
         .name("committer".into())
         .spawn(move || {
             commit_loop(commits_rx, &live, &seq2);
+            // The publisher holds a handle on the sequencer: it ends first
+            // (after its round), so that the sequencer can drain and close.
+            if let Some(p) = publisher {
+                p.stop();
+            }
             drop(seq2);
             let log = seq_thread.join();
             live.finish(log.size());
@@ -495,7 +511,7 @@ fn commit_loop(rx: std::sync::mpsc::Receiver<InFlight>, live: &Live, seq: &Seque
                 ));
             }
             Ok(_) => {
-                live.advance(Durable::of(&seq.checkpoint()));
+                live.advance(live.committed(&seq.checkpoint()));
                 live.send_entries(events);
             }
             Err(e) => {

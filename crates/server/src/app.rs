@@ -37,6 +37,9 @@ pub struct ServerConfig {
     /// The index database's URL (a SQLite path, `sqlite:PATH`, or
     /// `postgres://...`); none, no index (queries answer 503).
     pub database: Option<String>,
+    /// The witnesses to ask for cosignatures, and when to acknowledge; none,
+    /// checkpoints are published as soon as durable.
+    pub witnessing: Option<crate::witnessing::Witnessing>,
 }
 
 /// The agreement's text and annex, served as they are.
@@ -78,7 +81,9 @@ pub struct AppState {
     pub replays: Arc<Semaphore>,
     /// Live-stream clients at once.
     pub event_clients: Arc<Semaphore>,
-    pub metrics: crate::metrics::Metrics,
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// How submissions wait for witnesses, if the server asks any.
+    pub witnessing: Option<crate::witnessing::Witnessing>,
     pub index: Option<Arc<dyn crate::routes::query::Queries>>,
     /// Full tiles served, kept in memory (see `routes::log`).
     pub tiles: crate::routes::log::TileCache,
@@ -178,7 +183,31 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         }
         None => (None, None),
     };
-    let live = Arc::new(Live::new(Durable::of(log.checkpoint())));
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    let live = Arc::new(Live::new(
+        match &cfg.witnessing {
+            None => Durable::of(log.checkpoint()),
+            // The checkpoint file keeps the cosignatures gathered before a
+            // restart: what it carries counts until the next round.
+            Some(w) => {
+                let cp = log.checkpoint();
+                let got: Vec<bool> = w
+                    .witnesses
+                    .iter()
+                    .map(|t| t.key.cosigned(&cp.note).is_some())
+                    .collect();
+                let names = w
+                    .witnesses
+                    .iter()
+                    .zip(&got)
+                    .filter(|(_, g)| **g)
+                    .map(|(t, _)| t.name.clone())
+                    .collect();
+                Durable::witnessed(cp, (w.quorum)(&got), names)
+            }
+        },
+        cfg.witnessing.is_some(),
+    ));
     let preparer = evaluator.preparer();
     let rebuild_versions = cfg.versions.clone();
     let rebuild_dir = cfg.log_dir.clone();
@@ -203,6 +232,9 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         },
         live.clone(),
         cfg.limits.queue,
+        cfg.witnessing
+            .clone()
+            .map(|w| (w, cfg.log_dir.clone(), metrics.clone())),
     );
     let state = Arc::new(AppState {
         agreement,
@@ -220,7 +252,8 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
         event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
         limits: cfg.limits,
-        metrics: crate::metrics::Metrics::new(),
+        metrics,
+        witnessing: cfg.witnessing,
         index,
         tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
     });

@@ -35,6 +35,50 @@ pub struct FileConfig {
     pub database: Option<String>,
     #[serde(default)]
     pub limits: Limits,
+    /// Gathering witnesses' cosignatures.
+    #[serde(default)]
+    pub witnessing: WitnessingConfig,
+}
+
+/// How the server asks witnesses for cosignatures (`[witnessing]`). The
+/// witnesses and the quorum are the agreement's (`[witnesses]`), or a C2SP
+/// tlog-policy file's; their addresses come from there or from `urls`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WitnessingConfig {
+    /// When a submission is answered: `"quorum"` (once a checkpoint covering
+    /// it meets the witness quorum) or `"durable"` (once durable; the
+    /// cosigned checkpoint follows).
+    pub ack: crate::witnessing::AckAfter,
+    /// A C2SP tlog-policy file to follow instead of the agreement's.
+    pub policy: Option<PathBuf>,
+    /// Witnesses' submission prefixes by their policy names, overriding
+    /// the policy's URLs.
+    pub urls: std::collections::BTreeMap<String, String>,
+    /// Most milliseconds one round of asking may take.
+    pub round_timeout_ms: u64,
+    /// Most milliseconds one request to one witness may take.
+    pub request_timeout_ms: u64,
+    /// How soon, in milliseconds, a round that missed its quorum is tried
+    /// again while the log does not move.
+    pub retry_ms: u64,
+    /// Most milliseconds a submission waits for its quorum (ack = quorum)
+    /// before it is answered 503 `not-witnessed` (it is logged).
+    pub ack_timeout_ms: u64,
+}
+
+impl Default for WitnessingConfig {
+    fn default() -> Self {
+        WitnessingConfig {
+            ack: crate::witnessing::AckAfter::Quorum,
+            policy: None,
+            urls: Default::default(),
+            round_timeout_ms: 5_000,
+            request_timeout_ms: 2_000,
+            retry_ms: 1_000,
+            ack_timeout_ms: 10_000,
+        }
+    }
 }
 
 fn default_bind() -> String {

@@ -7,6 +7,8 @@
 //! - [`admission`]: the one thread that decides the log's order, checking
 //!   each statement as the evaluator will;
 //! - [`live`]: the durable checkpoint, the status and the live events;
+//! - [`witnessing`]: the witnesses' cosignatures gathered on every new
+//!   checkpoint, and published with it;
 //! - [`routes`]: the HTTP API, every route in one list; [`openapi`]: its
 //!   description; [`problem`]: errors as RFC 9457 problems;
 //! - [`config`], [`limits`], [`metrics`]: the configuration file, rate
@@ -26,6 +28,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod witnessing;
 
 pub use app::{AgreementFiles, ServerConfig, Started, start};
 pub use config::{FileConfig, Limits};

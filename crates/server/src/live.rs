@@ -18,14 +18,27 @@ pub struct Durable {
     /// The signed checkpoint, as served at `/checkpoint`.
     pub checkpoint: Arc<Vec<u8>>,
     pub root: Hash,
+    /// Whether the checkpoint meets the witness quorum (always, when the
+    /// server asks no witnesses).
+    pub quorum: bool,
+    /// The witnesses whose cosignatures it carries, by their policy names.
+    pub cosigners: Arc<Vec<String>>,
 }
 
 impl Durable {
+    /// A checkpoint of a log that asks no witnesses.
     pub fn of(cp: &SignedCheckpoint) -> Durable {
+        Durable::witnessed(cp, true, Vec::new())
+    }
+
+    /// A checkpoint with the cosignatures gathered for it.
+    pub fn witnessed(cp: &SignedCheckpoint, quorum: bool, cosigners: Vec<String>) -> Durable {
         Durable {
             size: cp.checkpoint.size,
             checkpoint: Arc::new(cp.to_bytes()),
             root: cp.checkpoint.root,
+            quorum,
+            cosigners: Arc::new(cosigners),
         }
     }
 }
@@ -149,6 +162,11 @@ fn changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Ve
 
 pub struct Live {
     durable: watch::Sender<Durable>,
+    /// The checkpoint served at `/checkpoint`: the durable one, or, when
+    /// the server asks witnesses, the latest with the cosignatures gathered
+    /// (which may trail the durable one by a round).
+    served: watch::Sender<Durable>,
+    witnessing: bool,
     /// The same size, for threads that wait without a runtime.
     durable_size: Mutex<u64>,
     durable_moved: Condvar,
@@ -163,9 +181,13 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new(durable: Durable) -> Live {
+    /// `witnessing`: whether a publisher gathers cosignatures (and so
+    /// decides what `/checkpoint` serves).
+    pub fn new(durable: Durable, witnessing: bool) -> Live {
         let size = durable.size;
         Live {
+            served: watch::Sender::new(durable.clone()),
+            witnessing,
             durable: watch::Sender::new(durable),
             durable_size: Mutex::new(size),
             durable_moved: Condvar::new(),
@@ -192,7 +214,66 @@ impl Live {
         Some(d.clone())
     }
 
+    /// A newly committed checkpoint as this server describes it: without
+    /// witnesses it needs none; with them, it has none yet.
+    pub fn committed(&self, cp: &SignedCheckpoint) -> Durable {
+        if self.witnessing {
+            Durable::witnessed(cp, false, Vec::new())
+        } else {
+            Durable::of(cp)
+        }
+    }
+
+    /// The checkpoint served at `/checkpoint`.
+    pub fn served(&self) -> Durable {
+        self.served.borrow().clone()
+    }
+
+    /// Waits (async) until a served checkpoint covers `size` entries and
+    /// meets the witness quorum.
+    pub async fn witnessed_at_least(&self, size: u64) -> Option<Durable> {
+        let mut rx = self.served.subscribe();
+        let d = rx.wait_for(|d| d.size >= size && d.quorum).await.ok()?;
+        Some(d.clone())
+    }
+
+    /// Publishes a checkpoint with its cosignatures: it is served if it is
+    /// larger than the one served, or the same with more signatures.
+    pub(crate) fn publish_witnessed(&self, d: Durable) {
+        self.served.send_if_modified(|cur| {
+            let better = d.size > cur.size
+                || (d.size == cur.size
+                    && d.root == cur.root
+                    && (d.cosigners.len() > cur.cosigners.len() || (d.quorum && !cur.quorum)));
+            if better {
+                *cur = d;
+            }
+            better
+        });
+    }
+
+    /// Blocks until the durable size reaches `size` or `timeout` passes.
+    pub(crate) fn wait_durable_timeout(&self, size: u64, timeout: std::time::Duration) {
+        let s = self.durable_size.lock().unwrap_or_else(|e| e.into_inner());
+        if *s < size {
+            let _ = self
+                .durable_moved
+                .wait_timeout(s, timeout)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
     pub(crate) fn advance(&self, d: Durable) {
+        if !self.witnessing {
+            self.served.send_if_modified(|cur| {
+                if d.size > cur.size {
+                    *cur = d.clone();
+                    true
+                } else {
+                    false
+                }
+            });
+        }
         let size = d.size;
         self.durable.send_if_modified(|cur| {
             if d.size > cur.size {

@@ -19,6 +19,15 @@ pub struct RouteLabels {
     pub status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct WitnessLabels {
+    /// The witness's name in the policy.
+    pub witness: String,
+    /// cosigned, conflict (409), refused (422), unreachable, unavailable,
+    /// timeout, malformed, bad-cosignature, status-N.
+    pub outcome: String,
+}
+
 pub struct Metrics {
     registry: Mutex<Registry>,
     pub requests: Family<RouteLabels, Counter>,
@@ -35,6 +44,20 @@ pub struct Metrics {
     pub busy: Counter,
     /// Seconds a request took, by route.
     pub request_seconds: Family<RouteLabels, Histogram>,
+    /// add-checkpoint requests to witnesses, by witness and outcome.
+    pub witness_requests: Family<WitnessLabels, Counter>,
+    /// Seconds a round of witnessing took (every witness asked).
+    pub witness_round_seconds: Histogram,
+    /// Seconds from a checkpoint being durable to its publication with the
+    /// witness quorum.
+    pub witness_lag_seconds: Histogram,
+    /// The bound on that lag: one round's timeout (after which the round
+    /// ends with what it has and the next one begins).
+    pub witness_lag_bound_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+    /// The size of the latest checkpoint published with cosignatures.
+    pub witnessed_size: Gauge,
+    /// Seconds a submission waited, once durable, for its quorum.
+    pub quorum_wait_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -96,7 +119,49 @@ impl Metrics {
             "Time to answer a request, by route",
             request_seconds.clone(),
         );
+        let witness_requests = Family::<WitnessLabels, Counter>::default();
+        let witness_round_seconds = seconds_histogram();
+        let witness_lag_seconds = seconds_histogram();
+        let witness_lag_bound_seconds = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let witnessed_size = Gauge::default();
+        let quorum_wait_seconds = seconds_histogram();
+        registry.register(
+            "witness_requests",
+            "add-checkpoint requests to witnesses, by witness and outcome",
+            witness_requests.clone(),
+        );
+        registry.register(
+            "witness_round_seconds",
+            "Time one round of witnessing took",
+            witness_round_seconds.clone(),
+        );
+        registry.register(
+            "witness_lag_seconds",
+            "From a checkpoint being durable to its publication with the witness quorum",
+            witness_lag_seconds.clone(),
+        );
+        registry.register(
+            "witness_lag_bound_seconds",
+            "The bound on the witness lag: one round's timeout",
+            witness_lag_bound_seconds.clone(),
+        );
+        registry.register(
+            "witnessed_size",
+            "Size of the latest checkpoint published with cosignatures",
+            witnessed_size.clone(),
+        );
+        registry.register(
+            "quorum_wait_seconds",
+            "Time a submission waited, once durable, for its witness quorum",
+            quorum_wait_seconds.clone(),
+        );
         Metrics {
+            witness_requests,
+            witness_round_seconds,
+            witness_lag_seconds,
+            witness_lag_bound_seconds,
+            witnessed_size,
+            quorum_wait_seconds,
             registry: Mutex::new(registry),
             requests,
             append_seconds,

@@ -52,7 +52,13 @@ pub enum KeyError {
     Base64,
     #[error("unsupported key type 0x{0:02x} (supported: 0x01 Ed25519, 0x04 cosignature)")]
     UnsupportedType(u8),
-    #[error("key material is {got} bytes, want 33 (type byte and 32-byte key)")]
+    #[error(
+        "unsupported cosignature key type 0x{0:02x} (supported: 0x04 Ed25519 cosignature/v1, 0x06 ML-DSA-44)"
+    )]
+    UnsupportedCosignatureType(u8),
+    #[error(
+        "key material is {got} bytes, want 33 (a type byte and a 32-byte key; 1313 for an ML-DSA-44 public key)"
+    )]
     Length { got: usize },
     #[error("key hash {stated:08x} does not match the key (computed {computed:08x})")]
     HashMismatch { stated: u32, computed: u32 },

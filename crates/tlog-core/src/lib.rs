@@ -10,6 +10,12 @@
 //! - [`note`], [`keys`], [`checkpoint`]: signed notes, Ed25519 and
 //!   cosignature keys, checkpoints; [`ed25519`]: the one signature rule
 //!   (ZIP-215), alone and in batches.
+//! - [`cosignature`]: C2SP cosignatures of both types, Ed25519
+//!   (`cosignature/v1`) and ML-DSA-44 (`subtree/v1`), made and checked;
+//!   [`witness`]: the tlog-witness wire format and the checks a witness
+//!   makes of an `add-checkpoint` request.
+//! - [`policy`]: C2SP tlog-policy: the logs, witnesses and quorum that
+//!   make a checkpoint valid, parsed, written and checked.
 //! - [`tree`]: the right edge of a tiled tree, which appends and roots.
 //! - [`client`], [`verify`]: reading a log from tiles alone, and checking all
 //!   of it; [`proof`]: an entry proved, as C2SP tlog-proof text.
@@ -21,15 +27,18 @@
 
 pub mod checkpoint;
 pub mod client;
+pub mod cosignature;
 pub mod ed25519;
 pub mod hash;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod proof;
 pub mod tile;
 pub mod tree;
 pub mod verify;
+pub mod witness;
 
 pub use checkpoint::{Checkpoint, SignedCheckpoint};
 pub use client::{DirSource, TileReader, TileSource};

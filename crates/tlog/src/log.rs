@@ -11,6 +11,14 @@
 //!    this is the commit point, after which indices `old..new` are acknowledged;
 //! 4. delete partial tiles that the full tiles of this batch made redundant.
 //!
+//! Witnesses are asked only after step 3, so a witness never cosigns a
+//! checkpoint whose objects are not all durable. Their cosignatures are
+//! added afterwards ([`Log::add_cosignatures`]) by replacing `checkpoint`
+//! with the same note plus their lines, only while it is still the current
+//! checkpoint: the text does not change, so neither does any signature, and
+//! a crash loses at most the lines, which a witness gives again (it
+//! cosigns the size it holds, with the same root, again).
+//!
 //! A crash can leave a batch whose tiles are written but whose checkpoint is
 //! not (or whose checkpoint became visible but not durable). On open, a
 //! `pending` intent whose `old` equals the checkpoint's size names exactly
@@ -240,6 +248,43 @@ impl Log {
         self.checkpoint = signed;
         self.collect_partials(old, new);
         Ok(old..new)
+    }
+
+    /// Adds cosignatures (from witnesses or mirrors, verified by the caller)
+    /// to the published checkpoint, if it is still the checkpoint `of`;
+    /// returns whether it was. The note's text, and so every signature on it,
+    /// is unchanged: the replace is atomic, and a reader sees the note with
+    /// or without the new lines, both valid. A crash before or after it
+    /// loses at most the lines, which the next round of witnessing gathers
+    /// again (a witness cosigns a checkpoint of the size it holds, with the
+    /// same root, again). Lines already on the note are not repeated.
+    pub fn add_cosignatures(
+        &mut self,
+        of: &Checkpoint,
+        lines: &[crate::note::NoteSignature],
+    ) -> Result<bool, LogError> {
+        if let Some(why) = &self.poisoned {
+            return Err(LogError::Poisoned(why.clone()));
+        }
+        if self.checkpoint.checkpoint != *of {
+            return Ok(false);
+        }
+        let mut note = self.checkpoint.note.clone();
+        let before = note.signatures().len();
+        for l in lines {
+            note.add_signature(l.clone())
+                .map_err(|e| LogError::Checkpoint(e.into()))?;
+        }
+        if note.signatures().len() == before {
+            return Ok(true);
+        }
+        let signed = SignedCheckpoint {
+            checkpoint: self.checkpoint.checkpoint.clone(),
+            note,
+        };
+        self.storage.replace("checkpoint", &signed.to_bytes())?;
+        self.checkpoint = signed;
+        Ok(true)
     }
 
     /// Deletes partial tiles whose full tile this batch published. Failure

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
-use crate::checkpoint::SignedCheckpoint;
+use crate::checkpoint::{Checkpoint, SignedCheckpoint};
 use crate::hash::Hash;
 use crate::log::{Log, LogError, check_entries};
+use crate::note::NoteSignature;
 use crate::tree::hash_entries;
 
 /// How batches are formed.
@@ -60,6 +61,14 @@ pub enum AppendError {
     Failed(Arc<LogError>),
 }
 
+/// What the sequencer thread is asked to do.
+enum Msg {
+    Append(Request),
+    /// Add verified cosignatures to the published checkpoint, if it is
+    /// still the one they are of.
+    Cosign(Checkpoint, Vec<NoteSignature>),
+}
+
 struct Request {
     entries: Vec<Vec<u8>>,
     /// Computed by the caller, so that hashing overlaps the commit of the
@@ -72,7 +81,7 @@ struct Request {
 /// A handle on a running sequencer; cheap to clone.
 #[derive(Clone)]
 pub struct Sequencer {
-    tx: SyncSender<Request>,
+    tx: SyncSender<Msg>,
     latest: Arc<RwLock<SignedCheckpoint>>,
 }
 
@@ -121,7 +130,9 @@ impl Sequencer {
     /// Blocks while the queue is full.
     pub fn submit(&self, entries: Vec<Vec<u8>>) -> Result<Pending, AppendError> {
         let (req, pending) = request(entries)?;
-        self.tx.send(req).map_err(|_| AppendError::Closed)?;
+        self.tx
+            .send(Msg::Append(req))
+            .map_err(|_| AppendError::Closed)?;
         Ok(pending)
     }
 
@@ -129,7 +140,7 @@ impl Sequencer {
     /// queue is full (for async callers, which must not block).
     pub fn try_submit(&self, entries: Vec<Vec<u8>>) -> Result<Option<Pending>, AppendError> {
         let (req, pending) = request(entries)?;
-        match self.tx.try_send(req) {
+        match self.tx.try_send(Msg::Append(req)) {
             Ok(()) => Ok(Some(pending)),
             Err(TrySendError::Full(_)) => Ok(None),
             Err(TrySendError::Disconnected(_)) => Err(AppendError::Closed),
@@ -149,6 +160,21 @@ impl Sequencer {
             Some(p) => Ok(p.wait_async().await?.start),
             None => Err(AppendError::Busy),
         }
+    }
+
+    /// Adds witnesses' cosignatures (verified by the caller) to the
+    /// published checkpoint, on the sequencer's thread, between batches, so
+    /// that they never race a commit: written only if the log is still at
+    /// the checkpoint `of` (see [`Log::add_cosignatures`]). Blocks while the
+    /// queue is full.
+    pub fn add_cosignatures(
+        &self,
+        of: Checkpoint,
+        lines: Vec<NoteSignature>,
+    ) -> Result<(), AppendError> {
+        self.tx
+            .send(Msg::Cosign(of, lines))
+            .map_err(|_| AppendError::Closed)
     }
 
     /// The latest published checkpoint.
@@ -178,7 +204,7 @@ fn request(entries: Vec<Vec<u8>>) -> Result<(Request, Pending), AppendError> {
 
 fn run(
     mut log: Log,
-    rx: Receiver<Request>,
+    rx: Receiver<Msg>,
     opts: BatchOptions,
     latest: Arc<RwLock<SignedCheckpoint>>,
 ) -> Log {
@@ -187,10 +213,15 @@ fn run(
         let first = match carry.take() {
             Some(r) => r,
             None => match rx.recv() {
-                Ok(r) => r,
+                Ok(Msg::Append(r)) => r,
+                Ok(Msg::Cosign(of, lines)) => {
+                    cosign(&mut log, &of, &lines, &latest);
+                    continue;
+                }
                 Err(_) => return log,
             },
         };
+        let mut cosigns = Vec::new();
         let deadline = Instant::now() + opts.max_batch_delay;
         let mut count = first.entries.len();
         let mut bytes = first.bytes;
@@ -206,7 +237,8 @@ fn run(
                 rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
             };
             match next {
-                Ok(r) => {
+                Ok(Msg::Cosign(of, lines)) => cosigns.push((of, lines)),
+                Ok(Msg::Append(r)) => {
                     if count + r.entries.len() > opts.max_batch_entries
                         || bytes + r.bytes > opts.max_batch_bytes
                     {
@@ -224,10 +256,29 @@ fn run(
                 }
             }
         }
+        // Cosignatures that arrived while the batch formed are of the
+        // checkpoint before it: add them first, or they would be of an old
+        // checkpoint by the time the batch is committed.
+        for (of, lines) in cosigns {
+            cosign(&mut log, &of, &lines, &latest);
+        }
         commit(&mut log, batch, &latest);
         if closed && carry.is_none() {
             return log;
         }
+    }
+}
+
+fn cosign(
+    log: &mut Log,
+    of: &Checkpoint,
+    lines: &[NoteSignature],
+    latest: &RwLock<SignedCheckpoint>,
+) {
+    match log.add_cosignatures(of, lines) {
+        Ok(true) => *latest.write().expect("checkpoint lock") = log.checkpoint().clone(),
+        Ok(false) => {}
+        Err(e) => tracing::warn!("adding cosignatures to checkpoint {}: {e}", of.size),
     }
 }
 

@@ -632,3 +632,52 @@ fn a_server_that_lies_from_the_first_read_fails_verification() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn cosignatures_are_added_to_the_current_checkpoint_only_and_survive_reopening() {
+    use tlog::cosignature::{CosignatureType, CosignerSecret};
+    let (dir, storage, log) = new_log();
+    let w = CosignerSecret::from_seed("w.example/1", CosignatureType::Ed25519, [3; 32]).unwrap();
+    let pq = CosignerSecret::from_seed("w.example/pq", CosignatureType::MlDsa44, [4; 32]).unwrap();
+    let (seq, thread) = Sequencer::start(log, BatchOptions::default());
+    seq.append_blocking(b"one".to_vec()).unwrap();
+    let at1 = seq.checkpoint().checkpoint;
+    let lines = vec![w.cosign(&at1, 100).unwrap(), pq.cosign(&at1, 100).unwrap()];
+    seq.add_cosignatures(at1.clone(), lines.clone()).unwrap();
+    // A round trip through the queue: the next append is behind the cosign.
+    seq.append_blocking(b"two".to_vec()).unwrap();
+    // Cosignatures of a checkpoint the log has moved past are not written.
+    seq.add_cosignatures(at1.clone(), lines).unwrap();
+    drop(seq);
+    let log = thread.join();
+    assert_eq!(log.size(), 2);
+    let raw = std::fs::read(dir.path().join("checkpoint")).unwrap();
+    let cp = SignedCheckpoint::parse(&raw).unwrap();
+    assert_eq!(cp.note.signatures().len(), 1, "size 2 was never cosigned");
+    drop(log);
+
+    // Cosign the current one through the log itself, and reopen.
+    let mut log = Log::open(storage.clone(), key()).unwrap();
+    let now = log.checkpoint().checkpoint.clone();
+    let lines = vec![w.cosign(&now, 200).unwrap(), pq.cosign(&now, 200).unwrap()];
+    assert!(log.add_cosignatures(&now, &lines).unwrap());
+    assert!(!log.add_cosignatures(&at1, &lines).unwrap());
+    drop(log);
+    let log = Log::open(storage, key()).unwrap();
+    let note = &log.checkpoint().note;
+    assert_eq!(note.signatures().len(), 3);
+    assert_eq!(w.verifier().cosigned(note), Some(200));
+    assert_eq!(pq.verifier().cosigned(note), Some(200));
+    verify(dir.path());
+    tlogcheck(dir.path());
+    // The Go reference verifier checks the Ed25519 cosignature too.
+    testkit::tlogcheck_ok(&[
+        "verify",
+        "-log",
+        dir.path().to_str().unwrap(),
+        "-key",
+        &key().verifier().to_string(),
+        "-witness",
+        &w.verifier().to_string(),
+    ]);
+}

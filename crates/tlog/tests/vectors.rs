@@ -661,3 +661,123 @@ fn hashes_of(v: &serde_json::Value) -> Vec<Hash> {
         .map(|h| Hash::from_base64(h.as_str().unwrap()).unwrap())
         .collect()
 }
+
+#[test]
+fn c2sp_witness_request_example_through_the_wire_module() {
+    use tlog::witness::AddCheckpoint;
+    let raw = std::fs::read(vectors(
+        "c2sp-spec-examples/tlog-witness-add-checkpoint-request.txt",
+    ))
+    .unwrap();
+    let req = AddCheckpoint::parse(&raw).unwrap();
+    assert_eq!(req.old_size, 20852014);
+    assert_eq!(req.proof.len(), 4);
+    assert_eq!(
+        req.proof[3].to_base64(),
+        "/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0="
+    );
+    let cp = SignedCheckpoint::parse(&req.checkpoint).unwrap();
+    assert_eq!(cp.checkpoint.size, 20852163);
+    assert_eq!(cp.note.signatures().len(), 2);
+    assert_eq!(req.to_bytes(), raw, "the request serialises byte for byte");
+    // One byte off in a proof line is a syntax error naming the line.
+    let bad = String::from_utf8(raw)
+        .unwrap()
+        .replacen("PlRNCrwH", "PlRNCrw!", 1);
+    let e = AddCheckpoint::parse(bad.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
+}
+
+#[test]
+fn sunlight_cosignatures_verify_through_cosigner_keys() {
+    use tlog::cosignature::{CosignatureType, CosignerKey, CosignerSecret, cosignatures_by};
+    let raw = std::fs::read(sunlight().join(
+        "witness/000de184301123b9278c086a7d9f68c9577e83872224c197058fd90784ea9706/checkpoint",
+    ))
+    .unwrap();
+    let cp = SignedCheckpoint::parse(&raw).unwrap();
+    let w = CosignerKey::parse(WITNESS_VKEY).unwrap();
+    assert_eq!(w.kind(), CosignatureType::Ed25519);
+    assert_eq!(w.to_string(), WITNESS_VKEY);
+    let ts = w.cosigned(&cp.note).expect("the witness cosigned");
+    assert!(ts > 1_600_000_000, "{ts}");
+    let other = CosignerKey::parse(WITNESS2_VKEY).unwrap();
+    assert_eq!(
+        cosignatures_by(&cp.note, &[w.clone(), other]).unwrap(),
+        vec![Some(ts), None]
+    );
+    // The published seed gives the same key through CosignerSecret.
+    let seed: [u8; 32] = Sha256::digest(b"skylight test witness key").into();
+    let sk = CosignerSecret::from_seed(w.name(), CosignatureType::Ed25519, seed).unwrap();
+    assert_eq!(sk.verifier(), w);
+    // And it signs what it verifies, at our timestamp.
+    let line = sk.cosign(&cp.checkpoint, ts).unwrap();
+    assert_eq!(
+        &line.signature,
+        &cp.note
+            .signatures()
+            .iter()
+            .find(|s| s.name == w.name())
+            .unwrap()
+            .signature,
+        "Ed25519 cosignatures are deterministic: the same as Sunlight's"
+    );
+}
+
+#[test]
+fn ml_dsa_44_keys_agree_with_the_crates_vectors() {
+    // ml-dsa's test vectors (lamps-wg/dilithium-certificates): a seed in a
+    // PKCS#8 PEM and its public key in an SPKI PEM. The seed is the last 32
+    // bytes of the private key's DER, the key the last 1312 of the SPKI.
+    use tlog::cosignature::{CosignatureType, CosignerSecret, ML_DSA_44_PUBLIC_KEY_LEN};
+    let dir = ml_dsa_examples();
+    let pem = |name: &str| -> Vec<u8> {
+        use base64::Engine as _;
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let b64: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
+    };
+    let priv_der = pem("ML-DSA-44-seed.priv");
+    let pub_der = pem("ML-DSA-44.pub");
+    let seed: [u8; 32] = priv_der[priv_der.len() - 32..].try_into().unwrap();
+    let public = &pub_der[pub_der.len() - ML_DSA_44_PUBLIC_KEY_LEN..];
+    let sk = CosignerSecret::from_seed("w.example/pq", CosignatureType::MlDsa44, seed).unwrap();
+    assert_eq!(sk.verifier().public_key_bytes(), public);
+}
+
+/// The ml-dsa crate's own example keys, from the registry's copy of the
+/// crate version in Cargo.lock.
+fn ml_dsa_examples() -> std::path::PathBuf {
+    let lock = std::fs::read_to_string(testkit::repo_root().join("Cargo.lock")).unwrap();
+    let at = lock
+        .find("name = \"ml-dsa\"")
+        .expect("ml-dsa in Cargo.lock");
+    let version = lock[at..]
+        .lines()
+        .nth(1)
+        .and_then(|l| l.strip_prefix("version = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap()
+        .to_string();
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo")
+        });
+    let src = home.join("registry/src");
+    for index in std::fs::read_dir(&src).unwrap() {
+        let dir = index
+            .unwrap()
+            .path()
+            .join(format!("ml-dsa-{version}/tests/examples"));
+        if dir.is_dir() {
+            return dir;
+        }
+    }
+    panic!(
+        "ml-dsa {version}'s sources not found under {}",
+        src.display()
+    );
+}

@@ -230,6 +230,20 @@ pub fn to_value(a: &Agreement) -> Value {
         })),
         "amendments": json!({"require": quorum(&a.amendments.require)}),
         "control": opt(&a.control, |c| json!({"change": quorum(&c.change)})),
+        // Absent (and so pruned) without `[witnesses]`: an agreement
+        // written before witnesses existed keeps its hash.
+        "witnesses": opt(&a.witnesses, |w| json!({
+            "quorum": match &w.quorum {
+                WitnessQuorum::None(_) => json!("none"),
+                WitnessQuorum::Required(q) => quorum(q),
+                WitnessQuorum::Invalid => Value::Null,
+            },
+            "list": map(&w.list, |x| json!({
+                "run_by": s(&x.run_by),
+                "key": opt(&x.key, |k| json!(k.get_ref().to_string())),
+                "url": opt(&x.url, s),
+            })),
+        })),
     });
     prune(v)
 }

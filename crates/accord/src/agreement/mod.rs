@@ -17,6 +17,7 @@ pub mod model;
 mod parse;
 pub mod reader;
 mod validate;
+mod witnesses;
 
 pub use model::*;
 pub use parse::FORMAT;

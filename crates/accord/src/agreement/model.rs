@@ -44,6 +44,9 @@ pub struct Agreement {
     /// Who must sign a change of who holds an area (`[control]`); without
     /// it, control statements are refused.
     pub control: Option<ControlRules>,
+    /// Who witnesses the log's checkpoints, and whose cosignatures make
+    /// one valid (`[witnesses]`); without it, checkpoints need none.
+    pub witnesses: Option<Witnesses>,
 }
 
 /// When the clock of the agreement starts.
@@ -560,4 +563,42 @@ pub struct Amendments {
 #[derive(Clone, Debug)]
 pub struct ControlRules {
     pub change: Quorum,
+}
+
+/// `[witnesses]`: the witnesses that cosign the log's checkpoints, each run
+/// by a party or an organisation, and the quorum of their cosignatures a
+/// checkpoint needs to be valid (exported as a C2SP tlog-policy by
+/// [`Agreement::witness_policy`]).
+#[derive(Clone, Debug)]
+pub struct Witnesses {
+    /// The `[witnesses]` table.
+    pub span: std::ops::Range<usize>,
+    pub list: BTreeMap<String, Witness>,
+    pub quorum: WitnessQuorum,
+}
+
+/// A witness: who runs it, its cosigner key, where to reach it.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    pub id: Sp<String>,
+    /// The party or organisation that runs it.
+    pub run_by: Sp<String>,
+    /// Its cosigner key (type 0x04 Ed25519 or 0x06 ML-DSA-44); `None`
+    /// when it could not be read (already reported).
+    pub key: Option<Sp<tlog_core::cosignature::CosignerKey>>,
+    /// Its C2SP tlog-witness submission prefix, for the log to ask it.
+    pub url: Option<Sp<String>>,
+}
+
+/// Whose cosignatures a checkpoint needs.
+#[derive(Clone, Debug)]
+pub enum WitnessQuorum {
+    /// `quorum = "none"`: none (witnesses listed are asked, not required).
+    None(std::ops::Range<usize>),
+    /// A quorum over witnesses (by name) and parties and organisations
+    /// (each counts when one of the witnesses it runs has cosigned), and
+    /// groups of them.
+    Required(Quorum),
+    /// Missing or unreadable (already reported).
+    Invalid,
 }

@@ -481,6 +481,8 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         ControlRules { change }
     });
 
+    let witnesses = top.table(ctx, "witnesses").map(|o| witnesses(o, ctx));
+
     top.finish(ctx);
     Agreement {
         file,
@@ -508,6 +510,101 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         guarantees,
         amendments,
         control,
+        witnesses,
+    }
+}
+
+/// `[witnesses]`: `quorum`, and a table for each witness.
+fn witnesses(o: Obj<'_, '_>, ctx: &mut Ctx<'_>) -> Witnesses {
+    let mut quorum_v = WitnessQuorum::Invalid;
+    let mut list = BTreeMap::new();
+    let mut saw_quorum = false;
+    for (name, v) in o.entries() {
+        if name.get_ref() == "quorum" {
+            saw_quorum = true;
+            quorum_v = match v.get_ref() {
+                DeValue::String(s) if s.as_ref() == "none" => WitnessQuorum::None(v.span()),
+                DeValue::String(s) => {
+                    ctx.error(
+                        "agreement::quorum",
+                        v.span(),
+                        format!(
+                            "`witnesses.quorum` must be a quorum or \"none\", not the string {:?}",
+                            s.as_ref()
+                        ),
+                        "expected [{ all = [...] }, { at_least = k, of = [...] }] or \"none\"",
+                    );
+                    WitnessQuorum::Invalid
+                }
+                _ => quorum(ctx, "witnesses.quorum", v)
+                    .map(WitnessQuorum::Required)
+                    .unwrap_or(WitnessQuorum::Invalid),
+            };
+            continue;
+        }
+        let Some(mut w) = Obj::of(ctx, format!("witnesses.{}", name.get_ref()), v) else {
+            continue;
+        };
+        let run_by = w.req_str(ctx, "run_by").unwrap_or_else(missing);
+        let key = w.req_str(ctx, "key").and_then(|k| cosigner_key(ctx, &k));
+        let url = w.str(ctx, "url");
+        w.finish(ctx);
+        list.insert(
+            name.get_ref().clone(),
+            Witness {
+                id: name,
+                run_by,
+                key,
+                url,
+            },
+        );
+    }
+    if !saw_quorum {
+        let d = Diag::error(
+            "agreement::missing",
+            "`[witnesses]` does not say whose cosignatures a checkpoint needs (`quorum`)",
+        )
+        .at(ctx.span(o.span.clone()), "needs `quorum`")
+        .help("quorum = [{ all = \"@signatories\" }, { at_least = 1, of = [\"MISSION\"] }]: a witness of each signatory and one of the Mission's; or quorum = \"none\"");
+        ctx.push(d);
+    }
+    Witnesses {
+        span: o.span.clone(),
+        list,
+        quorum: quorum_v,
+    }
+}
+
+/// A witness's key: a cosigner vkey (type 0x04 or 0x06).
+fn cosigner_key(
+    ctx: &mut Ctx<'_>,
+    k: &Sp<String>,
+) -> Option<Sp<tlog_core::cosignature::CosignerKey>> {
+    match tlog_core::cosignature::CosignerKey::parse(k.get_ref()) {
+        Ok(c) => Some(sp(k.span(), c)),
+        Err(e) => {
+            // A party's signing key given by mistake: say so plainly.
+            let signing = tlog_core::VerifierKey::parse(k.get_ref())
+                .is_ok_and(|v| v.key_type() == tlog_core::KeyType::Ed25519);
+            if signing {
+                ctx.push(
+                    Diag::error(
+                        "agreement::key",
+                        "a witness cosigns with a cosigner key (type 0x04 Ed25519 or 0x06 ML-DSA-44), not a signing key (type 0x01)",
+                    )
+                    .at(ctx.span(k.span()), "a signing key")
+                    .help("the witness prints its own verifier key when it is set up: use that"),
+                );
+            } else {
+                ctx.error(
+                    "agreement::key",
+                    k.span(),
+                    format!("not a witness's verifier key: {e}"),
+                    "bad key",
+                );
+            }
+            None
+        }
     }
 }
 

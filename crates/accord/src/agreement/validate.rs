@@ -26,6 +26,7 @@ use crate::quorum::{Quorum, Requirement};
 use crate::vocab::Category;
 
 mod obligations;
+mod witnesses;
 
 /// Reads the files an agreement refers to (GeoJSON zones), by the path
 /// written in the agreement.
@@ -187,6 +188,7 @@ impl<'a> Checker<'a> {
         self.relief(&env);
         self.guarantees(&env);
         self.quorums();
+        witnesses::check(&mut self);
         self.amendments();
         self.unused();
     }

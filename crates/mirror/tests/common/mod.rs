@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use accord_mirror::{CosignerSecret, Mirror, MirrorOptions, MirrorService, Published};
+use accord_mirror::{CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published};
 use tlog::client::{ReadError, TileSource};
 use tlog::{DirSource, DirStorage, KeyType, Log, SignerKey, VerifierKey};
 
@@ -21,7 +21,7 @@ pub fn log_vkey() -> VerifierKey {
 }
 
 pub fn mirror_key(name: &str, seed: u8) -> CosignerSecret {
-    CosignerSecret::from_seed(name, [seed; 32]).unwrap()
+    CosignerSecret::from_seed(name, CosignatureType::Ed25519, [seed; 32]).unwrap()
 }
 
 /// Entry `i` of the test logs; `fork` makes another history.

@@ -27,8 +27,10 @@ pub const SHORT: &str = "public, max-age=2, must-revalidate";
 #[utoipa::path(get, path = "/checkpoint", tag = "log",
     responses((status = 200, description = "The latest checkpoint: origin, size, root, signatures", body = String, content_type = "text/plain; charset=utf-8")))]
 pub async fn checkpoint(axum::extract::State(app): App, headers: HeaderMap) -> Response {
-    let d = app.live.durable();
-    let etag = format!("\"{}-{}\"", d.size, d.root);
+    let d = app.live.served();
+    // Cosignatures are added to a checkpoint of the same size and root:
+    // the tag changes with them.
+    let etag = format!("\"{}-{}-{}\"", d.size, d.root, d.cosigners.len());
     cached(
         &headers,
         &etag,

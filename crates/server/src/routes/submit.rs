@@ -41,6 +41,12 @@ pub struct Logged {
     /// The inclusion proof, as C2SP tlog-proof text (it ends with the
     /// checkpoint).
     pub proof: String,
+    /// Whether the checkpoint meets the agreement's witness quorum (true
+    /// when the server asks no witnesses). With `ack = "durable"` it may
+    /// not yet: a cosigned checkpoint follows at `/checkpoint`.
+    pub witnessed: bool,
+    /// The witnesses that cosigned the checkpoint, by their policy names.
+    pub cosigned_by: Vec<String>,
 }
 
 /// A batch of signed statements, appended all or none.
@@ -365,6 +371,35 @@ async fn prove_all(
         .durable_at_least(last + 1)
         .await
         .ok_or_else(|| Problem::busy("the server is shutting down", 5))?;
+    let durable = match &app.witnessing {
+        Some(w) if w.ack == crate::witnessing::AckAfter::Quorum => {
+            let began = std::time::Instant::now();
+            let witnessed =
+                tokio::time::timeout(w.ack_timeout, app.live.witnessed_at_least(last + 1)).await;
+            app.metrics
+                .quorum_wait_seconds
+                .observe(began.elapsed().as_secs_f64());
+            match witnessed {
+                Ok(Some(d)) => d,
+                Ok(None) => return Err(Problem::busy("the server is shutting down", 5)),
+                Err(_) => {
+                    let indices: Vec<u64> = admitted.iter().map(|a| a.index).collect();
+                    return Err(Problem::new(
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        "not-witnessed",
+                        "Logged, but not yet witnessed",
+                        format!(
+                            "the statements are logged durably (at {indices:?}), but no checkpoint covering them has met the agreement's witness quorum within {} s; the same statements sent again are answered with these indices once it has",
+                            w.ack_timeout.as_secs()
+                        ),
+                    )
+                    .with("entries", indices)
+                    .retry_after(5));
+                }
+            }
+        }
+        _ => durable,
+    };
     admitted
         .iter()
         .zip(entries)
@@ -397,5 +432,7 @@ pub fn prove_entry(
         digest: digest.to_string(),
         checkpoint: String::from_utf8_lossy(&d.checkpoint).into_owned(),
         proof: tlog_core::proof::text(index, &hashes, &d.checkpoint),
+        witnessed: d.quorum,
+        cosigned_by: d.cosigners.as_ref().clone(),
     })
 }

@@ -54,6 +54,16 @@ impl TestServer {
 
     /// With the index in the database at `db` (SQLite or PostgreSQL).
     pub fn start_on(dir: &Path, limits: accord_server::Limits, db: &str) -> TestServer {
+        Self::start_full(dir, limits, db, None)
+    }
+
+    /// With witnesses to gather cosignatures from.
+    pub fn start_full(
+        dir: &Path,
+        limits: accord_server::Limits,
+        db: &str,
+        witnessing: Option<accord_server::witnessing::Witnessing>,
+    ) -> TestServer {
         let (a, h) = agreement();
         let cfg = ServerConfig {
             versions: Versions::one(a, h),
@@ -68,6 +78,7 @@ impl TestServer {
             signer: example::key(LOG_KEY),
             limits,
             database: Some(db.to_string()),
+            witnessing,
         };
         let started = accord_server::start(cfg).expect("the server starts");
         let live = started.state.live.clone();
