@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use accord_mirror::{CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published};
+use accord_mirror::{
+    CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published,
+};
 use tlog::client::{ReadError, TileSource};
 use tlog::{DirSource, DirStorage, KeyType, Log, SignerKey, VerifierKey};
 
