@@ -34,6 +34,7 @@ mod report_cmd;
 mod serve_cmd;
 mod statement_cmd;
 mod status_cmd;
+mod witness_cmd;
 
 /// Verifiable ceasefire agreements: signed observations in a public,
 /// tamper-evident log, and an evaluator anyone can re-run.
@@ -76,6 +77,9 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Rebuild the server's index database (SQLite or PostgreSQL) from the log alone.
     Reindex(reindex_cmd::ReindexArgs),
+    /// Run a C2SP witness: cosign only checkpoints consistent with all a log showed before, keep the evidence when not.
+    #[command(subcommand)]
+    Witness(witness_cmd::WitnessCommand),
 }
 
 #[derive(Subcommand)]
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
         Command::Checkpoints(a) => remembered::run(a),
         Command::Serve(a) => serve_cmd::run(*a),
         Command::Reindex(a) => reindex_cmd::run(a),
+        Command::Witness(c) => witness_cmd::run(c),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -180,7 +180,9 @@ CREATE TABLE IF NOT EXISTS evidence (
     proves INTEGER NOT NULL,
     reason TEXT NOT NULL,
     request BLOB NOT NULL,
-    request_sha256 BLOB NOT NULL UNIQUE,
+    -- What the evidence rests on, hashed: the same contradiction sent
+    -- again (another old size, a retry) is kept once.
+    dedup BLOB NOT NULL UNIQUE,
     held BLOB
 );
 CREATE INDEX IF NOT EXISTS evidence_by_origin ON evidence (origin, proves);
@@ -415,8 +417,9 @@ impl Store {
         tx.commit().map_err(self.sq())
     }
 
-    /// Keeps a refused request as evidence. A request already kept (the
-    /// same bytes) is not kept twice; evidence that proves nothing by itself
+    /// Keeps a refused request as evidence. Evidence resting on what was
+    /// kept before (the same checkpoints, and the same proof where one
+    /// matters) is not kept twice; evidence that proves nothing by itself
     /// is kept only while the log has fewer than `keep_unproven` such
     /// entries. Whether it was kept.
     #[allow(clippy::too_many_arguments)]
@@ -431,8 +434,7 @@ impl Store {
         held: Option<&[u8]>,
         keep_unproven: u64,
     ) -> Result<bool, StateError> {
-        use sha2::Digest as _;
-        let digest = sha2::Sha256::digest(request);
+        let digest = dedup_key(kind, request, held);
         let mut c = self.conn();
         let tx = c
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -452,7 +454,7 @@ impl Store {
         let n = tx
             .execute(
                 "INSERT OR IGNORE INTO evidence \
-                 (origin, received_at, status, kind, proves, reason, request, request_sha256, held) \
+                 (origin, received_at, status, kind, proves, reason, request, dedup, held) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     origin,
@@ -514,6 +516,25 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// What a piece of evidence rests on, hashed: its kind, the checkpoint
+/// received and the one held, and the proof when the kind is about a proof.
+fn dedup_key(kind: EvidenceKind, request: &[u8], held: Option<&[u8]>) -> [u8; 32] {
+    use sha2::Digest as _;
+    let parsed = tlog_core::witness::AddCheckpoint::parse(request).ok();
+    let rests_on: &[u8] = match (kind, &parsed) {
+        (EvidenceKind::SameSizeDifferentRoot | EvidenceKind::EmptyTreeWrongRoot, Some(r)) => {
+            &r.checkpoint
+        }
+        _ => request,
+    };
+    let mut h = sha2::Sha256::new();
+    for part in [kind.label().as_bytes(), rests_on, held.unwrap_or_default()] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
 }
 
 /// Takes the state directory's lock file (created when missing) for the

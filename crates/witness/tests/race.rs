@@ -89,6 +89,9 @@ struct Cosigned {
     size: u64,
 }
 
+/// Sends a request body; the answer's status and body.
+type Submit<'a> = dyn Fn(&[u8]) -> (u16, Vec<u8>) + Sync + 'a;
+
 /// Runs `clients` threads of `attempts` each through `send`, watching the
 /// size held through `held`; checks the invariants and returns how many
 /// 200s there were.
@@ -97,7 +100,7 @@ fn race(
     attempts: u64,
     history: &History,
     key: &CosignerKey,
-    send: &(dyn Fn(&[u8]) -> (u16, Vec<u8>) + Sync),
+    send: &Submit<'_>,
     held: &(dyn Fn() -> u64 + Sync),
 ) -> usize {
     let ok: Mutex<Vec<Cosigned>> = Mutex::new(Vec::new());
