@@ -350,3 +350,104 @@ fn a_forked_log_is_refused_and_the_evidence_checks_out() {
         serde_json::from_slice(&std::fs::read(out.join("evidence.json")).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 3);
 }
+
+/// The spec's own example request follows the syntax: a witness that does
+/// not know its log answers 404, and one that trusts another key under its
+/// origin 403 (never 400).
+#[test]
+fn the_spec_example_request_reaches_the_origin_and_signature_checks() {
+    let body = std::fs::read(testkit::vectors(
+        "c2sp-spec-examples/tlog-witness-add-checkpoint-request.txt",
+    ))
+    .unwrap();
+    let req = AddCheckpoint::parse(&body).unwrap();
+    assert_eq!((req.old_size, req.proof.len()), (20852014, 4));
+    let tmp = tempfile::tempdir().unwrap();
+    let other = log_key("example.com/other").verifier().to_string();
+    let w = open_witness(
+        &tmp.path().join("a"),
+        vec![witness_key(CosignatureType::Ed25519, 1)],
+        &[&other],
+    );
+    let a = w.add_checkpoint(&body);
+    assert_eq!(a.status(), 404, "{a:?}");
+    let sofa = log_key("example.com/behind-the-sofa")
+        .verifier()
+        .to_string();
+    let w = open_witness(
+        &tmp.path().join("b"),
+        vec![witness_key(CosignatureType::Ed25519, 1)],
+        &[&sofa],
+    );
+    let a = w.add_checkpoint(&body);
+    assert_eq!(a.status(), 403, "{a:?}");
+}
+
+/// A client that stalls is cut off: one that never finishes its headers
+/// is disconnected, one that never sends the body it announced gets a 408.
+#[test]
+fn slow_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let a = TestLog::new(&tmp.path().join("a"), log_key(A), "x");
+    let w = open_witness(
+        &tmp.path().join("state"),
+        vec![witness_key(CosignatureType::Ed25519, 1)],
+        &[&a.vkey()],
+    );
+    let served = Served::start(
+        w,
+        HttpConfig {
+            request_timeout: Duration::from_millis(400),
+            header_timeout: Duration::from_millis(400),
+            ..HttpConfig::default()
+        },
+    );
+    let addr = served.url.trim_start_matches("http://").to_string();
+    let read_all = |s: &mut TcpStream| {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        out
+    };
+
+    let started = Instant::now();
+    let mut headers = TcpStream::connect(&addr).unwrap();
+    headers
+        .write_all(b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\n")
+        .unwrap();
+    let got = read_all(&mut headers);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(5),
+        "still connected after {waited:?}"
+    );
+    assert!(
+        got.is_empty() || String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&got)
+    );
+
+    let started = Instant::now();
+    let mut body = TcpStream::connect(&addr).unwrap();
+    body.write_all(
+        b"POST /add-checkpoint HTTP/1.1\r\nHost: w\r\nContent-Length: 100\r\n\r\nold 0\n",
+    )
+    .unwrap();
+    let got = read_all(&mut body);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&got)
+    );
+
+    // And the witness still answers everyone else.
+    assert_eq!(
+        post(&format!("{}/add-checkpoint", served.url), &a.request(0)).0,
+        200
+    );
+    served.stop();
+}
