@@ -102,7 +102,10 @@ fn prepare() {
         std::fs::write(dir.join(format!("log-{k}.bin")), out).unwrap();
     }
     std::fs::write(dir.join("logs.txt"), vkeys).unwrap();
-    println!("prepared {logs} logs of {steps} requests in {}", dir.display());
+    println!(
+        "prepared {logs} logs of {steps} requests in {}",
+        dir.display()
+    );
 }
 
 fn requests(path: &std::path::Path) -> Vec<Bytes> {

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_mirror::{
-    AgreementDoc, CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published, Pulled,
+    AgreementDoc, CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published,
+    Pulled,
 };
 use clap::{Args, Subcommand, ValueEnum};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
@@ -77,6 +78,7 @@ pub enum CosignerKind {
     /// Ed25519 cosignature/v1 (type 0x04).
     Ed25519,
     /// ML-DSA-44 (type 0x06), post-quantum.
+    #[value(name = "ml-dsa-44")]
     MlDsa44,
 }
 
@@ -131,7 +133,10 @@ pub fn run(a: MirrorArgs) -> Result<()> {
         return report(&r, &mirror, &from, &dir);
     }
 
-    let listen = a.listen.clone().expect("clap requires --listen without --once");
+    let listen = a
+        .listen
+        .clone()
+        .expect("clap requires --listen without --once");
     let bind = accord_server::config::parse_bind(&listen).map_err(|e| miette!("--listen: {e}"))?;
     let operator = a.operator.clone().or_else(|| {
         (from.starts_with("http://") || from.starts_with("https://")).then(|| from.clone())
@@ -254,8 +259,7 @@ fn resolve_log_key(
             .find_map(|l| l.strip_prefix("log_key = \""))
             .and_then(|l| l.strip_suffix('"'))
     {
-        return VerifierKey::parse(k)
-            .map_err(|e| miette!("{}/.tlog/mirror: {e}", dir.display()));
+        return VerifierKey::parse(k).map_err(|e| miette!("{}/.tlog/mirror: {e}", dir.display()));
     }
     Err(miette!(
         "no log key: pass --log-key VKEY, or --agreement FILE whose [operator] log names it"

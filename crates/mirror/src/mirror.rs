@@ -490,7 +490,8 @@ impl Mirror {
             }
             tracing::debug!(size = edge.size(), target = n, "copied");
             let per_bundle = (bytes / ids.len()).max(1);
-            group = ((GROUP_BYTES / per_bundle) as u64).clamp(1, self.options.bundles_per_write.max(1) as u64);
+            group = ((GROUP_BYTES / per_bundle) as u64)
+                .clamp(1, self.options.bundles_per_write.max(1) as u64);
             t = upto;
         }
         Ok(None)
@@ -581,7 +582,11 @@ impl Mirror {
             };
             self.storage.replace("checkpoint", &cp.to_bytes())?;
             self.mirrored = Some(cp);
-            tracing::info!(size, added, "signature lines added to the mirror checkpoint");
+            tracing::info!(
+                size,
+                added,
+                "signature lines added to the mirror checkpoint"
+            );
         }
         Ok(Pulled::Unchanged {
             size,
@@ -609,7 +614,10 @@ impl Mirror {
             }
             Ok(Some(root_at(&mut reader, n, m)?))
         })();
-        let mine = self.mirrored.as_ref().map_or(Hash::EMPTY_ROOT, |c| c.checkpoint.root);
+        let mine = self
+            .mirrored
+            .as_ref()
+            .map_or(Hash::EMPTY_ROOT, |c| c.checkpoint.root);
         let (kind, detail) = match theirs {
             Ok(Some(r)) if r == mine => (
                 EvidenceKind::BadEntries,
@@ -834,10 +842,19 @@ impl Mirror {
                 && edge.root() == offered.checkpoint.root
             {
                 self.commit(&offered, edge)?;
-                tracing::info!(from = m, to = target, fixed, "completed a mirror batch interrupted before its checkpoint");
+                tracing::info!(
+                    from = m,
+                    to = target,
+                    fixed,
+                    "completed a mirror batch interrupted before its checkpoint"
+                );
                 return Ok(());
             }
-            tracing::warn!(from = m, to = target, "an interrupted batch does not give its checkpoint's root: removed");
+            tracing::warn!(
+                from = m,
+                to = target,
+                "an interrupted batch does not give its checkpoint's root: removed"
+            );
             self.discard(target)?;
             return Ok(());
         }

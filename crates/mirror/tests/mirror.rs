@@ -80,21 +80,29 @@ fn mirrors_a_growing_log_that_the_independent_verifier_accepts_with_the_cosignat
         other => panic!("{other:?}"),
     }
     assert_same_tiles(&logdir, &mdir);
-    let out = tlogcheck_mirror(mdir.to_str().unwrap(), &[mkey.clone()]);
+    let out = tlogcheck_mirror(mdir.to_str().unwrap(), std::slice::from_ref(&mkey));
     assert!(out.contains("70000"), "{out}");
     // The independent verifier refuses a witness that did not cosign: the
     // check above is not vacuous.
-    let other = mirror_key("mirror.test.example/other", 9).verifier().to_string();
+    let other = mirror_key("mirror.test.example/other", 9)
+        .verifier()
+        .to_string();
     let vkey = log_vkey().to_string();
     let o = testkit::tlogcheck(&[
-        "verify", "-log", mdir.to_str().unwrap(), "-key", &vkey, "-witness", &other,
+        "verify",
+        "-log",
+        mdir.to_str().unwrap(),
+        "-key",
+        &vkey,
+        "-witness",
+        &other,
     ]);
     assert!(!o.status.success());
 
     // Served, at the root and under the origin's hash, as tlog-mirror says.
     let served = serve(&mdir, &mirror, Some("https://operator.example"));
     let prefix = format!("{}/{}", served.base, accord_mirror::origin_hash(LOG_NAME));
-    tlogcheck_mirror(&prefix, &[mkey.clone()]);
+    tlogcheck_mirror(&prefix, std::slice::from_ref(&mkey));
     tlogcheck_mirror(&served.base, &[mkey]);
     drop(mirror);
 }
@@ -187,7 +195,11 @@ fn a_forked_or_rolled_back_operator_is_refused_with_evidence_and_the_mirror_is_u
     let before = state(&mdir);
     let served = serve(&mdir, &mirror, None);
     let cases = [
-        (&same_size, EvidenceKind::Fork, "two checkpoints of size 700"),
+        (
+            &same_size,
+            EvidenceKind::Fork,
+            "two checkpoints of size 700",
+        ),
         (&larger, EvidenceKind::Fork, "signed a history other"),
         (&smaller, EvidenceKind::Fork, "signed two histories"),
         (&t.join("old"), EvidenceKind::Rollback, "rolled-back"),
@@ -263,7 +275,13 @@ fn a_tampered_hash_tile_is_caught_but_never_copied() {
     tamper(&t.join("bad/tile/0/100"), 5);
     tamper(&t.join("bad/tile/1/000"), 70);
     let vkey = log_vkey().to_string();
-    let o = testkit::tlogcheck(&["verify", "-log", t.join("bad").to_str().unwrap(), "-key", &vkey]);
+    let o = testkit::tlogcheck(&[
+        "verify",
+        "-log",
+        t.join("bad").to_str().unwrap(),
+        "-key",
+        &vkey,
+    ]);
     assert!(!o.status.success(), "the source is broken");
 
     let mdir = t.join("mirror");
@@ -305,7 +323,10 @@ fn an_interrupted_copy_resumes_torn_objects_are_replaced_and_the_result_verifies
     };
     assert!(mirror.pull(&failing).is_err());
     assert!(mirror.checkpoint().is_none());
-    assert!(mdir.join("tile/entries/000").exists(), "a prefix was written");
+    assert!(
+        mdir.join("tile/entries/000").exists(),
+        "a prefix was written"
+    );
     drop(mirror);
     // As after a crash: a bundle of the batch torn, a hash tile torn.
     let b = mdir.join("tile/entries/003");
@@ -318,12 +339,22 @@ fn an_interrupted_copy_resumes_torn_objects_are_replaced_and_the_result_verifies
         .unwrap();
     tamper(&mdir.join("tile/0/001"), 3);
     let mut mirror = open_with(&mdir, key(), options.clone());
-    assert!(!mdir.join("tile/entries/003").exists(), "a torn bundle is removed");
-    assert!(!mdir.join("tile/entries/010").exists(), "what follows it too");
+    assert!(
+        !mdir.join("tile/entries/003").exists(),
+        "a torn bundle is removed"
+    );
+    assert!(
+        !mdir.join("tile/entries/010").exists(),
+        "what follows it too"
+    );
     // Another interruption, then the rest.
-    failing.budget.store(40, std::sync::atomic::Ordering::SeqCst);
+    failing
+        .budget
+        .store(40, std::sync::atomic::Ordering::SeqCst);
     assert!(mirror.pull(&failing).is_err());
-    failing.budget.store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
+    failing
+        .budget
+        .store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(advanced(mirror.pull(&failing).unwrap()), (0, 40_000));
     assert_same_tiles(&logdir, &mdir);
     tlogcheck_mirror(mdir.to_str().unwrap(), &[key().verifier().to_string()]);
@@ -355,7 +386,10 @@ fn a_mirror_copies_from_another_mirror_and_carries_its_cosignature() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     let mut log = make_log(&t.join("log"), 3000, u64::MAX, 0);
-    let (a, b) = (mirror_key("mirror.ua.example/1", 1), mirror_key("mirror.osce.example/1", 2));
+    let (a, b) = (
+        mirror_key("mirror.ua.example/1", 1),
+        mirror_key("mirror.osce.example/1", 2),
+    );
     let (akey, bkey) = (a.verifier().to_string(), b.verifier().to_string());
     let mut ma = open_mirror(&t.join("a"), a);
     ma.pull(&DirSource::new(t.join("log"))).unwrap();
@@ -423,9 +457,15 @@ fn the_served_mirror_takes_no_statements_and_serves_only_what_it_committed() {
     assert_eq!((code, cc.as_deref()), (200, Some("no-cache")));
     assert_eq!(body, std::fs::read(mdir.join("checkpoint")).unwrap());
     let (code, _, cc) = get(&format!("{}/tile/entries/000", s.base));
-    assert_eq!((code, cc.as_deref()), (200, Some("public, max-age=31536000, immutable")));
+    assert_eq!(
+        (code, cc.as_deref()),
+        (200, Some("public, max-age=31536000, immutable"))
+    );
     let (code, _, cc) = get(&format!("{}/tile/entries/001.p/44", s.base));
-    assert_eq!((code, cc.as_deref()), (200, Some("public, max-age=2, must-revalidate")));
+    assert_eq!(
+        (code, cc.as_deref()),
+        (200, Some("public, max-age=2, must-revalidate"))
+    );
     // Beyond the checkpoint, a wrong prefix, a bad path.
     assert_eq!(get(&format!("{}/tile/entries/002", s.base)).0, 404);
     assert_eq!(get(&format!("{}/abc/checkpoint", s.base)).0, 404);
@@ -444,8 +484,44 @@ fn the_served_mirror_takes_no_statements_and_serves_only_what_it_committed() {
         r.headers().get("content-type").unwrap(),
         "application/problem+json"
     );
-    let p: serde_json::Value = serde_json::from_slice(&r.body_mut().read_to_vec().unwrap()).unwrap();
+    let p: serde_json::Value =
+        serde_json::from_slice(&r.body_mut().read_to_vec().unwrap()).unwrap();
     assert_eq!(p["operator"], "https://operator.example");
-    assert!(p["detail"].as_str().unwrap().contains("https://operator.example"));
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("https://operator.example")
+    );
     assert_eq!(get(&format!("{}/v1/agreement", s.base)).0, 404);
+}
+
+#[test]
+fn a_mirror_cosigns_with_ml_dsa_44_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_log(&t.join("log"), 500, u64::MAX, 0);
+    let key = accord_mirror::CosignerSecret::from_seed(
+        "mirror.pq.example/1",
+        accord_mirror::CosignatureType::MlDsa44,
+        [4; 32],
+    )
+    .unwrap();
+    let vkey = key.verifier();
+    let mut mirror = open_mirror(&t.join("m"), key);
+    advanced(mirror.pull(&DirSource::new(t.join("log"))).unwrap());
+    let served = SignedCheckpoint::parse(&std::fs::read(t.join("m/checkpoint")).unwrap()).unwrap();
+    let at = vkey
+        .cosigned(&served.note)
+        .expect("an ML-DSA-44 cosignature");
+    assert!(at > 1_700_000_000);
+    // Another ML-DSA key finds no cosignature of its own.
+    let other = accord_mirror::CosignerSecret::from_seed(
+        "mirror.pq.example/1",
+        accord_mirror::CosignatureType::MlDsa44,
+        [5; 32],
+    )
+    .unwrap();
+    assert_eq!(other.verifier().cosigned(&served.note), None);
+    tlogcheck_mirror(t.join("m").to_str().unwrap(), &[]);
 }

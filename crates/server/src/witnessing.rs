@@ -494,7 +494,11 @@ impl Witnessing {
             return Err(format!(
                 "the witness quorum cannot be met by the witnesses the server can reach: {} {} no URL (give one in [witnessing.urls] or with --witness-url NAME=URL)",
                 unreachable.join(", "),
-                if unreachable.len() == 1 { "has" } else { "have" }
+                if unreachable.len() == 1 {
+                    "has"
+                } else {
+                    "have"
+                }
             ));
         }
         if !unreachable.is_empty() {

@@ -744,8 +744,8 @@ fn ml_dsa_and_ed25519_witnesses_together() {
         [("pq", 1_700_000_001), ("ed", 1_700_000_002)]
     );
     // The same ML-DSA key under another name is a duplicate.
-    let again = CosignerSecret::from_seed("renamed.example", CosignatureType::MlDsa44, [60; 32])
-        .unwrap();
+    let again =
+        CosignerSecret::from_seed("renamed.example", CosignatureType::MlDsa44, [60; 32]).unwrap();
     let e = err(&format!("{text}witness pq2 {}\n", again.verifier()));
     assert_eq!(
         (e.line, e.error),

@@ -22,8 +22,8 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub use tlog_core::{
-    checkpoint, client, cosignature, ed25519, hash, keys, merkle, note, policy, proof, tile, tree, verify,
-    witness,
+    checkpoint, client, cosignature, ed25519, hash, keys, merkle, note, policy, proof, tile, tree,
+    verify, witness,
 };
 
 pub mod log;
