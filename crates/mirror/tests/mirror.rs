@@ -525,3 +525,33 @@ fn a_mirror_cosigns_with_ml_dsa_44_too() {
     assert_eq!(other.verifier().cosigned(&served.note), None);
     tlogcheck_mirror(t.join("m").to_str().unwrap(), &[]);
 }
+
+#[test]
+fn entries_kept_from_a_copy_interrupted_on_another_source_are_not_held_against_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_log(&t.join("honest"), 2000, u64::MAX, 0);
+    make_log(&t.join("fork"), 3000, 1000, 1);
+    let options = MirrorOptions {
+        bundles_per_write: 2,
+        ..MirrorOptions::default()
+    };
+    let mut mirror = open_with(&t.join("m"), mirror_key("m/a", 1), options);
+    let failing = Failing {
+        inner: DirSource::new(t.join("fork")),
+        budget: AtomicUsize::new(6),
+    };
+    assert!(mirror.pull(&failing).is_err());
+    // Forked entries (1000..1536) are kept from that copy.
+    assert!(t.join("m/tile/entries/005").exists());
+    assert_eq!(
+        advanced(mirror.pull(&DirSource::new(t.join("honest"))).unwrap()),
+        (0, 2000)
+    );
+    assert!(
+        accord_mirror::evidence::list(&t.join("m"))
+            .unwrap()
+            .is_empty()
+    );
+    assert_same_tiles(&t.join("honest"), &t.join("m"));
+}
