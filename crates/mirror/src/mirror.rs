@@ -64,7 +64,10 @@
 //!
 //! A later pull whose checkpoint is below what a recovered batch kept
 //! deletes that batch's objects, durably, before it writes its own intent,
-//! so that an intent always names every object beyond the checkpoint.
+//! so that an intent always names every object beyond the checkpoint. A
+//! kept prefix that does not give the next checkpoint's root (it may have
+//! come from another source) is deleted and copied again, not held against
+//! the source as evidence.
 //!
 //! Refused checkpoints change nothing of the above: their evidence is
 //! written apart (`evidence/`), each file atomically.
