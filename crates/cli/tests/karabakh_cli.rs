@@ -11,6 +11,7 @@ use accord_example::{self as example, Script};
 use common::logs::ok;
 use common::{accord, text};
 use serde_json::json;
+use tlog::cosignature::CosignatureType;
 use tlog::{DirStorage, Log};
 
 fn agreement_path() -> PathBuf {
@@ -23,6 +24,38 @@ fn write_log(dir: &Path, entries: &[Vec<u8>]) {
     let storage = Arc::new(DirStorage::new(dir).unwrap());
     let mut log = Log::create(storage, key).unwrap();
     log.append_batch(entries).unwrap();
+}
+
+/// The agreement's witnesses (demonstration keys) that cosign.
+const WITNESSES: [(&str, CosignatureType); 4] = [
+    ("witness.az.accord.example/baku", CosignatureType::Ed25519),
+    (
+        "witness.am.accord.example/yerevan",
+        CosignatureType::Ed25519,
+    ),
+    ("witness.ru.accord.example/moscow", CosignatureType::Ed25519),
+    (
+        "witness.unhcr.accord.example/geneva",
+        CosignatureType::MlDsa44,
+    ),
+];
+
+/// Adds the cosignatures of these witnesses to the log's checkpoint, as
+/// the witnesses would give them.
+fn cosign(dir: &Path, which: &[usize]) {
+    let key = example::key("log.pkf-centre.accord.example/log");
+    let mut log = Log::open(Arc::new(DirStorage::new(dir).unwrap()), key).unwrap();
+    let cp = log.checkpoint().checkpoint.clone();
+    let lines: Vec<_> = which
+        .iter()
+        .map(|&i| {
+            let (name, kind) = WITNESSES[i];
+            example::cosigner_key(name, kind)
+                .cosign(&cp, 1_605_000_000)
+                .unwrap()
+        })
+        .collect();
+    assert!(log.add_cosignatures(&cp, &lines).unwrap());
 }
 
 #[test]
@@ -80,6 +113,17 @@ fn a_short_history_under_the_karabakh_example_is_evaluated_audited_and_reported(
         got.clauses["peacekeeping_ceiling"].by_party["RU"].breaches,
         1
     );
+    // The agreement names witnesses: without the neutral one's cosignature
+    // the checkpoint does not meet the quorum, and the audit says so.
+    cosign(Path::new(log), &[0, 1, 2]);
+    let o = accord(&["audit", "--agreement", ag, log], tmp.path());
+    let t = text(&o);
+    assert!(!o.status.success(), "{t}");
+    assert!(
+        t.contains("geneva") || t.contains("UNHCR"),
+        "names who is missing: {t}"
+    );
+    cosign(Path::new(log), &[3]);
     let audit = ok(&["audit", "--agreement", ag, log], tmp.path());
     assert!(!audit.is_empty());
     ok(

@@ -21,16 +21,21 @@ use tlog_core::client::{TileReader, TileSource};
 use tlog_core::proof::{ProvedEntry, prove};
 use tlog_core::verify::{VerifiedLog, VerifyError};
 
+use crate::gossip::{self, Gossip, GossipError};
 use crate::remembered::{self, Seen};
 use crate::replay::{ReplayOptions, Replayed, replay_versions_with, verify_log};
+use crate::witnessed::{PolicyChoice, WitnessCheck, witness_check};
+use tlog_core::policy::{Cosigner, PolicyError, Shortfall};
 
 /// What to audit against.
 pub struct AuditOptions<'o> {
     /// The log's key.
     pub log_key: &'o VerifierKey,
-    /// Witnesses that must all have cosigned the checkpoint.
+    /// Witnesses that must all have cosigned the checkpoint (besides the
+    /// witness policy: see [`audit_versions_with_policy`]).
     pub witnesses: &'o [VerifierKey],
-    /// A checkpoint seen earlier (signed note) the log must extend.
+    /// Another party's checkpoint of this log (signed note), to compare
+    /// with: gossip (see [`crate::gossip`]). A conflict is a split view.
     pub since: Option<&'o [u8]>,
     /// The checkpoint this auditor remembers from an earlier run, if any:
     /// the log must be consistent with it (see [`remembered`]).
@@ -137,6 +142,33 @@ pub enum Finding {
     /// checkpoint does not commit to (it answers the same request
     /// differently): the entry, and why it could not be proved.
     ServedOtherBytes { failures: Vec<(u64, String)> },
+    /// The checkpoint lacks the witness quorum: who did cosign, and which
+    /// groups of the policy were short. The policy and the checkpoint are
+    /// its evidence.
+    Unwitnessed {
+        quorum: String,
+        cosigners: Vec<Cosigner>,
+        short: Vec<Shortfall>,
+        policy: String,
+        checkpoint: Vec<u8>,
+    },
+    /// The checkpoint fails the witness policy otherwise: a cosignature by
+    /// a witness of the policy that does not verify, or a log the policy
+    /// does not name.
+    WitnessPolicy {
+        error: PolicyError,
+        policy: String,
+        checkpoint: Vec<u8>,
+    },
+    /// Another party's checkpoint of this log and this one, both signed by
+    /// the log's key, cannot be one history: the operator showed two.
+    SplitView {
+        why: String,
+        ours: Vec<u8>,
+        theirs: Vec<u8>,
+    },
+    /// The checkpoint given to compare with (`since`) is not this log's.
+    SinceUnusable { why: String },
 }
 
 /// An expected statement found in the log.
@@ -154,6 +186,11 @@ pub struct AuditReport<'a> {
     pub log: Option<VerifiedLog>,
     /// How the checkpoint relates to the one remembered, if one was given.
     pub seen: Option<Seen>,
+    /// How the log relates to the other party's checkpoint (`since`).
+    pub since: Option<Gossip>,
+    /// The checkpoint held to the witness policy, if there is one (the
+    /// agreement's in force at the checkpoint, or the one given).
+    pub witnesses: Option<WitnessCheck>,
     /// The replay (none if the log failed before it).
     pub replay: Option<Replayed<'a>>,
     pub findings: Vec<Finding>,
@@ -179,21 +216,34 @@ pub fn audit<'a, S: TileSource + Sync>(
 }
 
 /// [`audit`] under a chain of versions of the agreement: the adopted text
-/// and the amended texts the log may adopt by amendment.
+/// and the amended texts the log may adopt by amendment. The checkpoint is
+/// held to the witness policy of the version in force at it.
 pub fn audit_versions<'a, S: TileSource + Sync>(
     versions: &Versions<'a>,
     source: &S,
     opts: &AuditOptions<'_>,
 ) -> AuditReport<'a> {
+    audit_versions_with_policy(versions, source, opts, PolicyChoice::Agreement)
+}
+
+/// [`audit_versions`], the checkpoint held to the witness policy chosen.
+pub fn audit_versions_with_policy<'a, S: TileSource + Sync>(
+    versions: &Versions<'a>,
+    source: &S,
+    opts: &AuditOptions<'_>,
+    policy: PolicyChoice<'_>,
+) -> AuditReport<'a> {
     let mut report = AuditReport {
         log: None,
         seen: None,
+        since: None,
+        witnesses: None,
         replay: None,
         findings: vec![],
         expected: vec![],
     };
     // 1. The log itself: checkpoint, tiles, consistency.
-    let log = match verify_log(source, opts.log_key, opts.witnesses, opts.since) {
+    let log = match verify_log(source, opts.log_key, opts.witnesses, None) {
         Ok(log) => log,
         Err(e) => {
             report.findings.push(Finding::Log(e));
@@ -211,6 +261,20 @@ pub fn audit_versions<'a, S: TileSource + Sync>(
                 });
                 report.log = Some(log);
                 return report;
+            }
+        }
+    }
+
+    if let Some(theirs) = opts.since {
+        match gossip::compare(source, opts.log_key, &log, theirs) {
+            Ok(g) => report.since = Some(g),
+            Err(GossipError::SplitView(why)) => report.findings.push(Finding::SplitView {
+                why,
+                ours: log.checkpoint().to_bytes(),
+                theirs: theirs.to_vec(),
+            }),
+            Err(GossipError::NotThisLog(why)) => {
+                report.findings.push(Finding::SinceUnusable { why });
             }
         }
     }
@@ -233,6 +297,29 @@ pub fn audit_versions<'a, S: TileSource + Sync>(
             return report;
         }
     };
+
+    // The witnesses, under the version in force at the checkpoint (an
+    // amendment may change them).
+    if let Some((policy, given)) = policy.resolve(r.evaluator.agreement()) {
+        let check = witness_check(policy, given, opts.log_key, log.checkpoint());
+        let policy_text = check.policy.to_text();
+        match &check.error {
+            None => {}
+            Some(PolicyError::QuorumNotMet(u)) => report.findings.push(Finding::Unwitnessed {
+                quorum: u.quorum.clone(),
+                cosigners: u.cosigners.clone(),
+                short: u.short.clone(),
+                policy: policy_text,
+                checkpoint: log.checkpoint().to_bytes(),
+            }),
+            Some(e) => report.findings.push(Finding::WitnessPolicy {
+                error: e.clone(),
+                policy: policy_text,
+                checkpoint: log.checkpoint().to_bytes(),
+            }),
+        }
+        report.witnesses = Some(check);
+    }
 
     // 3. What the replay found.
     let mut reader = TileReader::new(source);
@@ -473,6 +560,38 @@ impl std::fmt::Display for Finding {
                     each.join("; ")
                 )
             }
+            Finding::Unwitnessed {
+                quorum,
+                cosigners,
+                short,
+                ..
+            } => {
+                let short: Vec<String> = short
+                    .iter()
+                    .map(|s| printable(&s.to_string()).into_owned())
+                    .collect();
+                write!(
+                    f,
+                    "NOT WITNESSED: the checkpoint lacks the witness quorum {}: cosigned by {}; short: {}",
+                    printable(quorum),
+                    crate::witnessed::cosigners_text(cosigners),
+                    short.join("; ")
+                )
+            }
+            Finding::WitnessPolicy { error, .. } => write!(
+                f,
+                "the checkpoint fails the witness policy: {}",
+                printable(&error.to_string())
+            ),
+            Finding::SplitView { why, .. } => write!(
+                f,
+                "SPLIT VIEW: {why}. The operator has shown another party another history"
+            ),
+            Finding::SinceUnusable { why } => write!(
+                f,
+                "the checkpoint to compare with cannot be: {}",
+                printable(why)
+            ),
         }
     }
 }
@@ -528,6 +647,24 @@ impl Finding {
             } => vec![
                 ("remembered.checkpoint".into(), remembered.clone()),
                 ("served.checkpoint".into(), served.clone()),
+            ],
+            // The policy and the checkpoint: any C2SP tool can check the
+            // one against the other.
+            Finding::Unwitnessed {
+                policy, checkpoint, ..
+            }
+            | Finding::WitnessPolicy {
+                policy, checkpoint, ..
+            } => vec![
+                ("witness-policy.txt".into(), policy.clone().into_bytes()),
+                ("unwitnessed.checkpoint".into(), checkpoint.clone()),
+            ],
+            Finding::SplitView {
+                why, ours, theirs, ..
+            } => vec![
+                ("split-view-ours.checkpoint".into(), ours.clone()),
+                ("split-view-theirs.checkpoint".into(), theirs.clone()),
+                ("split-view.txt".into(), format!("{why}\n").into_bytes()),
             ],
             _ => vec![],
         }

@@ -8,7 +8,9 @@
 //!   applied in order ([`pipeline`]).
 //! - [`audit`]: the audit, as typed findings with their evidence;
 //!   [`remembered`]: a log against the checkpoint remembered from an
-//!   earlier run.
+//!   earlier run; [`gossip`]: against another party's checkpoint (a split
+//!   view caught); [`witnessed`]: the checkpoint held to the witness
+//!   policy (the agreement's `[witnesses]`, or a C2SP tlog-policy given).
 //! - [`report`]: the daily report's model and its Markdown and HTML;
 //!   [`text`]: the status as people read it; [`titles`]: the agreement's
 //!   titles for what the evaluator knows by id.
@@ -25,6 +27,7 @@
 
 pub mod audit;
 pub mod files;
+pub mod gossip;
 pub mod pipeline;
 pub mod refusal;
 pub mod remembered;
@@ -33,10 +36,14 @@ pub mod report;
 pub mod signatures;
 pub mod text;
 pub mod titles;
+pub mod witnessed;
 
-pub use audit::{AuditOptions, AuditReport, Expected, Finding, audit, audit_versions};
+pub use audit::{
+    AuditOptions, AuditReport, Expected, Finding, audit, audit_versions, audit_versions_with_policy,
+};
 pub use replay::{
     ReplayError, ReplayOptions, Replayed, replay, replay_versions, replay_versions_with,
     replay_with, verify_log,
 };
 pub use signatures::SignatureCheck;
+pub use witnessed::PolicyChoice;

@@ -186,6 +186,10 @@ pub struct Report {
     /// [`says_simulated`]): whoever reads the entries fills it in, since the
     /// evaluator keeps no notes.
     pub simulated: BTreeSet<u64>,
+    /// What the checkpoint's witnesses did, in a sentence (who cosigned
+    /// it, whether the witness quorum is met): whoever checked the
+    /// checkpoint against the policy fills it in.
+    pub witnessed: Option<String>,
 }
 
 fn events(o: &Obs) -> u64 {
@@ -603,6 +607,7 @@ impl Report {
             osint_sources,
             cited,
             simulated: BTreeSet::new(),
+            witnessed: None,
         }
     }
 
@@ -633,6 +638,9 @@ impl Report {
             self.local(self.end),
             self.agreement
         );
+        if let Some(w) = &self.witnessed {
+            let _ = writeln!(o, "**{}**\n", accord::text::printable(w));
+        }
         if !self.simulated.is_empty() {
             let _ = writeln!(o, "**{}**\n", self.simulated_note(l));
         }
@@ -876,6 +884,9 @@ impl Report {
             esc(root),
             esc(&self.agreement)
         );
+        if let Some(w) = &self.witnessed {
+            let _ = write!(o, "<p class=witnessed><strong>{}</strong></p>", esc(w));
+        }
         if !self.simulated.is_empty() {
             let _ = write!(
                 o,

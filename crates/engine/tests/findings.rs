@@ -20,6 +20,7 @@ use accord::agreement::Agreement;
 use accord::evaluate::{Duplicate, Rejected};
 use accord::statement::{Digest, SignedStatement, Statement, Time};
 use accord_engine::audit::{AuditOptions, AuditReport, Expected, Finding, audit};
+use accord_engine::gossip::Gossip;
 use accord_engine::remembered::Seen;
 use accord_engine::{ReplayOptions, SignatureCheck};
 use accord_example::{self as example, Script};
@@ -305,7 +306,8 @@ fn a_clean_log_passes_with_no_findings() {
     assert_eq!(report.seen, Some(Seen::Extends { from: m as u64 }));
     let log = report.log.as_ref().unwrap();
     assert_eq!(log.size(), s.entries.len() as u64);
-    assert_eq!(log.report().consistent_with, Some(m as u64));
+    // The other party's checkpoint of size `m`: this log extends it.
+    assert_eq!(report.since, Some(Gossip::Extends { from: m as u64 }));
     assert_eq!(report.expected.len(), 1);
     assert_eq!(report.expected[0].name, "ours.note");
     assert_eq!(report.expected[0].entries, vec![at]);
@@ -447,7 +449,7 @@ fn a_tampered_entry_bundle_is_a_log_finding() {
 }
 
 #[test]
-fn an_earlier_checkpoint_the_log_does_not_extend_is_a_log_finding() {
+fn an_earlier_checkpoint_the_log_does_not_extend_is_a_split_view() {
     let (a, h) = example::agreement();
     let s = start(&a, h);
     let dir = logged(&s.entries);
@@ -464,7 +466,17 @@ fn an_earlier_checkpoint_the_log_does_not_extend_is_a_log_finding() {
     };
     let report = audit_dir(&a, h, dir.path(), &opts);
     match &report.findings[..] {
-        [Finding::Log(VerifyError::Inconsistent { size, .. })] => assert_eq!(*size, 2),
+        [Finding::SplitView { why, ours, theirs }] => {
+            assert!(
+                why.starts_with(&format!(
+                    "this log of size {} does not extend their checkpoint of size 2",
+                    s.entries.len()
+                )),
+                "{why}"
+            );
+            assert_eq!(*ours, checkpoint(dir.path()));
+            assert_eq!(*theirs, since);
+        }
         other => panic!("{}", shown(other)),
     }
     assert!(!report.passed());
