@@ -78,6 +78,7 @@ pub enum CosignerKind {
     /// Ed25519 cosignature/v1 (type 0x04).
     Ed25519,
     /// ML-DSA-44 (type 0x06), post-quantum.
+    #[value(name = "ml-dsa-44")]
     MlDsa44,
 }
 

@@ -64,7 +64,10 @@
 //!
 //! A later pull whose checkpoint is below what a recovered batch kept
 //! deletes that batch's objects, durably, before it writes its own intent,
-//! so that an intent always names every object beyond the checkpoint.
+//! so that an intent always names every object beyond the checkpoint. A
+//! kept prefix that does not give the next checkpoint's root (it may have
+//! come from another source) is deleted and copied again, not held against
+//! the source as evidence.
 //!
 //! Refused checkpoints change nothing of the above: their evidence is
 //! written apart (`evidence/`), each file atomically.
@@ -403,20 +406,31 @@ impl Mirror {
         // From here on, a failure leaves objects of this batch behind: the
         // next pull recovers them first, as a restart would.
         self.interrupted = true;
+        // Entries kept from an interrupted batch may have come from another
+        // source: a mismatch with them is not this source's doing.
+        let resumed = edge.size() > m;
         let mut tiles_differ = Vec::new();
-        if let Some(why) = self.fetch_into(source, &mut edge, n, &mut tiles_differ)? {
+        let mismatch = match self.fetch_into(source, &mut edge, n, &mut tiles_differ)? {
+            Some(why) => Some(why),
+            None => {
+                let root = edge.root();
+                (root != offered.checkpoint.root).then(|| {
+                    format!(
+                        "the entries the source serves, after the mirror's {m}, give root {root}; its checkpoint of size {n} says {}",
+                        offered.checkpoint.root
+                    )
+                })
+            }
+        };
+        if let Some(why) = mismatch {
             self.discard(n)?;
             self.interrupted = false;
-            return self.refuse_mismatch(source, &offered, why);
-        }
-        let root = edge.root();
-        if root != offered.checkpoint.root {
-            self.discard(n)?;
-            self.interrupted = false;
-            let why = format!(
-                "the entries the source serves, after the mirror's {m}, give root {root}; its checkpoint of size {n} says {}",
-                offered.checkpoint.root
-            );
+            if resumed {
+                tracing::info!(
+                    "the entries kept from an interrupted copy do not fit this checkpoint: copying again from {m}"
+                );
+                return self.copy(source, offered);
+            }
             return self.refuse_mismatch(source, &offered, why);
         }
         let partials = edge.partial_objects(m);

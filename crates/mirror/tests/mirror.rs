@@ -80,7 +80,7 @@ fn mirrors_a_growing_log_that_the_independent_verifier_accepts_with_the_cosignat
         other => panic!("{other:?}"),
     }
     assert_same_tiles(&logdir, &mdir);
-    let out = tlogcheck_mirror(mdir.to_str().unwrap(), &[mkey.clone()]);
+    let out = tlogcheck_mirror(mdir.to_str().unwrap(), std::slice::from_ref(&mkey));
     assert!(out.contains("70000"), "{out}");
     // The independent verifier refuses a witness that did not cosign: the
     // check above is not vacuous.
@@ -102,7 +102,7 @@ fn mirrors_a_growing_log_that_the_independent_verifier_accepts_with_the_cosignat
     // Served, at the root and under the origin's hash, as tlog-mirror says.
     let served = serve(&mdir, &mirror, Some("https://operator.example"));
     let prefix = format!("{}/{}", served.base, accord_mirror::origin_hash(LOG_NAME));
-    tlogcheck_mirror(&prefix, &[mkey.clone()]);
+    tlogcheck_mirror(&prefix, std::slice::from_ref(&mkey));
     tlogcheck_mirror(&served.base, &[mkey]);
     drop(mirror);
 }
@@ -494,4 +494,64 @@ fn the_served_mirror_takes_no_statements_and_serves_only_what_it_committed() {
             .contains("https://operator.example")
     );
     assert_eq!(get(&format!("{}/v1/agreement", s.base)).0, 404);
+}
+
+#[test]
+fn a_mirror_cosigns_with_ml_dsa_44_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_log(&t.join("log"), 500, u64::MAX, 0);
+    let key = accord_mirror::CosignerSecret::from_seed(
+        "mirror.pq.example/1",
+        accord_mirror::CosignatureType::MlDsa44,
+        [4; 32],
+    )
+    .unwrap();
+    let vkey = key.verifier();
+    let mut mirror = open_mirror(&t.join("m"), key);
+    advanced(mirror.pull(&DirSource::new(t.join("log"))).unwrap());
+    let served = SignedCheckpoint::parse(&std::fs::read(t.join("m/checkpoint")).unwrap()).unwrap();
+    let at = vkey
+        .cosigned(&served.note)
+        .expect("an ML-DSA-44 cosignature");
+    assert!(at > 1_700_000_000);
+    // Another ML-DSA key finds no cosignature of its own.
+    let other = accord_mirror::CosignerSecret::from_seed(
+        "mirror.pq.example/1",
+        accord_mirror::CosignatureType::MlDsa44,
+        [5; 32],
+    )
+    .unwrap();
+    assert_eq!(other.verifier().cosigned(&served.note), None);
+    tlogcheck_mirror(t.join("m").to_str().unwrap(), &[]);
+}
+
+#[test]
+fn entries_kept_from_a_copy_interrupted_on_another_source_are_not_held_against_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_log(&t.join("honest"), 2000, u64::MAX, 0);
+    make_log(&t.join("fork"), 3000, 1000, 1);
+    let options = MirrorOptions {
+        bundles_per_write: 2,
+        ..MirrorOptions::default()
+    };
+    let mut mirror = open_with(&t.join("m"), mirror_key("m/a", 1), options);
+    let failing = Failing {
+        inner: DirSource::new(t.join("fork")),
+        budget: AtomicUsize::new(6),
+    };
+    assert!(mirror.pull(&failing).is_err());
+    // Forked entries (1000..1536) are kept from that copy.
+    assert!(t.join("m/tile/entries/005").exists());
+    assert_eq!(
+        advanced(mirror.pull(&DirSource::new(t.join("honest"))).unwrap()),
+        (0, 2000)
+    );
+    assert!(
+        accord_mirror::evidence::list(&t.join("m"))
+            .unwrap()
+            .is_empty()
+    );
+    assert_same_tiles(&t.join("honest"), &t.join("m"));
 }

@@ -31,7 +31,7 @@ pub fn entry(i: u64, fork: u8) -> Vec<u8> {
     let mut e = format!("entry {i} of history {fork}\n").into_bytes();
     // Some entries long, some empty, as logs have.
     e.extend(std::iter::repeat_n(b'x', (i % 7 * 100) as usize));
-    if i % 97 == 0 {
+    if i.is_multiple_of(97) {
         e.clear();
     }
     e
