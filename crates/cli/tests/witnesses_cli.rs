@@ -95,6 +95,11 @@ fn s(p: &Path) -> &str {
 fn accord_policy_exports_the_agreements_witness_policy() {
     let tmp = tempfile::tempdir().unwrap();
     let (ag, a, h) = witnessed_agreement(tmp.path());
+    let out = ok(&["check", s(&ag)], tmp.path());
+    assert!(
+        out.contains("  3 witness(es); `accord policy` writes"),
+        "{out}"
+    );
     let out = ok(&["policy", "--agreement", s(&ag)], tmp.path());
     assert!(
         out.starts_with("# C2SP tlog-policy of the agreement"),
