@@ -84,6 +84,12 @@ pub fn run(a: CheckArgs) -> Result<()> {
         ag.relief.len(),
         ag.guarantees.len()
     );
+    if let Some(w) = &ag.witnesses {
+        outln!(
+            "  {} witness(es); `accord policy` writes the quorum a checkpoint needs as a C2SP tlog-policy",
+            w.list.len()
+        );
+    }
     outln!("  canonical hash: {hash}");
     Ok(())
 }

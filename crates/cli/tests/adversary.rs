@@ -529,7 +529,7 @@ fn an_auditor_alone_catches_a_rewritten_history() {
         &other,
     );
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("NOT a prefix"), "{}", text(&o));
+    assert!(text(&o).contains("SPLIT VIEW"), "{}", text(&o));
 }
 
 #[test]

@@ -392,10 +392,7 @@ fn audit_catches_a_rewritten_log() {
         &["--since", earlier.to_str().unwrap()],
         tmp.path(),
     ));
-    assert!(
-        out.contains("consistent with the earlier checkpoint"),
-        "{out}"
-    );
+    assert!(out.contains("consistent with their checkpoint"), "{out}");
     assert!(out.contains("AUDIT PASSED"), "{out}");
 
     // The operator rewrites history: the attack is gone, the rest re-signed.
@@ -407,14 +404,24 @@ fn audit_catches_a_rewritten_log() {
     }
     let rewritten = tmp.path().join("rewritten");
     write_log(&rewritten, &r.entries);
+    // Another auditor, who remembers nothing (this one would see a fork
+    // with what it remembers): the checkpoint it was given is enough.
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
     let o = audit(
         rewritten.to_str().unwrap(),
         &["--since", earlier.to_str().unwrap()],
-        tmp.path(),
+        &other,
     );
     let out = text(&o);
     assert!(!o.status.success(), "{out}");
-    assert!(out.contains("NOT a prefix of this log"), "{out}");
+    assert!(out.contains("SPLIT VIEW"), "{out}");
+    assert!(
+        other
+            .join("audit-evidence/split-view-theirs.checkpoint")
+            .exists(),
+        "{out}"
+    );
 }
 
 #[test]

@@ -572,7 +572,7 @@ impl std::fmt::Display for Finding {
                     .collect();
                 write!(
                     f,
-                    "NOT WITNESSED: the checkpoint lacks the witness quorum {}: cosigned by {}; short: {}",
+                    "NOT WITNESSED: the checkpoint lacks its witness quorum (`{}`): cosigned by {}; short: {}",
                     printable(quorum),
                     crate::witnessed::cosigners_text(cosigners),
                     short.join("; ")

@@ -242,7 +242,7 @@ fn a_checkpoint_short_of_the_quorum_is_a_typed_finding_with_its_evidence() {
             assert_eq!(&p.to_text(), policy);
             assert!(matches!(p.check(cp), Err(PolicyError::QuorumNotMet(_))));
             assert!(f.to_string().starts_with(
-                "NOT WITNESSED: the checkpoint lacks the witness quorum quorum: cosigned by kyiv at 2026-03-02T10:00:00Z, mission at"
+                "NOT WITNESSED: the checkpoint lacks its witness quorum (`quorum`): cosigned by kyiv at 2026-03-02T10:00:00Z, mission at"
             ), "{f}");
         }
         other => panic!("{}", shown(other)),

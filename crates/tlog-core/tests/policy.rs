@@ -758,3 +758,40 @@ fn ml_dsa_and_ed25519_witnesses_together() {
         )
     );
 }
+
+proptest! {
+    /// Arbitrary lines of the policy's words and junk: never a panic, and
+    /// what parses writes back to itself (`fuzz/fuzz_targets/policy.rs`
+    /// searches wider).
+    #[test]
+    fn arbitrary_input_never_panics(
+        lines in prop::collection::vec(
+            prop::collection::vec(
+                prop_oneof![
+                    Just("log".to_string()),
+                    Just("witness".to_string()),
+                    Just("group".to_string()),
+                    Just("quorum".to_string()),
+                    Just("none".to_string()),
+                    Just("all".to_string()),
+                    Just("any".to_string()),
+                    Just("#".to_string()),
+                    "[0-9]{1,3}",
+                    "[a-c]",
+                    Just(witness("w.example", 1).verifier().to_string()),
+                    Just(log_key().verifier().to_string()),
+                    "\\PC{0,4}",
+                    "[\\x00-\\x20]{1,2}",
+                ],
+                0..6,
+            ),
+            0..8,
+        ),
+    ) {
+        let text: String = lines.iter().map(|l| l.join(" ") + "\n").collect();
+        if let Ok(p) = Policy::parse(text.as_bytes()) {
+            prop_assert_eq!(Policy::parse(p.to_text().as_bytes()).unwrap(), p.clone());
+            let _ = p.check(text.as_bytes());
+        }
+    }
+}
