@@ -30,9 +30,22 @@ pub struct AuditArgs {
     /// A witness whose cosignature the checkpoint must carry (repeatable).
     #[arg(long = "witness", value_name = "VKEY")]
     pub witnesses: Vec<String>,
-    /// A checkpoint seen earlier (a file): the log must extend it.
-    #[arg(long, value_name = "CHECKPOINT")]
-    pub since: Option<PathBuf>,
+    /// Another party's latest checkpoint of this log, to compare with
+    /// (gossip): a file, or an http(s):// address (a mirror's or auditor's
+    /// `/checkpoint`; `/checkpoint` is added to an address without it).
+    /// Of the same size it must have the same root; an older one must be a
+    /// prefix of this log; a newer one means this log is behind. Two
+    /// histories signed by the log are a split view.
+    #[arg(long, value_name = "FILE_OR_URL")]
+    pub since: Option<String>,
+    /// A C2SP tlog-policy file the checkpoint must satisfy, instead of the
+    /// agreement's [witnesses].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Print the audit as one JSON document (what was checked, the
+    /// witnesses, the findings) instead of text.
+    #[arg(long)]
+    pub json: bool,
     /// The log's verifier key (default: the agreement's `[operator] log`).
     #[arg(long)]
     pub log_key: Option<String>,
@@ -56,18 +69,36 @@ pub struct AuditArgs {
 }
 
 pub fn run(a: AuditArgs) -> Result<()> {
-    run_then(a, |_, _, _, _| Ok(()))
+    run_then(a, |_, _, _, _, _| Ok(()))
 }
 
+/// Prints a line of the text report (nothing with `--json`).
+macro_rules! say {
+    ($json:expr) => { if !$json { outln!(); } };
+    ($json:expr, $($arg:tt)*) => { if !$json { outln!($($arg)*); } };
+}
+
+/// What the witnesses did, for `then`: a sentence (none without a policy).
+pub type WitnessSentence<'w> = Option<&'w str>;
+
 /// Runs the audit and, if it passes, `then` with the agreement, the
-/// verified log, the replayed evaluator and the log's source (the demo
-/// writes its report from them instead of replaying again).
+/// verified log, the replayed evaluator, the log's source and what the
+/// witnesses did (the demo writes its report from them instead of
+/// replaying again).
 pub fn run_then(
     a: AuditArgs,
-    then: impl FnOnce(&Agreement, &replay::Verified, &Evaluator<'_>, &Source) -> Result<()>,
+    then: impl FnOnce(
+        &Agreement,
+        &replay::Verified,
+        &Evaluator<'_>,
+        &Source,
+        WitnessSentence<'_>,
+    ) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
+    let json = a.json;
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let policy = replay::read_policy(a.policy.as_deref())?;
     let amended = crate::amended::Amended::load(&a.amended)?;
     let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
@@ -82,7 +113,7 @@ pub fn run_then(
             .into_diagnostic()
             .wrap_err_with(|| format!("reading {}", p.display()))
     };
-    let since = a.since.as_deref().map(read).transpose()?;
+    let since = a.since.as_deref().map(read_since).transpose()?;
     let expect = a
         .expect
         .iter()
@@ -91,12 +122,13 @@ pub fn run_then(
                 .map_err(|e| miette!("{}: not a signed statement: {e}", p.display()))
         })
         .collect::<Result<Vec<_>>>()?;
-    outln!(
+    say!(
+        json,
         "auditing {} under {}",
         source.describe(),
         a.agreement.display()
     );
-    outln!("agreement {hash}");
+    say!(json, "agreement {hash}");
 
     // What this auditor remembers of the log, by the origin its checkpoint
     // names (read first, and checked by the audit).
@@ -104,7 +136,7 @@ pub fn run_then(
     let served_origin = served_origin(&source);
     let remembered = match (&memory, &served_origin) {
         (Some(m), Some(origin)) => m.previous(origin, &key).inspect_err(|e| {
-            outln!("LOG FAILED: {e}");
+            say!(json, "LOG FAILED: {e}");
         })?,
         _ => None,
     };
@@ -128,7 +160,12 @@ pub fn run_then(
         },
     };
     let replay_started = Instant::now();
-    let report = accord_engine::audit_versions(&versions, &source, &opts);
+    let report = accord_engine::audit_versions_with_policy(
+        &versions,
+        &source,
+        &opts,
+        replay::policy_choice(&policy),
+    );
     bar.finish_and_clear();
 
     // 1. The log itself.
@@ -137,7 +174,10 @@ pub fn run_then(
             .findings
             .first()
             .expect("a finding when the log fails");
-        outln!("LOG FAILED: {}", log_failure(e));
+        say!(json, "LOG FAILED: {}", log_failure(e));
+        if json {
+            print_json(&hash, &source, None, &report, started);
+        }
         return Err(miette!(
             "audit FAILED: the log {} does not verify: {}",
             source.describe(),
@@ -146,20 +186,47 @@ pub fn run_then(
     };
     let v = log.report();
     let cp = &v.checkpoint.checkpoint;
-    outln!(
+    say!(
+        json,
         "checkpoint ok: {} entries, root {}, signed by {key} ({whence})",
         cp.size,
         cp.root
     );
     for c in &v.cosignatures {
-        outln!("  cosigned by witness {} at {}", c.witness, c.timestamp);
+        say!(
+            json,
+            "  cosigned by witness {} at {} (--witness)",
+            accord::text::printable(&c.witness),
+            accord_engine::witnessed::when(c.timestamp)
+        );
     }
-    outln!(
+    say!(
+        json,
         "tiles ok: {} hash tiles (each entry bundle is checked against them as it is replayed)",
         v.hash_tiles
     );
-    if let Some(m) = v.consistent_with {
-        outln!("consistent with the earlier checkpoint of size {m}: nothing was rewritten");
+    if let Some(g) = &report.since {
+        say!(json, "gossip: {g}");
+    }
+    if let Some(w) = &report.witnesses {
+        match &w.error {
+            None => say!(json, "witnessed: the quorum of {} is met", w.whence()),
+            Some(e) => say!(
+                json,
+                "NOT WITNESSED under {}: {}",
+                w.whence(),
+                accord::text::printable(&e.to_string())
+            ),
+        }
+        for c in &w.cosigners {
+            say!(
+                json,
+                "  cosigned by {} ({}) at {}",
+                accord::text::printable(&c.name),
+                accord::text::printable(c.key.name()),
+                accord_engine::witnessed::when(c.timestamp)
+            );
+        }
     }
     match &memory {
         Some(memory) => {
@@ -171,13 +238,17 @@ pub fn run_then(
             {
                 let kept = memory.keep_fork(remembered, served, why);
                 let e = format!("{}; {kept}", report.findings[0]);
-                outln!("LOG FAILED: {e}");
+                say!(json, "LOG FAILED: {e}");
+                if json {
+                    print_json(&hash, &source, Some(log), &report, started);
+                }
                 return Err(miette!("audit FAILED: {e}"));
             }
             memory.remember(&key, log, report.seen)?;
-            outln!("{}", crate::remembered::describe(report.seen, memory));
+            say!(json, "{}", crate::remembered::describe(report.seen, memory));
         }
-        None => outln!(
+        None => say!(
+            json,
             "no data directory to remember this checkpoint in (set --state or $ACCORD_STATE): a rewrite before the next run would go unnoticed"
         ),
     }
@@ -188,14 +259,18 @@ pub fn run_then(
             .findings
             .first()
             .expect("a finding when the replay fails");
-        outln!("LOG FAILED: {}", log_failure(e));
+        say!(json, "LOG FAILED: {}", log_failure(e));
+        if json {
+            print_json(&hash, &source, Some(log), &report, started);
+        }
         return Err(miette!(
             "audit FAILED: the log {} does not verify: {}",
             source.describe(),
             log_failure(e)
         ));
     };
-    outln!(
+    say!(
+        json,
         "entries ok: {} entry bundles, each checked against the verified tree as it was read{}",
         log.bundles(),
         if r.replayed_twice {
@@ -208,7 +283,8 @@ pub fn run_then(
     let status = ev.status();
     let size = log.size();
     let refused: u64 = status.rejected.values().sum();
-    outln!(
+    say!(
+        json,
         "statements: {} entries replayed in {:.1} s, {} signatures verified ({}), {} accepted, {} refused",
         size,
         replay_started.elapsed().as_secs_f64(),
@@ -225,13 +301,14 @@ pub fn run_then(
         refused
     );
     for (index, why) in &ev.state.rejections {
-        outln!("  entry {index} refused: {why}");
+        say!(json, "  entry {index} refused: {why}");
     }
     if ev.state.rejections.len() as u64 > 10_000 {
-        outln!("  (only the first 10,000 refusals are listed)");
+        say!(json, "  (only the first 10,000 refusals are listed)");
     }
     let claims = &ev.state.claims;
-    outln!(
+    say!(
+        json,
         "status statements: {} logged by the operator, {} match the replay",
         claims.len(),
         claims.iter().filter(|c| c.holds()).count()
@@ -243,7 +320,8 @@ pub fn run_then(
             .iter()
             .map(|(i, why)| format!(" (entry {i} was refused: {why})"))
             .collect();
-        outln!(
+        say!(
+            json,
             "  {} is in the log at entry {}, with every signature it carries{}",
             w.name,
             at.join(", "),
@@ -251,33 +329,125 @@ pub fn run_then(
         );
     }
 
-    outln!();
-    out!("{}", accord_engine::text::status(ev.agreement(), &status));
-    outln!();
+    say!(json);
+    if !json {
+        out!("{}", accord_engine::text::status(ev.agreement(), &status));
+    }
+    say!(json);
+    let sentence = report.witnesses.as_ref().map(replay::witnessed_sentence);
     if report.passed() {
-        outln!(
-            "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay",
-            started.elapsed().as_secs_f64()
+        say!(
+            json,
+            "AUDIT PASSED in {:.1} s: the log verifies, every status statement matches the replay{}",
+            started.elapsed().as_secs_f64(),
+            if report.witnesses.is_some() {
+                ", the witnesses' quorum cosigned the checkpoint"
+            } else {
+                ""
+            }
         );
-        return then(ev.agreement(), log, ev, &source);
+        if json {
+            print_json(&hash, &source, Some(log), &report, started);
+        }
+        return then(ev.agreement(), log, ev, &source, sentence.as_deref());
     }
     let dir = a
         .evidence
         .clone()
         .unwrap_or_else(|| PathBuf::from("audit-evidence"));
     write_evidence(&dir, &report.findings, &log.checkpoint().to_bytes())?;
-    outln!("AUDIT FAILED: {} finding(s)", report.findings.len());
+    say!(json, "AUDIT FAILED: {} finding(s)", report.findings.len());
     for f in &report.findings {
-        outln!("  - {f}");
+        say!(json, "  - {f}");
     }
-    outln!(
+    say!(
+        json,
         "evidence (entries, inclusion proofs against the checkpoint, the replayed status) in {}",
         dir.display()
     );
+    if json {
+        print_json(&hash, &source, Some(log), &report, started);
+    }
     Err(miette!(
         "audit FAILED: {} finding(s)",
         report.findings.len()
     ))
+}
+
+/// `--since`: a checkpoint from a file, or fetched from an http(s)://
+/// address (its `/checkpoint`).
+fn read_since(where_: &str) -> Result<Vec<u8>> {
+    if where_.starts_with("http://") || where_.starts_with("https://") {
+        let base = where_
+            .trim_end_matches('/')
+            .strip_suffix("/checkpoint")
+            .unwrap_or(where_.trim_end_matches('/'));
+        return replay::HttpSource::new(base)
+            .fetch("checkpoint")
+            .map_err(|e| miette!("--since {where_}: {e}"))?
+            .ok_or_else(|| miette!("--since {where_}: no checkpoint there (404)"));
+    }
+    std::fs::read(where_)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("reading {where_}"))
+}
+
+/// `--json`: the audit as one document.
+fn print_json(
+    hash: &accord::statement::Digest,
+    source: &Source,
+    log: Option<&replay::Verified>,
+    report: &accord_engine::AuditReport<'_>,
+    started: Instant,
+) {
+    use serde_json::json;
+    let checkpoint = log.map(|l| {
+        let cp = l.checkpoint();
+        json!({
+            "origin": cp.checkpoint.origin,
+            "size": cp.checkpoint.size,
+            "root": cp.checkpoint.root.to_string(),
+            "note": String::from_utf8_lossy(&cp.to_bytes()),
+        })
+    });
+    let statements = report.replay.as_ref().map(|r| {
+        let st = &r.evaluator.state;
+        json!({
+            "signatures_verified": r.signatures,
+            "refused": st.rejected.values().sum::<u64>(),
+            "status_statements": st.claims.len(),
+            "status_statements_matching": st.claims.iter().filter(|c| c.holds()).count(),
+        })
+    });
+    let since = report.since.map(|g| {
+        use accord_engine::gossip::Gossip;
+        let (relation, size, proved) = match g {
+            Gossip::Same { size } => ("same", size, true),
+            Gossip::Extends { from } => ("extends", from, true),
+            Gossip::Behind { theirs, proved } => ("behind", theirs, proved),
+        };
+        json!({"relation": relation, "their_size": size, "proved": proved, "text": g.to_string()})
+    });
+    let doc = json!({
+        "agreement": hash.to_string(),
+        "log": source.describe(),
+        "passed": report.passed(),
+        "checkpoint": checkpoint,
+        "witnesses": report.witnesses.as_ref().map(accord_engine::witnessed::to_json),
+        "since": since,
+        "remembered": report.seen.map(|s| format!("{s:?}")),
+        "statements": statements,
+        "findings": report.findings.iter().map(|f| json!({
+            "kind": f.kind(),
+            "text": f.to_string(),
+            "evidence": f.evidence_files().into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(&doc).expect("the audit serialises")
+    );
 }
 
 /// The origin the log's checkpoint names, if it has one that parses (which

@@ -541,6 +541,8 @@ pub fn run(a: DemoArgs) -> Result<()> {
         log: log_dir.display().to_string(),
         witnesses: vec![],
         since: None,
+        policy: None,
+        json: false,
         log_key: None,
         strict: false,
         expect: vec![],
@@ -549,14 +551,16 @@ pub fn run(a: DemoArgs) -> Result<()> {
         // memory goes with it.
         state: Some(a.dir.join("auditor-state")),
     };
-    crate::audit_cmd::run_then(args, |agreement, log, ev, source| {
+    crate::audit_cmd::run_then(args, |agreement, log, ev, source, witnessed| {
         outln!("\n4. Writing the daily report of the day of the breach ({breach_day})");
         for (format, ext) in [
             (crate::report_cmd::Format::Html, "html"),
             (crate::report_cmd::Format::Md, "md"),
         ] {
             let out = a.dir.join(format!("report-{breach_day}.{ext}"));
-            crate::report_cmd::write(agreement, log, ev, source, breach_day, format, &out)?;
+            crate::report_cmd::write(
+                agreement, log, ev, source, breach_day, format, &out, witnessed,
+            )?;
             written.push(out);
         }
         Ok(())

@@ -27,6 +27,7 @@ mod keys;
 mod logcmd;
 mod logdir;
 mod mirror_cmd;
+mod policy_cmd;
 mod precheck;
 mod reindex_cmd;
 mod remembered;
@@ -59,6 +60,8 @@ enum Command {
     Classify(classify_cmd::ClassifyArgs),
     /// Check an agreement file: syntax, names, zones, conditions, phases, quorums; print its canonical hash.
     Check(check::CheckArgs),
+    /// Print the agreement's witness policy ([witnesses]) as a C2SP tlog-policy file, for any C2SP tool to enforce.
+    Policy(policy_cmd::PolicyArgs),
     /// Generate a signing key; writes the secret key to a file and prints the verifier key.
     Keygen(keys::KeygenArgs),
     /// Create, append to, verify and prove from a transparency log.
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+        Command::Policy(a) => policy_cmd::run(a),
         Command::Classify(a) => classify_cmd::run(a),
         Command::Sign(a) => statement_cmd::sign(*a),
         Command::Statement(c) => statement_cmd::run(c),

@@ -95,16 +95,26 @@ impl Memory {
     /// (`seen` is what the engine found against the previous one, `None`
     /// when there was none). Under the memory's lock, and never over a
     /// larger checkpoint another run remembered meanwhile.
+    ///
+    /// The checkpoint is kept as served, with its witnesses' cosignatures;
+    /// the same checkpoint served again with more of them is kept with all.
     pub fn remember(&self, key: &VerifierKey, log: &VerifiedLog, seen: Option<Seen>) -> Result<()> {
-        if let Some(Seen::Same | Seen::Older { .. }) = seen {
+        if let Some(Seen::Older { .. }) = seen {
             return Ok(());
         }
         let _lock = self.lock()?;
         let served = log.checkpoint();
         let file = self.file(&served.checkpoint.origin, key);
-        let now = std::fs::read(&file)
-            .ok()
-            .and_then(|b| SignedCheckpoint::parse(&b).ok());
+        let now_bytes = std::fs::read(&file).ok();
+        if let Some(Seen::Same) = seen {
+            return match now_bytes.and_then(|b| {
+                accord_engine::remembered::with_new_cosignatures(&b, &served.to_bytes())
+            }) {
+                Some(merged) => self.write(&file, &merged),
+                None => Ok(()),
+            };
+        }
+        let now = now_bytes.and_then(|b| SignedCheckpoint::parse(&b).ok());
         if now.is_some_and(|c| c.checkpoint.size > served.checkpoint.size) {
             return Ok(());
         }

@@ -124,3 +124,69 @@ pub fn verify<S: TileSource>(
 ) -> Result<Verified, tlog::verify::VerifyError> {
     accord_engine::verify_log(source, key, witnesses, old)
 }
+
+/// The witness policy given with `--policy FILE`, read and checked under
+/// C2SP tlog-policy's rules (an error names the file and line).
+pub fn read_policy(path: Option<&std::path::Path>) -> Result<Option<tlog::policy::Policy>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(path).map_err(|e| miette!("reading {}: {e}", path.display()))?;
+    tlog::policy::Policy::parse(&bytes)
+        .map(Some)
+        .map_err(|e| miette!("{}: {e}", path.display()))
+}
+
+/// Which policy the checkpoint is held to: the file's, else the agreement's.
+pub fn policy_choice(given: &Option<tlog::policy::Policy>) -> accord_engine::PolicyChoice<'_> {
+    match given {
+        Some(p) => accord_engine::PolicyChoice::Given(p),
+        None => accord_engine::PolicyChoice::Agreement,
+    }
+}
+
+/// What `status` and `report` do with the witnesses: the verified
+/// checkpoint held to the policy of the version in force (or the file's);
+/// refused when the quorum is not met, unless `allow` (then the caller says
+/// so in its output). `None`: no policy applies.
+pub fn witnessed(
+    source: &Source,
+    key: &VerifierKey,
+    log: &Verified,
+    in_force: &Agreement,
+    given: &Option<tlog::policy::Policy>,
+    allow: bool,
+) -> Result<Option<accord_engine::witnessed::WitnessCheck>> {
+    let Some((policy, is_given)) = policy_choice(given).resolve(in_force) else {
+        return Ok(None);
+    };
+    let check = accord_engine::witnessed::witness_check(policy, is_given, key, log.checkpoint());
+    if let Some(e) = &check.error
+        && !allow
+    {
+        return Err(miette!(
+            "{}: the checkpoint is NOT WITNESSED under {}: {}. Without the witnesses' quorum only the operator vouches for this history; pass --allow-unwitnessed to go on regardless (the output will say so)",
+            source.describe(),
+            check.whence(),
+            accord::text::printable(&e.to_string())
+        ));
+    }
+    Ok(Some(check))
+}
+
+/// What the witnesses did, in a sentence for people.
+pub fn witnessed_sentence(check: &accord_engine::witnessed::WitnessCheck) -> String {
+    use accord_engine::witnessed::cosigners_text;
+    match &check.error {
+        None => format!(
+            "The checkpoint is witnessed: cosigned by {}, meeting the witness quorum of {}.",
+            cosigners_text(&check.cosigners),
+            check.whence()
+        ),
+        Some(e) => format!(
+            "NOT WITNESSED: the checkpoint does not meet the witness quorum of {} ({}): only the operator vouches for this history.",
+            check.whence(),
+            accord::text::printable(&e.to_string())
+        ),
+    }
+}

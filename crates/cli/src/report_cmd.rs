@@ -49,6 +49,14 @@ pub struct ReportArgs {
     /// consistent with the one remembered for it.
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// A C2SP tlog-policy file the checkpoint must satisfy, instead of the
+    /// agreement's [witnesses].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Write the report even when the checkpoint lacks the witness quorum
+    /// (the report says that it is not witnessed).
+    #[arg(long)]
+    pub allow_unwitnessed: bool,
 }
 
 pub fn run(a: ReportArgs) -> Result<()> {
@@ -57,6 +65,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         .parse()
         .map_err(|e| miette!("--day {:?}: not a date (YYYY-MM-DD): {e}", a.day))?;
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let policy = replay::read_policy(a.policy.as_deref())?;
     let amended = crate::amended::Amended::load(&a.amended)?;
     let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
@@ -73,14 +82,30 @@ pub fn run(a: ReportArgs) -> Result<()> {
             }
         ))
     });
-    // Reported under the version in force.
+    // Reported under the version in force, and held to its witnesses.
     let in_force = r.evaluator.agreement();
-    write(in_force, &log, &r.evaluator, &source, day, a.format, &out)?;
+    let witnessed = replay::witnessed(&source, &key, &log, in_force, &policy, a.allow_unwitnessed)?;
+    let sentence = witnessed.as_ref().map(replay::witnessed_sentence);
+    if let Some(w) = witnessed.as_ref().filter(|w| !w.met()) {
+        errln!("warning: {}", replay::witnessed_sentence(w));
+    }
+    write(
+        in_force,
+        &log,
+        &r.evaluator,
+        &source,
+        day,
+        a.format,
+        &out,
+        sentence.as_deref(),
+    )?;
     outln!("wrote {}", out.display());
     Ok(())
 }
 
-/// Builds the report for `day` and writes it, with its proofs, to `out`.
+/// Builds the report for `day` and writes it, with its proofs, to `out`;
+/// `witnessed` says what the checkpoint's witnesses did.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     agreement: &Agreement,
     log: &replay::Verified,
@@ -89,12 +114,14 @@ pub fn write(
     day: Date,
     format: Format,
     out: &Path,
+    witnessed: Option<&str>,
 ) -> Result<()> {
     // Figures and proofs are of the checkpoint that was verified and
     // replayed, even if the log has grown since.
     let cp = log.checkpoint();
     let raw_checkpoint = cp.to_bytes();
     let mut report = Report::build(agreement, ev, day);
+    report.witnessed = witnessed.map(str::to_string);
     let Some(adopted) = report.adopted.map(|at| at.time.0) else {
         return Err(miette!(
             "the log holds no adoption: there is nothing to report"

@@ -47,10 +47,19 @@ pub struct StatusArgs {
     /// consistent with the one remembered for it.
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// A C2SP tlog-policy file the checkpoint must satisfy, instead of the
+    /// agreement's [witnesses].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Go on when the checkpoint lacks the witness quorum (the output says
+    /// that it is not witnessed).
+    #[arg(long)]
+    pub allow_unwitnessed: bool,
 }
 
 pub fn run(a: StatusArgs) -> Result<()> {
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
+    let policy = replay::read_policy(a.policy.as_deref())?;
     let amended = crate::amended::Amended::load(&a.amended)?;
     let versions = amended.versions(&agreement, hash)?;
     let source = Source::open(&a.log)?;
@@ -66,6 +75,19 @@ pub fn run(a: StatusArgs) -> Result<()> {
     // The version in force: what the status judges by, and what a status
     // statement names.
     let in_force = r.evaluator.version_in_force();
+    // The operator signing its claim about its own log needs no witness;
+    // anyone reading the status does.
+    let witnessed = match a.sign {
+        Some(_) => None,
+        None => replay::witnessed(
+            &source,
+            &key,
+            &log,
+            in_force.agreement,
+            &policy,
+            a.allow_unwitnessed,
+        )?,
+    };
     if let Some(keyfile) = &a.sign {
         let key = crate::keys::read_secret_key(keyfile)?;
         let at: jiff::Timestamp = match &a.at {
@@ -84,6 +106,7 @@ pub fn run(a: StatusArgs) -> Result<()> {
     if a.json {
         let doc = StatusJson {
             status: &status,
+            witnesses: witnessed.as_ref().map(accord_engine::witnessed::to_json),
             refused_entries: RefusedEntries {
                 total: refused_total,
                 listed: state
@@ -102,6 +125,9 @@ pub fn run(a: StatusArgs) -> Result<()> {
             serde_json::to_string_pretty(&doc).expect("status serialises")
         );
     } else {
+        if let Some(w) = &witnessed {
+            outln!("{}\n", replay::witnessed_sentence(w));
+        }
         out!(
             "{}",
             accord_engine::text::status(in_force.agreement, &status)
@@ -121,6 +147,10 @@ pub fn run(a: StatusArgs) -> Result<()> {
 struct StatusJson<'s> {
     #[serde(flatten)]
     status: &'s accord::evaluate::Status,
+    /// The checkpoint held to the witness policy (absent when none
+    /// applies): who cosigned, whether the quorum is met.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witnesses: Option<serde_json::Value>,
     refused_entries: RefusedEntries<'s>,
 }
 

@@ -616,6 +616,27 @@ fn status_files(claim: &Claim, evidence: Option<&ProvedEntry>) -> Vec<(String, V
 }
 
 impl Finding {
+    /// Its kind, as a stable name (for JSON).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Finding::Log(_) => "log",
+            Finding::Fork { .. } => "fork",
+            Finding::Unloggable { .. } => "unloggable",
+            Finding::MoreUnloggable { .. } => "more_unloggable",
+            Finding::RefusedOperatorStatement { .. } => "refused_operator_statement",
+            Finding::MoreRefusedOperatorStatements { .. } => "more_refused_operator_statements",
+            Finding::StatusFalse { .. } => "status_false",
+            Finding::StatusUnchecked { .. } => "status_unchecked",
+            Finding::ExpectedMissing { .. } => "expected_missing",
+            Finding::ExpectedStripped { .. } => "expected_stripped",
+            Finding::ServedOtherBytes { .. } => "served_other_bytes",
+            Finding::Unwitnessed { .. } => "unwitnessed",
+            Finding::WitnessPolicy { .. } => "witness_policy",
+            Finding::SplitView { .. } => "split_view",
+            Finding::SinceUnusable { .. } => "since_unusable",
+        }
+    }
+
     /// The files that show it, to keep beside the checkpoint: each entry
     /// concerned with its C2SP tlog-proof, and for a status statement what
     /// it claimed and the status the replay found.

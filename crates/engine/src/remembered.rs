@@ -89,3 +89,75 @@ pub fn check<S: TileSource>(
     })?;
     Ok(Seen::Older { remembered: m })
 }
+
+/// The remembered checkpoint with the signature lines the served one adds:
+/// the same checkpoint, cosigned since by more witnesses, is kept with
+/// every cosignature seen. `None` when the served one adds no line, or is
+/// not the same checkpoint.
+pub fn with_new_cosignatures(remembered: &[u8], served: &[u8]) -> Option<Vec<u8>> {
+    let mut kept = tlog_core::Note::parse(remembered).ok()?;
+    let served = tlog_core::Note::parse(served).ok()?;
+    if kept.text() != served.text() {
+        return None;
+    }
+    let mut added = false;
+    for line in served.signatures() {
+        let known = kept
+            .signatures()
+            .iter()
+            .any(|l| l.name == line.name && l.key_id == line.key_id);
+        if !known && kept.add_signature(line.clone()).is_ok() {
+            added = true;
+        }
+    }
+    added.then(|| kept.to_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlog_core::cosignature::{CosignatureType, CosignerSecret};
+    use tlog_core::{Checkpoint, Hash, KeyType, SignerKey};
+
+    #[test]
+    fn the_same_checkpoint_keeps_every_cosignature_seen() {
+        let log = SignerKey::from_seed("log.example", KeyType::Ed25519, [1; 32]).unwrap();
+        let cp = Checkpoint {
+            origin: "log.example".into(),
+            size: 3,
+            root: Hash([3; 32]),
+            extensions: vec![],
+        }
+        .sign(&log)
+        .unwrap();
+        let w = |seed| {
+            CosignerSecret::from_seed(&format!("w{seed}"), CosignatureType::Ed25519, [seed; 32])
+                .unwrap()
+                .cosign(&cp.checkpoint, 10)
+                .unwrap()
+        };
+        let mut first = cp.clone();
+        first.note.add_signature(w(2)).unwrap();
+        let mut second = cp.clone();
+        second.note.add_signature(w(3)).unwrap();
+        second.note.add_signature(w(2)).unwrap();
+        let merged = with_new_cosignatures(&first.to_bytes(), &second.to_bytes()).unwrap();
+        let merged = tlog_core::Note::parse(&merged).unwrap();
+        let names: Vec<&str> = merged
+            .signatures()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["log.example", "w2", "w3"]);
+        // Nothing new: nothing to write.
+        assert!(with_new_cosignatures(&second.to_bytes(), &first.to_bytes()).is_none());
+        // Another checkpoint is not merged into it.
+        let other = Checkpoint {
+            root: Hash([4; 32]),
+            ..cp.checkpoint.clone()
+        }
+        .sign(&log)
+        .unwrap();
+        assert!(with_new_cosignatures(&first.to_bytes(), &other.to_bytes()).is_none());
+    }
+}
