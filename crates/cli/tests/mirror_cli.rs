@@ -248,6 +248,27 @@ fn the_demo_log_is_mirrored_served_and_verified_and_a_mirror_copies_the_mirror()
         "{}",
         text(&o)
     );
+    // SIGTERM: it stops serving and exits cleanly.
+    let mut a = a;
+    let ok = Command::new("kill")
+        .args(["-TERM", &a.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = a.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no exit after SIGTERM:\n{}",
+            a.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{}", a.log());
+    assert!(a.log().contains("stopped; the mirror holds"), "{}", a.log());
 }
 
 #[test]
