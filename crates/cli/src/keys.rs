@@ -7,6 +7,25 @@ use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::keys::{KeyType, SignerKey};
 
+/// The type of a witness's or mirror's cosigner key, on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CosignerKind {
+    /// Ed25519 cosignature/v1 (vkey type 0x04), what most clients check today.
+    Ed25519,
+    /// ML-DSA-44 (vkey type 0x06), post-quantum, what the spec recommends.
+    #[value(name = "ml-dsa-44")]
+    MlDsa44,
+}
+
+impl From<CosignerKind> for tlog::cosignature::CosignatureType {
+    fn from(k: CosignerKind) -> Self {
+        match k {
+            CosignerKind::Ed25519 => tlog::cosignature::CosignatureType::Ed25519,
+            CosignerKind::MlDsa44 => tlog::cosignature::CosignatureType::MlDsa44,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum KeyKind {
     /// Ed25519 note signatures (type 0x01): logs, parties, monitors.

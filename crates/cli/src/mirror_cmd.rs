@@ -11,7 +11,7 @@ use accord_mirror::{
     AgreementDoc, CosignatureType, CosignerSecret, Mirror, MirrorOptions, MirrorService, Published,
     Pulled,
 };
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::{DirStorage, TileSource, VerifierKey};
 
@@ -73,15 +73,6 @@ pub enum MirrorCommand {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum CosignerKind {
-    /// Ed25519 cosignature/v1 (type 0x04).
-    Ed25519,
-    /// ML-DSA-44 (type 0x06), post-quantum.
-    #[value(name = "ml-dsa-44")]
-    MlDsa44,
-}
-
 #[derive(Args)]
 pub struct KeygenArgs {
     /// The mirror's name, e.g. `mirror.ua.example/1` (no spaces or '+').
@@ -89,7 +80,7 @@ pub struct KeygenArgs {
     pub name: String,
     /// The cosignature type.
     #[arg(long = "type", value_enum, default_value = "ed25519")]
-    pub kind: CosignerKind,
+    pub kind: crate::keys::CosignerKind,
     /// Where to write the secret key (default: NAME with '/' as '_', plus `.key`).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -308,10 +299,7 @@ fn parse_interval(s: &str) -> Result<Duration> {
 }
 
 fn keygen(a: KeygenArgs) -> Result<()> {
-    let kind = match a.kind {
-        CosignerKind::Ed25519 => CosignatureType::Ed25519,
-        CosignerKind::MlDsa44 => CosignatureType::MlDsa44,
-    };
+    let kind: CosignatureType = a.kind.into();
     let key = CosignerSecret::generate(&a.name, kind)
         .map_err(|e| miette!("mirror name {:?}: {e}", a.name))?;
     let out = a

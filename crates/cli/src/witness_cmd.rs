@@ -12,7 +12,7 @@ use accord_witness::config::{
     DEFAULT_KEEP_HISTORY, DEFAULT_KEEP_UNPROVEN, DEFAULT_LISTEN, normalize_prefix,
 };
 use accord_witness::{FileConfig, HttpConfig, Witness, WitnessConfig, evidence};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::cosignature::{CosignatureType, CosignerSecret};
 use tlog::keys::VerifierKey;
@@ -52,15 +52,6 @@ pub struct ServeArgs {
     pub monitoring_prefix: Option<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KeyKind {
-    /// Ed25519 cosignature/v1 (vkey type 0x04), what most clients check today.
-    Ed25519,
-    /// ML-DSA-44 (vkey type 0x06), post-quantum, what the spec recommends.
-    #[value(name = "ml-dsa-44")]
-    MlDsa44,
-}
-
 #[derive(Args)]
 pub struct KeygenArgs {
     /// The witness's name, e.g. `witness.example.org/w1` (no spaces or '+').
@@ -68,7 +59,7 @@ pub struct KeygenArgs {
     pub name: String,
     /// The kind of cosignature.
     #[arg(long = "type", value_enum, default_value = "ed25519")]
-    pub kind: KeyKind,
+    pub kind: crate::keys::CosignerKind,
     /// Where to write the secret key (never overwritten).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -93,10 +84,7 @@ pub fn run(c: WitnessCommand) -> Result<()> {
 }
 
 fn keygen(a: KeygenArgs) -> Result<()> {
-    let kind = match a.kind {
-        KeyKind::Ed25519 => CosignatureType::Ed25519,
-        KeyKind::MlDsa44 => CosignatureType::MlDsa44,
-    };
+    let kind: CosignatureType = a.kind.into();
     let key = CosignerSecret::generate(&a.name, kind)
         .map_err(|e| miette!("witness name {:?}: {e}", a.name))?;
     let mut opts = std::fs::OpenOptions::new();

@@ -737,30 +737,7 @@ impl Mirror {
     /// Deletes partial tiles whose full tile the commit from `old` to `new`
     /// published. A failure leaves only redundant files: logged.
     fn collect_partials(&mut self, old: u64, new: u64) {
-        let mut doomed = Vec::new();
-        for level in 0..=MAX_LEVEL {
-            let (o, n) = (hashes_at_level(old, level), hashes_at_level(new, level));
-            if n == 0 {
-                break;
-            }
-            let l = usize::from(level);
-            if self.partial_widths.len() <= l {
-                self.partial_widths.push(Vec::new());
-            }
-            if n / TILE_WIDTH > o / TILE_WIDTH {
-                let index = o / TILE_WIDTH;
-                for w in self.partial_widths[l].drain(..) {
-                    doomed.push(TileId::hashes(level, index, w).path());
-                    if level == 0 {
-                        doomed.push(TileId::entries(index, w).path());
-                    }
-                }
-            }
-            let w = (n % TILE_WIDTH) as u16;
-            if w > 0 && n != o {
-                self.partial_widths[l].push(w);
-            }
-        }
+        let doomed = tlog::log::redundant_partials(&mut self.partial_widths, old, new);
         if !doomed.is_empty()
             && let Err(e) = self.storage.delete_all(&doomed, false)
         {

@@ -290,31 +290,7 @@ impl Log {
     /// Deletes partial tiles whose full tile this batch published. Failure
     /// only leaves redundant files behind, so it is logged, not returned.
     fn collect_partials(&mut self, old: u64, new: u64) {
-        let mut doomed = Vec::new();
-        for level in 0..=crate::tile::MAX_LEVEL {
-            let (o, n) = (hashes_at_level(old, level), hashes_at_level(new, level));
-            if n == 0 {
-                break;
-            }
-            let l = usize::from(level);
-            if self.partial_widths.len() <= l {
-                self.partial_widths.push(Vec::new());
-            }
-            if n / TILE_WIDTH > o / TILE_WIDTH {
-                // The tile that was partial at `old` is full now.
-                let index = o / TILE_WIDTH;
-                for w in self.partial_widths[l].drain(..) {
-                    doomed.push(TileId::hashes(level, index, w).path());
-                    if level == 0 {
-                        doomed.push(TileId::entries(index, w).path());
-                    }
-                }
-            }
-            let w = (n % TILE_WIDTH) as u16;
-            if w > 0 && n != o {
-                self.partial_widths[l].push(w);
-            }
-        }
+        let doomed = redundant_partials(&mut self.partial_widths, old, new);
         if !doomed.is_empty()
             && let Err(e) = self.storage.delete_all(&doomed, false)
         {
@@ -338,6 +314,39 @@ pub(crate) fn check_entries<E: AsRef<[u8]>>(entries: &[E]) -> Result<(), LogErro
 
 /// Reads and checks the checkpoint, undoes an unpublished batch, and loads
 /// the right edge of the tree.
+/// The partial tiles (and entry bundles) that a commit from `old` to `new`
+/// made redundant, by path: those of each level's rightmost tile that is
+/// full at `new`. `partial_widths` holds, per level, the widths published
+/// for its current rightmost tile; it is updated for `new`.
+pub fn redundant_partials(partial_widths: &mut Vec<Vec<u16>>, old: u64, new: u64) -> Vec<String> {
+    let mut doomed = Vec::new();
+    for level in 0..=crate::tile::MAX_LEVEL {
+        let (o, n) = (hashes_at_level(old, level), hashes_at_level(new, level));
+        if n == 0 {
+            break;
+        }
+        let l = usize::from(level);
+        if partial_widths.len() <= l {
+            partial_widths.push(Vec::new());
+        }
+        if n / TILE_WIDTH > o / TILE_WIDTH {
+            // The tile that was partial at `old` is full now.
+            let index = o / TILE_WIDTH;
+            for w in partial_widths[l].drain(..) {
+                doomed.push(TileId::hashes(level, index, w).path());
+                if level == 0 {
+                    doomed.push(TileId::entries(index, w).path());
+                }
+            }
+        }
+        let w = (n % TILE_WIDTH) as u16;
+        if w > 0 && n != o {
+            partial_widths[l].push(w);
+        }
+    }
+    doomed
+}
+
 fn recover(
     storage: &dyn Storage,
     signer: &SignerKey,
