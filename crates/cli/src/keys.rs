@@ -49,6 +49,12 @@ pub fn keygen(a: KeygenArgs) -> Result<()> {
 /// Writes a signer key to a new file that only its owner can read. Refuses
 /// to overwrite: losing a key is worse than an error.
 pub fn write_secret_key(path: &Path, key: &SignerKey) -> Result<()> {
+    write_secret(path, &key.to_secret_string())
+}
+
+/// Writes a secret key's text to a new file that only its owner can read.
+/// Refuses to overwrite: losing a key is worse than an error.
+pub fn write_secret(path: &Path, secret: &str) -> Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -62,7 +68,7 @@ pub fn write_secret_key(path: &Path, key: &SignerKey) -> Result<()> {
             path.display()
         )
     })?;
-    f.write_all(format!("{}\n", key.to_secret_string()).as_bytes())
+    f.write_all(format!("{secret}\n").as_bytes())
         .and_then(|()| f.sync_all())
         .into_diagnostic()
         .wrap_err_with(|| format!("writing {}", path.display()))?;

@@ -26,6 +26,7 @@ mod import_cmd;
 mod keys;
 mod logcmd;
 mod logdir;
+mod mirror_cmd;
 mod policy_cmd;
 mod precheck;
 mod reindex_cmd;
@@ -35,6 +36,7 @@ mod report_cmd;
 mod serve_cmd;
 mod statement_cmd;
 mod status_cmd;
+mod witness_cmd;
 
 /// Verifiable ceasefire agreements: signed observations in a public,
 /// tamper-evident log, and an evaluator anyone can re-run.
@@ -79,6 +81,11 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Rebuild the server's index database (SQLite or PostgreSQL) from the log alone.
     Reindex(reindex_cmd::ReindexArgs),
+    /// Keep, serve and cosign a verified copy of the log (a C2SP tlog-mirror), pulled from the operator or another mirror.
+    Mirror(Box<mirror_cmd::MirrorArgs>),
+    /// Run a C2SP witness: cosign only checkpoints consistent with all a log showed before, keep the evidence when not.
+    #[command(subcommand)]
+    Witness(witness_cmd::WitnessCommand),
 }
 
 #[derive(Subcommand)]
@@ -129,6 +136,8 @@ fn main() -> ExitCode {
         Command::Checkpoints(a) => remembered::run(a),
         Command::Serve(a) => serve_cmd::run(*a),
         Command::Reindex(a) => reindex_cmd::run(a),
+        Command::Mirror(a) => mirror_cmd::run(*a),
+        Command::Witness(c) => witness_cmd::run(c),
     };
     let code = match result {
         Ok(()) => ExitCode::SUCCESS,

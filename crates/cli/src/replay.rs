@@ -56,50 +56,9 @@ impl TileSource for Source {
     }
 }
 
-/// A log served over HTTP(S), as C2SP tlog-tiles lays it out.
-pub struct HttpSource {
-    base: String,
-    agent: ureq::Agent,
-}
-
-impl HttpSource {
-    pub fn new(base: &str) -> HttpSource {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(std::time::Duration::from_secs(60)))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        HttpSource {
-            base: base.trim_end_matches('/').to_string(),
-            agent,
-        }
-    }
-}
-
-impl TileSource for HttpSource {
-    fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let url = format!("{}/{path}", self.base);
-        let io = |message: String| ReadError::Fetch {
-            path: url.clone(),
-            message,
-        };
-        let mut resp = self.agent.get(&url).call().map_err(|e| io(e.to_string()))?;
-        match resp.status().as_u16() {
-            200 => resp
-                .body_mut()
-                .with_config()
-                .limit(64 << 20)
-                .read_to_vec()
-                .map(Some)
-                .map_err(|e| io(e.to_string())),
-            404 => Ok(None),
-            s => Err(io(format!("HTTP status {s}"))),
-        }
-    }
-    fn describe(&self) -> String {
-        self.base.clone()
-    }
-}
+/// A log served over HTTP(S), as C2SP tlog-tiles lays it out (the mirror's
+/// crate reads it so too).
+pub use accord_mirror::HttpSource;
 
 /// The log's key: given, or the agreement's `[operator] log`, or the log's
 /// own config when it was made here. Says where it came from.

@@ -43,6 +43,15 @@ pub struct ServeArgs {
     /// Serve the demonstration: runs `accord demo` into --demo-dir, then serves its log.
     #[arg(long, conflicts_with_all = ["config", "agreement", "log"])]
     pub demo: bool,
+    /// Follow this C2SP tlog-policy file's witnesses and quorum instead of the agreement's [witnesses].
+    #[arg(long, value_name = "FILE")]
+    pub witness_policy: Option<PathBuf>,
+    /// A witness's submission URL, by its name in the policy (repeatable): overrides the policy's.
+    #[arg(long, value_name = "NAME=URL")]
+    pub witness_url: Vec<String>,
+    /// When to answer a submission: once a checkpoint covering it meets the witness quorum, or once durable.
+    #[arg(long, value_name = "quorum|durable")]
+    pub ack: Option<String>,
     /// Where --demo writes the demonstration.
     #[arg(long, value_name = "DIR", default_value = "accord-demo")]
     pub demo_dir: PathBuf,
@@ -67,7 +76,7 @@ impl Loader for Recording {
     }
 }
 
-fn load(
+pub(crate) fn load(
     path: &Path,
 ) -> Result<(
     &'static accord::agreement::Agreement,
@@ -124,6 +133,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
             c.log = beside(p, &c.log);
             c.amended = c.amended.iter().map(|x| beside(p, x)).collect();
             c.log_key = c.log_key.as_ref().map(|k| beside(p, k));
+            c.witnessing.policy = c.witnessing.policy.as_ref().map(|x| beside(p, x));
             if let Some(db) = &c.database
                 && !db.contains("://")
             {
@@ -220,6 +230,23 @@ pub fn run(a: ServeArgs) -> Result<()> {
             log_cfg.vkey
         ));
     }
+    let witnessing = witnessing(&a, file.as_ref(), adopted)?;
+    let witnessed = match &witnessing {
+        Some(w) => format!(
+            "\n   witnesses {} ({}), answering once {}",
+            w.witnesses.len(),
+            w.witnesses
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            match w.ack {
+                accord_server::witnessing::AckAfter::Quorum => "their quorum has cosigned",
+                accord_server::witnessing::AckAfter::Durable => "durable",
+            }
+        ),
+        None => String::new(),
+    };
     let title = adopted.title.get_ref().clone();
     let cfg = ServerConfig {
         versions,
@@ -228,7 +255,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         signer,
         limits,
         database: Some(database),
-        witnessing: None,
+        witnessing,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -248,7 +275,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         let addr = listener.local_addr().into_diagnostic()?;
         let live = started.state.live.clone();
         outln!(
-            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries)\n   listening on http://{addr}  (API docs: http://{addr}/docs)",
+            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries){witnessed}\n   listening on http://{addr}  (API docs: http://{addr}/docs)",
             log_dir.display(),
             live.durable().size
         );
@@ -264,7 +291,46 @@ pub fn run(a: ServeArgs) -> Result<()> {
     })
 }
 
-async fn shutdown_signal() {
+/// The witnesses to ask and the quorum: the agreement's `[witnesses]`, or
+/// a policy file's; none when neither names a witness.
+fn witnessing(
+    a: &ServeArgs,
+    file: Option<&FileConfig>,
+    agreement: &accord::agreement::Agreement,
+) -> Result<Option<accord_server::witnessing::Witnessing>> {
+    let mut config = file.map(|f| f.witnessing.clone()).unwrap_or_default();
+    if let Some(p) = &a.witness_policy {
+        config.policy = Some(p.clone());
+    }
+    for pair in &a.witness_url {
+        let (name, url) = pair
+            .split_once('=')
+            .ok_or_else(|| miette!("--witness-url {pair:?}: write it as NAME=URL"))?;
+        config.urls.insert(name.to_string(), url.to_string());
+    }
+    if let Some(ack) = &a.ack {
+        config.ack = match ack.as_str() {
+            "quorum" => accord_server::witnessing::AckAfter::Quorum,
+            "durable" => accord_server::witnessing::AckAfter::Durable,
+            other => return Err(miette!("--ack {other:?}: it is quorum or durable")),
+        };
+    }
+    let policy = match &config.policy {
+        Some(p) => {
+            let text = std::fs::read(p)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("reading the witness policy {}", p.display()))?;
+            tlog::policy::Policy::parse(&text).map_err(|e| miette!("{}: {e}", p.display()))?
+        }
+        None => match agreement.witness_policy() {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    accord_server::witnessing::Witnessing::from_policy(policy, &config).map_err(|e| miette!("{e}"))
+}
+
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

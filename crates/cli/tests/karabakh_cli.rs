@@ -11,6 +11,7 @@ use accord_example::{self as example, Script};
 use common::logs::ok;
 use common::{accord, text};
 use serde_json::json;
+use tlog::cosignature::CosignatureType;
 use tlog::{DirStorage, Log};
 
 fn agreement_path() -> PathBuf {
@@ -23,6 +24,38 @@ fn write_log(dir: &Path, entries: &[Vec<u8>]) {
     let storage = Arc::new(DirStorage::new(dir).unwrap());
     let mut log = Log::create(storage, key).unwrap();
     log.append_batch(entries).unwrap();
+}
+
+/// The agreement's witnesses (demonstration keys) that cosign.
+const WITNESSES: [(&str, CosignatureType); 4] = [
+    ("witness.az.accord.example/baku", CosignatureType::Ed25519),
+    (
+        "witness.am.accord.example/yerevan",
+        CosignatureType::Ed25519,
+    ),
+    ("witness.ru.accord.example/moscow", CosignatureType::Ed25519),
+    (
+        "witness.unhcr.accord.example/geneva",
+        CosignatureType::MlDsa44,
+    ),
+];
+
+/// Adds the cosignatures of these witnesses to the log's checkpoint, as
+/// the witnesses would give them.
+fn cosign(dir: &Path, which: &[usize]) {
+    let key = example::key("log.pkf-centre.accord.example/log");
+    let mut log = Log::open(Arc::new(DirStorage::new(dir).unwrap()), key).unwrap();
+    let cp = log.checkpoint().checkpoint.clone();
+    let lines: Vec<_> = which
+        .iter()
+        .map(|&i| {
+            let (name, kind) = WITNESSES[i];
+            example::cosigner_key(name, kind)
+                .cosign(&cp, 1_605_000_000)
+                .unwrap()
+        })
+        .collect();
+    assert!(log.add_cosignatures(&cp, &lines).unwrap());
 }
 
 #[test]
@@ -73,6 +106,19 @@ fn a_short_history_under_the_karabakh_example_is_evaluated_audited_and_reported(
     write_log(&log, &s.entries);
     let ag = agreement_path();
     let (ag, log) = (ag.to_str().unwrap(), log.to_str().unwrap());
+    // The agreement names witnesses: without the neutral one's cosignature
+    // the checkpoint does not meet the quorum; status refuses it, and the
+    // audit fails, each saying who is missing.
+    cosign(Path::new(log), &[0, 1, 2]);
+    let o = accord(&["status", "--agreement", ag, log, "--json"], tmp.path());
+    let t = text(&o);
+    assert!(!o.status.success(), "{t}");
+    assert!(t.contains("NOT WITNESSED") && t.contains("geneva"), "{t}");
+    let o = accord(&["audit", "--agreement", ag, log], tmp.path());
+    let t = text(&o);
+    assert!(!o.status.success(), "{t}");
+    assert!(t.contains("geneva"), "names who is missing: {t}");
+    cosign(Path::new(log), &[3]);
     let status = ok(&["status", "--agreement", ag, log, "--json"], tmp.path());
     let got: accord::evaluate::Status = serde_json::from_str(&status).unwrap();
     assert_eq!(got.canonical(), s.eval.status().canonical());
@@ -81,7 +127,9 @@ fn a_short_history_under_the_karabakh_example_is_evaluated_audited_and_reported(
         1
     );
     let audit = ok(&["audit", "--agreement", ag, log], tmp.path());
-    assert!(!audit.is_empty());
+    for w in ["baku", "yerevan", "moscow", "geneva"] {
+        assert!(audit.contains(w), "names the witness {w}: {audit}");
+    }
     ok(
         &["report", "--agreement", ag, log, "--day", &day],
         tmp.path(),

@@ -95,6 +95,19 @@ pub fn key(name: &str) -> SignerKey {
     SignerKey::from_seed(name, KeyType::Ed25519, seed).expect("a valid key name")
 }
 
+/// A demonstration cosigner (witness or mirror) key, of either type: its
+/// seed is SHA-256 of "accord example ukraine-2025 demonstration key:
+/// NAME", as for [`key`].
+pub fn cosigner_key(
+    name: &str,
+    kind: tlog_core::cosignature::CosignatureType,
+) -> tlog_core::cosignature::CosignerSecret {
+    let seed: [u8; 32] =
+        Sha256::digest(format!("accord example ukraine-2025 demonstration key: {name}").as_bytes())
+            .into();
+    tlog_core::cosignature::CosignerSecret::from_seed(name, kind, seed).expect("a valid key name")
+}
+
 /// The name of a monitor's key: `mission.accord.example/monitor-03`.
 pub fn monitor_key_name(org_key_name: &str, n: u32) -> String {
     let host = org_key_name.split('/').next().unwrap_or(org_key_name);

@@ -451,3 +451,78 @@ fn ask(
         }
     }
 }
+
+impl Witnessing {
+    /// The witnesses a policy names, reached at the URLs it gives or those
+    /// in `config.urls` (by policy name, which win), and its quorum. `None`
+    /// when the policy names no witness. An error when the quorum cannot be
+    /// met by the witnesses the server can reach.
+    pub fn from_policy(
+        policy: tlog::policy::Policy,
+        config: &crate::config::WitnessingConfig,
+    ) -> Result<Option<Witnessing>, String> {
+        if policy.witnesses().is_empty() {
+            return Ok(None);
+        }
+        for name in config.urls.keys() {
+            if !policy.witnesses().iter().any(|w| &w.name == name) {
+                return Err(format!(
+                    "[witnessing.urls] names {name:?}, which is not a witness of the policy ({})",
+                    policy
+                        .witnesses()
+                        .iter()
+                        .map(|w| w.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        let mut witnesses = Vec::new();
+        let mut unreachable = Vec::new();
+        for w in policy.witnesses() {
+            match config.urls.get(&w.name).or(w.url.as_ref()) {
+                Some(url) => witnesses.push(WitnessTarget {
+                    name: w.name.clone(),
+                    key: w.key.clone(),
+                    url: url.clone(),
+                }),
+                None => unreachable.push(w.name.clone()),
+            }
+        }
+        let reachable: Vec<String> = witnesses.iter().map(|t| t.name.clone()).collect();
+        if !policy.quorum_met(|w| reachable.contains(&w.name)) {
+            return Err(format!(
+                "the witness quorum cannot be met by the witnesses the server can reach: {} {} no URL (give one in [witnessing.urls] or with --witness-url NAME=URL)",
+                unreachable.join(", "),
+                if unreachable.len() == 1 {
+                    "has"
+                } else {
+                    "have"
+                }
+            ));
+        }
+        if !unreachable.is_empty() {
+            tracing::warn!(?unreachable, "witnesses without a URL are not asked");
+        }
+        let policy = Arc::new(policy);
+        let names = reachable;
+        let quorum: QuorumRule = Arc::new(move |got: &[bool]| {
+            policy.quorum_met(|w| {
+                names
+                    .iter()
+                    .position(|n| n == &w.name)
+                    .is_some_and(|i| got.get(i).copied().unwrap_or(false))
+            })
+        });
+        let ms = Duration::from_millis;
+        Ok(Some(Witnessing {
+            witnesses,
+            quorum,
+            ack: config.ack,
+            round_timeout: ms(config.round_timeout_ms.max(1)),
+            request_timeout: ms(config.request_timeout_ms.max(1)),
+            retry_every: ms(config.retry_ms),
+            ack_timeout: ms(config.ack_timeout_ms),
+        }))
+    }
+}

@@ -265,3 +265,97 @@ fn acknowledged_once_durable_the_cosigned_checkpoint_follows() {
     assert_eq!(cosigners(&served, &ws).len(), 2, "{served}");
     server.shutdown();
 }
+
+/// A rogue operator: the log's own key, another history. The witnesses
+/// that cosigned the honest log refuse every checkpoint of the fork with
+/// the spec's 422 and keep the request as evidence, so the rogue's server
+/// never gets its quorum: its `/checkpoint` carries no cosignature, and its
+/// submissions are answered `not-witnessed`.
+#[test]
+fn a_forked_log_under_the_same_key_never_gets_the_quorum() {
+    let (s, logged) = history();
+    let tmp = tempfile::tempdir().unwrap();
+    let honest_dir = tmp.path().join("honest");
+    let rogue_dir = tmp.path().join("rogue");
+    std::fs::create_dir(&honest_dir).unwrap();
+    std::fs::create_dir(&rogue_dir).unwrap();
+    // The same first entries; then the honest log has observation 0, the
+    // rogue observation 1 in its place: one size, two roots.
+    make_log(&honest_dir, &s.entries[..logged + 1]);
+    let mut forked: Vec<Vec<u8>> = s.entries[..logged].to_vec();
+    forked.push(s.entries[logged + 1].clone());
+    make_log(&rogue_dir, &forked);
+    let ws = witnesses(tmp.path(), 3);
+    let limits = accord_server::Limits::default;
+    let db = |d: &std::path::Path| format!("sqlite:{}", d.join(".tlog/index.sqlite").display());
+
+    let honest = TestServer::start_full(
+        &honest_dir,
+        limits(),
+        &db(&honest_dir),
+        Some(witnessing(&ws, 3, AckAfter::Quorum)),
+    );
+    let r = post(
+        &honest.url("/v1/statements"),
+        "text/plain",
+        &s.entries[logged + 2],
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        cosigners(r.json()["checkpoint"].as_str().unwrap(), &ws).len(),
+        3
+    );
+    let honest_size = honest.shutdown();
+
+    let mut w = witnessing(&ws, 1, AckAfter::Quorum);
+    w.ack_timeout = Duration::from_secs(2);
+    let rogue = TestServer::start_full(&rogue_dir, limits(), &db(&rogue_dir), Some(w));
+    let r = post(
+        &rogue.url("/v1/statements"),
+        "text/plain",
+        &s.entries[logged + 2],
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        r.json()["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("not-witnessed")
+    );
+    let served = checkpoint(&rogue);
+    assert!(cosigners(&served, &ws).is_empty(), "{served}");
+    let m = get(&rogue.url("/metrics")).body;
+    for w in &ws {
+        assert!(
+            m.contains(&format!(
+                "accord_witness_requests_total{{witness=\"{}\",outcome=\"refused\"}}",
+                w.name
+            )),
+            "{} refused the fork with 422: {m}",
+            w.name
+        );
+    }
+    rogue.shutdown();
+    // Each witness kept the refused requests as evidence, and still holds
+    // the honest log's size.
+    for w in &ws {
+        let evidence = std::fs::read_dir(w.state.join("evidence"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert!(evidence > 0, "{} kept no evidence", w.name);
+        let r = testkit::tlogcheck(&[
+            "add-checkpoint",
+            "-url",
+            &w.url,
+            "-log",
+            honest_dir.to_str().unwrap(),
+            "-key",
+            &log_vkey(),
+            "-witness",
+            &w.vkey,
+        ]);
+        let out = String::from_utf8_lossy(&r.stdout);
+        assert!(r.status.success(), "{out}");
+        assert!(out.contains(&format!("size {honest_size}")), "{out}");
+    }
+}

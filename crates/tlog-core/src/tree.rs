@@ -241,8 +241,9 @@ impl RightEdge {
     }
 
     /// The partial tiles (and bundle) of the current size that a tree of
-    /// `old_size` did not have.
-    fn partial_objects(&self, old_size: u64) -> Vec<Object> {
+    /// `old_size` did not have: with the full tiles of the appends since,
+    /// everything the tree of this size publishes beyond that one's.
+    pub fn partial_objects(&self, old_size: u64) -> Vec<Object> {
         let mut out = Vec::new();
         for (level, hs) in self.levels.iter().enumerate() {
             let level = level as u8;

@@ -9,7 +9,7 @@
 
 use crate::checkpoint::Checkpoint;
 use crate::hash::Hash;
-use crate::merkle::verify_consistency;
+use crate::merkle::{ProofError, verify_consistency};
 use crate::note::{Note, NoteError, NoteSignature};
 
 /// The media type of a 409 response's body.
@@ -182,9 +182,11 @@ pub enum Decision {
     Conflict(u64),
     /// 422: the proof does not verify, or the checkpoint does not extend
     /// what the witness holds. `misbehaviour` is set when the request, its
-    /// log signature verified, proves the log signed two inconsistent
-    /// checkpoints (same size, another root; or a valid-looking extension
-    /// whose proof fails against the root the witness holds).
+    /// log signature verified, proves by itself that the log misbehaved: a
+    /// checkpoint of the size held with another root; one of size 0 whose
+    /// root is not the empty tree's; or a proof that reproduces the new
+    /// root from a prefix whose root is not the one held
+    /// ([`proven_prefix_root`]).
     Unprocessable { why: String, misbehaviour: bool },
 }
 
@@ -205,7 +207,8 @@ pub fn check_request(latest: Option<&Latest>, req: &AddCheckpoint, cp: &Checkpoi
     if cp.size == 0 && cp.root != Hash::EMPTY_ROOT {
         return Decision::Unprocessable {
             why: "a checkpoint of size 0 must have the empty tree's root".into(),
-            misbehaviour: false,
+            // No tree has it: the log's signature on it is proof enough.
+            misbehaviour: true,
         };
     }
     let Some(latest) = latest.filter(|l| l.size > 0) else {
@@ -237,17 +240,61 @@ pub fn check_request(latest: Option<&Latest>, req: &AddCheckpoint, cp: &Checkpoi
     }
     match verify_consistency(latest.size, cp.size, &latest.root, &cp.root, &req.proof) {
         Ok(()) => Decision::Cosign,
-        Err(e) => Decision::Unprocessable {
-            why: format!(
-                "the consistency proof from size {} to {} does not verify: {e}",
-                latest.size, cp.size
-            ),
-            // A proof that fails proves nothing by itself (anyone can send
-            // bad hashes with a genuine checkpoint); it is kept for a human
-            // to look at, marked as such.
-            misbehaviour: false,
+        Err(e) => match proven_prefix_root(latest.size, cp.size, &cp.root, &req.proof) {
+            Some(prefix) => Decision::Unprocessable {
+                why: format!(
+                    "the log's tree of size {} has a prefix of size {} with root {prefix}, \
+                     not the root {} it signed before: the proof sent reproduces the new root",
+                    cp.size, latest.size, latest.root
+                ),
+                misbehaviour: true,
+            },
+            None => Decision::Unprocessable {
+                why: format!(
+                    "the consistency proof from size {} to {} does not verify: {e}",
+                    latest.size, cp.size
+                ),
+                // A proof that fails to reach the new root proves nothing by
+                // itself (anyone can send bad hashes with a genuine
+                // checkpoint); it is kept for a human to look at, marked as
+                // such.
+                misbehaviour: false,
+            },
         },
     }
+}
+
+/// The root of the first `old_size` leaves of the tree whose root is
+/// `new_root`, as a consistency proof from `old_size` to `new_size` commits
+/// to it, when the proof reproduces `new_root`.
+///
+/// The RFC 9162 verifier computes the old and the new root from the same
+/// hashes, each hash that enters the old root entering the new one too. So a
+/// proof that reproduces the log's signed new root fixes the old root as well
+/// (short of a SHA-256 collision), and when that root is not the one the log
+/// signed for `old_size`, the two signed checkpoints together with the proof
+/// prove the log forked. `None` when the proof does not reproduce `new_root`,
+/// or when `old_size` is a power of two (or 0, or not below `new_size`): the
+/// old root is then an input of the verification, not a result.
+pub fn proven_prefix_root(
+    old_size: u64,
+    new_size: u64,
+    new_root: &Hash,
+    proof: &[Hash],
+) -> Option<Hash> {
+    if old_size == 0 || old_size >= new_size || old_size.is_power_of_two() {
+        return None;
+    }
+    // Any old root will do to learn the one the proof computes.
+    let probe = Hash([0; 32]);
+    let computed = match verify_consistency(old_size, new_size, &probe, new_root, proof) {
+        Ok(()) => probe,
+        Err(ProofError::OldRootMismatch { computed, .. }) => computed,
+        Err(_) => return None,
+    };
+    verify_consistency(old_size, new_size, &computed, new_root, proof)
+        .is_ok()
+        .then_some(computed)
 }
 
 #[cfg(test)]
@@ -376,7 +423,93 @@ mod tests {
         ));
         assert!(matches!(
             check_request(None, &req(0, vec![]), &cp(0, root(1))),
-            Decision::Unprocessable { .. }
+            Decision::Unprocessable {
+                misbehaviour: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_proof_reaching_the_new_root_from_another_prefix_proves_a_fork() {
+        use crate::hash::{leaf_hash, merkle_root};
+        use crate::merkle::{MemoryNodes, consistency_plan, resolve};
+        let honest: Vec<Hash> = (0..12u8).map(|i| leaf_hash(&[i])).collect();
+        // Same key, another history from leaf 3 on.
+        let forked: Vec<Hash> = (0..12u8)
+            .map(|i| leaf_hash(&[if i < 3 { i } else { i + 100 }]))
+            .collect();
+        let prove = |leaves: &[Hash], old, new| {
+            resolve(
+                &consistency_plan(old, new).unwrap(),
+                &mut MemoryNodes {
+                    leaves: &leaves[..new as usize],
+                },
+            )
+            .unwrap()
+        };
+        let req = |old, proof: Vec<Hash>| AddCheckpoint {
+            old_size: old,
+            proof,
+            checkpoint: vec![],
+        };
+        for held_size in [5u64, 6, 7] {
+            let held = Latest {
+                size: held_size,
+                root: merkle_root(&honest[..held_size as usize]),
+            };
+            let proof = prove(&forked, held_size, 11);
+            let new_root = merkle_root(&forked[..11]);
+            assert_eq!(
+                proven_prefix_root(held_size, 11, &new_root, &proof),
+                Some(merkle_root(&forked[..held_size as usize]))
+            );
+            assert!(matches!(
+                check_request(
+                    Some(&held),
+                    &req(held_size, proof.clone()),
+                    &cp(11, new_root)
+                ),
+                Decision::Unprocessable {
+                    misbehaviour: true,
+                    ..
+                }
+            ));
+            // Junk hashes reach no signed root: proof of nothing.
+            let mut junk = proof;
+            junk[0] = Hash([9; 32]);
+            let d = check_request(Some(&held), &req(held_size, junk), &cp(11, new_root));
+            assert!(
+                matches!(
+                    d,
+                    Decision::Unprocessable {
+                        misbehaviour: false,
+                        ..
+                    }
+                ),
+                "{d:?}"
+            );
+        }
+        // From a power of two the old root is an input: nothing is proved.
+        let held = Latest {
+            size: 4,
+            root: merkle_root(&honest[..4]),
+        };
+        let proof = prove(&forked, 4, 11);
+        assert_eq!(
+            proven_prefix_root(4, 11, &merkle_root(&forked[..11]), &proof),
+            None
+        );
+        assert!(matches!(
+            check_request(
+                Some(&held),
+                &req(4, proof),
+                &cp(11, merkle_root(&forked[..11]))
+            ),
+            Decision::Unprocessable {
+                misbehaviour: false,
+                ..
+            }
         ));
     }
 }

@@ -1,6 +1,9 @@
 //! The agreement as adopted: its canonical JSON (what its hash is of), its
 //! TOML text, and its annex files.
 
+use std::collections::BTreeMap;
+
+use accord::statement::Digest;
 use axum::extract::Path;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
@@ -13,14 +16,19 @@ use crate::problem::Problem;
 #[utoipa::path(get, path = "/v1/agreement", tag = "agreement",
     responses((status = 200, description = "Canonical JSON; the `X-Accord-Agreement` header is its hash", body = Object)))]
 pub async fn canonical(axum::extract::State(app): App, headers: HeaderMap) -> Response {
+    canonical_response(&headers, &app.hash, &app.canonical_json)
+}
+
+/// The answer of `/v1/agreement` (also served by mirrors).
+pub fn canonical_response(headers: &HeaderMap, hash: &Digest, canonical_json: &str) -> Response {
     let mut r = cached(
-        &headers,
-        &format!("\"{}\"", app.hash.hex()),
+        headers,
+        &format!("\"{}\"", hash.hex()),
         "public, max-age=300",
         "application/json",
-        app.canonical_json.clone().into_bytes(),
+        canonical_json.to_string().into_bytes(),
     );
-    if let Ok(v) = app.hash.to_string().parse() {
+    if let Ok(v) = hash.to_string().parse() {
         r.headers_mut().insert("x-accord-agreement", v);
     }
     r
@@ -30,12 +38,17 @@ pub async fn canonical(axum::extract::State(app): App, headers: HeaderMap) -> Re
 #[utoipa::path(get, path = "/v1/agreement.toml", tag = "agreement",
     responses((status = 200, description = "The agreement's text", body = String, content_type = "application/toml")))]
 pub async fn toml(axum::extract::State(app): App, headers: HeaderMap) -> Response {
+    toml_response(&headers, &app.hash, &app.files.toml)
+}
+
+/// The answer of `/v1/agreement.toml` (also served by mirrors).
+pub fn toml_response(headers: &HeaderMap, hash: &Digest, toml: &str) -> Response {
     cached(
-        &headers,
-        &format!("\"toml-{}\"", app.hash.hex()),
+        headers,
+        &format!("\"toml-{}\"", hash.hex()),
         "public, max-age=300",
         "application/toml; charset=utf-8",
-        app.files.toml.clone().into_bytes(),
+        toml.to_string().into_bytes(),
     )
 }
 
@@ -52,10 +65,20 @@ pub async fn annex(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
+    annex_response(&headers, &app.hash, &app.files.annex, &file)
+}
+
+/// The answer of `/v1/agreement/annex/{file}` (also served by mirrors).
+pub fn annex_response(
+    headers: &HeaderMap,
+    hash: &Digest,
+    annex: &BTreeMap<String, String>,
+    file: &str,
+) -> Result<Response, Problem> {
     // Looked up by name among the files the agreement has: a name is never
     // joined to a path on disk.
-    let text = app.files.annex.get(&file).ok_or_else(|| {
-        let names: Vec<&str> = app.files.annex.keys().map(String::as_str).collect();
+    let text = annex.get(file).ok_or_else(|| {
+        let names: Vec<&str> = annex.keys().map(String::as_str).collect();
         Problem::not_found(format!(
             "the agreement has no annex file {file:?}; it has: {}",
             names.join(", ")
@@ -67,8 +90,8 @@ pub async fn annex(
         "text/plain; charset=utf-8"
     };
     let mut r = cached(
-        &headers,
-        &format!("\"{}-{}\"", app.hash.hex(), file.len()),
+        headers,
+        &format!("\"{}-{}\"", hash.hex(), file.len()),
         "public, max-age=300",
         ct,
         text.clone().into_bytes(),

@@ -20,8 +20,8 @@ use crate::live::Durable;
 use crate::problem::Problem;
 use crate::routes::submit::{Logged, prove_entry};
 
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-const SHORT: &str = "public, max-age=2, must-revalidate";
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub const SHORT: &str = "public, max-age=2, must-revalidate";
 
 /// The latest checkpoint (a signed note).
 #[utoipa::path(get, path = "/checkpoint", tag = "log",
@@ -42,7 +42,7 @@ pub async fn checkpoint(axum::extract::State(app): App, headers: HeaderMap) -> R
 
 /// How far a tile reaches: the log size at which it is complete at its
 /// width.
-fn tile_end(id: &TileId) -> u64 {
+pub fn tile_end(id: &TileId) -> u64 {
     let span = TILE_WIDTH.saturating_pow(u32::from(id.level()));
     (id.index
         .saturating_mul(TILE_WIDTH)
@@ -64,6 +64,15 @@ pub async fn tile(
     Path(path): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
+    let (id, full_path) = parse_tile_path(&path)?;
+    let d = app.live.durable();
+    check_covered(&id, &full_path, d.size)?;
+    let bytes = read_tile(&app.log_dir, &app.tiles, &id, &full_path)?;
+    Ok(tile_response(&headers, &id, bytes))
+}
+
+/// The tile named by a path after `tile/`, and its whole path.
+pub fn parse_tile_path(path: &str) -> Result<(TileId, String), Problem> {
     let full_path = format!("tile/{path}");
     let id = TileId::parse_path(&full_path).map_err(|_| {
         Problem::bad_request(
@@ -73,24 +82,30 @@ pub async fn tile(
             ),
         )
     })?;
-    let d = app.live.durable();
-    if tile_end(&id) > d.size {
+    Ok((id, full_path))
+}
+
+/// Only tiles a checkpoint of `size` covers are served: one beyond may be
+/// part of a batch not committed yet, which may still be deleted.
+pub fn check_covered(id: &TileId, full_path: &str, size: u64) -> Result<(), Problem> {
+    if tile_end(id) > size {
         return Err(Problem::not_found(format!(
-            "{full_path} is beyond the log's checkpoint (size {})",
-            d.size
+            "{full_path} is beyond the log's checkpoint (size {size})"
         )));
     }
+    Ok(())
+}
+
+/// A tile's answer: full tiles immutable, partial ones short-lived, with
+/// the ETag of its path (its bytes never change under it).
+pub fn tile_response(headers: &HeaderMap, id: &TileId, bytes: Bytes) -> Response {
     let cache = if id.is_full() { IMMUTABLE } else { SHORT };
     let etag = format!("\"{}\"", id.path());
     let content_type = match id.kind {
         TileKind::Entries => "application/octet-stream; entries",
         TileKind::Hashes { .. } => "application/octet-stream",
     };
-    let bytes = match app.tiles.get(&id) {
-        Some(b) => b,
-        None => read_tile(&app, &id, &full_path)?,
-    };
-    let mut r = cached(&headers, &etag, cache, content_type, bytes);
+    let mut r = cached(headers, &etag, cache, content_type, bytes);
     if matches!(id.kind, TileKind::Entries) {
         // Entry bundles are text and compress well; hash tiles do not.
         r.headers_mut().insert(
@@ -98,15 +113,23 @@ pub async fn tile(
             HeaderValue::from_static("application/vnd.c2sp.tlog-entries"),
         );
     }
-    Ok(r)
+    r
 }
 
-/// Reads a tile from the log directory; a full one (immutable) is kept in
-/// the cache.
-fn read_tile(app: &AppState, id: &TileId, full_path: &str) -> Result<Bytes, Problem> {
+/// Reads a tile from a log directory, through `cache`: a full one
+/// (immutable) is kept there.
+pub fn read_tile(
+    dir: &std::path::Path,
+    cache: &TileCache,
+    id: &TileId,
+    full_path: &str,
+) -> Result<Bytes, Problem> {
+    if let Some(b) = cache.get(id) {
+        return Ok(b);
+    }
     // The path is canonical (parsed and printed again), so it names a
     // file under tile/ and nothing else.
-    let file = app.log_dir.join(id.path());
+    let file = dir.join(id.path());
     let bytes = match std::fs::read(&file) {
         Ok(b) => Bytes::from(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -117,7 +140,7 @@ fn read_tile(app: &AppState, id: &TileId, full_path: &str) -> Result<Bytes, Prob
         Err(e) => return Err(Problem::internal(format!("{full_path}: {e}"))),
     };
     if id.is_full() {
-        app.tiles.put(*id, bytes.clone());
+        cache.put(*id, bytes.clone());
     }
     Ok(bytes)
 }
@@ -140,7 +163,7 @@ impl TileCache {
         }
     }
 
-    fn get(&self, id: &TileId) -> Option<Bytes> {
+    pub fn get(&self, id: &TileId) -> Option<Bytes> {
         self.map
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -148,7 +171,7 @@ impl TileCache {
             .cloned()
     }
 
-    fn put(&self, id: TileId, b: Bytes) {
+    pub fn put(&self, id: TileId, b: Bytes) {
         use std::sync::atomic::Ordering;
         if self.bytes.load(Ordering::Relaxed) + b.len() > self.cap {
             return;
