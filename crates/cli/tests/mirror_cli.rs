@@ -410,7 +410,13 @@ fn kill_9_in_the_middle_of_a_copy_again_and_again_then_it_completes_and_verifies
         "the rest copied in {:.1} s: {out}",
         started.elapsed().as_secs_f64()
     );
-    assert!(out.contains(&format!("-> {size} entries")), "{out}");
+    // The last kill may land after the copy completed: then there is
+    // nothing left, and the copy is whole either way.
+    assert!(
+        out.contains(&format!("-> {size} entries"))
+            || out.contains(&format!("unchanged at {size} entries")),
+        "{out}"
+    );
     testkit::tlogcheck_ok(&[
         "verify",
         "-log",
