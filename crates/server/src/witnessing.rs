@@ -210,7 +210,11 @@ fn round(
         .collect();
     let mut lines: Vec<NoteSignature> = Vec::new();
     let mut published_quorum = false;
-    let publish = |lines: &[NoteSignature], cosigned: &[bool], quorum: bool| {
+    // Lines in the last publication: a round publishes again only with more.
+    let mut published_lines = 0;
+    // `first_quorum`: this publication is the round's first to meet the
+    // quorum, the one the lag is measured to.
+    let publish = |lines: &[NoteSignature], cosigned: &[bool], quorum: bool, first_quorum: bool| {
         let mut note = cp.note.clone();
         for l in lines {
             let _ = note.add_signature(l.clone());
@@ -227,7 +231,7 @@ fn round(
             .map(|(t, _)| t.name.clone())
             .collect();
         live.publish_witnessed(Durable::witnessed(&signed, quorum, names));
-        if quorum {
+        if first_quorum {
             metrics
                 .witness_lag_seconds
                 .observe(began.elapsed().as_secs_f64());
@@ -238,7 +242,7 @@ fn round(
         metrics.witnessed_size.set(size as i64);
     };
     if (w.quorum)(&cosigned) {
-        publish(&[], &cosigned, true);
+        publish(&[], &cosigned, true, true);
         return true;
     }
     // Proofs from each witness's held size, made here (the tiles are read
@@ -274,14 +278,15 @@ fn round(
                     // Acknowledge as soon as the quorum is there; the
                     // stragglers are added when the round ends.
                     published_quorum = true;
-                    publish(&lines, &cosigned, true);
+                    published_lines = lines.len();
+                    publish(&lines, &cosigned, true, true);
                 }
             }
         }
     });
     let met = (w.quorum)(&cosigned);
-    if !published_quorum || !lines.is_empty() {
-        publish(&lines, &cosigned, met);
+    if !published_quorum || lines.len() > published_lines {
+        publish(&lines, &cosigned, met, met && !published_quorum);
     }
     if !met {
         tracing::warn!(
