@@ -159,8 +159,10 @@ EOF
         local cosigned
         cosigned=$(grep -E '^accord_witness_requests_total\{.*outcome="cosigned"' "$W/$name.metrics" | awk '{s+=$2} END {print s+0}')
         echo "   cosignatures gathered: $cosigned in ${SECS} s (about $((cosigned / SECS))/s from 3 witnesses)"
-        grep -E '^accord_witness_(lag|round)_seconds_(sum|count)' "$W/$name.metrics" | sed 's/^/   /'
-        grep -E '^accord_quorum_wait_seconds_(sum|count)' "$W/$name.metrics" | sed 's/^/   /'
+        for m in witness_round_seconds witness_lag_seconds quorum_wait_seconds; do
+            awk -v m="accord_$m" '$1 == m"_sum" {s=$2} $1 == m"_count" {c=$2}
+                END {if (c > 0) printf "   %s: %d, mean %.2f ms\n", m, c, 1000*s/c}' "$W/$name.metrics"
+        done
     fi
     stop "$spid"
     for p in "${wpids[@]}"; do stop "$p"; done
