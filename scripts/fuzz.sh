@@ -3,6 +3,7 @@
 #   agreement  the agreement checker (TOML, GeoJSON, CEL), on arbitrary text
 #   statement  log entries as statements (note, JSON, canonical form)
 #   note       signed notes and checkpoints
+#   policy     C2SP tlog-policy files (the witnesses and the quorum)
 #   evaluator  the evaluator over signed sequences (honest and dishonest
 #              signers and operator), three ways of replaying that must agree
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 secs=${1:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-mkdir -p corpus/agreement corpus/statement corpus/note corpus/evaluator
+mkdir -p corpus/agreement corpus/statement corpus/note corpus/evaluator corpus/policy
 # Seeds: the repository's own agreements and statements.
 cp ../examples/ukraine-2025/agreement.toml corpus/agreement/ukraine-2025.toml
 cp ../crates/accord/tests/agreements/base/agreement.toml corpus/agreement/base.toml
@@ -22,8 +23,9 @@ cp ../crates/accord/tests/agreements/broken/*.toml corpus/agreement/
 cp seeds/statement/* corpus/statement/
 cp seeds/note/* corpus/note/
 cp seeds/evaluator/* corpus/evaluator/
+cp seeds/policy/* corpus/policy/
 cargo fuzz build -s none
-for t in agreement statement note evaluator; do
+for t in agreement statement note policy evaluator; do
   echo "fuzzing $t for ${secs}s"
   cargo fuzz run -s none "$t" corpus/"$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -max_len=65536 2>&1 |
     grep -E '^(#[0-9]+ +DONE|==|SUMMARY|thread|panicked|Done)' || true
