@@ -24,10 +24,12 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use ml_dsa::{EncodedSignature, EncodedVerifyingKey, MlDsa44, Signature, SigningKey, VerifyingKey};
-use sha2::{Digest, Sha256};
 
 use crate::checkpoint::Checkpoint;
-use crate::keys::{KeyError, KeyType, SignerKey, VerifierKey, cosigned_message, split_cosignature};
+use crate::keys::{
+    KeyError, KeyType, SignerKey, VerifierKey, cosigned_message, key_id_of, parse_hash,
+    split_cosignature,
+};
 use crate::note::{Note, NoteError, NoteSignature, NoteVerifier, is_valid_key_name};
 
 /// The length of an ML-DSA-44 public key.
@@ -109,13 +111,7 @@ impl Eq for CosignerKey {}
 /// The key ID of a cosigner key: the first four bytes of
 /// SHA-256(name || "\n" || type || public key).
 fn cosigner_key_id(name: &str, kind: CosignatureType, public: &[u8]) -> u32 {
-    let mut h = Sha256::new();
-    h.update(name.as_bytes());
-    h.update(b"\n");
-    h.update([kind.type_byte()]);
-    h.update(public);
-    let d = h.finalize();
-    u32::from_be_bytes([d[0], d[1], d[2], d[3]])
+    key_id_of(name, kind.type_byte(), public)
 }
 
 impl CosignerKey {
@@ -139,11 +135,7 @@ impl CosignerKey {
                 Ok(CosignerKey::from_verifier(key).expect("a type 0x04 key"))
             }
             Some(0x06) => {
-                if hash.len() != 8 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(KeyError::HashSyntax(hash.to_string()));
-                }
-                let stated = u32::from_str_radix(hash, 16)
-                    .map_err(|_| KeyError::HashSyntax(hash.to_string()))?;
+                let stated = parse_hash(hash)?;
                 let public = &raw[1..];
                 if public.len() != ML_DSA_44_PUBLIC_KEY_LEN {
                     return Err(KeyError::Length { got: raw.len() });
@@ -362,11 +354,7 @@ impl CosignerSecret {
         if p != "PRIVATE" || k != "KEY" {
             return Err(KeyError::Form { form: FORM });
         }
-        if hash.len() != 8 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(KeyError::HashSyntax(hash.to_string()));
-        }
-        let stated =
-            u32::from_str_radix(hash, 16).map_err(|_| KeyError::HashSyntax(hash.to_string()))?;
+        let stated = parse_hash(hash)?;
         let raw = B64.decode(b64).map_err(|_| KeyError::Base64)?;
         let kind = match raw.first() {
             Some(0x04) => CosignatureType::Ed25519,

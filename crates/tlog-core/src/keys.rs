@@ -88,10 +88,16 @@ impl From<crate::ed25519::BadKey> for KeyError {
 /// The key ID of a key: the first four bytes of
 /// SHA-256(name || "\n" || type || public key), big-endian.
 pub fn key_id(name: &str, key_type: KeyType, public: &[u8; 32]) -> u32 {
+    key_id_of(name, key_type as u8, public)
+}
+
+/// The signed-note key ID for a key of any type byte and length (ML-DSA-44
+/// public keys are 1,312 bytes).
+pub(crate) fn key_id_of(name: &str, type_byte: u8, public: &[u8]) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update(b"\n");
-    h.update([key_type as u8]);
+    h.update([type_byte]);
     h.update(public);
     let d = h.finalize();
     u32::from_be_bytes([d[0], d[1], d[2], d[3]])
@@ -387,7 +393,7 @@ pub fn split_cosignature(sig: &[u8]) -> Option<(u64, &[u8])> {
     Some((ts, &sig[8..]))
 }
 
-fn parse_hash(hash: &str) -> Result<u32, KeyError> {
+pub(crate) fn parse_hash(hash: &str) -> Result<u32, KeyError> {
     if hash.len() != 8 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(KeyError::HashSyntax(hash.to_string()));
     }
