@@ -191,19 +191,8 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
             // restart: what it carries counts until the next round.
             Some(w) => {
                 let cp = log.checkpoint();
-                let got: Vec<bool> = w
-                    .witnesses
-                    .iter()
-                    .map(|t| t.key.cosigned(&cp.note).is_some())
-                    .collect();
-                let names = w
-                    .witnesses
-                    .iter()
-                    .zip(&got)
-                    .filter(|(_, g)| **g)
-                    .map(|(t, _)| t.name.clone())
-                    .collect();
-                Durable::witnessed(cp, (w.quorum)(&got), names)
+                let got = w.cosigned_on(&cp.note);
+                Durable::witnessed(cp, (w.quorum)(&got), w.names(&got))
             }
         },
         cfg.witnessing.is_some(),

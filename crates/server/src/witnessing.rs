@@ -203,11 +203,7 @@ fn round(
     let deadline = Instant::now() + w.round_timeout;
     // What the note already carries (an earlier round of the same size, or
     // the file after a restart) counts.
-    let mut cosigned: Vec<bool> = w
-        .witnesses
-        .iter()
-        .map(|t| t.key.cosigned(&cp.note).is_some())
-        .collect();
+    let mut cosigned = w.cosigned_on(&cp.note);
     let mut lines: Vec<NoteSignature> = Vec::new();
     let mut published_quorum = false;
     // Lines in the last publication: a round publishes again only with more.
@@ -223,14 +219,7 @@ fn round(
             checkpoint: cp.checkpoint.clone(),
             note,
         };
-        let names = w
-            .witnesses
-            .iter()
-            .zip(cosigned)
-            .filter(|(_, c)| **c)
-            .map(|(t, _)| t.name.clone())
-            .collect();
-        live.publish_witnessed(Durable::witnessed(&signed, quorum, names));
+        live.publish_witnessed(Durable::witnessed(&signed, quorum, w.names(cosigned)));
         if first_quorum {
             metrics
                 .witness_lag_seconds
@@ -291,7 +280,7 @@ fn round(
     if !met {
         tracing::warn!(
             size,
-            cosigned = ?w.witnesses.iter().zip(&cosigned).filter(|(_, c)| **c).map(|(t, _)| &t.name).collect::<Vec<_>>(),
+            cosigned = ?w.names(&cosigned),
             "the checkpoint did not get its witness quorum in this round"
         );
     }
@@ -458,6 +447,24 @@ fn ask(
 }
 
 impl Witnessing {
+    /// Which witnesses (by index) validly cosigned a checkpoint note.
+    pub fn cosigned_on(&self, note: &tlog::Note) -> Vec<bool> {
+        self.witnesses
+            .iter()
+            .map(|t| t.key.cosigned(note).is_some())
+            .collect()
+    }
+
+    /// The policy names of the witnesses marked in `got`.
+    pub fn names(&self, got: &[bool]) -> Vec<String> {
+        self.witnesses
+            .iter()
+            .zip(got)
+            .filter(|(_, g)| **g)
+            .map(|(t, _)| t.name.clone())
+            .collect()
+    }
+
     /// The witnesses a policy names, reached at the URLs it gives or those
     /// in `config.urls` (by policy name, which win), and its quorum. `None`
     /// when the policy names no witness. An error when the quorum cannot be
