@@ -109,8 +109,15 @@ pub fn run(a: MirrorArgs) -> Result<()> {
             .into_diagnostic()
             .wrap_err_with(|| format!("mirror directory {}", dir.display()))?,
     );
+    // The agreement's witnesses: their lines are carried only if they verify.
+    let cosigners = agreement
+        .as_ref()
+        .and_then(|x| x.0.witness_policy())
+        .map(|p| p.witnesses().iter().map(|w| w.key.clone()).collect())
+        .unwrap_or_default();
     let options = MirrorOptions {
         check_source_tiles: !a.no_source_tiles,
+        cosigners,
         ..MirrorOptions::default()
     };
     let mut mirror = Mirror::open(storage, key, log_key.clone(), options)

@@ -140,6 +140,13 @@ pub struct MirrorOptions {
     /// mirror computed; a difference is recorded as evidence (it does not
     /// stop the copy: those tiles are not what the mirror serves).
     pub check_source_tiles: bool,
+    /// Cosigners whose keys the mirror knows (the agreement's witnesses).
+    /// A line the source carries in one of their names is kept only if it
+    /// verifies: otherwise a source could add a bad line by a witness a
+    /// client trusts, and by signed-note's rule the mirror's checkpoint
+    /// would then be invalid to every client that enforces the policy.
+    /// Lines by keys the mirror does not know are carried unchecked.
+    pub cosigners: Vec<tlog::cosignature::CosignerKey>,
 }
 
 impl Default for MirrorOptions {
@@ -148,6 +155,7 @@ impl Default for MirrorOptions {
             fetch_threads: 8,
             bundles_per_write: 64,
             check_source_tiles: true,
+            cosigners: Vec::new(),
         }
     }
 }
@@ -562,10 +570,39 @@ impl Mirror {
             .iter()
             .filter(|s| id(s) == log)
             .chain(sigs.iter().filter(|s| id(s) != log && id(s) != own));
-        for s in ordered.take(MAX_CARRIED_SIGNATURES) {
+        for s in ordered
+            .filter(|s| self.carriable(origin, s))
+            .take(MAX_CARRIED_SIGNATURES)
+        {
             note.add_signature(s.clone())?;
         }
         Ok(note)
+    }
+
+    /// Whether a line of the source's note may be carried: not by a cosigner
+    /// the mirror knows, or by one and verifying (see
+    /// [`MirrorOptions::cosigners`]).
+    fn carriable(&self, origin: &Note, s: &NoteSignature) -> bool {
+        match self
+            .options
+            .cosigners
+            .iter()
+            .find(|k| k.name() == s.name && k.key_id() == s.key_id)
+        {
+            None => true,
+            Some(k) => {
+                let ok = k
+                    .verify_cosignature(origin.text().as_bytes(), &s.signature)
+                    .is_some();
+                if !ok {
+                    tracing::warn!(
+                        cosigner = %s.name,
+                        "the source's checkpoint carries a cosignature by a known cosigner that does not verify: dropped"
+                    );
+                }
+                ok
+            }
+        }
     }
 
     /// The same checkpoint as the mirror's, perhaps with more signature
@@ -584,7 +621,7 @@ impl Mirror {
                 .signatures()
                 .iter()
                 .any(|x| x.name == s.name && x.key_id == s.key_id);
-            if !known && (s.name.as_str(), s.key_id) != own {
+            if !known && (s.name.as_str(), s.key_id) != own && self.carriable(&offered.note, s) {
                 note.add_signature(s.clone())?;
                 added += 1;
             }

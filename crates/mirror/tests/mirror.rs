@@ -555,3 +555,55 @@ fn entries_kept_from_a_copy_interrupted_on_another_source_are_not_held_against_t
     );
     assert_same_tiles(&t.join("honest"), &t.join("m"));
 }
+
+/// A source that adds a bad line in the name of a witness the mirror knows
+/// (the agreement's) cannot make the mirror's checkpoint invalid to the
+/// clients that trust that witness: the line is dropped, and the witness's
+/// genuine cosignature, when it comes, is carried.
+#[test]
+fn a_bad_line_by_a_known_witness_is_not_carried() {
+    use tlog::cosignature::{CosignatureType, CosignerSecret, cosignatures_by};
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    make_log(&t.join("log"), 100, u64::MAX, 0);
+    let w =
+        CosignerSecret::from_seed("witness.example/w", CosignatureType::MlDsa44, [6; 32]).unwrap();
+    let path = t.join("log/checkpoint");
+    let honest = SignedCheckpoint::parse(&std::fs::read(&path).unwrap()).unwrap();
+    let mut forged_line = w.cosign(&honest.checkpoint, 1_700_000_000).unwrap();
+    let last = forged_line.signature.len() - 1;
+    forged_line.signature[last] ^= 1;
+    let mut cp = honest.clone();
+    cp.note.add_signature(forged_line).unwrap();
+    std::fs::write(&path, cp.to_bytes()).unwrap();
+    let options = MirrorOptions {
+        cosigners: vec![w.verifier()],
+        ..MirrorOptions::default()
+    };
+    let mut mirror = open_with(&t.join("m"), mirror_key("m/a", 1), options);
+    mirror.pull(&DirSource::new(t.join("log"))).unwrap();
+    let mine = mirror.checkpoint().unwrap();
+    assert_eq!(mine.checkpoint.size, 100);
+    // No line in the witness's name: the note is valid for its clients.
+    assert!(
+        !mine.note.signatures().iter().any(|s| s.name == w.name()),
+        "{}",
+        String::from_utf8_lossy(&mine.to_bytes())
+    );
+    assert_eq!(
+        cosignatures_by(&mine.note, &[w.verifier()]).unwrap(),
+        vec![None]
+    );
+    // The genuine cosignature, added by the operator later, is carried.
+    let mut cp = honest;
+    cp.note
+        .add_signature(w.cosign(&cp.checkpoint, 1_700_000_001).unwrap())
+        .unwrap();
+    std::fs::write(&path, cp.to_bytes()).unwrap();
+    mirror.pull(&DirSource::new(t.join("log"))).unwrap();
+    let mine = mirror.checkpoint().unwrap();
+    assert_eq!(
+        cosignatures_by(&mine.note, &[w.verifier()]).unwrap(),
+        vec![Some(1_700_000_001)]
+    );
+}
