@@ -1,4 +1,4 @@
-//! `accord report`: the engine's daily report (`accord_engine::report`)
+//! `accord report`: the engine's daily report (`accord_report`)
 //! from the command line: the log replayed, the report written with the
 //! inclusion proofs of every entry it cites beside it.
 
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use accord::agreement::Agreement;
 use accord::evaluate::Evaluator;
 use accord::statement::SignedStatement;
-use accord_engine::report::{Links, Report, says_simulated};
+use accord_report::{Links, Report, says_simulated};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};

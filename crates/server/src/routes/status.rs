@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use accord::evaluate::Status;
-use accord_engine::report::{Links, Report};
+use accord_report::{Links, Report};
 use accord_engine::{ReplayOptions, SignatureCheck};
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
@@ -199,7 +199,7 @@ pub async fn report(
         if i < d.size
             && let Ok(e) = reader.entry(d.size, i)
             && accord::statement::SignedStatement::parse(&e)
-                .is_ok_and(|s| accord_engine::report::says_simulated(&s.statement))
+                .is_ok_and(|s| accord_report::says_simulated(&s.statement))
         {
             report.simulated.insert(i);
         }

@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::titles;
+use accord_engine::titles;
 
 /// How a report links a figure to the entries behind it: to each entry's
 /// proof file in `dir` (relative to the report), in HTML or Markdown.
