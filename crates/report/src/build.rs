@@ -599,6 +599,10 @@ fn relief(st: &Status, w: &Window) -> Relief {
         }
     }
     deadlines.retain(|d| d.due > w.end);
+    for d in &mut deadlines {
+        d.entries.sort_unstable();
+        d.entries.dedup();
+    }
     deadlines.sort_by(|a, b| (a.due, &a.id, &a.kind).cmp(&(b.due, &b.id, &b.kind)));
     Relief {
         phase,

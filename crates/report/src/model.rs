@@ -63,7 +63,7 @@ impl std::str::FromStr for Span {
 #[serde(tag = "of", rename_all = "snake_case")]
 pub enum Measure {
     /// Ceasefire-violation events (the `count` of each event); `only`
-    /// those of one type and weapon class (null there: not given).
+    /// those of one type and weapon class when given.
     Events {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         only: Option<EventKey>,
@@ -75,8 +75,8 @@ pub enum Measure {
     Entries,
 }
 
-/// Which events a figure counts: exactly those of this type and weapon
-/// class (a null: the event does not give it).
+/// Which events a figure counts: those of this type (null: of any type)
+/// and of exactly this weapon class (null: events that give none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventKey {
     pub kind: Option<String>,

@@ -112,8 +112,12 @@ fn what(w: &Words<'_>, i: &Item) -> String {
     for (field, value) in &i.codes {
         parts.push(w.code(field, value));
     }
-    for (field, n) in &i.numbers {
-        if i.category == "weapon_sighting" && field == "count" {
+    // The killed before the injured, as every casualty report says them.
+    let mut numbers: Vec<(&String, &u64)> = i.numbers.iter().collect();
+    numbers.sort_by_key(|(f, _)| (f.as_str() != "killed", f.as_str() != "injured", f.as_str()));
+    for (field, n) in numbers {
+        // A weapon's count leads its words; a violation's events are listed.
+        if (i.category == "weapon_sighting" && field == "count") || field == "events" {
             continue;
         }
         parts.push(w.t(
@@ -153,8 +157,9 @@ fn responsible(w: &Words<'_>, i: &Item) -> String {
     s
 }
 
-/// Observations as a table, or the line that says there are none.
-fn items(w: &Words<'_>, v: &[Item], none_id: &str) -> Vec<Block> {
+/// Observations as a table, or the line that says there are none; an
+/// entry that says it is simulated is marked so.
+fn items(w: &Words<'_>, r: &Report, v: &[Item], none_id: &str) -> Vec<Block> {
     if v.is_empty() {
         return vec![none(w, none_id)];
     }
@@ -178,7 +183,11 @@ fn items(w: &Words<'_>, v: &[Item], none_id: &str) -> Vec<Block> {
                     vec![L(vec![i.index])],
                     vec![T(w.time(i.observed))],
                     vec![T(place(w, i))],
-                    vec![T(what(w, i))],
+                    vec![T(if r.sources.simulated.contains(&i.index) {
+                        format!("{} {}", w.p("report-simulated-mark"), what(w, i))
+                    } else {
+                        what(w, i)
+                    })],
                     vec![T(w.code("sensor", &i.sensor))],
                     vec![T(verified(w, i))],
                     vec![T(responsible(w, i))],
@@ -357,6 +366,8 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
             vec![false, true, true, true, true, false],
             v.by_region
                 .iter()
+                // Every region is in the model; a row of noughts is not shown.
+                .filter(|row| !row.now.is_empty() || !row.before.is_empty())
                 .map(|row| {
                     vec![
                         vec![T(w.region(row.region.as_deref()))],
@@ -425,7 +436,7 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                 .collect(),
         ));
         o.push(h(3, w, "report-h-annex"));
-        o.extend(items(w, &v.annex, "report-none-violations"));
+        o.extend(items(w, r, &v.annex, "report-none-violations"));
     }
 
     // 3. Weapons.
@@ -442,6 +453,7 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
     }
     o.extend(items(
         w,
+        r,
         &wp.in_violation,
         "report-none-weapons-in-violation",
     ));
@@ -450,15 +462,16 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
     o.push(h(3, w, "report-h-weapons-outside-storage"));
     o.extend(items(
         w,
+        r,
         &wp.outside_storage,
         "report-none-weapons-outside-storage",
     ));
 
     // 4. Military presence, mines, casualties, infrastructure.
     o.push(h(2, w, "report-h-presence"));
-    o.extend(items(w, &r.presence, "report-none-presence"));
+    o.extend(items(w, r, &r.presence, "report-none-presence"));
     o.push(h(2, w, "report-h-mines"));
-    o.extend(items(w, &r.mines, "report-none-mines"));
+    o.extend(items(w, r, &r.mines, "report-none-mines"));
     let c = &r.casualties;
     o.push(h(2, w, "report-h-casualties"));
     if c.items.is_empty() {
@@ -490,19 +503,19 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                 })
                 .collect(),
         ));
-        o.extend(items(w, &c.items, "report-none-casualties"));
+        o.extend(items(w, r, &c.items, "report-none-casualties"));
     }
     o.push(Block::Svg(charts::casualties_chart(r, w)));
     o.push(h(2, w, "report-h-infrastructure"));
-    o.extend(items(w, &r.infrastructure, "report-none-infrastructure"));
+    o.extend(items(w, r, &r.infrastructure, "report-none-infrastructure"));
 
     // 5. Windows of silence, crossings, freedom of movement.
     o.push(h(2, w, "report-h-windows"));
-    o.extend(items(w, &r.windows, "report-none-windows"));
+    o.extend(items(w, r, &r.windows, "report-none-windows"));
     o.push(h(2, w, "report-h-crossings"));
-    o.extend(items(w, &r.crossings, "report-none-crossings"));
+    o.extend(items(w, r, &r.crossings, "report-none-crossings"));
     o.push(h(2, w, "report-h-movement"));
-    o.extend(items(w, &r.movement, "report-none-movement"));
+    o.extend(items(w, r, &r.movement, "report-none-movement"));
 
     // 6. Relief, guarantees and deadlines.
     let rl = &r.relief;
@@ -694,7 +707,14 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
         ));
         o.push(Block::P(vec![T(w.t(
             "report-coverage-organisations",
-            &Args::new().str("organisations", cv.organisations.join(", ")),
+            &Args::new().str(
+                "organisations",
+                cv.organisations
+                    .iter()
+                    .map(|o| w.party(o))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ))]));
     }
 

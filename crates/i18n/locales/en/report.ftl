@@ -13,12 +13,14 @@ report-built = Built only from the public log ({ $size ->
 }).
 report-root = Root:
 report-agreement-hash = Agreement:
-report-every-figure = Every figure links to the entries behind it, each with an inclusion proof; `accord audit` re-checks everything.
+report-every-figure = Every figure links to the entries behind it, each with an inclusion proof; accord audit re-checks everything.
 report-policy-agreement = the agreement's witnesses
 report-policy-given = the policy given
 report-witnessed = The checkpoint is witnessed: cosigned by { $cosigners }, meeting the quorum of { $policy }.
 report-not-witnessed = NOT WITNESSED: the checkpoint does not meet the quorum of { $policy } ({ $error }): only the operator vouches for this history.
 report-simulated = SIMULATED: these cited entries say they are simulated (scripted, not real events); every figure that counts them counts something that did not happen:
+
+report-simulated-mark = SIMULATED:
 
 report-h-summary = Summary
 report-h-violations = Ceasefire violations
@@ -80,7 +82,7 @@ report-coverage-organisations = Covered by: { $organisations }.
 report-covered-of = { $covered } of { $of }
 report-series-table = Violations per period over the last { $n } periods (verified / reported); periods with none are left out.
 report-texts-intro = The agreement's equally authentic texts, side by side.
-report-open-source = Open-source reports in this period come from imported datasets ({ $sources }); they count as reported, not verified, until monitors corroborate them. UCDP GED records only fatal events. UCDP GED data: Sundberg & Melander 2013; Davies, Pettersson & Öberg 2023 (CC BY 4.0).
+report-open-source = Open-source reports in this period come from imported datasets ({ $sources }); they count as reported, not verified, until monitors corroborate them. UCDP GED records only fatal events (incidents of organised violence with at least one death): its events are UCDP fatal events, not every violation. UCDP GED data: Sundberg & Melander 2013; Davies, Pettersson & Öberg 2023 (CC BY 4.0).
 report-proofs = Proof files are C2SP tlog-proof inclusion proofs against the checkpoint beside them.
 report-endnotes-intro = Each entry number in the report, and the file that proves it is in the log.
 
