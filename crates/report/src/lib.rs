@@ -26,6 +26,7 @@ pub mod build;
 pub mod charts;
 pub mod doc;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod summary;
 pub mod words;
