@@ -18,7 +18,7 @@ status-heading-relief = СМЯГЧЕНИЕ САНКЦИЙ
 status-heading-guarantees = ГАРАНТИИ
 status-heading-compliance = СОБЛЮДЕНИЕ за последний завершённый период ({ $period })
 status-heading-clocks = СЧЁТЧИКИ
-status-heading-coverage = НАБЛЮДЕНИЕ
+status-heading-coverage = ОХВАТ НАБЛЮДЕНИЕМ
 status-heading-pending = УДОСТОВЕРЕНИЯ В ОЖИДАНИИ
 status-heading-refused = ОТКЛОНЁННЫЕ ЗАПИСИ
 status-heading-ground = КОНТРОЛЬ НАД ТЕРРИТОРИЕЙ (изменения)
@@ -116,7 +116,7 @@ status-clock = { $assessed }: условие выполнялось { $days ->
    *[other] { $days } периода подряд
 }, с наблюдением — { $assessed } (их и учитывает счётчик)
 
-status-coverage = { $period }: { $zones } — наблюдение вели { $organisations }
+status-coverage = { $period }: { $zones }; наблюдатели: { $organisations }
 status-coverage-outside-zones = места вне всех зон
 status-coverage-none = { $period }: наблюдения не было: ни один вывод за этот период не основан на том, что видели наблюдатели
 status-coverage-no-period = ни один период ещё не завершился

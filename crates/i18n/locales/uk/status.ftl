@@ -18,7 +18,7 @@ status-heading-relief = ПОСЛАБЛЕННЯ САНКЦІЙ
 status-heading-guarantees = ГАРАНТІЇ
 status-heading-compliance = ДОТРИМАННЯ за останній завершений період ({ $period })
 status-heading-clocks = ЛІЧИЛЬНИКИ
-status-heading-coverage = СПОСТЕРЕЖЕННЯ
+status-heading-coverage = ОХОПЛЕННЯ СПОСТЕРЕЖЕННЯМ
 status-heading-pending = ЗАСВІДЧЕННЯ, ЩО ОЧІКУЮТЬ
 status-heading-refused = ВІДХИЛЕНІ ЗАПИСИ
 status-heading-ground = КОНТРОЛЬ НАД ТЕРИТОРІЄЮ (зміни)
@@ -116,7 +116,7 @@ status-clock = { $assessed }: умова виконувалася { $days ->
    *[other] { $days } періоду поспіль
 }, зі спостереженням — { $assessed } (їх і враховує лічильник)
 
-status-coverage = { $period }: { $zones } — спостереження вели { $organisations }
+status-coverage = { $period }: { $zones }; спостерігачі: { $organisations }
 status-coverage-outside-zones = місця поза всіма зонами
 status-coverage-none = { $period }: спостереження не було: жоден висновок за цей період не ґрунтується на тому, що бачили спостерігачі
 status-coverage-no-period = жоден період ще не завершився
