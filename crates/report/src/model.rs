@@ -186,6 +186,8 @@ pub enum Arg {
     Guarantee(String),
     Clause(String),
     Party(String),
+    /// A region's id (null: outside the named regions).
+    Region(Option<String>),
     /// A state of a tranche or guarantee (`in_force`, `triggered`, ...).
     State(String),
     /// A deadline's kind (`commission`, `ministers`, `vote`,

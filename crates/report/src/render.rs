@@ -208,6 +208,7 @@ fn arg_text(w: &Words<'_>, a: &Arg) -> Result<i64, String> {
         Arg::Guarantee(id) => Err(w.guarantee(id)),
         Arg::Clause(id) => Err(w.clause(id)),
         Arg::Party(id) => Err(w.party(id)),
+        Arg::Region(id) => Err(w.region(id.as_deref())),
         Arg::State(s) => Err(w.code("state", s)),
         Arg::Deadline(s) => Err(w.code("deadline", s)),
     }
@@ -237,6 +238,7 @@ pub fn sentence(w: &Words<'_>, s: &Sentence) -> String {
             "killed_verified" => "killed_verified",
             "injured_verified" => "injured_verified",
             "count" => "count",
+            "region" => "region",
             _ => continue,
         };
         args = match arg_text(w, a) {

@@ -51,6 +51,25 @@ pub(crate) fn summary(r: &Report) -> Vec<Sentence> {
             ],
             entries,
         ));
+        // Region by region, as the SMM opened its summary: more here,
+        // fewer there.
+        for row in &v.by_region {
+            if row.now.is_empty() && row.before.is_empty() {
+                continue;
+            }
+            let mut entries = row.now.reported.entries.clone();
+            entries.extend(&row.before.reported.entries);
+            out.push(sentence(
+                "report-summary-region",
+                vec![
+                    ("region", Arg::Region(row.region.clone())),
+                    ("reported", Arg::Figure(row.now.reported.clone())),
+                    ("verified", Arg::Figure(row.now.verified.clone())),
+                    ("reported_before", Arg::Figure(row.before.reported.clone())),
+                ],
+                entries,
+            ));
+        }
     }
     for c in &r.clauses {
         for p in &c.parties {

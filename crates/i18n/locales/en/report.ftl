@@ -54,6 +54,10 @@ report-summary-violations = { $reported ->
     [one] { $reported } ceasefire violation was reported
    *[other] { $reported } ceasefire violations were reported
 }, { $verified } of them verified (previous period: { $reported_before } reported, { $verified_before } verified).
+report-summary-region = { $region }: { $reported ->
+    [one] { $reported } violation
+   *[other] { $reported } violations
+} reported ({ $verified } verified), { $reported_before } in the period before.
 report-summary-breach = A breach of “{ $clause }” by { $party } is verified ({ $periods ->
     [one] { $periods } period
    *[other] { $periods } periods

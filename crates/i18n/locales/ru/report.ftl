@@ -55,6 +55,10 @@ report-summary-violations = Сообщено о { $reported ->
     [one] { $reported } нарушении
    *[other] { $reported } нарушениях
 } режима прекращения огня, из них подтверждено { $verified } (предыдущий период: сообщено { $reported_before }, подтверждено { $verified_before }).
+report-summary-region = { $region }: сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} (подтверждено { $verified }), в предыдущем периоде — { $reported_before }.
 report-summary-breach = Подтверждено нарушение положения «{ $clause }» стороной { $party } ({ $periods ->
     [one] { $periods } период
     [few] { $periods } периода

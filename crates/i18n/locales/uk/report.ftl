@@ -57,6 +57,12 @@ report-summary-violations = Повідомлено про { $reported ->
     [many] { $reported } порушень
    *[other] { $reported } порушення
 } режиму припинення вогню, з них підтверджено { $verified } (попередній період: повідомлено { $reported_before }, підтверджено { $verified_before }).
+report-summary-region = { $region }: повідомлено про { $reported ->
+    [one] { $reported } порушення
+    [few] { $reported } порушення
+    [many] { $reported } порушень
+   *[other] { $reported } порушення
+} (підтверджено { $verified }), у попередньому періоді — { $reported_before }.
 report-summary-breach = Підтверджено порушення положення «{ $clause }» стороною { $party } ({ $periods ->
     [one] { $periods } період
     [few] { $periods } періоди
