@@ -407,6 +407,7 @@ impl Report {
                 span,
                 day,
                 period: now,
+                previous_known: st.adopted.is_some_and(|at| before.end > at.time.0),
                 previous: before,
                 adopted: st.adopted.map(|at| at.time.0),
                 log_size: ev.state.size,

@@ -163,6 +163,9 @@ pub struct Header {
     pub day: Date,
     pub period: Window,
     pub previous: Window,
+    /// Whether the log says anything of the previous period: false when it
+    /// ended before the adoption (its noughts would be no one's word).
+    pub previous_known: bool,
     pub adopted: Option<Timestamp>,
     /// The log: the size evaluated, the log's clock, and (filled in by
     /// whoever verified the checkpoint) its root hash.

@@ -23,6 +23,17 @@ report-simulated = ИМИТАЦИЯ: эти записи, на которые с
 
 report-simulated-mark = ИМИТАЦИЯ:
 
+report-previous-unknown = Предыдущий период закончился до принятия соглашения: журнал ничего о нём не говорит, сравнивать не с чем.
+report-summary-violations-first = Сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} режима прекращения огня, из них подтверждено { $verified }.
+report-summary-region-first = { $region }: сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} (подтверждено { $verified }).
+report-violations-total-first = Сообщено { $reported }, подтверждено { $verified }.
+
 report-h-summary = Краткое изложение
 report-h-violations = Нарушения режима прекращения огня
 report-h-by-region = По областям
