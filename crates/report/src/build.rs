@@ -211,7 +211,12 @@ impl Report {
         let mut by_cause: BTreeMap<Option<String>, (Count, Count)> = BTreeMap::new();
         let mut open_source = BTreeSet::new();
         // The series: the last 365 reporting periods to the report's end.
-        let year = window(ev, day, 365);
+        let mut year = window(ev, day, 365);
+        // Nothing is known of the time before the adoption: the series
+        // does not show it as quiet.
+        if let Some(adopted) = st.adopted {
+            year.first = year.first.max(ev.periods().period_of(adopted.time.0));
+        }
         let mut series: BTreeMap<Option<String>, BTreeMap<Date, Count>> = BTreeMap::new();
         let mut killed_series: BTreeMap<Date, Count> = BTreeMap::new();
         let mut injured_series: BTreeMap<Date, Count> = BTreeMap::new();
@@ -249,6 +254,9 @@ impl Report {
                 }
             }
             let this = within(&now, o.period);
+            if this && o.sensor == Sensor::OpenSource {
+                open_source.extend(o.orgs.iter().map(|id| ev.organisation(id).to_string()));
+            }
             if o.category == Category::CeasefireViolation && (this || within(&before, o.period)) {
                 let n = events(o);
                 let t = if this { &mut total } else { &mut total_before };
@@ -283,9 +291,6 @@ impl Report {
             }
             if !this {
                 continue;
-            }
-            if o.sensor == Sensor::OpenSource {
-                open_source.extend(o.orgs.iter().map(|id| ev.organisation(id).to_string()));
             }
             let count = o.numbers.get("count").copied().unwrap_or(0);
             match o.category {
@@ -402,6 +407,7 @@ impl Report {
                 span,
                 day,
                 period: now,
+                previous_known: st.adopted.is_some_and(|at| before.end > at.time.0),
                 previous: before,
                 adopted: st.adopted.map(|at| at.time.0),
                 log_size: ev.state.size,

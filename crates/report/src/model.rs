@@ -163,6 +163,9 @@ pub struct Header {
     pub day: Date,
     pub period: Window,
     pub previous: Window,
+    /// Whether the log says anything of the previous period: false when it
+    /// ended before the adoption (its noughts would be no one's word).
+    pub previous_known: bool,
     pub adopted: Option<Timestamp>,
     /// The log: the size evaluated, the log's clock, and (filled in by
     /// whoever verified the checkpoint) its root hash.
@@ -186,6 +189,8 @@ pub enum Arg {
     Guarantee(String),
     Clause(String),
     Party(String),
+    /// A region's id (null: outside the named regions).
+    Region(Option<String>),
     /// A state of a tranche or guarantee (`in_force`, `triggered`, ...).
     State(String),
     /// A deadline's kind (`commission`, `ministers`, `vote`,

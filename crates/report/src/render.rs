@@ -45,6 +45,15 @@ fn vr(w: &Words<'_>, c: &Count) -> Cell {
     ))]
 }
 
+/// The previous period's count, or a dash when the log says nothing of it.
+fn before(w: &Words<'_>, r: &Report, c: &Count) -> Cell {
+    if r.header.previous_known {
+        vr(w, c)
+    } else {
+        vec![T("–".into())]
+    }
+}
+
 fn table(head: Vec<String>, numeric: Vec<bool>, rows: Vec<Vec<Cell>>) -> Block {
     Block::Table {
         head,
@@ -208,6 +217,7 @@ fn arg_text(w: &Words<'_>, a: &Arg) -> Result<i64, String> {
         Arg::Guarantee(id) => Err(w.guarantee(id)),
         Arg::Clause(id) => Err(w.clause(id)),
         Arg::Party(id) => Err(w.party(id)),
+        Arg::Region(id) => Err(w.region(id.as_deref())),
         Arg::State(s) => Err(w.code("state", s)),
         Arg::Deadline(s) => Err(w.code("deadline", s)),
     }
@@ -237,6 +247,7 @@ pub fn sentence(w: &Words<'_>, s: &Sentence) -> String {
             "killed_verified" => "killed_verified",
             "injured_verified" => "injured_verified",
             "count" => "count",
+            "region" => "region",
             _ => continue,
         };
         args = match arg_text(w, a) {
@@ -270,12 +281,16 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                 .str("to", w.time(hd.period.end)),
         )),
         T(" ".into()),
-        T(w.t(
-            "report-previous",
-            &Args::new()
-                .str("from", w.time(hd.previous.start))
-                .str("to", w.time(hd.previous.end)),
-        )),
+        T(if hd.previous_known {
+            w.t(
+                "report-previous",
+                &Args::new()
+                    .str("from", w.time(hd.previous.start))
+                    .str("to", w.time(hd.previous.end)),
+            )
+        } else {
+            w.p("report-previous-unknown")
+        }),
     ]));
     let mut built = vec![T(
         w.t("report-built", &Args::new().num("size", hd.log_size as i64))
@@ -348,7 +363,11 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
         o.push(none(w, "report-none-violations"));
     } else {
         o.push(Block::P(vec![T(w.t(
-            "report-violations-total",
+            if hd.previous_known {
+                "report-violations-total"
+            } else {
+                "report-violations-total-first"
+            },
             &Args::new()
                 .num("verified", v.total.verified.value as i64)
                 .num("reported", v.total.reported.value as i64)
@@ -373,8 +392,12 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                         vec![T(w.region(row.region.as_deref()))],
                         num(row.now.verified.value),
                         num(row.now.reported.value),
-                        vr(w, &row.before),
-                        vec![T(change(row.now.reported.value, row.before.reported.value))],
+                        before(w, r, &row.before),
+                        vec![T(if r.header.previous_known {
+                            change(row.now.reported.value, row.before.reported.value)
+                        } else {
+                            "–".into()
+                        })],
                         vec![L(row.now.reported.entries.clone())],
                     ]
                 })
@@ -410,7 +433,7 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                             .map_or_else(String::new, |s| w.code("sensor", s)))],
                         num(row.now.verified.value),
                         num(row.now.reported.value),
-                        vr(w, &row.before),
+                        before(w, r, &row.before),
                         vec![L(row.now.reported.entries.clone())],
                     ]
                 })

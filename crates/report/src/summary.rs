@@ -35,22 +35,54 @@ pub(crate) fn summary(r: &Report) -> Vec<Sentence> {
     } else {
         let mut entries = v.total.reported.entries.clone();
         entries.extend(&v.total_before.reported.entries);
-        out.push(sentence(
-            "report-summary-violations",
-            vec![
-                ("verified", Arg::Figure(v.total.verified.clone())),
-                ("reported", Arg::Figure(v.total.reported.clone())),
-                (
-                    "verified_before",
-                    Arg::Figure(v.total_before.verified.clone()),
-                ),
-                (
-                    "reported_before",
-                    Arg::Figure(v.total_before.reported.clone()),
-                ),
-            ],
-            entries,
-        ));
+        if r.header.previous_known {
+            out.push(sentence(
+                "report-summary-violations",
+                vec![
+                    ("verified", Arg::Figure(v.total.verified.clone())),
+                    ("reported", Arg::Figure(v.total.reported.clone())),
+                    (
+                        "verified_before",
+                        Arg::Figure(v.total_before.verified.clone()),
+                    ),
+                    (
+                        "reported_before",
+                        Arg::Figure(v.total_before.reported.clone()),
+                    ),
+                ],
+                entries,
+            ));
+        } else {
+            out.push(sentence(
+                "report-summary-violations-first",
+                vec![
+                    ("verified", Arg::Figure(v.total.verified.clone())),
+                    ("reported", Arg::Figure(v.total.reported.clone())),
+                ],
+                entries,
+            ));
+        }
+        // Region by region, as the SMM opened its summary: more here,
+        // fewer there.
+        for row in &v.by_region {
+            if row.now.is_empty() && row.before.is_empty() {
+                continue;
+            }
+            let mut entries = row.now.reported.entries.clone();
+            entries.extend(&row.before.reported.entries);
+            let mut args = vec![
+                ("region", Arg::Region(row.region.clone())),
+                ("reported", Arg::Figure(row.now.reported.clone())),
+                ("verified", Arg::Figure(row.now.verified.clone())),
+            ];
+            let id = if r.header.previous_known {
+                args.push(("reported_before", Arg::Figure(row.before.reported.clone())));
+                "report-summary-region"
+            } else {
+                "report-summary-region-first"
+            };
+            out.push(sentence(id, args, entries));
+        }
     }
     for c in &r.clauses {
         for p in &c.parties {

@@ -160,6 +160,14 @@ fn golden_reports_in_each_language() {
             insta::assert_snapshot!(format!("day-{}.md", lang.code()), md);
             insta::assert_snapshot!(format!("day-{}.html", lang.code()), html);
         }
+        // A week and a month, from the same model.
+        for span in [Span::Week, Span::Month] {
+            let r = Report::build(&s.eval, busy, span);
+            insta::assert_snapshot!(
+                format!("{}-uk.md", span.code()),
+                r.markdown(&a, Lang::Uk, &links())
+            );
+        }
     });
 }
 

@@ -22,6 +22,17 @@ report-simulated = SIMULATED: these cited entries say they are simulated (script
 
 report-simulated-mark = SIMULATED:
 
+report-previous-unknown = The period before it ended before the agreement was adopted: the log says nothing of it, and there is nothing to compare with.
+report-summary-violations-first = { $reported ->
+    [one] { $reported } ceasefire violation was reported
+   *[other] { $reported } ceasefire violations were reported
+}, { $verified } of them verified.
+report-summary-region-first = { $region }: { $reported ->
+    [one] { $reported } violation
+   *[other] { $reported } violations
+} reported ({ $verified } verified).
+report-violations-total-first = { $reported } reported, { $verified } verified.
+
 report-h-summary = Summary
 report-h-violations = Ceasefire violations
 report-h-by-region = By region
@@ -54,6 +65,10 @@ report-summary-violations = { $reported ->
     [one] { $reported } ceasefire violation was reported
    *[other] { $reported } ceasefire violations were reported
 }, { $verified } of them verified (previous period: { $reported_before } reported, { $verified_before } verified).
+report-summary-region = { $region }: { $reported ->
+    [one] { $reported } violation
+   *[other] { $reported } violations
+} reported ({ $verified } verified), { $reported_before } in the period before.
 report-summary-breach = A breach of “{ $clause }” by { $party } is verified ({ $periods ->
     [one] { $periods } period
    *[other] { $periods } periods

@@ -23,6 +23,17 @@ report-simulated = ИМИТАЦИЯ: эти записи, на которые с
 
 report-simulated-mark = ИМИТАЦИЯ:
 
+report-previous-unknown = Предыдущий период закончился до принятия соглашения: журнал ничего о нём не говорит, сравнивать не с чем.
+report-summary-violations-first = Сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} режима прекращения огня, из них подтверждено { $verified }.
+report-summary-region-first = { $region }: сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} (подтверждено { $verified }).
+report-violations-total-first = Сообщено { $reported }, подтверждено { $verified }.
+
 report-h-summary = Краткое изложение
 report-h-violations = Нарушения режима прекращения огня
 report-h-by-region = По областям
@@ -55,6 +66,10 @@ report-summary-violations = Сообщено о { $reported ->
     [one] { $reported } нарушении
    *[other] { $reported } нарушениях
 } режима прекращения огня, из них подтверждено { $verified } (предыдущий период: сообщено { $reported_before }, подтверждено { $verified_before }).
+report-summary-region = { $region }: сообщено о { $reported ->
+    [one] { $reported } нарушении
+   *[other] { $reported } нарушениях
+} (подтверждено { $verified }), в предыдущем периоде — { $reported_before }.
 report-summary-breach = Подтверждено нарушение положения «{ $clause }» стороной { $party } ({ $periods ->
     [one] { $periods } период
     [few] { $periods } периода

@@ -23,6 +23,21 @@ report-simulated = ІМІТАЦІЯ: ці записи, на які посила
 
 report-simulated-mark = ІМІТАЦІЯ:
 
+report-previous-unknown = Попередній період закінчився до ухвалення угоди: журнал нічого про нього не каже, порівнювати нема з чим.
+report-summary-violations-first = Повідомлено про { $reported ->
+    [one] { $reported } порушення
+    [few] { $reported } порушення
+    [many] { $reported } порушень
+   *[other] { $reported } порушення
+} режиму припинення вогню, з них підтверджено { $verified }.
+report-summary-region-first = { $region }: повідомлено про { $reported ->
+    [one] { $reported } порушення
+    [few] { $reported } порушення
+    [many] { $reported } порушень
+   *[other] { $reported } порушення
+} (підтверджено { $verified }).
+report-violations-total-first = Повідомлено { $reported }, підтверджено { $verified }.
+
 report-h-summary = Стислий виклад
 report-h-violations = Порушення режиму припинення вогню
 report-h-by-region = За областями
@@ -57,6 +72,12 @@ report-summary-violations = Повідомлено про { $reported ->
     [many] { $reported } порушень
    *[other] { $reported } порушення
 } режиму припинення вогню, з них підтверджено { $verified } (попередній період: повідомлено { $reported_before }, підтверджено { $verified_before }).
+report-summary-region = { $region }: повідомлено про { $reported ->
+    [one] { $reported } порушення
+    [few] { $reported } порушення
+    [many] { $reported } порушень
+   *[other] { $reported } порушення
+} (підтверджено { $verified }), у попередньому періоді — { $reported_before }.
 report-summary-breach = Підтверджено порушення положення «{ $clause }» стороною { $party } ({ $periods ->
     [one] { $periods } період
     [few] { $periods } періоди
