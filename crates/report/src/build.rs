@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use accord::agreement::ZoneKind;
-use accord::evaluate::{DisputeState, Evaluator, Obs, Status, Verdict};
+use accord::evaluate::{DisputeState, Evaluator, Obs, ObsDetail, Status, Verdict};
 use accord::statement::{Category, Sensor};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -22,6 +22,43 @@ fn code<T: serde::Serialize>(v: &T) -> String {
 
 fn events(o: &Obs) -> u64 {
     o.events.iter().map(|(_, n)| n).sum()
+}
+
+/// An observation's violation events: type, weapon class, weapon kind and
+/// count where the state keeps them (states stored before it kept only
+/// class and count).
+fn event_list(o: &Obs) -> Vec<Event> {
+    match o.detail.as_deref() {
+        Some(ObsDetail::Violations { events }) => events
+            .iter()
+            .map(|e| Event {
+                kind: Some(code(&e.type_)),
+                weapon_class: e.weapon_class.clone(),
+                weapon: e.weapon.as_ref().map(code),
+                count: e.count,
+            })
+            .collect(),
+        _ => o
+            .events
+            .iter()
+            .map(|(class, n)| Event {
+                kind: None,
+                weapon_class: class.clone(),
+                weapon: None,
+                count: *n,
+            })
+            .collect(),
+    }
+}
+
+/// The distance between two points on the sphere, in kilometres: enough to
+/// tell what is near a window of silence.
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
+    let dla = la2 - la1;
+    let dlo = (b.0 - a.0).to_radians();
+    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 /// The reporting periods of a span ending with `last`.
@@ -77,15 +114,7 @@ impl Builder {
             attribution: o.attribution.clone(),
             dissent: o.dissent,
             weapon_class: o.weapon_class.clone(),
-            events: o
-                .events
-                .iter()
-                .map(|(class, n)| Event {
-                    kind: None,
-                    weapon_class: class.clone(),
-                    count: *n,
-                })
-                .collect(),
+            events: event_list(o),
             numbers: o.numbers.clone(),
             // Codes from the entry: made printable.
             codes: o
@@ -93,6 +122,7 @@ impl Builder {
                 .iter()
                 .map(|(k, v)| (k.clone(), accord::text::printable(v).into_owned()))
                 .collect(),
+            detail: o.detail.as_deref().cloned(),
         }
     }
 
@@ -201,6 +231,7 @@ impl Report {
         let (mut outside_storage, mut outside_storage_count) = (vec![], count_of());
         let (mut presence, mut infrastructure, mut crossings, mut movement) =
             (vec![], vec![], vec![], vec![]);
+        let (mut mines, mut windows) = (vec![], vec![]);
         let detail = |f: &str| Count::new(Measure::Detail { field: f.into() });
         let mut casualties = Casualties {
             items: vec![],
@@ -266,18 +297,18 @@ impl Report {
                         (Count::new(events_measure()), Count::new(events_measure()))
                     });
                     if this { c_now } else { c_before }.add(n, o.index, verified);
-                    for (class, k) in &o.events {
-                        let key = (r.clone(), None, class.clone(), code(&o.sensor));
+                    for e in event_list(o) {
+                        let key = (r.clone(), e.kind.clone(), e.weapon.clone(), code(&o.sensor));
                         let m = || {
                             Count::new(Measure::Events {
                                 only: Some(EventKey {
-                                    kind: None,
-                                    weapon_class: class.clone(),
+                                    kind: e.kind.clone(),
+                                    weapon: e.weapon.clone(),
                                 }),
                             })
                         };
                         let (bn, bb) = breakdown.entry(key).or_insert_with(|| (m(), m()));
-                        if this { bn } else { bb }.add(*k, o.index, verified);
+                        if this { bn } else { bb }.add(e.count, o.index, verified);
                     }
                 }
                 if this {
@@ -328,10 +359,14 @@ impl Report {
                 }
                 Category::InfrastructureDamage => infrastructure.push(b.item(o)),
                 Category::CrossingStatus => crossings.push(b.item(o)),
+                Category::MinesUxo => mines.push(b.item(o)),
+                Category::LocalisedCeasefire => windows.push(b.item(o)),
                 Category::FreedomOfMovement => movement.push(b.item(o)),
                 _ => {}
             }
         }
+        let windows = windows.into_iter().map(|w| window_row(ev, w)).collect();
+        let storage = storage(ev, &now);
         casualties.by_cause = by_cause
             .into_iter()
             .map(|(cause, (killed, injured))| CauseRow {
@@ -347,7 +382,7 @@ impl Report {
             .map(|(region, (now, before))| ViolationRow {
                 region,
                 kind: None,
-                weapon_class: None,
+                weapon: None,
                 sensor: None,
                 now,
                 before,
@@ -356,10 +391,10 @@ impl Report {
         let breakdown = breakdown
             .into_iter()
             .map(
-                |((region, kind, weapon_class, sensor), (now, before))| ViolationRow {
+                |((region, kind, weapon, sensor), (now, before))| ViolationRow {
                     region,
                     kind,
-                    weapon_class,
+                    weapon,
                     sensor: Some(sensor),
                     now,
                     before,
@@ -402,7 +437,7 @@ impl Report {
         let mut r = Report {
             header: Header {
                 agreement: st.agreement.map(|d| d.to_string()).unwrap_or_default(),
-                languages: vec!["en".into()],
+                languages: a.languages(),
                 timezone: a.timezone.get_ref().clone(),
                 span,
                 day,
@@ -419,14 +454,15 @@ impl Report {
             weapons: Weapons {
                 in_violation,
                 in_violation_count,
+                storage,
                 outside_storage,
                 outside_storage_count,
             },
             presence,
-            mines: vec![],
+            mines,
             casualties,
             infrastructure,
-            windows: vec![],
+            windows,
             crossings,
             movement,
             relief,
@@ -472,6 +508,57 @@ fn collect_entries(v: &serde_json::Value, out: &mut BTreeSet<u64>) {
         serde_json::Value::Array(a) => a.iter().for_each(|v| collect_entries(v, out)),
         _ => {}
     }
+}
+
+/// A window of silence and the violations near it in its window.
+fn window_row(ev: &Evaluator<'_>, item: Item) -> WindowRow {
+    let mut near = Count::new(events_measure());
+    if let Some(ObsDetail::Window { from, to, .. }) = &item.detail {
+        for o in &ev.state.obs {
+            if o.category == Category::CeasefireViolation
+                && o.dispute != DisputeState::Upheld
+                && o.observed >= *from
+                && o.observed <= *to
+                && km((o.lon, o.lat), (item.lon, item.lat)) <= NEAR_KM
+            {
+                near.add(events(o), o.index, o.counts());
+            }
+        }
+    }
+    WindowRow { item, near }
+}
+
+/// Visits to storage sites in the period, held against the declarations.
+fn storage(ev: &Evaluator<'_>, w: &Window) -> Vec<StorageRow> {
+    let mut rows = Vec::new();
+    for (site, rec) in &ev.state.storage {
+        for v in &rec.visits {
+            if v.observed <= w.start || v.observed > w.end {
+                continue;
+            }
+            let decl = v
+                .against
+                .and_then(|e| rec.declarations.iter().find(|d| d.entry == e));
+            let mut entries = vec![v.entry];
+            entries.extend(v.against);
+            rows.push(StorageRow {
+                site: site.clone(),
+                name: decl.map(|d| accord::text::printable(&d.name).into_owned()),
+                kind: decl.map(|d| d.kind.name().to_string()),
+                party: rec.party.clone(),
+                visit: v.entry,
+                declaration: v.against,
+                observed: v.observed,
+                access: v.access.name().to_string(),
+                abandoned: v.abandoned,
+                verified: ev.state.visit_verified(v),
+                absent: v.absent.clone(),
+                entries,
+            });
+        }
+    }
+    rows.sort_by_key(|r| r.visit);
+    rows
 }
 
 fn events_measure() -> Measure {

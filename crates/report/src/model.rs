@@ -76,11 +76,11 @@ pub enum Measure {
 }
 
 /// Which events a figure counts: those of this type (null: of any type)
-/// and of exactly this weapon class (null: events that give none).
+/// and of exactly this weapon kind (null: events that give none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventKey {
     pub kind: Option<String>,
-    pub weapon_class: Option<String>,
+    pub weapon: Option<String>,
 }
 
 /// A figure and the entries behind it: the value is the measure summed over
@@ -213,6 +213,8 @@ pub struct Event {
     /// `explosion`, `shot`, ... (null when the log's state does not keep it).
     pub kind: Option<String>,
     pub weapon_class: Option<String>,
+    /// The weapon kind (`artillery`, `mortar`, `mlrs`, `small_arms`, ...).
+    pub weapon: Option<String>,
     pub count: u64,
 }
 
@@ -247,6 +249,9 @@ pub struct Item {
     /// Codes of its details (`status`, `restriction`, `cause`, ...),
     /// printable.
     pub codes: BTreeMap<String, String>,
+    /// What the evaluator keeps beyond counts, for the categories that have
+    /// more (mines, windows of silence, crossings, storage visits).
+    pub detail: Option<accord::evaluate::ObsDetail>,
 }
 
 /// A region's row (or a finer one: region, type, weapon, means of
@@ -257,8 +262,9 @@ pub struct ViolationRow {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The weapon kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weapon_class: Option<String>,
+    pub weapon: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensor: Option<String>,
     pub now: Count,
@@ -287,17 +293,59 @@ pub struct Violations {
     pub annex: Vec<Item>,
 }
 
+/// A monitors' visit to a declared storage site in the period, held
+/// against the declaration in force: what was absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StorageRow {
+    pub site: String,
+    /// As the declaration names it (free text, printable).
+    pub name: Option<String>,
+    /// `permanent_storage` or `holding_area`.
+    pub kind: Option<String>,
+    /// The declaring party (null: never declared).
+    pub party: Option<String>,
+    /// The visit's entry, and the declaration's it was held against.
+    pub visit: u64,
+    pub declaration: Option<u64>,
+    pub observed: Timestamp,
+    /// `granted`, `denied`, `partial`.
+    pub access: String,
+    pub abandoned: bool,
+    pub verified: bool,
+    /// What was absent (null: not assessable, the monitors could not see
+    /// the whole site or it was not declared; empty: all found).
+    pub absent: Option<Vec<accord::evaluate::AbsentItem>>,
+    /// The entries behind the row: the visit and the declaration.
+    pub entries: Vec<u64>,
+}
+
 /// Weapons.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Weapons {
     /// Seen inside the withdrawal zone of their class.
     pub in_violation: Vec<Item>,
     pub in_violation_count: Count,
+    /// Visits to declared storage sites in the period.
+    pub storage: Vec<StorageRow>,
     /// Seen beyond the withdrawal lines but outside the storage sites, or
     /// missing from them.
     pub outside_storage: Vec<Item>,
     pub outside_storage_count: Count,
 }
+
+/// A localised ceasefire: the monitors' word on whether it held, and the
+/// violations the log holds near it during the window (cited).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowRow {
+    pub item: Item,
+    /// Violation events within [`NEAR_KM`] of the place, observed in the
+    /// window.
+    pub near: Count,
+}
+
+/// How near a violation must be to a window of silence to be cited
+/// beside it, in kilometres.
+pub const NEAR_KM: f64 = 5.0;
 
 /// A cause of civilian casualties and its counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -484,7 +532,7 @@ pub struct Report {
     pub casualties: Casualties,
     pub infrastructure: Vec<Item>,
     /// Localised ceasefires ("windows of silence") for repairs.
-    pub windows: Vec<Item>,
+    pub windows: Vec<WindowRow>,
     pub crossings: Vec<Item>,
     /// Restrictions of the monitors' freedom of movement.
     pub movement: Vec<Item>,

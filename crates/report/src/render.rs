@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use accord::agreement::Agreement;
+use accord::evaluate::ObsDetail;
 use accord_i18n::{Args, Lang};
 
 use crate::charts;
@@ -113,10 +114,32 @@ fn what(w: &Words<'_>, i: &Item) -> String {
         if let Some(k) = &e.kind {
             s = format!("{s}: {}", w.code("event", k));
         }
-        if let Some(c) = &e.weapon_class {
-            s = format!("{s} ({})", w.weapon_class(c));
+        let with: Vec<String> = e
+            .weapon
+            .iter()
+            .map(|k| w.code("weapon", k))
+            .chain(e.weapon_class.iter().map(|c| w.weapon_class(c)))
+            .collect();
+        if !with.is_empty() {
+            s = format!("{s} ({})", with.join(", "));
         }
         parts.push(s);
+    }
+    if let Some(ObsDetail::Window {
+        from, to, purpose, ..
+    }) = &i.detail
+    {
+        parts.push(
+            w.t(
+                "report-window-time",
+                &Args::new()
+                    .str("from", w.time(*from))
+                    .str("to", w.time(*to)),
+            ),
+        );
+        if let Some(p) = purpose {
+            parts.push(accord::text::printable(p).into_owned());
+        }
     }
     for (field, value) in &i.codes {
         parts.push(w.code(field, value));
@@ -272,7 +295,7 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
     let mut o = Vec::new();
     let hd = &r.header;
     o.push(Block::H(1, title(w, r)));
-    o.push(Block::P(vec![B(w.a.title.get_ref().clone())]));
+    o.push(Block::P(vec![B(w.texts.title().to_string())]));
     o.push(Block::P(vec![
         T(w.t(
             "report-period",
@@ -423,9 +446,9 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                             || w.p("report-not-given"),
                             |k| w.code("event", k),
                         ))],
-                        vec![T(row.weapon_class.as_deref().map_or_else(
+                        vec![T(row.weapon.as_deref().map_or_else(
                             || w.p("report-not-given"),
-                            |c| w.weapon_class(c),
+                            |k| w.code("weapon", k),
                         ))],
                         vec![T(row
                             .sensor
@@ -481,7 +504,63 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
         "report-none-weapons-in-violation",
     ));
     o.push(h(3, w, "report-h-weapons-absent"));
-    o.push(none(w, "report-none-weapons-absent"));
+    if wp.storage.is_empty() {
+        o.push(none(w, "report-none-weapons-absent"));
+    } else {
+        o.push(table(
+            cols(
+                w,
+                &[
+                    "site", "party", "observed", "access", "absent", "verified", "entries",
+                ],
+            ),
+            vec![false; 7],
+            wp.storage
+                .iter()
+                .map(|v| {
+                    let site = match (&v.name, &v.kind) {
+                        (Some(n), Some(k)) => format!("{n} ({}; {})", v.site, w.code("site", k)),
+                        _ => format!("{} ({})", v.site, w.p("report-site-undeclared")),
+                    };
+                    let mut access = w.code("access", &v.access);
+                    if v.abandoned {
+                        access = format!("{access}; {}", w.p("report-site-abandoned"));
+                    }
+                    let absent = match &v.absent {
+                        None => vec![T(w.p("report-absent-not-assessable"))],
+                        Some(a) if a.is_empty() => vec![T(w.p("report-absent-none"))],
+                        Some(a) => vec![B(a
+                            .iter()
+                            .map(|x| {
+                                let mut t = format!("{} × {}", w.n(u64::from(x.count)), x.system);
+                                if !x.serials.is_empty() {
+                                    t = format!("{t} ({})", x.serials.join(", "));
+                                }
+                                accord::text::printable(&t).into_owned()
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "))],
+                    };
+                    vec![
+                        vec![T(accord::text::printable(&site).into_owned())],
+                        vec![T(v
+                            .party
+                            .as_deref()
+                            .map_or_else(|| "-".into(), |p| w.party(p)))],
+                        vec![T(w.time(v.observed))],
+                        vec![T(access)],
+                        absent,
+                        vec![T(if v.verified {
+                            w.p("report-yes")
+                        } else {
+                            w.p("report-no")
+                        })],
+                        vec![L(v.entries.clone())],
+                    ]
+                })
+                .collect(),
+        ));
+    }
     o.push(h(3, w, "report-h-weapons-outside-storage"));
     o.extend(items(
         w,
@@ -534,7 +613,43 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
 
     // 5. Windows of silence, crossings, freedom of movement.
     o.push(h(2, w, "report-h-windows"));
-    o.extend(items(w, r, &r.windows, "report-none-windows"));
+    if r.windows.is_empty() {
+        o.push(none(w, "report-none-windows"));
+    } else {
+        o.push(table(
+            cols(w, &["entry", "where", "what", "held", "near", "entries"]),
+            vec![false, false, false, false, true, false],
+            r.windows
+                .iter()
+                .map(|x| {
+                    let held = match &x.item.detail {
+                        Some(ObsDetail::Window {
+                            held: Some(true), ..
+                        }) => w.p("report-held-yes"),
+                        Some(ObsDetail::Window {
+                            held: Some(false), ..
+                        }) => w.p("report-held-no"),
+                        _ => w.p("report-held-unknown"),
+                    };
+                    let mut item = x.item.clone();
+                    // Said in its own column.
+                    item.codes.remove("held");
+                    vec![
+                        vec![L(vec![x.item.index])],
+                        vec![T(place(w, &x.item))],
+                        vec![T(what(w, &item))],
+                        vec![B(held)],
+                        vr(w, &x.near),
+                        vec![L(x.near.reported.entries.clone())],
+                    ]
+                })
+                .collect(),
+        ));
+        o.push(Block::P(vec![T(w.t(
+            "report-windows-near",
+            &Args::new().num("km", NEAR_KM as i64),
+        ))]));
+    }
     o.push(h(2, w, "report-h-crossings"));
     o.extend(items(w, r, &r.crossings, "report-none-crossings"));
     o.push(h(2, w, "report-h-movement"));
@@ -785,10 +900,11 @@ fn texts(a: &Agreement, languages: &[String]) -> Vec<(String, Vec<Block>)> {
     languages
         .iter()
         .map(|lang| {
-            let mut b = vec![Block::H(3, a.title.get_ref().clone())];
-            for c in a.clauses.values() {
-                b.push(Block::P(vec![B(c.title.get_ref().clone())]));
-                b.push(Block::P(vec![T(c.text.get_ref().clone())]));
+            let t = a.text_in(lang);
+            let mut b = vec![Block::H(3, t.title().to_string())];
+            for id in a.clauses.keys() {
+                b.push(Block::P(vec![B(t.clause_title(id).to_string())]));
+                b.push(Block::P(vec![T(t.clause_text(id).to_string())]));
             }
             (lang.clone(), b)
         })

@@ -2,7 +2,7 @@
 //! and the common ones, through `accord-i18n`), numbers and dates per
 //! language, and the agreement's titles for what the model names by id.
 
-use accord::agreement::Agreement;
+use accord::agreement::{Agreement, Texts};
 use accord_i18n::{Args, Lang, Messages};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -12,6 +12,9 @@ use jiff::tz::TimeZone;
 pub struct Words<'a> {
     pub m: &'static Messages,
     pub a: &'a Agreement,
+    /// The agreement's words in this language (its main text's where it
+    /// has none in it).
+    pub texts: Texts<'a>,
     pub tz: TimeZone,
 }
 
@@ -25,6 +28,7 @@ impl<'a> Words<'a> {
         Words {
             m: Messages::get(lang),
             a,
+            texts: a.text_in(lang.code()),
             tz: TimeZone::get(a.timezone.get_ref()).unwrap_or(TimeZone::UTC),
         }
     }
@@ -93,34 +97,30 @@ impl<'a> Words<'a> {
     }
 
     pub fn zone(&self, id: &str) -> String {
-        self.a
-            .zones
-            .get(id)
-            .and_then(|z| z.title.as_ref().map(|t| t.get_ref().clone()))
-            .unwrap_or_else(|| id.to_string())
+        self.texts.zone_title(id).to_string()
     }
 
     pub fn party(&self, id: &str) -> String {
-        accord_engine::titles::party(self.a, id)
+        self.texts.party_name(id).to_string()
     }
 
     pub fn phase(&self, id: &str) -> String {
-        accord_engine::titles::phase(self.a, id)
+        self.texts.phase_title(id).to_string()
     }
 
     pub fn tranche(&self, id: &str) -> String {
-        accord_engine::titles::tranche(self.a, id)
+        self.texts.tranche_title(id).to_string()
     }
 
     pub fn guarantee(&self, id: &str) -> String {
-        accord_engine::titles::guarantee(self.a, id)
+        self.texts.guarantee_title(id).to_string()
     }
 
     pub fn clause(&self, id: &str) -> String {
-        accord_engine::titles::clause(self.a, id)
+        self.texts.clause_title(id).to_string()
     }
 
     pub fn weapon_class(&self, id: &str) -> String {
-        accord_engine::titles::weapon_class(self.a, id)
+        self.texts.weapon_class_title(id).to_string()
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use accord::agreement::Agreement;
 use accord::statement::{Body, Digest, SignedStatement};
-use accord_example::{self as example, Script};
+use accord_example::{self as example, Script, history};
 use accord_report::model::{Measure, Report, Span};
 use accord_report::{Lang, Links};
 use jiff::civil::Date;
@@ -129,6 +129,57 @@ fn history(a: &Agreement, h: Digest) -> (Script<'_>, Date, Date) {
     (s, quiet, busy)
 }
 
+/// The example's scripted monitoring history (`accord_example::history`):
+/// the parties' declarations, two routine days, then a full day with every
+/// kind of fact a mission's report carries. Returns the script and the
+/// full day.
+fn full_history(a: &Agreement, h: Digest) -> (Script<'_>, Date) {
+    let m = history::Marks::new(
+        "SIMULATED: report test",
+        "SIMULATED-REPORT-TEST",
+        "SIMULATED: report test footage",
+    );
+    let mut s = Script::new(a, h, "2026-03-01T06:00:00Z".parse().unwrap());
+    s.adopt().ok();
+    for org in ["MISSION", "JCCC_UA", "JCCC_RU", "IMAGERY"] {
+        s.accredit(org, 1).ok();
+    }
+    s.patrol(
+        "MISSION/1",
+        &[
+            "donetsk",
+            "luhansk",
+            "zaporizhzhia",
+            "security_zone",
+            "crossing_siversk",
+            "crossing_toretsk",
+            "crossing_orikhiv",
+            "crossing_vasylivka",
+            "disengagement_chasiv_yar",
+        ],
+    );
+    for (w, what) in history::declarations(&mut s, &m) {
+        assert!(w.rejected.is_none(), "{what}: {:?}", w.rejected);
+    }
+    s.days(1);
+    for n in 0..2 {
+        s.wait_hours(3.0);
+        for (w, what) in history::routine_day(&mut s, n, false, &m) {
+            assert!(w.rejected.is_none(), "{what}: {:?}", w.rejected);
+        }
+        s.wait_hours(-3.0);
+        s.days(1);
+    }
+    s.wait_hours(3.0);
+    let full = s.eval.periods().period_of(s.now);
+    for (w, what) in history::full_day(&mut s, &m) {
+        assert!(w.rejected.is_none(), "{what}: {:?}", w.rejected);
+    }
+    s.wait_hours(-3.0);
+    s.days(1);
+    (s, full)
+}
+
 fn links() -> Links {
     Links {
         dir: "report.proofs".into(),
@@ -138,7 +189,7 @@ fn links() -> Links {
 #[test]
 fn golden_reports_in_each_language() {
     let (a, h) = example::agreement();
-    let (s, _, busy) = history(&a, h);
+    let (s, busy) = full_history(&a, h);
     let r = Report::build(&s.eval, busy, Span::Day);
     let settings = {
         let mut s = insta::Settings::clone_current();
@@ -232,8 +283,7 @@ fn recompute(m: &Measure, entries: &[Vec<u8>], index: u64) -> u64 {
             .filter(|e| {
                 only.as_ref().is_none_or(|k| {
                     k.kind.as_deref().is_none_or(|t| e["type"] == t)
-                        && e.get("weapon_class").and_then(Value::as_str)
-                            == k.weapon_class.as_deref()
+                        && e.get("weapon").and_then(Value::as_str) == k.weapon.as_deref()
                 })
             })
             .map(|e| e["count"].as_u64().unwrap())
@@ -265,7 +315,7 @@ fn figures(v: &Value, path: &str, out: &mut Vec<(String, Value)>) {
 #[test]
 fn every_figure_and_sentence_traces_to_entries_that_prove_and_count() {
     let (a, h) = example::agreement();
-    let (s, _, busy) = history(&a, h);
+    let (s, busy) = full_history(&a, h);
     let size = s.entries.len() as u64;
     let mut tree = Tree(s.entries.iter().map(|e| leaf_hash(e)).collect());
     let root = merkle_root(&tree.0);
@@ -326,6 +376,70 @@ fn every_figure_and_sentence_traces_to_entries_that_prove_and_count() {
             );
         }
     }
+}
+
+#[test]
+fn every_section_has_something_on_the_full_day() {
+    let (a, h) = example::agreement();
+    let (s, full) = full_history(&a, h);
+    let r = Report::build(&s.eval, full, Span::Day);
+    let w = &r.weapons;
+    for (section, n) in [
+        ("violations", r.violations.annex.len()),
+        ("breakdown", r.violations.breakdown.len()),
+        ("weapons in violation", w.in_violation.len()),
+        ("storage visits", w.storage.len()),
+        ("outside storage", w.outside_storage.len()),
+        ("presence", r.presence.len()),
+        ("mines", r.mines.len()),
+        ("casualties", r.casualties.items.len()),
+        ("infrastructure", r.infrastructure.len()),
+        ("windows", r.windows.len()),
+        ("crossings", r.crossings.len()),
+        ("movement", r.movement.len()),
+    ] {
+        assert!(n > 0, "{section} is empty");
+    }
+    // Something was absent from a declared site, by serial or by count.
+    assert!(
+        w.storage
+            .iter()
+            .any(|v| v.absent.as_ref().is_some_and(|a| !a.is_empty())),
+        "{:?}",
+        w.storage
+    );
+    // The monitors' word on the windows: one held, one did not.
+    let held: Vec<String> = r
+        .windows
+        .iter()
+        .map(|x| x.item.codes.get("held").cloned().unwrap_or_default())
+        .collect();
+    assert!(
+        held.contains(&"true".into()) && held.contains(&"false".into()),
+        "{held:?}"
+    );
+    // Types and weapon kinds reach the breakdown.
+    assert!(
+        r.violations
+            .breakdown
+            .iter()
+            .any(|b| b.kind.as_deref() == Some("explosion"))
+    );
+    assert!(
+        r.violations
+            .breakdown
+            .iter()
+            .any(|b| b.weapon.as_deref() == Some("mortar"))
+    );
+    // A crossing's waiting time is said.
+    let md = r.markdown(&a, Lang::En, &links());
+    assert!(
+        md.contains("waiting 180 minutes") || md.contains("waiting 240 minutes"),
+        "{md}"
+    );
+    // The Ukrainian report uses the agreement's Ukrainian text.
+    let uk = r.markdown(&a, Lang::Uk, &links());
+    assert!(uk.contains("Донецька область"), "{uk}");
 }
 
 #[test]
