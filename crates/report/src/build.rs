@@ -358,7 +358,7 @@ impl Report {
                     casualties.items.push(b.item(o));
                 }
                 Category::InfrastructureDamage => infrastructure.push(b.item(o)),
-                Category::CrossingStatus => crossings.push(b.item(o)),
+                Category::CrossingStatus | Category::RouteStatus => crossings.push(b.item(o)),
                 Category::MinesUxo => mines.push(b.item(o)),
                 Category::LocalisedCeasefire => windows.push(b.item(o)),
                 Category::FreedomOfMovement => movement.push(b.item(o)),
