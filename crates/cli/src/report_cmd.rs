@@ -9,6 +9,7 @@ use accord::evaluate::Evaluator;
 use accord::statement::SignedStatement;
 use accord_engine::witnessed::WitnessCheck;
 use accord_report::model::{Cosigned, Witnessed};
+use accord_report::pdf::Chromium;
 use accord_report::{Lang, Links, Report, Span, says_simulated};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
@@ -17,12 +18,19 @@ use tlog::TileReader;
 
 use crate::replay::{self, SignatureCheck, Source};
 
+/// How long Chromium may take to print a report: a month's report with
+/// every chart is a few seconds' work; a browser that hangs is not waited on.
+const PDF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Md,
     Html,
     /// The report's model, for anyone who wants to build their own.
     Json,
+    /// The HTML printed by headless Chromium (`$ACCORD_CHROMIUM`, or
+    /// `chromium` on PATH).
+    Pdf,
 }
 
 impl Format {
@@ -31,6 +39,7 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Json => "json",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -126,6 +135,10 @@ pub fn run(a: ReportArgs) -> Result<()> {
         .day
         .parse()
         .map_err(|e| miette!("--day {:?}: not a date (YYYY-MM-DD): {e}", a.day))?;
+    // Whether a PDF can be printed at all is known before the replay.
+    if a.format == Format::Pdf {
+        Chromium::find().map_err(|e| miette!("--format pdf: {e}"))?;
+    }
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let policy = replay::read_policy(a.policy.as_deref())?;
     let amended = crate::amended::Amended::load(&a.amended)?;
@@ -291,9 +304,22 @@ pub fn write_with(
     let links = Links { dir: proofs_name };
     let text = match format {
         Format::Md => report.markdown(agreement, lang, &links),
-        Format::Html => report.html(agreement, lang, &links),
+        Format::Html | Format::Pdf => report.html(agreement, lang, &links),
         Format::Json => report.json(),
     };
+    if format == Format::Pdf {
+        // The page is written beside the PDF (so that its links to the
+        // proofs resolve alike), printed, and removed; the PDF appears
+        // whole or not at all (`Chromium::print`).
+        let chromium = Chromium::find().map_err(|e| miette!("--format pdf: {e}"))?;
+        let page = out.with_extension("print.html");
+        std::fs::write(&page, &text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("writing {}", page.display()))?;
+        let printed = chromium.print(&page, out, PDF_TIME_LIMIT);
+        let _ = std::fs::remove_file(&page);
+        return printed.map_err(|e| miette!("{e}"));
+    }
     // Written whole, then renamed: a reader never sees half a report.
     let tmp = out.with_extension("tmp");
     std::fs::write(&tmp, text)

@@ -1,0 +1,146 @@
+//! `accord report` as a reader gets it: the demo's report in each language,
+//! loaded in headless Chromium (no console error, no request of any kind,
+//! the language it declares), with a screenshot per language saved under
+//! `target/screenshots/`; the PDF printed from it; a week and a month.
+
+mod common;
+
+use std::path::Path;
+
+use common::{accord, fails, text};
+use testkit::browser;
+
+/// The demo's log, and the day its report is of.
+fn demo(dir: &Path) -> String {
+    let o = accord(&["demo", "--dir", "d", "--no-events"], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::read_dir(dir.join("d"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find_map(|n| {
+            n.strip_prefix("report-")?
+                .strip_suffix(".html")
+                .map(str::to_string)
+        })
+        .expect("the demo writes its day's report")
+}
+
+fn report(dir: &Path, day: &str, extra: &[&str]) {
+    let mut args = vec![
+        "report",
+        "--agreement",
+        "d/agreement/agreement.toml",
+        "d/log",
+        "--day",
+        day,
+    ];
+    args.extend_from_slice(extra);
+    let o = accord(&args, dir);
+    assert!(o.status.success(), "accord {args:?}: {}", text(&o));
+}
+
+#[test]
+fn the_report_in_each_language_loads_clean_in_chromium_and_prints_to_pdf() {
+    if !browser::available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let day = demo(dir);
+    let shots = browser::screenshots();
+    let mut texts = Vec::new();
+    for lang in ["en", "uk", "ru"] {
+        let out = format!("report-{lang}.html");
+        report(
+            dir,
+            &day,
+            &["--lang", lang, "--format", "html", "--out", &out],
+        );
+        let html = std::fs::read_to_string(dir.join(&out)).unwrap();
+        // Self-contained: nothing a browser would fetch.
+        for fetch in ["<script", "<link", "@import", "url(http", "src=\"http"] {
+            assert!(!html.contains(fetch), "{lang}: the page fetches ({fetch})");
+        }
+        let check = browser::check_page(
+            &dir.join(&out),
+            &shots.join(format!("report-{lang}.png")),
+            None,
+            Some(lang),
+        );
+        assert!(check.clean, "{lang}: {}", check.json);
+        assert!(
+            check.json.contains("\"svg_without_title\": 0"),
+            "{lang}: every chart has a title: {}",
+            check.json
+        );
+        texts.push(html);
+    }
+    // Three languages, three different pages of the same report.
+    assert_ne!(texts[0], texts[1]);
+    assert_ne!(texts[1], texts[2]);
+    assert!(
+        texts[1].contains("Порушення"),
+        "Ukrainian words in the uk report"
+    );
+    assert!(
+        texts[2].contains("Нарушения"),
+        "Russian words in the ru report"
+    );
+
+    // A week and a month, in the browser too.
+    for period in ["week", "month"] {
+        let out = format!("report-{period}.html");
+        report(
+            dir,
+            &day,
+            &["--period", period, "--format", "html", "--out", &out],
+        );
+        let check = browser::check_page(
+            &dir.join(&out),
+            &shots.join(format!("report-{period}-en.png")),
+            None,
+            Some("en"),
+        );
+        assert!(check.clean, "{period}: {}", check.json);
+    }
+
+    // The PDF, printed from the page; nothing else left beside it.
+    report(
+        dir,
+        &day,
+        &["--lang", "uk", "--format", "pdf", "--out", "report-uk.pdf"],
+    );
+    let pdf = std::fs::read(dir.join("report-uk.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(!dir.join("report-uk.print.html").exists());
+    assert!(dir.join("report-uk.proofs/checkpoint").exists());
+}
+
+#[test]
+fn pdf_without_a_browser_is_refused_before_anything_is_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "report",
+            "--agreement",
+            "no-such-agreement.toml",
+            "no-such-log",
+            "--day",
+            "2026-01-01",
+            "--format",
+            "pdf",
+        ])
+        .current_dir(dir)
+        .env("ACCORD_CHROMIUM", dir.join("no-chromium-here"))
+        .output()
+        .unwrap();
+    let err = text(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("ACCORD_CHROMIUM") && err.contains("not an executable"),
+        "says why, before reading the agreement: {err}"
+    );
+    assert!(!err.contains("no-such-agreement"), "{err}");
+    let _ = fails;
+}
