@@ -51,7 +51,7 @@ pub enum Period {
     Day,
     /// The 7 reporting periods ending with --day.
     Week,
-    /// The 30 reporting periods ending with --day.
+    /// The calendar month of --day, to --day, against the month before.
     Month,
 }
 
@@ -100,8 +100,9 @@ pub struct ReportArgs {
     pub day: String,
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,
-    /// A day, or the 7 or 30 reporting periods ending with --day, each
-    /// against the same length before it.
+    /// A day, or the 7 reporting periods ending with --day, each against
+    /// the same length before it; or the calendar month to --day, against
+    /// the whole month before.
     #[arg(long, value_enum, default_value = "day")]
     pub period: Period,
     /// The report's language.

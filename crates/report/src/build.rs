@@ -76,6 +76,44 @@ fn window(ev: &Evaluator<'_>, last: Date, n: u32) -> Window {
     }
 }
 
+/// The span's reporting periods and the ones it is compared with: a day
+/// or a week (7 periods) ending with `day` against as many before it; a
+/// month, the calendar month of `day` to `day` (its reporting periods
+/// dated in that month) against the whole calendar month before, as a
+/// mission's monthly report compares month with month.
+fn windows(ev: &Evaluator<'_>, day: Date, span: Span) -> (Window, Window) {
+    let p = ev.periods();
+    match span {
+        Span::Day | Span::Week => {
+            let now = window(ev, day, span.periods());
+            let before = window(ev, p.previous(now.first), span.periods());
+            (now, before)
+        }
+        Span::Month => {
+            // The first period dated in the month of `last`.
+            let first_in_month = |last: Date| {
+                let mut first = last;
+                while p.previous(first).first_of_month() == last.first_of_month() {
+                    first = p.previous(first);
+                }
+                first
+            };
+            let bounds = |first: Date, last: Date| Window {
+                first,
+                last,
+                start: p.start(first),
+                end: p.end(last),
+            };
+            let first = first_in_month(day);
+            let last_before = p.previous(first);
+            (
+                bounds(first, day),
+                bounds(first_in_month(last_before), last_before),
+            )
+        }
+    }
+}
+
 fn within(w: &Window, d: Date) -> bool {
     d >= w.first && d <= w.last
 }
@@ -200,9 +238,7 @@ impl Report {
     pub fn build(ev: &Evaluator<'_>, day: Date, span: Span) -> Report {
         let a = ev.agreement();
         let st: Status = ev.status();
-        let n = span.periods();
-        let now = window(ev, day, n);
-        let before = window(ev, ev.periods().previous(now.first), n);
+        let (now, before) = windows(ev, day, span);
         let b = Builder {
             regions: ev.zones_of(ZoneKind::Region),
         };

@@ -15,8 +15,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How long a report's period is: one reporting period (the agreement's
-/// day, to its cut-off), or the 7 or 30 reporting periods ending with the
-/// day named. Each is compared with the one of the same length before it.
+/// day, to its cut-off) or the 7 ending with the day named, each compared
+/// with as many before it; or the calendar month of the day named, to that
+/// day, compared with the whole month before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Span {
@@ -28,12 +29,13 @@ pub enum Span {
 impl Span {
     pub const ALL: [Span; 3] = [Span::Day, Span::Week, Span::Month];
 
-    /// How many reporting periods it covers.
+    /// How many reporting periods it covers at most (a month: the
+    /// calendar month's, to the day reported).
     pub fn periods(self) -> u32 {
         match self {
             Span::Day => 1,
             Span::Week => 7,
-            Span::Month => 30,
+            Span::Month => 31,
         }
     }
 
