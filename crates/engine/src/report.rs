@@ -54,8 +54,8 @@ impl Links {
 }
 
 /// How a statement says it is simulated (scripted for a demonstration or a
-/// test, not a real event): its observation's `note` or `reference`, or its
-/// certification's words, begin with this.
+/// test, not a real event): its observation's or declaration's `note` or
+/// `reference`, or its certification's words, begin with this.
 pub const SIMULATED: &str = "SIMULATED";
 
 /// Whether a statement says it is simulated (see [`SIMULATED`]).
@@ -64,6 +64,7 @@ pub fn says_simulated(s: &Statement) -> bool {
     match &s.body {
         Body::Observation(o, _) => marked(o.note.as_deref()) || marked(o.reference.as_deref()),
         Body::Certification(c) => marked(Some(&c.statement)),
+        Body::Declaration(d) => marked(d.note.as_deref()) || marked(d.reference.as_deref()),
         _ => false,
     }
 }
