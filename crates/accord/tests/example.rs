@@ -558,3 +558,79 @@ fn the_clauses_name_only_weapon_classes_the_agreement_defines() {
         systems.iter().map(|s| s.to_lowercase()).collect();
     assert_eq!(unique.len(), systems.len(), "a system in two places");
 }
+
+#[test]
+fn the_example_is_in_english_ukrainian_and_russian() {
+    let c = files::check_file(&example_dir().join("agreement.toml")).unwrap();
+    let a = c.agreement.expect("valid");
+    assert_eq!(a.languages(), ["en", "uk", "ru"]);
+    let cyrillic = |s: &str| s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+    for lang in ["uk", "ru"] {
+        let t = a.text_in(lang);
+        assert!(t.is_translated(), "{lang}");
+        assert!(cyrillic(t.title()), "{lang}: {}", t.title());
+        for (id, clause) in &a.clauses {
+            assert_ne!(t.clause_title(id), clause.title.get_ref(), "{lang}: {id}");
+            assert!(cyrillic(t.clause_title(id)), "{lang}: {id}");
+            assert!(cyrillic(t.clause_text(id)), "{lang}: {id}");
+        }
+        for id in a.parties.keys().chain(a.organisations.keys()) {
+            assert!(cyrillic(t.party_name(id)), "{lang}: {id}");
+        }
+        for id in a.phases.keys() {
+            assert!(
+                cyrillic(t.phase_title(id)) && cyrillic(t.phase_text(id)),
+                "{lang}: {id}"
+            );
+        }
+        for id in a.relief.keys() {
+            assert!(
+                cyrillic(t.tranche_title(id)) && cyrillic(t.tranche_text(id)),
+                "{lang}: {id}"
+            );
+        }
+        for id in a.guarantees.keys() {
+            assert!(cyrillic(t.guarantee_title(id)), "{lang}: {id}");
+        }
+        for id in a.weapon_classes.keys() {
+            assert!(cyrillic(t.weapon_class_title(id)), "{lang}: {id}");
+        }
+        for (id, z) in &a.zones {
+            if z.title.is_some() {
+                assert!(cyrillic(t.zone_title(id)), "{lang}: {id}");
+            }
+        }
+    }
+    // The OSCE mission's and the Minsk Package's own terms.
+    let uk = a.text_in("uk");
+    let ru = a.text_in("ru");
+    assert!(
+        uk.clause_text("ceasefire")
+            .contains("порушення режиму припинення вогню")
+    );
+    assert!(
+        ru.clause_text("ceasefire")
+            .contains("нарушение режима прекращения огня")
+    );
+    assert!(
+        uk.clause_text("heavy_weapons_withdrawal")
+            .contains("Комплексу заходів")
+    );
+    assert!(
+        ru.clause_text("heavy_weapons_withdrawal")
+            .contains("Комплекса мер")
+    );
+    assert_eq!(
+        uk.zone_title("line_of_contact")
+            .split(' ')
+            .take(2)
+            .collect::<Vec<_>>(),
+        ["Лінія", "зіткнення"]
+    );
+    assert_eq!(
+        ru.zone_title("disengagement_kupiansk"),
+        "Участок разведения «Купянск»"
+    );
+    // The English text is the main text's.
+    assert_eq!(a.text_in("en").title(), a.title.get_ref());
+}

@@ -41,7 +41,7 @@ use crate::logdir::{LogConfig, write_config};
 const SHARED_UCDP: &str = "data/events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv";
 
 /// What a scripted statement says of itself: its observation's `note`, its
-/// certification's words. [`accord_engine::report::SIMULATED`] begins it, so
+/// certification's words. [`accord_report::SIMULATED`] begins it, so
 /// that the report marks it.
 const SIMULATED_NOTE: &str = "SIMULATED: scripted by accord demo, not a real event";
 /// A scripted observation's `reference`.

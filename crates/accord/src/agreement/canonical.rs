@@ -245,7 +245,31 @@ pub fn to_value(a: &Agreement) -> Value {
             })),
         })),
     });
+    let mut v = v;
+    // Only when written: an agreement in one language keeps its hash.
+    if let Some(list) = &a.languages {
+        v["languages"] = strs(list.get_ref());
+    }
+    if !a.texts.is_empty() {
+        v["texts"] = map(&a.texts, language_text);
+    }
     prune(v)
+}
+
+/// A text in another language, as its tables are written.
+fn language_text(t: &super::texts::LanguageText) -> Value {
+    let mut o = serde_json::Map::new();
+    o.insert("title".into(), opt(&t.title, s));
+    for (section, items) in &t.sections {
+        let items = map(items, |item| {
+            json!({
+                section.name_key(): opt(&item.title, s),
+                "text": opt(&item.text, s),
+            })
+        });
+        o.insert(section.key().into(), items);
+    }
+    Value::Object(o)
 }
 
 /// The RFC 8785 canonical JSON of the agreement.

@@ -20,6 +20,11 @@ pub struct Agreement {
     pub title: Sp<String>,
     pub version: Sp<String>,
     pub language: Option<Sp<String>>,
+    /// The languages of the equally authentic texts, the main text's first
+    /// (`languages`); `None` when not written.
+    pub languages: Option<Sp<Vec<Sp<String>>>>,
+    /// The texts in the other languages (`[texts.<lang>]`), by language.
+    pub texts: BTreeMap<String, super::texts::LanguageText>,
     /// IANA time zone of local times (reporting cut-off).
     pub timezone: Sp<String>,
     pub anchors: BTreeMap<String, Anchor>,

@@ -9,6 +9,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::model::*;
 use super::reader::{Ctx, Obj, strs_of, type_name};
+use super::texts::{LanguageText, Section, Translation};
 use crate::diag::{Diag, FileId, Sp, closest};
 use crate::quorum::{Quorum, Requirement};
 use crate::vocab::{Category, Sensor};
@@ -482,6 +483,8 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
     });
 
     let witnesses = top.table(ctx, "witnesses").map(|o| witnesses(o, ctx));
+    let languages = top.strs(ctx, "languages");
+    let texts = texts(&mut top, ctx);
 
     top.finish(ctx);
     Agreement {
@@ -490,6 +493,8 @@ pub fn parse(file: FileId, root: &Spanned<DeTable<'_>>, ctx: &mut Ctx<'_>) -> Ag
         title,
         version,
         language,
+        languages,
+        texts,
         timezone,
         anchors,
         reporting,
@@ -1044,4 +1049,64 @@ fn quorum(ctx: &mut Ctx<'_>, path: &str, v: &Spanned<DeValue<'_>>) -> Option<Quo
         requirements,
         span: v.span(),
     })
+}
+
+/// `[texts.<lang>]`: the agreement's words in another language. Whether
+/// the languages and ids exist is the check's (`validate/texts.rs`).
+fn texts(top: &mut Obj<'_, '_>, ctx: &mut Ctx<'_>) -> BTreeMap<String, LanguageText> {
+    let mut out = BTreeMap::new();
+    let Some(all) = top.table(ctx, "texts") else {
+        return out;
+    };
+    for (lang, v) in all.entries() {
+        let Some(mut o) = Obj::of(ctx, format!("texts.{}", lang.get_ref()), v) else {
+            continue;
+        };
+        let title = o.str(ctx, "title");
+        let mut sections = BTreeMap::new();
+        for section in Section::ALL {
+            let Some(table) = o.table(ctx, section.key()) else {
+                continue;
+            };
+            let mut items = BTreeMap::new();
+            for (id, v) in table.entries() {
+                let path = format!(
+                    "texts.{}.{}.{}",
+                    lang.get_ref(),
+                    section.key(),
+                    id.get_ref()
+                );
+                let Some(mut item) = Obj::of(ctx, path, v) else {
+                    continue;
+                };
+                let title = item.str(ctx, section.name_key());
+                let text = if section.has_text() {
+                    item.str(ctx, "text")
+                } else {
+                    None
+                };
+                item.finish(ctx);
+                items.insert(
+                    id.get_ref().clone(),
+                    Translation {
+                        id: id.clone(),
+                        title,
+                        text,
+                    },
+                );
+            }
+            sections.insert(section, items);
+        }
+        o.finish(ctx);
+        out.insert(
+            lang.get_ref().clone(),
+            LanguageText {
+                lang,
+                span: v.span(),
+                title,
+                sections,
+            },
+        );
+    }
+    out
 }

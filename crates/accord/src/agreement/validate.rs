@@ -26,6 +26,7 @@ use crate::quorum::{Quorum, Requirement};
 use crate::vocab::Category;
 
 mod obligations;
+mod texts;
 mod witnesses;
 
 /// Reads the files an agreement refers to (GeoJSON zones), by the path
@@ -190,6 +191,7 @@ impl<'a> Checker<'a> {
         self.quorums();
         witnesses::check(&mut self);
         self.amendments();
+        texts::check(&mut self);
         self.unused();
     }
 
