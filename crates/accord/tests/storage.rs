@@ -464,3 +464,60 @@ fn the_new_observation_details_are_kept_for_the_report() {
     let old: accord::evaluate::State = serde_json::from_value(stored).unwrap();
     assert!(old.obs.iter().all(|o| o.detail.is_none()));
 }
+
+#[test]
+fn storage_is_the_same_after_a_stored_state_is_resumed() {
+    let (a, h) = example();
+    let mut s = start(&a, h);
+    s.wait_hours(1.0);
+    declare(
+        &mut s,
+        "UA",
+        vec![site(
+            "UA-1",
+            json!([{"system": "T-64", "count": 5, "serials": ["1", "2", "3", "4", "5"]}]),
+        )],
+        &["UA"],
+    )
+    .ok();
+    s.wait_hours(1.0);
+    let half = s.entries.len();
+    declare(
+        &mut s,
+        "UA",
+        vec![site(
+            "UA-1",
+            json!([{"system": "T-64", "count": 4, "serials": ["1", "2", "3", "4"]}]),
+        )],
+        &["UA"],
+    )
+    .ok();
+    s.wait_hours(1.0);
+    visit(
+        &mut s,
+        "MISSION/1",
+        "UA-1",
+        "granted",
+        json!([{"system": "T-64", "count": 3, "serials": ["1", "2", "4"]}]),
+    )
+    .ok();
+    // A full replay, and one resumed from the state stored halfway.
+    let mut full = accord::evaluate::Evaluator::new(&a, h);
+    for e in &s.entries {
+        full.apply(e);
+    }
+    let mut first = accord::evaluate::Evaluator::new(&a, h);
+    for e in &s.entries[..half] {
+        first.apply(e);
+    }
+    let stored = serde_json::to_string(&first.state).unwrap();
+    let mut resumed =
+        accord::evaluate::Evaluator::resume(&a, h, serde_json::from_str(&stored).unwrap());
+    for e in &s.entries[half..] {
+        resumed.apply(e);
+    }
+    assert_eq!(resumed.state.storage, full.state.storage);
+    assert_eq!(full.state.storage, s.eval.state.storage);
+    let v = &full.state.storage["UA-1"].visits[0];
+    assert_eq!(v.absent.as_deref(), Some(&[absent("T-64", 1, &["3"])][..]));
+}

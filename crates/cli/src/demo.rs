@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use accord::import::{self, Format};
 use accord::statement::{Body, SignedStatement, Statement, Time};
-use accord_example::{self as example, Script, Written};
+use accord_example::{self as example, Script, Written, history};
 use clap::Args;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -72,6 +72,10 @@ pub struct DemoArgs {
     #[arg(long)]
     pub days: Option<u32>,
 }
+
+/// When in the day (hours after midnight, Kyiv time) the routine
+/// monitoring is reported: well before the 19:30 cut-off.
+const ROUTINE_HOUR: f64 = 6.0;
 
 /// Places the script uses (lon, lat), from the example's annex.
 const KRAMATORSK: (f64, f64) = (37.58, 48.74);
@@ -190,6 +194,12 @@ struct Story<'a> {
     osint: std::iter::Peekable<std::vec::IntoIter<Statement>>,
     importer: tlog::SignerKey,
     imported: u64,
+    /// The routine monitoring written each day (see
+    /// `accord_example::history`): its marks, the number of the next day,
+    /// and whether one side's allegations are part of it yet.
+    marks: history::Marks,
+    routine_day: u32,
+    allegations: bool,
 }
 
 impl Story<'_> {
@@ -203,12 +213,37 @@ impl Story<'_> {
         }
     }
     fn days(&mut self, n: u32) {
+        let mut routine = 0;
+        let first = self.s.entries.len();
         for _ in 0..n {
+            // The day's routine monitoring, in the morning.
+            self.s.wait_hours(ROUTINE_HOUR);
+            for (w, what) in
+                history::routine_day(&mut self.s, self.routine_day, self.allegations, &self.marks)
+            {
+                match &w.rejected {
+                    None => routine += 1,
+                    Some(_) => say(&w, &what),
+                }
+            }
+            self.routine_day += 1;
+            self.s.wait_hours(-ROUTINE_HOUR);
             // The Mission's coverage of the day, before its cut-off.
             self.s.patrol_report();
             self.s.wait_hours(24.0);
             self.catch_up();
             self.s.status();
+        }
+        if routine > 0 {
+            outln!(
+                "   entries {first:>5}… SIMULATED  {routine} routine reports over {n} {}: crossings and their queues, fire heard by the Mission (charged to no one), demining, windows of silence, storage visits{}",
+                if n == 1 { "day" } else { "days" },
+                if self.allegations {
+                    ", one side's reports of the other's fire"
+                } else {
+                    ""
+                }
+            );
         }
     }
     fn hours(&mut self, h: f64) {
@@ -310,6 +345,13 @@ pub fn run(a: DemoArgs) -> Result<()> {
         osint: reports.into_iter().peekable(),
         importer: example::key("osint.accord.example/importer"),
         imported: 0,
+        marks: history::Marks::new(
+            SIMULATED_NOTE,
+            SIMULATED_REFERENCE,
+            "SIMULATED: accord demo footage",
+        ),
+        routine_day: 0,
+        allegations: false,
     };
     say(
         &story.s.adopt(),
@@ -320,6 +362,10 @@ pub fn run(a: DemoArgs) -> Result<()> {
             &story.s.accredit(org, 1),
             &format!("{org} accredits its monitor no. 1"),
         );
+    }
+    // Each party's baseline: where its heavy weapons are stored, and which.
+    for (w, what) in history::declarations(&mut story.s, &story.marks) {
+        say(&w, &what);
     }
     // The Mission's patrols cover the Donbas, the security zone, the
     // crossings and the disengagement areas every day, and report it: what
@@ -438,6 +484,12 @@ pub fn run(a: DemoArgs) -> Result<()> {
         ),
         "the Mission records 3 civilians killed and 11 injured there",
     );
+    // Everything else a mission's daily report carries, that day.
+    for (w, what) in history::full_day(&mut story.s, &story.marks) {
+        say(&w, &what);
+    }
+    // From now on, one side's officers report the other's fire too.
+    story.allegations = true;
     let breach_day = story.s.eval.periods().period_of(story.s.now);
     story.s.wait_hours(-3.0);
     story.days(1);
@@ -463,7 +515,14 @@ pub fn run(a: DemoArgs) -> Result<()> {
         "the United States alone votes to continue relief (two are needed)",
     );
     story.s.wait_hours(-1.0);
-    story.days(30);
+    story.days(29);
+    // The story's last day: again everything a daily report carries.
+    story.hours(12.0);
+    for (w, what) in history::full_day(&mut story.s, &story.marks) {
+        say(&w, &what);
+    }
+    story.s.wait_hours(-12.0);
+    story.days(1);
     report_phase(&story.s, "after the snapback vote");
     // The story must not run past the data: its days would be evaluated
     // as if nothing had happened in them.

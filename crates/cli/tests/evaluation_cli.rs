@@ -586,6 +586,21 @@ fn demo_walks_the_agreement_through_its_phases_and_audits_clean() {
     );
     assert!(out.contains("AUDIT PASSED"), "{out}");
     assert!(out.contains("phase verification"), "{out}");
+    // The monitoring scripted around the story (accord_example::history):
+    // every statement of it accepted.
+    assert!(!out.contains("REFUSED"), "{out}");
+    assert!(
+        out.contains("Ukraine declares its storage sites")
+            && out.contains("the Russian Federation declares its storage sites"),
+        "{out}"
+    );
+    assert!(out.contains("routine reports over"), "{out}");
+    assert_eq!(
+        out.matches("the Mission visits Pavlohrad storage: one howitzer (UA-2S1-0103) and two Grad launchers absent")
+            .count(),
+        2,
+        "the full day, on the day of the breach and on the story's last day: {out}"
+    );
     assert!(out.contains("us_tranche_1 in_dispute"), "{out}");
     assert!(
         out.contains("us_tranche_1 snapped_back; guarantee: collective_defence decided"),
@@ -712,7 +727,12 @@ fn demo_imports_only_events_within_d_day_and_the_data_and_marks_its_script_simul
         // Nothing in the log is after the data's end.
         assert!(st.issued_at.0 <= data_end, "{:?}", st.issued_at);
         match &st.body {
-            Body::Observation(o, _) if o.source.is_some() => {
+            // Imported: an open-source report of a dataset, which the
+            // script's own open-source report (accord_example::history,
+            // dataset `demo-osint`) is not.
+            Body::Observation(o, _)
+                if o.source.as_ref().is_some_and(|x| x.dataset != "demo-osint") =>
+            {
                 imported += 1;
                 assert!(o.observed.from.0 >= d_day, "began before D-day: {o:?}");
                 assert!(st.issued_at.0 >= d_day, "{o:?}");

@@ -48,6 +48,7 @@ pub fn says_simulated(s: &Statement) -> bool {
     match &s.body {
         Body::Observation(o, _) => marked(o.note.as_deref()) || marked(o.reference.as_deref()),
         Body::Certification(c) => marked(Some(&c.statement)),
+        Body::Declaration(d) => marked(d.note.as_deref()) || marked(d.reference.as_deref()),
         _ => false,
     }
 }
