@@ -57,6 +57,8 @@ pub struct ReportArgs {
     /// (the report says that it is not witnessed).
     #[arg(long)]
     pub allow_unwitnessed: bool,
+    #[command(flatten)]
+    pub lang: crate::lang::LangArg,
 }
 
 pub fn run(a: ReportArgs) -> Result<()> {
@@ -98,6 +100,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         a.format,
         &out,
         sentence.as_deref(),
+        a.lang.lang,
     )?;
     outln!("wrote {}", out.display());
     Ok(())
@@ -115,6 +118,9 @@ pub fn write(
     format: Format,
     out: &Path,
     witnessed: Option<&str>,
+    // The report's language (`--lang`): accord-report renders in it; the
+    // engine's report, until then, is in English.
+    _lang: accord_i18n::Lang,
 ) -> Result<()> {
     // Figures and proofs are of the checkpoint that was verified and
     // replayed, even if the log has grown since.
