@@ -36,6 +36,20 @@ fi
 py_geo='import shapely, pyproj; assert int(shapely.__version__.split(".")[0]) >= 2'
 python3 -c "$py_geo" 2>/dev/null || python3 -m pip install -q 'shapely>=2' pyproj >/dev/null 2>&1 ||
   python3 -m pip install -q --break-system-packages 'shapely>=2' pyproj >/dev/null
+# The report's browser check (and the dashboard's) runs Debian's Chromium
+# through playwright-core (browser/). ACCORD_SKIP_BROWSER=1 skips them.
+if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then
+  if [[ ! -x /usr/bin/chromium && -z ${ACCORD_CHROMIUM:-} ]]; then
+    echo "installing chromium ..." >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm >/dev/null
+  fi
+  command -v npm >/dev/null || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  }
+  [[ -d browser/node_modules/playwright-core ]] || (cd browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
 # Build the independent verifier once, up front, so that no test times it.
 "$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null
 

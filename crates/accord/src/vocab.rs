@@ -94,10 +94,13 @@ pub enum Category {
     RemainsExchange,
     ForcePresence,
     RouteStatus,
+    MinesUxo,
+    LocalisedCeasefire,
+    StorageVisit,
 }
 
 impl Category {
-    pub const ALL: [Category; 15] = [
+    pub const ALL: [Category; 18] = [
         Category::CeasefireViolation,
         Category::WeaponSighting,
         Category::TroopMovement,
@@ -113,6 +116,9 @@ impl Category {
         Category::RemainsExchange,
         Category::ForcePresence,
         Category::RouteStatus,
+        Category::MinesUxo,
+        Category::LocalisedCeasefire,
+        Category::StorageVisit,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -131,6 +137,9 @@ impl Category {
             Category::RemainsExchange => "remains_exchange",
             Category::ForcePresence => "force_presence",
             Category::RouteStatus => "route_status",
+            Category::MinesUxo => "mines_uxo",
+            Category::LocalisedCeasefire => "localised_ceasefire",
+            Category::StorageVisit => "storage_visit",
         }
     }
     pub fn from_name(s: &str) -> Option<Category> {
@@ -181,6 +190,8 @@ impl Category {
         const COMPLETED: &[&str] = &["true", "false"];
         const POPULATION: &[&str] = &["refugees", "idps"];
         const RETURN_KIND: &[&str] = &["organised", "spontaneous"];
+        const MINES: &[&str] = &["new_mines", "minefield", "uxo", "demining", "warning_signs"];
+        const ACCESS: &[&str] = &["granted", "denied", "partial"];
         const PRESENCE: &[&str] = &[
             "armed_personnel",
             "military_vehicles",
@@ -197,6 +208,9 @@ impl Category {
             Category::Handover => &[("completed", COMPLETED)],
             Category::DisplacedReturn => &[("population", POPULATION), ("kind", RETURN_KIND)],
             Category::RouteStatus => &[("status", CROSSING)],
+            Category::MinesUxo => &[("kind", MINES)],
+            Category::LocalisedCeasefire => &[("facility", FACILITY), ("held", COMPLETED)],
+            Category::StorageVisit => &[("access", ACCESS)],
             _ => &[],
         }
     }
@@ -210,7 +224,7 @@ impl Category {
             Category::FreedomOfMovement => &["duration_minutes"],
             Category::CivilianCasualties => &["killed", "injured"],
             Category::InfrastructureDamage => &[],
-            Category::CrossingStatus => &["people_waiting", "vehicles_waiting"],
+            Category::CrossingStatus => &["people_waiting", "vehicles_waiting", "wait_minutes"],
             Category::DisengagementPresence => &["count"],
             Category::WithdrawalVerified => &["count"],
             Category::PrisonerExchange => &["count"],
@@ -219,6 +233,9 @@ impl Category {
             Category::RemainsExchange => &["count"],
             Category::ForcePresence => &["personnel", "vehicles", "armoured_vehicles"],
             Category::RouteStatus => &["vehicles_passed"],
+            Category::MinesUxo => &["count", "area_m2"],
+            Category::LocalisedCeasefire => &[],
+            Category::StorageVisit => &[],
         }
     }
 }

@@ -213,6 +213,7 @@ fn known_events_match_the_csv_field_by_field() {
                 type_: ViolationType::Undetermined,
                 count: 1,
                 weapon_class: None,
+                weapon: None,
                 bearing_deg: None,
                 distance_km: None,
                 direction: None,

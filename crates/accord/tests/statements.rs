@@ -53,7 +53,8 @@ fn samples() -> Vec<Value> {
             "ceasefire_violation",
             json!({"events": [
                 {"type": "explosion", "count": 4, "weapon_class": "artillery_100mm", "bearing_deg": 120, "distance_km": 3.5, "direction": "incoming"},
-                {"type": "burst", "count": 12}
+                {"type": "burst", "count": 12, "weapon": "small_arms"},
+                {"type": "explosion", "count": 2, "weapon": "mlrs"}
             ]}),
         ),
         observation(
@@ -79,6 +80,32 @@ fn samples() -> Vec<Value> {
         observation(
             "crossing_status",
             json!({"crossing": "crossing_orikhiv", "status": "closed", "people_waiting": 300}),
+        ),
+        observation(
+            "crossing_status",
+            json!({"crossing": "crossing_siversk", "status": "open", "people_waiting": 120, "vehicles_waiting": 35, "wait_minutes": 90}),
+        ),
+        observation(
+            "mines_uxo",
+            json!({"kind": "demining", "count": 14, "area_m2": 25000}),
+        ),
+        observation(
+            "localised_ceasefire",
+            json!({"facility": "water", "window": {"from": "2026-03-01T06:00:00Z", "to": "2026-03-01T16:00:00Z"},
+                   "held": true, "purpose": "repairs to the Donetsk Filter Station"}),
+        ),
+        observation(
+            "storage_visit",
+            json!({"site": "UA-PS-03", "access": "granted",
+                   "found": [{"system": "2S1 Gvozdika", "count": 2, "serials": ["A1", "A2"]}]}),
+        ),
+        envelope(
+            "declaration",
+            json!({"party": "UA", "reference": "Annex 3", "sites": [
+                {"id": "UA-PS-03", "name": "Permanent storage site 3", "kind": "permanent_storage",
+                 "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 100},
+                 "inventory": [{"system": "2S1 Gvozdika", "weapon_class": "artillery_100mm", "count": 3, "serials": ["A1", "A2", "A3"]},
+                               {"system": "BM-21 Grad", "count": 4}]}]}),
         ),
         observation(
             "disengagement_presence",
@@ -356,11 +383,11 @@ fn bad_fields_are_refused_with_their_path() {
             "body.key: key must have the form",
         ),
         (
-            with(samples()[13].clone(), &["body", "grounds"], Value::Null),
+            with(samples()[18].clone(), &["body", "grounds"], Value::Null),
             "body.grounds: a dispute lodged gives its grounds",
         ),
         (
-            with(samples()[14].clone(), &["body", "assessment"], Value::Null),
+            with(samples()[19].clone(), &["body", "assessment"], Value::Null),
             "body.assessment: a reattribution gives the new assessment",
         ),
     ];
@@ -474,7 +501,19 @@ fn names_are_checked_against_the_agreement() {
             "body.assessment.responsible: `XX` is not a party",
         ),
         (
-            samples()[15].clone(),
+            samples()[13].clone(),
+            "/body/party",
+            json!("XX"),
+            "body.party: `XX` is not a party",
+        ),
+        (
+            samples()[13].clone(),
+            "/body/sites/0/inventory/0/weapon_class",
+            json!("howitzers"),
+            "body.sites[0].inventory[0].weapon_class: `howitzers` is not a weapon class",
+        ),
+        (
+            samples()[20].clone(),
             "/body/target",
             json!("begin_peace"),
             "body.target: `begin_peace` is not a transition",
@@ -494,5 +533,141 @@ fn names_are_checked_against_the_agreement() {
             .unwrap_err()
             .to_string();
         assert!(got.starts_with(want), "got: {got}\nwant: {want}");
+    }
+}
+
+/// The fields added for the daily report (weapon kinds, waiting times,
+/// mines, windows of silence, storage sites and visits) are refused with
+/// the field named when wrong.
+#[test]
+fn the_report_fields_name_the_field_when_wrong() {
+    let parse = |v: Value| {
+        Statement::from_value(v)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            observation(
+                "ceasefire_violation",
+                json!({"events": [{"type": "shot", "count": 3, "weapon": "rifle"}]}),
+            ),
+            "body.details.events[0].weapon: unknown variant `rifle`",
+        ),
+        (
+            observation(
+                "crossing_status",
+                json!({"crossing": "crossing_siversk", "status": "open", "wait_minutes": -5}),
+            ),
+            "body.details.wait_minutes: invalid value: integer `-5`",
+        ),
+        (
+            observation("mines_uxo", json!({"kind": "landmine"})),
+            "body.details.kind: unknown variant `landmine`",
+        ),
+        (
+            observation("mines_uxo", json!({"kind": "uxo", "area": 4})),
+            "body.details.area: unknown field `area`",
+        ),
+        (
+            observation(
+                "localised_ceasefire",
+                json!({"facility": "water", "window": {"from": "2026-03-01T06:00:00Z"}}),
+            ),
+            "body.details.window.to: a window of silence says when it ends",
+        ),
+        (
+            observation(
+                "localised_ceasefire",
+                json!({"facility": "water", "window": {"from": "2026-03-01T06:00:00Z", "to": "2026-03-01T05:00:00Z"}}),
+            ),
+            "body.details.window.to: ends before it starts",
+        ),
+        (
+            observation("storage_visit", json!({"site": "S1", "access": "refused"})),
+            "body.details.access: unknown variant `refused`",
+        ),
+        (
+            observation(
+                "storage_visit",
+                json!({"site": "S1", "access": "denied", "found": [{"system": "T-72", "count": 1}]}),
+            ),
+            "body.details.found: access was denied",
+        ),
+        (
+            observation(
+                "storage_visit",
+                json!({"site": "S1", "access": "granted", "found": [{"system": "T-72", "count": 1, "serials": ["a", "b"]}]}),
+            ),
+            "body.details.found[0].serials: 2 serial numbers for a count of 1",
+        ),
+        (
+            envelope("declaration", json!({"party": "UA", "sites": []})),
+            "body.sites: declares at least one site",
+        ),
+        (
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "holding_area", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1}},
+                {"id": "S1", "name": "again", "kind": "holding_area", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1}}]}),
+            ),
+            "body.sites[1].id: site `S1` is declared twice",
+        ),
+        (
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "depot", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1}}]}),
+            ),
+            "body.sites[0].kind: unknown variant `depot`",
+        ),
+        (
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "holding_area", "position": {"lon": 236.9, "lat": 48.9, "uncertainty_m": 1}}]}),
+            ),
+            "body.sites[0].position.lon: 236.9 is not a longitude",
+        ),
+        (
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "holding_area", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1},
+                 "inventory": [{"system": "T-72", "count": 3, "serials": ["a", "b"]}]}]}),
+            ),
+            "body.sites[0].inventory[0].serials: 2 serial numbers for a count of 3",
+        ),
+        (
+            // The same serial number at two sites of one declaration: one
+            // weapon cannot be in two places.
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "holding_area", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1},
+                 "inventory": [{"system": "T-72", "count": 2, "serials": ["a", "b"]}]},
+                {"id": "S2", "name": "two", "kind": "holding_area", "position": {"lon": 36.8, "lat": 48.9, "uncertainty_m": 1},
+                 "inventory": [{"system": "T-72", "count": 1, "serials": ["b"]}]}]}),
+            ),
+            "body.sites[1].inventory[0].serials[0]: serial number `b` is declared twice (first at body.sites[0].inventory[0].serials[1])",
+        ),
+        (
+            envelope(
+                "declaration",
+                json!({"party": "UA", "sites": [
+                {"id": "S1", "name": "one", "kind": "holding_area", "position": {"lon": 36.9, "lat": 48.9, "uncertainty_m": 1},
+                 "inventory": [{"system": "T-72", "count": 2}, {"system": "T-72", "count": 1}]}]}),
+            ),
+            "body.sites[0].inventory[1].system: `T-72` is listed twice",
+        ),
+        (
+            envelope("declaration", json!({"sites": []})),
+            "body: missing field `party`",
+        ),
+    ];
+    for (v, want) in cases {
+        let got = parse(v.clone()).expect_err(&format!("accepted: {v}"));
+        assert!(got.starts_with(want), "{v}\n  got:  {got}\n  want: {want}");
     }
 }

@@ -82,8 +82,8 @@ macro_rules! say {
     ($json:expr, $($arg:tt)*) => { if !$json { outln!($($arg)*); } };
 }
 
-/// What the witnesses did, for `then`: a sentence (none without a policy).
-pub type WitnessSentence<'w> = Option<&'w str>;
+/// What the witnesses did, for `then` (none without a policy).
+pub type WitnessSentence<'w> = Option<&'w accord_engine::witnessed::WitnessCheck>;
 
 /// Runs the audit and, if it passes, `then` with the agreement, the
 /// verified log, the replayed evaluator, the log's source and what the
@@ -342,7 +342,6 @@ pub fn run_then(
         );
     }
     say!(json);
-    let sentence = report.witnesses.as_ref().map(replay::witnessed_sentence);
     if report.passed() {
         say!(
             json,
@@ -357,7 +356,7 @@ pub fn run_then(
         if json {
             print_json(&hash, &source, Some(log), &report, started);
         }
-        return then(ev.agreement(), log, ev, &source, sentence.as_deref());
+        return then(ev.agreement(), log, ev, &source, report.witnesses.as_ref());
     }
     let dir = a
         .evidence

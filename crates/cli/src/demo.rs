@@ -42,7 +42,7 @@ use crate::logdir::{LogConfig, write_config};
 const SHARED_UCDP: &str = "data/events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv";
 
 /// What a scripted statement says of itself: its observation's `note`, its
-/// certification's words. [`accord_engine::report::SIMULATED`] begins it, so
+/// certification's words. [`accord_report::SIMULATED`] begins it, so
 /// that the report marks it.
 const SIMULATED_NOTE: &str = "SIMULATED: scripted by accord demo, not a real event";
 /// A scripted observation's `reference`.
@@ -619,17 +619,14 @@ pub fn run(a: DemoArgs) -> Result<()> {
             (crate::report_cmd::Format::Md, "md"),
         ] {
             let out = a.dir.join(format!("report-{breach_day}.{ext}"));
-            crate::report_cmd::write(
-                agreement,
-                log,
-                ev,
-                source,
-                breach_day,
+            // The report in the demo's language.
+            let options = crate::report_cmd::Options {
+                day: breach_day,
+                span: accord_report::Span::Day,
+                lang: m.lang(),
                 format,
-                &out,
-                witnessed,
-                m.lang(),
-            )?;
+            };
+            crate::report_cmd::write_with(agreement, log, ev, source, options, &out, witnessed)?;
             written.push(out);
         }
         Ok(())

@@ -1,4 +1,4 @@
-//! `accord report`: the engine's daily report (`accord_engine::report`)
+//! `accord report`: the engine's daily report (`accord_report`)
 //! from the command line: the log replayed, the report written with the
 //! inclusion proofs of every entry it cites beside it.
 
@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use accord::agreement::Agreement;
 use accord::evaluate::Evaluator;
 use accord::statement::SignedStatement;
-use accord_engine::report::{Links, Report, says_simulated};
+use accord_engine::witnessed::WitnessCheck;
+use accord_report::model::{Cosigned, Witnessed};
+use accord_report::{Lang, Links, Report, Span, says_simulated};
 use clap::{Args, ValueEnum};
 use jiff::civil::Date;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
@@ -19,6 +21,39 @@ use crate::replay::{self, SignatureCheck, Source};
 pub enum Format {
     Md,
     Html,
+    /// The report's model, for anyone who wants to build their own.
+    Json,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// How long a report's period is (`accord_report::Span`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    /// One reporting period: the agreement's day, to its cut-off.
+    Day,
+    /// The 7 reporting periods ending with --day.
+    Week,
+    /// The 30 reporting periods ending with --day.
+    Month,
+}
+
+impl From<Period> for Span {
+    fn from(p: Period) -> Span {
+        match p {
+            Period::Day => Span::Day,
+            Period::Week => Span::Week,
+            Period::Month => Span::Month,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -32,13 +67,19 @@ pub struct ReportArgs {
     pub amended: Vec<PathBuf>,
     /// The log: a directory or an http(s):// address.
     pub log: String,
-    /// The reporting day (the local date on which its period ends at the cut-off).
+    /// The reporting day (the local date on which its period ends at the
+    /// cut-off); a week's or a month's report ends with it.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub day: String,
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,
-    /// Where to write it (default: report-DAY.md or .html); the proofs go in
-    /// a directory beside it.
+    /// A day, or the 7 or 30 reporting periods ending with --day, each
+    /// against the same length before it.
+    #[arg(long, value_enum, default_value = "day")]
+    pub period: Period,
+    /// Where to write it (default: report-DAY.md, .html or .json; a week's
+    /// and a month's: report-week-DAY..., report-month-DAY...); the proofs
+    /// go in a directory beside it.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// The log's verifier key (default: the agreement's `[operator] log`).
@@ -57,6 +98,8 @@ pub struct ReportArgs {
     /// (the report says that it is not witnessed).
     #[arg(long)]
     pub allow_unwitnessed: bool,
+    /// The report's language: `--lang uk|ru|en`, default `$ACCORD_LANG`,
+    /// else English.
     #[command(flatten)]
     pub lang: crate::lang::LangArg,
 }
@@ -74,61 +117,90 @@ pub fn run(a: ReportArgs) -> Result<()> {
     let (key, _) = replay::log_key(a.log_key.as_deref(), &agreement, &source)?;
     let log = crate::status_cmd::verified(&source, &key, a.state.as_deref())?;
     let r = replay::replay_versions(&versions, &source, &log, SignatureCheck::Batch)?;
+    let span = Span::from(a.period);
     let out = a.out.clone().unwrap_or_else(|| {
-        PathBuf::from(format!(
-            "report-{day}.{}",
-            if a.format == Format::Html {
-                "html"
-            } else {
-                "md"
-            }
-        ))
+        let kind = match span {
+            Span::Day => String::new(),
+            s => format!("{}-", s.code()),
+        };
+        PathBuf::from(format!("report-{kind}{day}.{}", a.format.ext()))
     });
     // Reported under the version in force, and held to its witnesses.
     let in_force = r.evaluator.agreement();
     let witnessed = replay::witnessed(&source, &key, &log, in_force, &policy, a.allow_unwitnessed)?;
-    let sentence = witnessed.as_ref().map(replay::witnessed_sentence);
     if let Some(w) = witnessed.as_ref().filter(|w| !w.met()) {
         errln!("warning: {}", replay::witnessed_sentence(w));
     }
-    write(
+    write_with(
         in_force,
         &log,
         &r.evaluator,
         &source,
-        day,
-        a.format,
+        Options {
+            day,
+            span,
+            lang: a.lang.lang,
+            format: a.format,
+        },
         &out,
-        sentence.as_deref(),
-        a.lang.lang,
+        witnessed.as_ref(),
     )?;
     outln!("wrote {}", out.display());
     Ok(())
 }
 
-/// Builds the report for `day` and writes it, with its proofs, to `out`;
+/// What report to write: of which period, in which language and form.
+#[derive(Clone, Copy)]
+pub struct Options {
+    pub day: Date,
+    pub span: Span,
+    pub lang: Lang,
+    pub format: Format,
+}
+
+/// What the checkpoint's witnesses did, as the report's model keeps it.
+pub fn witnessed_model(w: &WitnessCheck) -> Witnessed {
+    Witnessed {
+        met: w.met(),
+        policy: if w.given { "given" } else { "agreement" }.into(),
+        cosigners: w
+            .cosigners
+            .iter()
+            .map(|c| Cosigned {
+                name: c.name.clone(),
+                at: jiff::Timestamp::from_second(c.timestamp as i64)
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            })
+            .collect(),
+        error: w.error.as_ref().map(|e| e.to_string()),
+    }
+}
+
+/// Builds the report and writes it, with its proofs, to `out`;
 /// `witnessed` says what the checkpoint's witnesses did.
-#[allow(clippy::too_many_arguments)]
-pub fn write(
+pub fn write_with(
     agreement: &Agreement,
     log: &replay::Verified,
     ev: &Evaluator<'_>,
     source: &Source,
-    day: Date,
-    format: Format,
+    o: Options,
     out: &Path,
-    witnessed: Option<&str>,
-    // The report's language (`--lang`): accord-report renders in it; the
-    // engine's report, until then, is in English.
-    _lang: accord_i18n::Lang,
+    witnessed: Option<&WitnessCheck>,
 ) -> Result<()> {
+    let Options {
+        day,
+        span,
+        lang,
+        format,
+    } = o;
     // Figures and proofs are of the checkpoint that was verified and
     // replayed, even if the log has grown since.
     let cp = log.checkpoint();
     let raw_checkpoint = cp.to_bytes();
-    let mut report = Report::build(agreement, ev, day);
-    report.witnessed = witnessed.map(str::to_string);
-    let Some(adopted) = report.adopted.map(|at| at.time.0) else {
+    let mut report = Report::build(ev, day, span);
+    report.sources.witnessed = witnessed.map(witnessed_model);
+    report.header.root = Some(cp.checkpoint.root.to_string());
+    let Some(adopted) = report.header.adopted else {
         return Err(miette!(
             "the log holds no adoption: there is nothing to report"
         ));
@@ -140,13 +212,13 @@ pub fn write(
         .done
         .map(|d| d.to_string())
         .unwrap_or_else(|| "none".into());
-    if report.end > clock {
+    if report.header.period.end > clock {
         return Err(miette!(
             "--day {day}: that period ends at {}, after the log's clock ({clock}); the last complete period is {last}",
-            report.end
+            report.header.period.end
         ));
     }
-    if report.end <= adopted {
+    if report.header.period.end <= adopted {
         return Err(miette!(
             "--day {day}: that period ended before the agreement was adopted ({adopted})"
         ));
@@ -174,17 +246,15 @@ pub fn write(
         // The evaluator keeps no notes: the entry itself says whether it is
         // simulated, and the report marks it.
         if SignedStatement::parse(&proved.entry).is_ok_and(|s| says_simulated(&s.statement)) {
-            report.simulated.insert(i);
+            report.sources.simulated.insert(i);
         }
     }
     std::fs::write(proofs_dir.join("checkpoint"), &raw_checkpoint).into_diagnostic()?;
-    let links = Links {
-        dir: proofs_name,
-        html: format == Format::Html,
-    };
+    let links = Links { dir: proofs_name };
     let text = match format {
-        Format::Md => report.markdown(&links, size, &cp.checkpoint.root.to_string()),
-        Format::Html => report.html(&links, size, &cp.checkpoint.root.to_string()),
+        Format::Md => report.markdown(agreement, lang, &links),
+        Format::Html => report.html(agreement, lang, &links),
+        Format::Json => report.json(),
     };
     // Written whole, then renamed: a reader never sees half a report.
     let tmp = out.with_extension("tmp");

@@ -515,7 +515,7 @@ fn report_figures_link_to_entries_with_proofs() {
         "{row}"
     );
     assert!(
-        md.contains("| Comprehensive ceasefire | RU | **breach verified** |"),
+        md.contains("| Comprehensive ceasefire | Russian Federation | **breach verified** |"),
         "{md}"
     );
     let proofs = tmp.path().join(format!("report-{day}.proofs"));
@@ -541,7 +541,7 @@ fn report_figures_link_to_entries_with_proofs() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("<svg"), "charts");
     assert!(
-        html.contains(&format!("<a href=\"r.proofs/{i}.proof\">#{i}</a>")),
+        html.contains(&format!("<a class=e href=\"r.proofs/{i}.proof\">#{i}</a>")),
         "{html}"
     );
     assert!(tmp.path().join(format!("r.proofs/{i}.proof")).exists());
@@ -760,9 +760,12 @@ fn demo_imports_only_events_within_d_day_and_the_data_and_marks_its_script_simul
     let md = std::fs::read_to_string(tmp.path().join(format!("d/report-{day}.md"))).unwrap();
     let casualties = md
         .lines()
-        .find(|l| l.contains("3 killed, 11 injured"))
+        .find(|l| l.contains("3 killed; 11 injured"))
         .unwrap();
-    assert!(casualties.contains("SIMULATED: 3 killed"), "{casualties}");
+    assert!(
+        casualties.contains("SIMULATED: civilian casualties; shelling; 3 killed"),
+        "{casualties}"
+    );
     assert!(md.contains("say they are simulated"), "{md}");
 
     // A D-day that leaves the data too short for the script is refused.

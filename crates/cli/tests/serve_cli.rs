@@ -347,7 +347,13 @@ fn monitors_submit_at_once_and_the_served_log_verifies_and_audits() {
     );
     let (code, md) = get(&served.url("/v1/report/2026-03-03?format=md"));
     assert_eq!(code, 200, "{md}");
-    assert!(md.contains("2026-03-03"), "{md}");
+    assert!(md.contains("Daily report, 3 March 2026"), "{md}");
+    let (code, uk) = get(&served.url("/v1/report/2026-03-03?format=md&lang=uk&period=week"));
+    assert_eq!(code, 200, "{uk}");
+    assert!(uk.contains("Тижневий звіт"), "{uk}");
+    let (code, json) = get(&served.url("/v1/report/2026-03-03?format=json"));
+    assert_eq!(code, 200, "{json}");
+    assert!(json.contains("\"day\": \"2026-03-03\""), "{json}");
     eprintln!("end to end: {:.1} s", started.elapsed().as_secs_f64());
 }
 

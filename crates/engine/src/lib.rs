@@ -11,9 +11,9 @@
 //!   earlier run; [`gossip`]: against another party's checkpoint (a split
 //!   view caught); [`witnessed`]: the checkpoint held to the witness
 //!   policy (the agreement's `[witnesses]`, or a C2SP tlog-policy given).
-//! - [`report`]: the daily report's model and its Markdown and HTML;
-//!   [`text`]: the status as people read it; [`titles`]: the agreement's
-//!   titles for what the evaluator knows by id.
+//! - [`text`]: the status as people read it; [`titles`]: the agreement's
+//!   titles for what the evaluator knows by id. The report is the crate
+//!   `accord-report`'s.
 //! - [`files`]: agreements and their zone files read from disk, bounded.
 //!
 //! The domain (`accord`) is pure; this crate reads logs through any
@@ -32,7 +32,6 @@ pub mod pipeline;
 pub mod refusal;
 pub mod remembered;
 pub mod replay;
-pub mod report;
 pub mod signatures;
 pub mod text;
 pub mod titles;

@@ -13,6 +13,8 @@
 // A library does not print: it returns what it has to say.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod history;
+
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;

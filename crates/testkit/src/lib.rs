@@ -5,6 +5,7 @@
 //! it is always there; a test that needs it and does not find it fails with
 //! a message saying so, rather than passing vacuously.
 
+pub mod browser;
 pub mod go_witness;
 pub mod postgres;
 

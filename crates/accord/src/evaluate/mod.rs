@@ -39,6 +39,7 @@ pub mod periods;
 mod prepare;
 mod rejected;
 pub mod status;
+mod storage;
 mod time;
 mod verification;
 mod versions;
@@ -62,6 +63,7 @@ use crate::agreement::{
 };
 use crate::cel::{Condition, Vars};
 use crate::geography::{Placement, ZoneIndex};
+use crate::statement::{Access, CrossingState, Facility, MinesKind, ViolationType, WeaponKind};
 use crate::statement::{
     Accreditation, AccreditationAction, Amendment, Body, Category, Certification, Confidence,
     Corroboration, Details, Digest, Dispute, DisputeAction, DisputeOutcome, Kind, Observation,
@@ -77,6 +79,7 @@ pub use prepare::{Chunk, Prepared, Preparer};
 use prepare::{Derived, Record, prefetch};
 pub use rejected::{Duplicate, Rejected, SignedKind, StaleBefore};
 pub use status::*;
+pub use storage::{AbsentItem, SiteDeclared, SiteRecord, SiteVisit, Storage};
 pub use versions::{
     AgreementVersions, NotApplied, Version, VersionError, VersionInForce, Versions, check_versions,
 };
@@ -135,6 +138,70 @@ pub struct Obs {
     pub events: Vec<(Option<String>, u64)>,
     pub numbers: BTreeMap<String, u64>,
     pub texts: BTreeMap<String, String>,
+    /// What a report says of it beyond counts, for the categories that
+    /// have more (see [`ObsDetail`]). Absent in states stored before it
+    /// was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Box<ObsDetail>>,
+}
+
+/// What a report needs of an observation beyond its counts: each
+/// violation's type, weapon class, weapon kind and count; the kind of mine
+/// or ordnance; a window of silence and whether it held; a crossing's
+/// queues and waiting time; the storage site visited. Boxed in [`Obs`],
+/// and only for these categories, so that the rest cost a pointer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "of", rename_all = "snake_case")]
+pub enum ObsDetail {
+    Violations {
+        events: Vec<ViolationCount>,
+    },
+    Mines {
+        kind: MinesKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        count: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        area_m2: Option<u32>,
+    },
+    /// A localised ceasefire ("window of silence").
+    Window {
+        facility: Facility,
+        from: Timestamp,
+        to: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held: Option<bool>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        purpose: Option<String>,
+    },
+    Crossing {
+        crossing: String,
+        status: CrossingState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        people_waiting: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vehicles_waiting: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wait_minutes: Option<u32>,
+    },
+    StorageVisit {
+        site: String,
+        access: Access,
+        #[serde(default)]
+        abandoned: bool,
+    },
+}
+
+/// One line of a ceasefire violation: what was seen or heard, how many, and
+/// with what, as far as the observer could tell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ViolationCount {
+    #[serde(rename = "type")]
+    pub type_: ViolationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<WeaponKind>,
+    pub count: u64,
 }
 
 /// A set of organisations (see [`OrgId`]; [`Evaluator::organisation`]
@@ -392,6 +459,10 @@ pub struct State {
     pub amended: Vec<VersionInForce>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_applied: Vec<NotApplied>,
+    /// Storage sites the parties declared, and the monitors' visits to
+    /// them (see `storage`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub storage: Storage,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -994,7 +1065,13 @@ impl<'a> Evaluator<'a> {
                 if let Some(v) = earlier {
                     record = self.carried_over(v, record);
                 }
-                self.observation(index, record, &signers)
+                let accepted = self.observation(index, record, &signers);
+                if accepted.is_ok()
+                    && let Details::StorageVisit(v) = d
+                {
+                    self.storage_visit(index, o.observed.from.0, v);
+                }
+                accepted
             }
             Body::Corroboration(c) => self.corroboration(index, c, &signers),
             Body::Dispute(d) => self.dispute(index, t, s, d, &signers),
@@ -1006,6 +1083,7 @@ impl<'a> Evaluator<'a> {
             Body::Status(sc) => self.status_claim(index, sc, &signers, before),
             Body::Coverage(c) => self.coverage_statement(index, t, c, &signers),
             Body::Control(c) => self.control(index, t, c, &signers),
+            Body::Declaration(d) => self.declaration(index, t, d, &signers),
         }?;
         if let Some(d) = once {
             self.state.statements.insert(d, index);

@@ -306,6 +306,46 @@ impl Held<'_> {
             ),
             _ => (None, vec![]),
         };
+        let detail = match d {
+            Details::CeasefireViolation(v) => Some(ObsDetail::Violations {
+                events: v
+                    .events
+                    .iter()
+                    .map(|e| ViolationCount {
+                        type_: e.type_,
+                        weapon_class: e.weapon_class.clone(),
+                        weapon: e.weapon,
+                        count: u64::from(e.count),
+                    })
+                    .collect(),
+            }),
+            Details::MinesUxo(m) => Some(ObsDetail::Mines {
+                kind: m.kind,
+                count: m.count,
+                area_m2: m.area_m2,
+            }),
+            Details::LocalisedCeasefire(l) => Some(ObsDetail::Window {
+                facility: l.facility,
+                from: l.window.from.0,
+                // Checked when parsed: a window has an end.
+                to: l.window.to.unwrap_or(l.window.from).0,
+                held: l.held,
+                purpose: l.purpose.clone(),
+            }),
+            Details::CrossingStatus(c) => Some(ObsDetail::Crossing {
+                crossing: c.crossing.clone(),
+                status: c.status,
+                people_waiting: c.people_waiting,
+                vehicles_waiting: c.vehicles_waiting,
+                wait_minutes: c.wait_minutes,
+            }),
+            Details::StorageVisit(v) => Some(ObsDetail::StorageVisit {
+                site: v.site.clone(),
+                access: v.access,
+                abandoned: v.abandoned,
+            }),
+            _ => None,
+        };
         let numbers = o
             .category
             .summable()
@@ -357,6 +397,7 @@ impl Held<'_> {
             events,
             numbers,
             texts,
+            detail: detail.map(Box::new),
         }
     }
 }

@@ -117,6 +117,15 @@ pub enum Rejected {
     NoControl,
     /// A control statement not signed as `[control] change` requires.
     ControlQuorum,
+    /// A declaration of storage sites not signed by the party declaring.
+    DeclarationSigner {
+        party: String,
+    },
+    /// A declaration naming a storage site another party declared.
+    SiteOfAnother {
+        site: String,
+        party: String,
+    },
     NotTheOperator,
     StatusAhead {
         log_size: u64,
@@ -172,6 +181,8 @@ pub enum StaleBefore {
     Certified { what: String },
     /// Who holds the area last changed (a control statement).
     Control { area: String },
+    /// The declaration of a storage site in force was issued.
+    Declaration { site: String },
 }
 
 impl Rejected {
@@ -211,6 +222,8 @@ impl Rejected {
             AmendmentQuorum => "amendment quorum",
             NoControl => "no control",
             ControlQuorum => "control quorum",
+            DeclarationSigner { .. } => "declaration signer",
+            SiteOfAnother { .. } => "site of another",
             NotTheOperator => "not the operator",
             StatusAhead { .. } => "status ahead",
             CoverageNotIndependent { .. } => "coverage not independent",
@@ -348,6 +361,11 @@ impl fmt::Display for Rejected {
                     "issued {issued} before who holds {} last changed, at {since}",
                     p(area)
                 ),
+                StaleBefore::Declaration { site } => write!(
+                    f,
+                    "issued {issued} before the declaration of site {} in force, issued {since}",
+                    p(site)
+                ),
                 StaleBefore::Certified { what } => write!(
                     f,
                     "issued {issued} before {} at {since}; it was signed for the state before",
@@ -394,6 +412,18 @@ impl fmt::Display for Rejected {
                 "the agreement has no [control] section: it provides for no change of who holds an area"
             ),
             ControlQuorum => write!(f, "not signed by whom [control] change requires"),
+            DeclarationSigner { party } => write!(
+                f,
+                "a declaration of {}'s storage sites is signed by {} itself",
+                p(party),
+                p(party)
+            ),
+            SiteOfAnother { site, party } => write!(
+                f,
+                "site {} was declared by {}: a party declares only its own sites",
+                p(site),
+                p(party)
+            ),
             NotTheOperator => write!(f, "status statements are signed by the log's operator"),
             StatusAhead { log_size, index } => {
                 write!(f, "about {log_size} entries, but it is entry {index}")

@@ -749,6 +749,9 @@ fn details_value(d: &Details) -> (crate::statement::Category, Value) {
         Details::RemainsExchange(x) => (C::RemainsExchange, v(x)),
         Details::ForcePresence(x) => (C::ForcePresence, v(x)),
         Details::RouteStatus(x) => (C::RouteStatus, v(x)),
+        Details::MinesUxo(x) => (C::MinesUxo, v(x)),
+        Details::LocalisedCeasefire(x) => (C::LocalisedCeasefire, v(x)),
+        Details::StorageVisit(x) => (C::StorageVisit, v(x)),
     }
 }
 
@@ -759,6 +762,7 @@ pub(crate) fn violation(kind: crate::statement::ViolationType) -> Details {
             type_: kind,
             count: 1,
             weapon_class: None,
+            weapon: None,
             bearing_deg: None,
             distance_km: None,
             direction: None,

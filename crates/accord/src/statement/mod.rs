@@ -68,6 +68,7 @@ pub enum Body {
     Status(Status),
     Coverage(Coverage),
     Control(Control),
+    Declaration(Declaration),
 }
 
 impl Body {
@@ -83,6 +84,7 @@ impl Body {
             Body::Status(_) => Kind::Status,
             Body::Coverage(_) => Kind::Coverage,
             Body::Control(_) => Kind::Control,
+            Body::Declaration(_) => Kind::Declaration,
         }
     }
 }
@@ -118,6 +120,7 @@ impl Statement {
             Body::Status(b) => v(b),
             Body::Coverage(b) => v(b),
             Body::Control(b) => v(b),
+            Body::Declaration(b) => v(b),
         };
         serde_json::json!({
             "v": FORMAT,
@@ -185,6 +188,7 @@ impl Statement {
             Kind::Status => Body::Status(typed("body", body)?),
             Kind::Coverage => Body::Coverage(typed("body", body)?),
             Kind::Control => Body::Control(typed("body", body)?),
+            Kind::Declaration => Body::Declaration(typed("body", body)?),
         };
         let s = Statement {
             agreement,
@@ -200,6 +204,7 @@ impl Statement {
         match &self.body {
             Body::Observation(o, d) => check_observation(o, d),
             Body::Coverage(c) => check_coverage(c),
+            Body::Declaration(d) => check_declaration(d),
             Body::Accreditation(a) => {
                 tlog_core::VerifierKey::parse(&a.key)
                     .map_err(|e| field("body.key", e.to_string()))?;
@@ -282,6 +287,9 @@ fn details(c: Category, v: Value) -> Result<Details, StatementError> {
         Category::RemainsExchange => Details::RemainsExchange(typed(P, v)?),
         Category::ForcePresence => Details::ForcePresence(typed(P, v)?),
         Category::RouteStatus => Details::RouteStatus(typed(P, v)?),
+        Category::MinesUxo => Details::MinesUxo(typed(P, v)?),
+        Category::LocalisedCeasefire => Details::LocalisedCeasefire(typed(P, v)?),
+        Category::StorageVisit => Details::StorageVisit(typed(P, v)?),
     })
 }
 
@@ -341,6 +349,95 @@ fn check_coverage(c: &Coverage) -> Result<(), StatementError> {
             "body.area",
             "an area is a closed ring: at least four positions, the last the same as the first",
         ));
+    }
+    Ok(())
+}
+
+/// The most sites one declaration may name, and the most serial numbers
+/// one item may list: a declaration is one log entry (at most 64 KiB).
+pub const MAX_DECLARED_SITES: usize = 200;
+
+fn check_position(p: &Position, path: &str) -> Result<(), StatementError> {
+    if !(p.lon.is_finite() && (-180.0..=180.0).contains(&p.lon)) {
+        return Err(field(
+            format!("{path}.lon"),
+            format!("{} is not a longitude (-180 to 180)", p.lon),
+        ));
+    }
+    if !(p.lat.is_finite() && (-90.0..=90.0).contains(&p.lat)) {
+        return Err(field(
+            format!("{path}.lat"),
+            format!("{} is not a latitude (-90 to 90)", p.lat),
+        ));
+    }
+    if !(p.uncertainty_m.is_finite() && p.uncertainty_m >= 0.0) {
+        return Err(field(
+            format!("{path}.uncertainty_m"),
+            "must be a distance in metres, 0 or more",
+        ));
+    }
+    Ok(())
+}
+
+/// A declaration's own rules: sites named once, serial numbers once in the
+/// whole declaration and one for each weapon when given, so that a visit
+/// can be held against it without ambiguity.
+fn check_declaration(d: &Declaration) -> Result<(), StatementError> {
+    if d.sites.is_empty() {
+        return Err(field("body.sites", "declares at least one site"));
+    }
+    if d.sites.len() > MAX_DECLARED_SITES {
+        return Err(field(
+            "body.sites",
+            format!("at most {MAX_DECLARED_SITES} sites in one declaration"),
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    let mut serials: std::collections::BTreeMap<&str, String> = Default::default();
+    for (i, site) in d.sites.iter().enumerate() {
+        let at = format!("body.sites[{i}]");
+        if site.id.trim().is_empty() {
+            return Err(field(format!("{at}.id"), "a site has an id"));
+        }
+        if !ids.insert(site.id.as_str()) {
+            return Err(field(
+                format!("{at}.id"),
+                format!("site `{}` is declared twice", site.id),
+            ));
+        }
+        check_position(&site.position, &format!("{at}.position"))?;
+        let mut systems = BTreeSet::new();
+        for (j, item) in site.inventory.iter().enumerate() {
+            let at = format!("{at}.inventory[{j}]");
+            if !systems.insert(item.system.as_str()) {
+                return Err(field(
+                    format!("{at}.system"),
+                    format!(
+                        "`{}` is listed twice at site `{}`: one item per system",
+                        item.system, site.id
+                    ),
+                ));
+            }
+            if !item.serials.is_empty() && item.serials.len() != item.count as usize {
+                return Err(field(
+                    format!("{at}.serials"),
+                    format!(
+                        "{} serial numbers for a count of {}: none, or one for each",
+                        item.serials.len(),
+                        item.count
+                    ),
+                ));
+            }
+            for (k, serial) in item.serials.iter().enumerate() {
+                let here = format!("{at}.serials[{k}]");
+                if let Some(first) = serials.insert(serial.as_str(), here.clone()) {
+                    return Err(field(
+                        here,
+                        format!("serial number `{serial}` is declared twice (first at {first})"),
+                    ));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -436,6 +533,38 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
         }
         Details::RemainsExchange(r) if r.count == 0 => {
             return Err(field("body.details.count", "must be at least 1"));
+        }
+        Details::LocalisedCeasefire(l) => match l.window.to {
+            None => {
+                return Err(field(
+                    "body.details.window.to",
+                    "a window of silence says when it ends: `to` is required",
+                ));
+            }
+            Some(to) if to < l.window.from => {
+                return Err(field("body.details.window.to", "ends before it starts"));
+            }
+            Some(_) => {}
+        },
+        Details::StorageVisit(v) => {
+            if v.access == Access::Denied && !v.found.is_empty() {
+                return Err(field(
+                    "body.details.found",
+                    "access was denied: nothing can have been found",
+                ));
+            }
+            for (i, item) in v.found.iter().enumerate() {
+                if !item.serials.is_empty() && item.serials.len() > item.count as usize {
+                    return Err(field(
+                        format!("body.details.found[{i}].serials"),
+                        format!(
+                            "{} serial numbers for a count of {}",
+                            item.serials.len(),
+                            item.count
+                        ),
+                    ));
+                }
+            }
         }
         _ => {}
     }
@@ -548,6 +677,7 @@ pub fn json_schema() -> Value {
     body_schema(Kind::Status, generator.subschema_for::<Status>());
     body_schema(Kind::Coverage, generator.subschema_for::<Coverage>());
     body_schema(Kind::Control, generator.subschema_for::<Control>());
+    body_schema(Kind::Declaration, generator.subschema_for::<Declaration>());
     let mut details = Vec::new();
     let mut detail = |c: Category, s: schemars::Schema| {
         details.push(serde_json::json!({
@@ -611,6 +741,15 @@ pub fn json_schema() -> Value {
     detail(
         Category::RouteStatus,
         generator.subschema_for::<RouteStatus>(),
+    );
+    detail(Category::MinesUxo, generator.subschema_for::<MinesUxo>());
+    detail(
+        Category::LocalisedCeasefire,
+        generator.subschema_for::<LocalisedCeasefire>(),
+    );
+    detail(
+        Category::StorageVisit,
+        generator.subschema_for::<StorageVisit>(),
     );
     let kind_names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
     let defs: Map<String, Value> = generator
@@ -859,6 +998,16 @@ impl Statement {
                     }
                 }
                 party(&c.to, "body.to")?;
+            }
+            Body::Declaration(d) => {
+                party(&d.party, "body.party")?;
+                for (i, site) in d.sites.iter().enumerate() {
+                    for (j, item) in site.inventory.iter().enumerate() {
+                        if let Some(c) = &item.weapon_class {
+                            class(c, &format!("body.sites[{i}].inventory[{j}].weapon_class"))?;
+                        }
+                    }
+                }
             }
             Body::Amendment(_) | Body::Status(_) => {}
         }

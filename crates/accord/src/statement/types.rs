@@ -93,10 +93,11 @@ pub enum Kind {
     Status,
     Coverage,
     Control,
+    Declaration,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Adoption,
         Kind::Accreditation,
         Kind::Observation,
@@ -107,6 +108,7 @@ impl Kind {
         Kind::Status,
         Kind::Coverage,
         Kind::Control,
+        Kind::Declaration,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -120,6 +122,7 @@ impl Kind {
             Kind::Status => "status",
             Kind::Coverage => "coverage",
             Kind::Control => "control",
+            Kind::Declaration => "declaration",
         }
     }
 }
@@ -283,6 +286,81 @@ pub enum Direction {
     Undetermined,
 }
 
+/// The kind of weapon a violation was made with, as far as the observer
+/// can tell (the SMM's categories): independent of the agreement's weapon
+/// classes, which are legal categories and may not distinguish them.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WeaponKind {
+    Artillery,
+    Mortar,
+    /// Multiple-launch rocket systems.
+    Mlrs,
+    Tank,
+    SmallArms,
+    AntiAircraft,
+    GrenadeLauncher,
+    Drone,
+    Missile,
+    Undetermined,
+}
+
+impl WeaponKind {
+    pub const ALL: [WeaponKind; 10] = [
+        WeaponKind::Artillery,
+        WeaponKind::Mortar,
+        WeaponKind::Mlrs,
+        WeaponKind::Tank,
+        WeaponKind::SmallArms,
+        WeaponKind::AntiAircraft,
+        WeaponKind::GrenadeLauncher,
+        WeaponKind::Drone,
+        WeaponKind::Missile,
+        WeaponKind::Undetermined,
+    ];
+    /// Its name, as statements spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            WeaponKind::Artillery => "artillery",
+            WeaponKind::Mortar => "mortar",
+            WeaponKind::Mlrs => "mlrs",
+            WeaponKind::Tank => "tank",
+            WeaponKind::SmallArms => "small_arms",
+            WeaponKind::AntiAircraft => "anti_aircraft",
+            WeaponKind::GrenadeLauncher => "grenade_launcher",
+            WeaponKind::Drone => "drone",
+            WeaponKind::Missile => "missile",
+            WeaponKind::Undetermined => "undetermined",
+        }
+    }
+}
+
+impl ViolationType {
+    pub const ALL: [ViolationType; 7] = [
+        ViolationType::Explosion,
+        ViolationType::ProjectileInFlight,
+        ViolationType::MuzzleFlash,
+        ViolationType::IlluminationFlare,
+        ViolationType::Burst,
+        ViolationType::Shot,
+        ViolationType::Undetermined,
+    ];
+    /// Its name, as statements spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ViolationType::Explosion => "explosion",
+            ViolationType::ProjectileInFlight => "projectile_in_flight",
+            ViolationType::MuzzleFlash => "muzzle_flash",
+            ViolationType::IlluminationFlare => "illumination_flare",
+            ViolationType::Burst => "burst",
+            ViolationType::Shot => "shot",
+            ViolationType::Undetermined => "undetermined",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ViolationEvent {
@@ -292,6 +370,9 @@ pub struct ViolationEvent {
     /// A weapon class of the agreement, when it can be told.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weapon_class: Option<String>,
+    /// The kind of weapon, when it can be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<WeaponKind>,
     /// Bearing from the observer towards the origin, degrees from north.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearing_deg: Option<f64>,
@@ -452,6 +533,124 @@ pub struct CrossingStatus {
     pub people_waiting: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vehicles_waiting: Option<u32>,
+    /// How long those crossing waited, in minutes, as observed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_minutes: Option<u32>,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MinesKind {
+    /// Mines newly laid.
+    NewMines,
+    /// A minefield (marked or not) seen.
+    Minefield,
+    /// Unexploded ordnance.
+    Uxo,
+    /// Demining under way or done.
+    Demining,
+    /// Mine warning signs.
+    WarningSigns,
+}
+
+impl MinesKind {
+    pub const ALL: [MinesKind; 5] = [
+        MinesKind::NewMines,
+        MinesKind::Minefield,
+        MinesKind::Uxo,
+        MinesKind::Demining,
+        MinesKind::WarningSigns,
+    ];
+    /// Its name, as statements spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MinesKind::NewMines => "new_mines",
+            MinesKind::Minefield => "minefield",
+            MinesKind::Uxo => "uxo",
+            MinesKind::Demining => "demining",
+            MinesKind::WarningSigns => "warning_signs",
+        }
+    }
+}
+
+/// Mines and unexploded ordnance: new mines, minefields, UXO, demining.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinesUxo {
+    pub kind: MinesKind,
+    /// How many (mines, items of ordnance, signs), when counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// The area concerned, in square metres, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_m2: Option<u32>,
+}
+
+/// A localised ceasefire (a "window of silence") agreed so that a facility
+/// can be repaired, and whether it held, as observed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalisedCeasefire {
+    pub facility: Facility,
+    /// When the window was agreed for: `from` and `to` (both required).
+    pub window: Interval,
+    /// Whether it held (null or absent: not known yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<bool>,
+    /// What the window was for, in words (e.g. repairs to a pumping station).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Granted,
+    Denied,
+    /// Part of the site could be seen.
+    Partial,
+}
+
+impl Access {
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Granted => "granted",
+            Access::Denied => "denied",
+            Access::Partial => "partial",
+        }
+    }
+}
+
+/// Weapons found at a storage site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FoundItem {
+    /// e.g. `2S1 Gvozdika`, as the declaration names it.
+    pub system: String,
+    pub count: u32,
+    /// The serial numbers read, when they could be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serials: Vec<String>,
+}
+
+/// A monitors' visit to a storage site a party declared: what was found.
+/// The evaluator holds it against the declaration in force and records
+/// what was absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorageVisit {
+    /// The site's id, as a party's declaration names it.
+    pub site: String,
+    pub access: Access,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub found: Vec<FoundItem>,
+    /// The site was found abandoned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
 }
 
 #[derive(
@@ -599,6 +798,9 @@ pub enum Details {
     RemainsExchange(RemainsExchange),
     ForcePresence(ForcePresence),
     RouteStatus(RouteStatus),
+    MinesUxo(MinesUxo),
+    LocalisedCeasefire(LocalisedCeasefire),
+    StorageVisit(StorageVisit),
 }
 
 impl Details {
@@ -621,6 +823,10 @@ impl Details {
             (Details::DisplacedReturn(r), "population") => n(&r.population),
             (Details::DisplacedReturn(r), "kind") => n(&r.kind),
             (Details::RouteStatus(r), "status") => n(&r.status),
+            (Details::MinesUxo(m), "kind") => n(&m.kind),
+            (Details::LocalisedCeasefire(l), "facility") => n(&l.facility),
+            (Details::LocalisedCeasefire(l), "held") => l.held.map(|h| h.to_string()),
+            (Details::StorageVisit(v), "access") => n(&v.access),
             _ => None,
         }
     }
@@ -651,6 +857,9 @@ impl Details {
             (Details::ForcePresence(f), "vehicles") => f.vehicles.map(u64::from),
             (Details::ForcePresence(f), "armoured_vehicles") => f.armoured_vehicles.map(u64::from),
             (Details::RouteStatus(r), "vehicles_passed") => r.vehicles_passed.map(u64::from),
+            (Details::CrossingStatus(c), "wait_minutes") => c.wait_minutes.map(u64::from),
+            (Details::MinesUxo(m), "count") => m.count.map(u64::from),
+            (Details::MinesUxo(m), "area_m2") => m.area_m2.map(u64::from),
             _ => None,
         }
     }
@@ -845,4 +1054,69 @@ pub struct Control {
     /// protocol, a report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+}
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    /// A permanent storage site, where weapons withdrawn are kept.
+    PermanentStorage,
+    /// A holding area, short of permanent storage.
+    HoldingArea,
+}
+
+impl SiteKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteKind::PermanentStorage => "permanent_storage",
+            SiteKind::HoldingArea => "holding_area",
+        }
+    }
+}
+
+/// Weapons of one system declared at a site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryItem {
+    /// e.g. `2S1 Gvozdika`.
+    pub system: String,
+    /// A weapon class of the agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon_class: Option<String>,
+    pub count: u32,
+    /// Their serial numbers: none, or one for each (`count` of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serials: Vec<String>,
+}
+
+/// A storage site a party declares, with what it holds there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSite {
+    /// The site's id: what monitors' visits name.
+    pub id: String,
+    pub name: String,
+    pub kind: SiteKind,
+    pub position: Position,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inventory: Vec<InventoryItem>,
+}
+
+/// A party's baseline declaration of its storage sites and their
+/// inventories (as in Colombia's verification mechanism), signed by the
+/// party. A later declaration by the same party replaces its earlier one
+/// for the sites it names; the others stand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    /// The declaring party (who signs it).
+    pub party: String,
+    pub sites: Vec<StorageSite>,
+    /// Where it is recorded: an annex, a protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use accord::evaluate::Status;
-use accord_engine::report::{Links, Report};
 use accord_engine::{ReplayOptions, SignatureCheck};
+use accord_report::{Lang, Links, Report, Span};
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -123,58 +123,84 @@ async fn status_at(app: &Arc<AppState>, size: u64) -> Result<Arc<Status>, Proble
         .ok_or_else(|| Problem::not_found(format!("no status at size {size}")))
 }
 
-/// The daily report of a day (the reporting period that ends that day),
-/// from the log as it stands.
+/// The report of a day (the reporting period that ends that day), or of
+/// the week or month ending with it, from the log as it stands, in English,
+/// Ukrainian or Russian, as HTML, Markdown or its model in JSON.
 #[utoipa::path(get, path = "/v1/report/{day}", tag = "evaluation",
-    params(("day" = String, Path, description = "The day, YYYY-MM-DD"),
-        ("format" = Option<String>, Query, description = "`html` (default) or `md`")),
+    params(("day" = String, Path, description = "The day, YYYY-MM-DD: the report's last reporting period"),
+        ("format" = Option<String>, Query, description = "`html` (default), `md`, or `json` (the report's model)"),
+        ("lang" = Option<String>, Query, description = "`en` (default), `uk` or `ru`"),
+        ("period" = Option<String>, Query, description = "`day` (default), `week` (7 reporting periods ending with the day) or `month` (30)")),
     responses(
         (status = 200, description = "The report, every figure linked to its entries", body = String, content_type = "text/html"),
-        (status = 400, description = "Not a day, or a bad format", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Not a day, or a bad format, language or period", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A period the log has not seen the end of, or before the adoption", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn report(
     axum::extract::State(app): App,
     Path(day): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Response, Problem> {
-    unknown_params(&q, &["format"])?;
+    unknown_params(&q, &["format", "lang", "period"])?;
     let day: Date = day.parse().map_err(|e| {
         Problem::bad_request("day", format!("{day:?} is not a day (YYYY-MM-DD): {e}"))
             .with("parameter", "day")
     })?;
-    let html = match q.get("format").map(String::as_str) {
-        None | Some("html") => true,
-        Some("md") | Some("markdown") => false,
+    #[derive(PartialEq)]
+    enum Form {
+        Html,
+        Md,
+        Json,
+    }
+    let form = match q.get("format").map(String::as_str) {
+        None | Some("html") => Form::Html,
+        Some("md") | Some("markdown") => Form::Md,
+        Some("json") => Form::Json,
         Some(f) => {
-            return Err(
-                Problem::bad_request("format", format!("format {f:?}: use html or md"))
-                    .with("parameter", "format"),
-            );
+            return Err(Problem::bad_request(
+                "format",
+                format!("format {f:?}: use html, md or json"),
+            )
+            .with("parameter", "format"));
         }
+    };
+    let lang: Lang = match q.get("lang") {
+        None => Lang::En,
+        Some(l) => l.parse().map_err(|_| {
+            Problem::bad_request("lang", format!("lang {l:?}: use en, uk or ru"))
+                .with("parameter", "lang")
+        })?,
+    };
+    let span: Span = match q.get("period") {
+        None => Span::Day,
+        Some(p) => p
+            .parse()
+            .map_err(|e: String| Problem::bad_request("period", e).with("parameter", "period"))?,
     };
     let (tx, rx) = oneshot::channel();
     let agreement = app.agreement;
     let job = Job::Read(Box::new(move |ev| {
-        let report = Report::build(agreement, ev, day);
+        let _ = agreement;
+        let report = Report::build(ev, day, span);
         // Say only what is known: a period the log has not seen the end
         // of would read as quiet.
-        let answer = match report.adopted.map(|at| at.time.0) {
+        let answer = match report.header.adopted {
             None => Err(Problem::not_found(
                 "the log holds no adoption: there is nothing to report",
             )),
-            Some(adopted) if report.end > ev.state.clock.unwrap_or(adopted) => {
+            Some(adopted) if report.header.period.end > ev.state.clock.unwrap_or(adopted) => {
                 Err(Problem::not_found(format!(
                     "the period of {day} ends at {}, after the log's clock ({}); the last complete period is {}",
-                    report.end,
+                    report.header.period.end,
                     ev.state.clock.unwrap_or(adopted),
                     ev.state
                         .done
                         .map_or_else(|| "none".to_string(), |d| d.to_string())
                 )))
             }
-            Some(adopted) if report.end <= adopted => Err(Problem::not_found(format!(
-                "the period of {day} ended before the agreement was adopted ({adopted})"
-            ))),
+            Some(adopted) if report.header.period.end <= adopted => Err(Problem::not_found(
+                format!("the period of {day} ended before the agreement was adopted ({adopted})"),
+            )),
             Some(_) => Ok((report, ev.state.size)),
         };
         let _ = tx.send(answer);
@@ -199,23 +225,25 @@ pub async fn report(
         if i < d.size
             && let Ok(e) = reader.entry(d.size, i)
             && accord::statement::SignedStatement::parse(&e)
-                .is_ok_and(|s| accord_engine::report::says_simulated(&s.statement))
+                .is_ok_and(|s| accord_report::says_simulated(&s.statement))
         {
-            report.simulated.insert(i);
+            report.sources.simulated.insert(i);
         }
     }
+    report.header.root = Some(d.root.to_string());
     let links = Links {
         dir: "/v1/proof".into(),
-        html,
     };
-    let root = d.root.to_string();
-    let (body, ct) = if html {
-        (report.html(&links, size, &root), "text/html; charset=utf-8")
-    } else {
-        (
-            report.markdown(&links, size, &root),
+    let (body, ct) = match form {
+        Form::Html => (
+            report.html(app.agreement, lang, &links),
+            "text/html; charset=utf-8",
+        ),
+        Form::Md => (
+            report.markdown(app.agreement, lang, &links),
             "text/markdown; charset=utf-8",
-        )
+        ),
+        Form::Json => (report.json(), "application/json"),
     };
     Ok((StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response())
 }
