@@ -61,6 +61,14 @@ fn a_complete_text_checks_clean_and_is_in_the_hash() {
     assert!(both.contains("\"languages\":[\"en\",\"uk\"]"), "{both}");
     assert!(both.contains("Припинення вогню"), "{both}");
 
+    // An empty table adds nothing (the clock's title missing is a
+    // warning: the hash is given).
+    let clock = "[texts.uk.clocks.quiet_days]\ntitle = \"Дні поспіль без підтвердженого порушення режиму припинення вогню\"\n";
+    assert!(bilingual().contains(clock));
+    let without = check(&bilingual().replace(clock, ""));
+    let empty = check(&bilingual().replace(clock, "[texts.uk.clocks]\n"));
+    assert!(without.hash.is_some());
+    assert_eq!(without.hash, empty.hash);
     // A word changed in the Ukrainian text is another agreement.
     let changed = clean(&bilingual().replace("припиняє всі бойові дії", "припиняє бойові дії"));
     assert_ne!(changed.hash, two.hash);

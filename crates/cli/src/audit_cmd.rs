@@ -66,6 +66,10 @@ pub struct AuditArgs {
     /// consistent with the one remembered for it.
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// The language of the status the audit shows (the audit's own lines
+    /// stay in English).
+    #[command(flatten)]
+    pub lang: crate::lang::LangArg,
 }
 
 pub fn run(a: AuditArgs) -> Result<()> {
@@ -97,6 +101,7 @@ pub fn run_then(
 ) -> Result<()> {
     let started = Instant::now();
     let json = a.json;
+    let lang = a.lang.lang;
     let (agreement, hash) = crate::check::load_agreement(&a.agreement)?;
     let policy = replay::read_policy(a.policy.as_deref())?;
     let amended = crate::amended::Amended::load(&a.amended)?;
@@ -331,7 +336,10 @@ pub fn run_then(
 
     say!(json);
     if !json {
-        out!("{}", accord_engine::text::status(ev.agreement(), &status));
+        out!(
+            "{}",
+            accord_engine::text::status_in(ev.agreement(), &status, lang)
+        );
     }
     say!(json);
     if report.passed() {

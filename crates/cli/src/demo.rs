@@ -28,6 +28,7 @@ use std::sync::Arc;
 use accord::import::{self, Format};
 use accord::statement::{Body, SignedStatement, Statement, Time};
 use accord_example::{self as example, Script, Written, history};
+use accord_i18n::{Args as MsgArgs, Messages};
 use clap::Args;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -46,11 +47,6 @@ const SHARED_UCDP: &str = "data/events/ucdp_ged_ukraine_2014-01_to_2022-02-23.cs
 const SIMULATED_NOTE: &str = "SIMULATED: scripted by accord demo, not a real event";
 /// A scripted observation's `reference`.
 const SIMULATED_REFERENCE: &str = "SIMULATED (accord demo)";
-
-/// What UCDP GED's events are: it records an event only when at least one
-/// person was killed.
-const UCDP_EVENTS: &str =
-    "UCDP fatal events (UCDP GED: incidents of organised violence with at least one death)";
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -71,6 +67,8 @@ pub struct DemoArgs {
     /// events; never past it).
     #[arg(long)]
     pub days: Option<u32>,
+    #[command(flatten)]
+    pub lang: crate::lang::LangArg,
 }
 
 /// When in the day (hours after midnight, Kyiv time) the routine
@@ -200,6 +198,7 @@ struct Story<'a> {
     marks: history::Marks,
     routine_day: u32,
     allegations: bool,
+    m: &'static Messages,
 }
 
 impl Story<'_> {
@@ -223,7 +222,7 @@ impl Story<'_> {
             {
                 match &w.rejected {
                     None => routine += 1,
-                    Some(_) => say(&w, &what),
+                    Some(_) => say(self.m, &w, &what),
                 }
             }
             self.routine_day += 1;
@@ -235,15 +234,16 @@ impl Story<'_> {
             self.s.status();
         }
         if routine > 0 {
-            outln!(
-                "   entries {first:>5}… SIMULATED  {routine} routine reports over {n} {}: crossings and their queues, fire heard by the Mission (charged to no one), demining, windows of silence, storage visits{}",
-                if n == 1 { "day" } else { "days" },
-                if self.allegations {
-                    ", one side's reports of the other's fire"
-                } else {
-                    ""
-                }
+            let simulated = self.m.plain("cli-simulated");
+            let entry = self.m.plain("cli-entries");
+            let said = self.m.text(
+                "cli-demo-routine",
+                &MsgArgs::new()
+                    .num("count", routine as i64)
+                    .num("days", i64::from(n))
+                    .str("allegations", if self.allegations { "yes" } else { "no" }),
             );
+            outln!("   {entry} {first:>5}… {simulated}  {said}");
         }
     }
     fn hours(&mut self, h: f64) {
@@ -253,12 +253,18 @@ impl Story<'_> {
 }
 
 /// Prints what a scripted entry is: every one of them is SIMULATED.
-fn say(w: &Written, what: &str) {
+fn say(m: &Messages, w: &Written, what: &str) {
+    let simulated = m.plain("cli-simulated");
+    let entry = m.plain("cli-entry");
     match &w.rejected {
-        None => outln!("   entry {:>5}  SIMULATED  {what}", w.index),
+        None => outln!("   {entry} {:>5}  {simulated}  {what}", w.index),
         Some(why) => outln!(
-            "   entry {:>5}  SIMULATED  {what}: REFUSED ({why})",
-            w.index
+            "   {entry} {:>5}  {simulated}  {what}: {}",
+            w.index,
+            m.text(
+                "cli-demo-refused",
+                &MsgArgs::new().str("why", why.to_string())
+            )
         ),
     }
 }
@@ -289,36 +295,52 @@ pub fn run(a: DemoArgs) -> Result<()> {
         .map_err(|e| miette!("{e}"))?
         .timestamp();
     prepare_dir(&a.dir)?;
+    let m = Messages::get(a.lang.lang);
     let (agreement, hash) = example::agreement();
     let agreement_dir = a.dir.join("agreement");
     write_agreement(&agreement_dir)?;
     outln!(
-        "accord demo: the built-in example, {}",
-        agreement.title.get_ref()
+        "{}",
+        m.text(
+            "cli-demo-intro",
+            &MsgArgs::new().str("title", agreement.text_in(m.lang().code()).title())
+        )
     );
     outln!(
-        "   agreement {hash}, written to {}",
-        agreement_dir.display()
+        "   {}",
+        m.text(
+            "cli-demo-agreement",
+            &MsgArgs::new()
+                .str("hash", hash.to_string())
+                .str("dir", agreement_dir.display().to_string())
+        )
     );
     outln!(
-        "   HYPOTHETICAL D-day: {d_date} (00:00 Kyiv time, the Minsk II ceasefire's start by default), so that real events fall inside the agreement's life"
+        "   {}",
+        m.text(
+            "cli-demo-d-day",
+            &MsgArgs::new().str("day", d_date.to_string())
+        )
     );
-    outln!(
-        "   every statement marked SIMULATED below is scripted by the demo: none of them happened"
-    );
+    outln!("   {}", m.plain("cli-demo-simulated-note"));
 
     let events = events_file(&a);
     let (reports, data_end) = match &events {
         Some(p) => {
             let i = osint(p, hash, d)?;
             outln!(
-                "   {UCDP_EVENTS}: {} ({} rows; {} events imported as {} open-source reports signed by the OSINT importer key; left out: {} events that began before D-day, {} that ended after the data's last day)",
-                p.display(),
-                i.rows,
-                i.events,
-                i.reports.len(),
-                i.before,
-                i.after
+                "   {}",
+                m.text(
+                    "cli-demo-imported",
+                    &MsgArgs::new()
+                        .str("what", m.plain("cli-demo-ucdp"))
+                        .str("file", p.display().to_string())
+                        .str("rows", i.rows.to_string())
+                        .str("events", i.events.to_string())
+                        .str("reports", i.reports.len().to_string())
+                        .str("before", i.before.to_string())
+                        .str("after", i.after.to_string())
+                )
             );
             let (Some((first, last)), Some(end)) = (i.range, i.end) else {
                 return Err(miette!(
@@ -327,19 +349,23 @@ pub fn run(a: DemoArgs) -> Result<()> {
                 ));
             };
             outln!(
-                "   the UCDP fatal events imported run from {first} to {last} (the day the last one began, Kyiv time): the log stops at the end of {last}, and nothing after it is evaluated"
+                "   {}",
+                m.text(
+                    "cli-demo-imported-range",
+                    &MsgArgs::new()
+                        .str("first", first.to_string())
+                        .str("last", last.to_string())
+                )
             );
             (i.reports, Some(end))
         }
         None => {
-            outln!(
-                "   UCDP fatal events: none (give a UCDP GED CSV with --events; ../shared/data was not found), so the scripted statements alone"
-            );
+            outln!("   {}", m.plain("cli-demo-no-events"));
             (vec![], None)
         }
     };
 
-    outln!("\n1. Writing the history");
+    outln!("\n{}", m.plain("cli-demo-step-history"));
     let mut story = Story {
         s: Script::new(&agreement, hash, d),
         osint: reports.into_iter().peekable(),
@@ -352,20 +378,19 @@ pub fn run(a: DemoArgs) -> Result<()> {
         ),
         routine_day: 0,
         allegations: false,
+        m,
     };
-    say(
-        &story.s.adopt(),
-        "adoption, signed by Ukraine and the Russian Federation (D-day)",
-    );
+    say(m, &story.s.adopt(), &m.plain("cli-demo-adoption"));
     for org in ["MISSION", "JCCC_UA", "JCCC_RU"] {
         say(
+            m,
             &story.s.accredit(org, 1),
-            &format!("{org} accredits its monitor no. 1"),
+            &m.text("cli-demo-accredits", &MsgArgs::new().str("org", org)),
         );
     }
     // Each party's baseline: where its heavy weapons are stored, and which.
     for (w, what) in history::declarations(&mut story.s, &story.marks) {
-        say(&w, &what);
+        say(m, &w, &what);
     }
     // The Mission's patrols cover the Donbas, the security zone, the
     // crossings and the disengagement areas every day, and report it: what
@@ -389,12 +414,13 @@ pub fn run(a: DemoArgs) -> Result<()> {
             "disengagement_huliaipole",
         ],
     );
-    outln!("   (from now on the Mission reports its patrols' coverage every day)");
+    outln!("   {}", m.plain("cli-demo-patrols"));
     story.hours(1.0);
     for who in ["UA", "RU", "MISSION"] {
         say(
+            m,
             &certify(&mut story.s, "transition", "begin_verification", &[who]),
-            &format!("{who} certifies: begin the verification phase"),
+            &m.text("cli-demo-certifies-begin", &MsgArgs::new().str("who", who)),
         );
     }
     story.s.wait_hours(-1.0);
@@ -402,6 +428,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     story.hours(3.0);
     for (by, count, at) in [("RU", 139, STAROBILSK), ("UA", 52, STAROBILSK)] {
         say(
+            m,
             &story.s.observe(
                 "MISSION/1",
                 "prisoner_exchange",
@@ -409,33 +436,39 @@ pub fn run(a: DemoArgs) -> Result<()> {
                 json!({"released_by": by, "count": count}),
                 simulated(json!({"sensor": "camera", "evidence": evidence()})),
             ),
-            &format!("the Mission films the release of {count} prisoners by {by}"),
+            &m.text(
+                "cli-demo-prisoners",
+                &MsgArgs::new().str("count", count.to_string()).str("by", by),
+            ),
         );
     }
     story.s.wait_hours(-3.0);
     story.days(5);
-    report_phase(&story.s, "after 15 quiet days");
+    report_phase(m, &story.s, "cli-demo-when-quiet");
     story.hours(2.0);
     say(
+        m,
         &certify(&mut story.s, "transition", "ceasefire_verified", &["UA"]),
-        "Ukraine certifies: ceasefire verified",
+        &m.plain("cli-demo-ua-certifies-verified"),
     );
     say(
+        m,
         &certify(
             &mut story.s,
             "transition",
             "ceasefire_verified",
             &["MISSION", "US"],
         ),
-        "the Mission and the United States certify it too",
+        &m.plain("cli-demo-others-certify-verified"),
     );
     story.s.wait_hours(-2.0);
     story.days(31);
-    report_phase(&story.s, "after 30 verified quiet days");
+    report_phase(m, &story.s, "cli-demo-when-verified");
     story.hours(1.0);
     say(
+        m,
         &certify(&mut story.s, "tranche", "us_tranche_1", &["UA", "US"]),
-        "Ukraine and the United States certify the first US relief tranche",
+        &m.plain("cli-demo-tranche-certified"),
     );
     story.s.wait_hours(-1.0);
     story.days(3);
@@ -443,6 +476,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     // The day of the breach.
     story.hours(2.0);
     say(
+        m,
         &story.s.observe(
             "JCCC_UA/1",
             "weapon_sighting",
@@ -450,9 +484,10 @@ pub fn run(a: DemoArgs) -> Result<()> {
             json!({"system": "2S19 Msta-S", "calibre_mm": 152, "count": 4, "status": "in_violation_of_withdrawal_line"}),
             simulated(json!({"sensor": "uav", "evidence": evidence()})),
         ),
-        "JCCC (Ukraine) sees four 152 mm howitzers at Horlivka, inside the withdrawal zone",
+        &m.plain("cli-demo-howitzers"),
     );
     say(
+        m,
         &story.s.observe(
             "MISSION/1",
             "freedom_of_movement",
@@ -460,7 +495,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
             json!({"restriction": "denial", "duration_minutes": 95}),
             simulated(json!({})),
         ),
-        "the Mission's patrol is denied passage near Siversk",
+        &m.plain("cli-demo-denied"),
     );
     story.hours(1.0);
     let attack = story.s.observe(
@@ -470,11 +505,9 @@ pub fn run(a: DemoArgs) -> Result<()> {
         json!({"events": [{"type": "explosion", "count": 24, "weapon_class": "artillery_100mm", "direction": "incoming"}]}),
         simulated(json!({"sensor": "uav", "evidence": evidence(), "assessment": {"responsible": "RU", "confidence": "high", "basis": "crater analysis"}})),
     );
+    say(m, &attack, &m.plain("cli-demo-impacts"));
     say(
-        &attack,
-        "the Mission's UAV films 24 artillery impacts in Kramatorsk (with video), assessed as fire by the Russian Federation",
-    );
-    say(
+        m,
         &story.s.observe(
             "MISSION/1",
             "civilian_casualties",
@@ -482,27 +515,28 @@ pub fn run(a: DemoArgs) -> Result<()> {
             json!({"killed": 3, "injured": 11, "cause": "shelling"}),
             simulated(json!({"evidence": evidence()})),
         ),
-        "the Mission records 3 civilians killed and 11 injured there",
+        &m.plain("cli-demo-casualties"),
     );
     // Everything else a mission's daily report carries, that day.
     for (w, what) in history::full_day(&mut story.s, &story.marks) {
-        say(&w, &what);
+        say(m, &w, &what);
     }
     // From now on, one side's officers report the other's fire too.
     story.allegations = true;
     let breach_day = story.s.eval.periods().period_of(story.s.now);
     story.s.wait_hours(-3.0);
     story.days(1);
-    report_phase(&story.s, "the day after the breach");
+    report_phase(m, &story.s, "cli-demo-when-breach");
     story.hours(3.0);
     say(
+        m,
         &certify(
             &mut story.s,
             "guarantee_decision",
             "collective_defence",
             &["UA", "US", "UK", "FR", "DE"],
         ),
-        "Ukraine and four guarantors sign their decision on the collective-defence guarantee",
+        &m.plain("cli-demo-guarantee-decision"),
     );
     story.s.wait_hours(-3.0);
     // UNSCR 2231's clocks: the Joint Commission, the ministers with the
@@ -511,19 +545,20 @@ pub fn run(a: DemoArgs) -> Result<()> {
     story.days(36);
     story.hours(1.0);
     say(
+        m,
         &certify(&mut story.s, "continue_relief", "us_tranche_1", &["US"]),
-        "the United States alone votes to continue relief (two are needed)",
+        &m.plain("cli-demo-continue-relief"),
     );
     story.s.wait_hours(-1.0);
     story.days(29);
     // The story's last day: again everything a daily report carries.
     story.hours(12.0);
     for (w, what) in history::full_day(&mut story.s, &story.marks) {
-        say(&w, &what);
+        say(m, &w, &what);
     }
     story.s.wait_hours(-12.0);
     story.days(1);
-    report_phase(&story.s, "after the snapback vote");
+    report_phase(m, &story.s, "cli-demo-when-vote");
     // The story must not run past the data: its days would be evaluated
     // as if nothing had happened in them.
     if let Some(end) = data_end
@@ -553,45 +588,67 @@ pub fn run(a: DemoArgs) -> Result<()> {
         }
         if n > 0 {
             outln!(
-                "   ... and {n} more days of the operator's daily status statements, with the UCDP fatal events of those days as open-source reports"
+                "   {}",
+                m.text(
+                    "cli-demo-more-days",
+                    &MsgArgs::new().str("count", n.to_string())
+                )
             );
         }
     }
     story.catch_up();
     let left = story.osint.len();
     outln!(
-        "   the log ends at {} (its last status statement); the last reporting period it evaluates is {}{}",
-        local(story.s.now),
-        story
-            .s
-            .eval
-            .state
-            .done
-            .map_or_else(|| "none".to_string(), |p| p.to_string()),
-        if left > 0 {
-            format!("; {left} open-source reports issued after it left out")
-        } else {
-            String::new()
-        }
+        "   {}",
+        m.text(
+            "cli-demo-log-ends",
+            &MsgArgs::new()
+                .str("time", local(story.s.now))
+                .str(
+                    "period",
+                    story
+                        .s
+                        .eval
+                        .state
+                        .done
+                        .map_or_else(|| m.plain("common-none"), |p| p.to_string())
+                )
+                .str(
+                    "left",
+                    if left > 0 {
+                        m.text(
+                            "cli-demo-left-out",
+                            &MsgArgs::new().str("count", left.to_string()),
+                        )
+                    } else {
+                        String::new()
+                    }
+                )
+        )
     );
     outln!(
-        "   {} entries in all, {} of them open-source reports of UCDP fatal events (real); the others are the demo's own (SIMULATED, or the operator's status statements)",
-        story.s.entries.len(),
-        story.imported
+        "   {}",
+        m.text(
+            "cli-demo-entries",
+            &MsgArgs::new()
+                .str("count", story.s.entries.len().to_string())
+                .str("imported", story.imported.to_string())
+        )
     );
 
-    outln!("\n2. Writing them to a transparency log");
+    outln!("\n{}", m.plain("cli-demo-step-log"));
     let log_dir = a.dir.join("log");
     write_log(&log_dir, &story.s.entries)?;
     outln!(
-        "   {} (C2SP tlog-tiles, signed by the operator's log key that the agreement names)",
-        log_dir.display()
+        "   {}",
+        m.text(
+            "cli-demo-log-written",
+            &MsgArgs::new().str("dir", log_dir.display().to_string())
+        )
     );
 
     let agreement_file = agreement_dir.join("agreement.toml");
-    outln!(
-        "\n3. Auditing it as an outsider would: the log, every signature, a replay of the evaluator against every status statement\n"
-    );
+    outln!("\n{}\n", m.plain("cli-demo-step-audit"));
     let mut written = vec![];
     // The report is written from the audit's own replay.
     let args = crate::audit_cmd::AuditArgs {
@@ -609,17 +666,29 @@ pub fn run(a: DemoArgs) -> Result<()> {
         // The demonstration's log is made anew on every run: its auditor's
         // memory goes with it.
         state: Some(a.dir.join("auditor-state")),
+        lang: a.lang,
     };
     crate::audit_cmd::run_then(args, |agreement, log, ev, source, witnessed| {
-        outln!("\n4. Writing the daily report of the day of the breach ({breach_day})");
+        outln!(
+            "\n{}",
+            m.text(
+                "cli-demo-step-report",
+                &MsgArgs::new().str("day", breach_day.to_string())
+            )
+        );
         for (format, ext) in [
             (crate::report_cmd::Format::Html, "html"),
             (crate::report_cmd::Format::Md, "md"),
         ] {
             let out = a.dir.join(format!("report-{breach_day}.{ext}"));
-            crate::report_cmd::write(
-                agreement, log, ev, source, breach_day, format, &out, witnessed,
-            )?;
+            // The report in the demo's language.
+            let options = crate::report_cmd::Options {
+                day: breach_day,
+                span: accord_report::Span::Day,
+                lang: m.lang(),
+                format,
+            };
+            crate::report_cmd::write_with(agreement, log, ev, source, options, &out, witnessed)?;
             written.push(out);
         }
         Ok(())
@@ -630,19 +699,28 @@ pub fn run(a: DemoArgs) -> Result<()> {
 
     let ag = agreement_file.display();
     let lg = log_dir.display();
-    outln!("\nWhere to look:");
+    outln!("\n{}", m.plain("cli-demo-where"));
     outln!(
-        "   {}   the report (open it in a browser); every figure links to a log entry and its proof",
-        written[0].display()
+        "   {}",
+        m.text(
+            "cli-demo-where-report",
+            &MsgArgs::new().str("file", written[0].display().to_string())
+        )
     );
     outln!(
-        "   {}/agreement.toml and its README   the agreement, clause by clause",
-        agreement_dir.display()
+        "   {}",
+        m.text(
+            "cli-demo-where-agreement",
+            &MsgArgs::new().str("dir", agreement_dir.display().to_string())
+        )
     );
     outln!("   accord status --agreement {ag} {lg}");
     outln!("   accord audit --agreement {ag} {lg}");
     outln!("   accord report --agreement {ag} {lg} --day {breach_day} --format html");
-    outln!("   accord log verify {lg}                (or any C2SP verifier, such as tlogcheck)");
+    outln!(
+        "   accord log verify {lg}                {}",
+        m.plain("cli-demo-where-verify")
+    );
     Ok(())
 }
 
@@ -669,7 +747,8 @@ fn evidence() -> Value {
     json!([{"sha256": digest, "media_type": "video/mp4"}])
 }
 
-fn report_phase(s: &Script<'_>, when: &str) {
+/// The state at a point of the story; `when` is the message saying which.
+fn report_phase(m: &Messages, s: &Script<'_>, when: &str) {
     let st = s.eval.status();
     let join = |m: std::collections::BTreeMap<&str, &str>| {
         m.iter()
@@ -685,16 +764,28 @@ fn report_phase(s: &Script<'_>, when: &str) {
         .filter(|(_, g)| g.triggered.is_some() && !g.cause.is_empty())
         .map(|(id, g)| {
             let entries: Vec<String> = g.cause.iter().map(u64::to_string).collect();
-            format!("; {id} triggered by entries {}", entries.join(", "))
+            m.text(
+                "cli-demo-triggered-by",
+                &MsgArgs::new()
+                    .str("id", id.clone())
+                    .str("entries", entries.join(", ")),
+            )
         })
         .collect();
+    // Phases, tranches and guarantees by id and state name, as the
+    // status's JSON has them: what a reader greps the log's statements for.
     outln!(
-        "   -- {when} ({}): phase {}; relief: {}; guarantee: {}{}",
-        Time(s.now),
-        st.phase.id.as_deref().unwrap_or("none"),
-        join(st.tranche_states()),
-        join(st.guarantee_states()),
-        causes.concat()
+        "   {}",
+        m.text(
+            "cli-demo-phase",
+            &MsgArgs::new()
+                .str("when", m.plain(when))
+                .str("time", Time(s.now).to_string())
+                .str("phase", st.phase.id.as_deref().unwrap_or("none"))
+                .str("relief", join(st.tranche_states()))
+                .str("guarantee", join(st.guarantee_states()))
+                .str("causes", causes.concat())
+        )
     );
 }
 

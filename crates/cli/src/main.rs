@@ -24,6 +24,7 @@ mod classify_cmd;
 mod demo;
 mod import_cmd;
 mod keys;
+mod lang;
 mod logcmd;
 mod logdir;
 mod mirror_cmd;

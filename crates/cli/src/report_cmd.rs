@@ -65,24 +65,6 @@ impl From<Period> for Span {
     }
 }
 
-/// The language of a report's words.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Language {
-    En,
-    Uk,
-    Ru,
-}
-
-impl From<Language> for Lang {
-    fn from(l: Language) -> Lang {
-        match l {
-            Language::En => Lang::En,
-            Language::Uk => Lang::Uk,
-            Language::Ru => Lang::Ru,
-        }
-    }
-}
-
 #[derive(Args)]
 pub struct ReportArgs {
     /// The agreement file.
@@ -105,9 +87,6 @@ pub struct ReportArgs {
     /// the whole month before.
     #[arg(long, value_enum, default_value = "day")]
     pub period: Period,
-    /// The report's language.
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: Language,
     /// Where to write it (default: report-DAY.md, .html or .json; a week's
     /// and a month's: report-week-DAY..., report-month-DAY...); the proofs
     /// go in a directory beside it.
@@ -129,6 +108,10 @@ pub struct ReportArgs {
     /// (the report says that it is not witnessed).
     #[arg(long)]
     pub allow_unwitnessed: bool,
+    /// The report's language: `--lang uk|ru|en`, default `$ACCORD_LANG`,
+    /// else English.
+    #[command(flatten)]
+    pub lang: crate::lang::LangArg,
 }
 
 pub fn run(a: ReportArgs) -> Result<()> {
@@ -170,7 +153,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         Options {
             day,
             span,
-            lang: a.lang.into(),
+            lang: a.lang.lang,
             format: a.format,
         },
         &out,
@@ -205,27 +188,6 @@ pub fn witnessed_model(w: &WitnessCheck) -> Witnessed {
             .collect(),
         error: w.error.as_ref().map(|e| e.to_string()),
     }
-}
-
-/// The day's report in English (see [`write_with`]).
-#[allow(clippy::too_many_arguments)]
-pub fn write(
-    agreement: &Agreement,
-    log: &replay::Verified,
-    ev: &Evaluator<'_>,
-    source: &Source,
-    day: Date,
-    format: Format,
-    out: &Path,
-    witnessed: Option<&WitnessCheck>,
-) -> Result<()> {
-    let o = Options {
-        day,
-        span: Span::Day,
-        lang: Lang::En,
-        format,
-    };
-    write_with(agreement, log, ev, source, o, out, witnessed)
 }
 
 /// Builds the report and writes it, with its proofs, to `out`;

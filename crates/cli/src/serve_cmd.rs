@@ -151,6 +151,9 @@ pub fn run(a: ServeArgs) -> Result<()> {
             no_events: false,
             d_day: "2015-02-15".into(),
             days: None,
+            lang: crate::lang::LangArg {
+                lang: accord_i18n::Lang::En,
+            },
         })?;
         file = Some(FileConfig {
             agreement: a.demo_dir.join("agreement").join("agreement.toml"),

@@ -55,6 +55,8 @@ pub struct StatusArgs {
     /// that it is not witnessed).
     #[arg(long)]
     pub allow_unwitnessed: bool,
+    #[command(flatten)]
+    pub lang: crate::lang::LangArg,
 }
 
 pub fn run(a: StatusArgs) -> Result<()> {
@@ -130,11 +132,11 @@ pub fn run(a: StatusArgs) -> Result<()> {
         }
         out!(
             "{}",
-            accord_engine::text::status(in_force.agreement, &status)
+            accord_engine::text::status_in(in_force.agreement, &status, a.lang.lang)
         );
         out!(
             "{}",
-            accord_engine::text::refused_entries(&state.rejections, refused_total)
+            accord_engine::text::refused_entries_in(&state.rejections, refused_total, a.lang.lang)
         );
     }
     Ok(())

@@ -47,7 +47,7 @@ fn check_prints_the_hash_of_a_valid_agreement_and_every_error_of_a_broken_one() 
     let t = text(&bad);
     assert!(
         t.contains("`reporting.cutoff` must be a local time HH:MM")
-            && t.contains("agreement.toml:30:10"),
+            && t.contains("agreement.toml:34:10"),
         "{t}"
     );
     assert!(

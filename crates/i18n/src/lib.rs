@@ -41,7 +41,20 @@ use icu_locale_core::Locale;
 /// A language accord speaks. The order is the order of [`Lang::ALL`]:
 /// English (the language the agreement format and the code are written
 /// in), then the parties' languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     En,

@@ -126,6 +126,9 @@ fn languages_parse_from_codes_and_locales() {
     assert_eq!("uk_UA.UTF-8".parse::<Lang>().unwrap(), Lang::Uk);
     assert_eq!("RU-ru".parse::<Lang>().unwrap(), Lang::Ru);
     assert_eq!("en-GB".parse::<Lang>().unwrap(), Lang::En);
+    // In JSON (a report's model names its language) as its code.
+    assert_eq!(serde_json::to_string(&Lang::Uk).unwrap(), "\"uk\"");
+    assert_eq!(serde_json::from_str::<Lang>("\"ru\"").unwrap(), Lang::Ru);
     let error = "de".parse::<Lang>().unwrap_err();
     assert!(error.to_string().contains("\"de\""), "{error}");
     assert!("".parse::<Lang>().is_err());

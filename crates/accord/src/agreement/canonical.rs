@@ -260,7 +260,8 @@ pub fn to_value(a: &Agreement) -> Value {
 fn language_text(t: &super::texts::LanguageText) -> Value {
     let mut o = serde_json::Map::new();
     o.insert("title".into(), opt(&t.title, s));
-    for (section, items) in &t.sections {
+    // An empty table means nothing: written or not, the same hash.
+    for (section, items) in t.sections.iter().filter(|(_, items)| !items.is_empty()) {
         let items = map(items, |item| {
             json!({
                 section.name_key(): opt(&item.title, s),

@@ -8,12 +8,21 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// Runs `accord` with `args` in `dir`, as a user whose data directory
-/// (where checkpoints seen are remembered) is `dir/.accord-state`.
+/// (where checkpoints seen are remembered) is `dir/.accord-state`, in
+/// English unless the arguments say otherwise (`ACCORD_LANG` is not
+/// inherited).
 pub fn accord(args: &[&str], dir: &Path) -> Output {
+    accord_with_env(args, dir, &[])
+}
+
+/// [`accord`] with environment variables set.
+pub fn accord_with_env(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
         .current_dir(dir)
         .env("ACCORD_STATE", dir.join(".accord-state"))
+        .env_remove("ACCORD_LANG")
+        .envs(env.iter().copied())
         .output()
         .expect("run accord")
 }

@@ -86,3 +86,86 @@ common-category-storage-visit = visits to storage sites
 common-lang-en = English
 common-lang-uk = Українська
 common-lang-ru = Русский
+
+## Kinds and states observations name: one message per value of the
+## statement types (the value's snake_case written in kebab-case).
+
+# Types of ceasefire violation, as the SMM counted them.
+common-event-explosion = explosions
+common-event-projectile-in-flight = projectiles in flight
+common-event-muzzle-flash = muzzle flashes
+common-event-illumination-flare = illumination flares
+common-event-burst = bursts
+common-event-shot = shots
+common-event-undetermined = undetermined
+
+# Kinds of weapon a violation was fired with.
+common-weapon-kind-artillery = artillery
+common-weapon-kind-mortar = mortars
+common-weapon-kind-mlrs = MLRS
+common-weapon-kind-tank = tanks
+common-weapon-kind-small-arms = small arms
+common-weapon-kind-anti-aircraft = anti-aircraft weapons
+common-weapon-kind-grenade-launcher = grenade launchers
+common-weapon-kind-drone = drones
+common-weapon-kind-missile = missiles
+common-weapon-kind-undetermined = undetermined
+
+# Where weapons were seen.
+common-weapon-status-in-violation-of-withdrawal-line = in violation of the withdrawal lines
+common-weapon-status-outside-storage = beyond the withdrawal lines but outside storage sites
+common-weapon-status-missing-from-storage = absent from storage sites
+common-weapon-status-in-storage = in storage
+common-weapon-status-in-transit = in transit
+common-weapon-status-other = other
+
+# Restrictions of the monitors' freedom of movement.
+common-restriction-denial = denial of access
+common-restriction-delay = delay
+common-restriction-conditional-access = conditional access
+common-restriction-uav-jamming = UAV signal jamming
+common-restriction-fire-at-uav = fire at a UAV
+common-restriction-camera-interference = interference with cameras
+common-restriction-threat = threat
+
+# Causes of civilian casualties.
+common-cause-shelling = shelling
+common-cause-small-arms = small-arms fire
+common-cause-mine-or-uxo = mine or UXO
+common-cause-airstrike = airstrike
+common-cause-missile = missile
+common-cause-drone = drone
+common-cause-other = other
+
+# Civilian infrastructure.
+common-facility-residential = residential buildings
+common-facility-water = water supply
+common-facility-power = power supply
+common-facility-gas = gas supply
+common-facility-school = school
+common-facility-hospital = hospital
+common-facility-road = road
+common-facility-bridge = bridge
+common-facility-other = other
+
+# Damage to infrastructure.
+common-damage-minor = minor damage
+common-damage-major = major damage
+common-damage-destroyed = destroyed
+
+# The state of a crossing point.
+common-crossing-open = open
+common-crossing-restricted = restricted
+common-crossing-closed = closed
+
+# Mines and unexploded ordnance.
+common-mines-new-mines = new mines
+common-mines-minefield = minefields
+common-mines-uxo = unexploded ordnance
+common-mines-demining = demining
+common-mines-warning-signs = warning signs
+
+# Access to a storage site on a monitors' visit.
+common-storage-access-granted = access granted
+common-storage-access-denied = access denied
+common-storage-access-partial = partial access

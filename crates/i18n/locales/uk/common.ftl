@@ -90,3 +90,86 @@ common-category-storage-visit = відвідування місць зберіг
 common-lang-en = English
 common-lang-uk = Українська
 common-lang-ru = Русский
+
+## Kinds and states observations name: one message per value of the
+## statement types (the value's snake_case written in kebab-case).
+
+# Types of ceasefire violation, as the SMM counted them.
+common-event-explosion = вибухи
+common-event-projectile-in-flight = снаряди в польоті
+common-event-muzzle-flash = спалахи від пострілів
+common-event-illumination-flare = освітлювальні ракети
+common-event-burst = черги
+common-event-shot = постріли
+common-event-undetermined = не визначено
+
+# Kinds of weapon a violation was fired with.
+common-weapon-kind-artillery = артилерія
+common-weapon-kind-mortar = міномети
+common-weapon-kind-mlrs = РСЗВ
+common-weapon-kind-tank = танки
+common-weapon-kind-small-arms = стрілецька зброя
+common-weapon-kind-anti-aircraft = зенітне озброєння
+common-weapon-kind-grenade-launcher = гранатомети
+common-weapon-kind-drone = дрони
+common-weapon-kind-missile = ракети
+common-weapon-kind-undetermined = не визначено
+
+# Where weapons were seen.
+common-weapon-status-in-violation-of-withdrawal-line = з порушенням ліній відведення
+common-weapon-status-outside-storage = за лініями відведення, але поза місцями зберігання
+common-weapon-status-missing-from-storage = відсутнє в місцях зберігання
+common-weapon-status-in-storage = у місцях зберігання
+common-weapon-status-in-transit = у русі
+common-weapon-status-other = інше
+
+# Restrictions of the monitors' freedom of movement.
+common-restriction-denial = відмова в доступі
+common-restriction-delay = затримка
+common-restriction-conditional-access = умовний доступ
+common-restriction-uav-jamming = придушення сигналу БПЛА
+common-restriction-fire-at-uav = обстріл БПЛА
+common-restriction-camera-interference = втручання в роботу камер
+common-restriction-threat = погроза
+
+# Causes of civilian casualties.
+common-cause-shelling = обстріл
+common-cause-small-arms = вогонь зі стрілецької зброї
+common-cause-mine-or-uxo = міна або НВБ
+common-cause-airstrike = авіаудар
+common-cause-missile = ракета
+common-cause-drone = дрон
+common-cause-other = інше
+
+# Civilian infrastructure.
+common-facility-residential = житлові будинки
+common-facility-water = водопостачання
+common-facility-power = електропостачання
+common-facility-gas = газопостачання
+common-facility-school = школа
+common-facility-hospital = лікарня
+common-facility-road = дорога
+common-facility-bridge = міст
+common-facility-other = інше
+
+# Damage to infrastructure.
+common-damage-minor = незначні пошкодження
+common-damage-major = значні пошкодження
+common-damage-destroyed = зруйновано
+
+# The state of a crossing point.
+common-crossing-open = відкритий
+common-crossing-restricted = з обмеженнями
+common-crossing-closed = закритий
+
+# Mines and unexploded ordnance.
+common-mines-new-mines = нові міни
+common-mines-minefield = мінні поля
+common-mines-uxo = нерозірвані боєприпаси
+common-mines-demining = розмінування
+common-mines-warning-signs = попереджувальні знаки
+
+# Access to a storage site on a monitors' visit.
+common-storage-access-granted = доступ надано
+common-storage-access-denied = у доступі відмовлено
+common-storage-access-partial = частковий доступ
