@@ -295,7 +295,8 @@ fn status_and_report_refuse_an_unwitnessed_checkpoint_unless_told() {
     );
     let html = std::fs::read_to_string(tmp.path().join("w.html")).unwrap();
     assert!(
-        html.contains("The checkpoint is witnessed: cosigned by kyiv at"),
+        html.contains("The checkpoint is witnessed: cosigned by kyiv (")
+            && html.contains("meeting the quorum of the agreement's witnesses"),
         "{html}"
     );
 }
