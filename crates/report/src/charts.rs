@@ -310,7 +310,10 @@ pub fn timeline_chart(r: &Report, w: &Words<'_>) -> String {
                     .map(|m| (w.guarantee(&m.id), m, "guarantee")),
             )
             .collect();
-    let (width, left, row_h, top) = (760.0, 200.0, 26.0, 24.0);
+    // Each row's name above its bar, across the whole width: titles of
+    // relief and guarantees are long, and in Ukrainian and Russian longer
+    // still; a column of names beside the bars would cut them.
+    let (width, left, row_h, top) = (760.0, 10.0, 40.0, 24.0);
     let height = top + row_h * rows.len() as f64 + 24.0;
     let mut o = String::new();
     open(&mut o, width, height, &title);
@@ -339,9 +342,8 @@ pub fn timeline_chart(r: &Report, w: &Words<'_>) -> String {
         let y = top + row_h * i as f64;
         let _ = write!(
             o,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            left - 6.0,
-            y + 15.0,
+            "<text x=\"{left}\" y=\"{:.1}\">{}</text>",
+            y + 12.0,
             esc(name)
         );
         // Segments: the initial state, then each change before the end.
@@ -367,7 +369,7 @@ pub fn timeline_chart(r: &Report, w: &Words<'_>) -> String {
             let _ = write!(
                 o,
                 "<rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"18\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.5\"><title>{}: {}</title></rect>",
-                y + 2.0,
+                y + 16.0,
                 (x1 - x0).max(1.0),
                 fill(kind, s, k),
                 esc(name),
@@ -378,7 +380,7 @@ pub fn timeline_chart(r: &Report, w: &Words<'_>) -> String {
                     o,
                     "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#000\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">{}</text>",
                     x0 + 3.0,
-                    y + 15.0,
+                    y + 29.0,
                     esc(&word)
                 );
             }

@@ -665,8 +665,11 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                     let changes: Cell = m
                         .changes
                         .iter()
-                        .flat_map(|c| {
-                            [
+                        .enumerate()
+                        .flat_map(|(k, c)| {
+                            // Changes apart by "; ", with none after the last.
+                            let sep = (k > 0).then(|| T("; ".into()));
+                            sep.into_iter().chain([
                                 T(format!(
                                     "{} → {}, {} ",
                                     c.from
@@ -676,8 +679,7 @@ pub fn blocks(r: &Report, w: &Words<'_>) -> Vec<Block> {
                                     w.time(c.at)
                                 )),
                                 L(c.entries.clone()),
-                                T("; ".into()),
-                            ]
+                            ])
                         })
                         .collect();
                     vec![
