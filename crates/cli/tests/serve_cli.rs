@@ -354,6 +354,12 @@ fn monitors_submit_at_once_and_the_served_log_verifies_and_audits() {
     let (code, json) = get(&served.url("/v1/report/2026-03-03?format=json"));
     assert_eq!(code, 200, "{json}");
     assert!(json.contains("\"day\": \"2026-03-03\""), "{json}");
+    // The server prints the PDF itself, with its headless Chromium.
+    if testkit::browser::available() {
+        let (code, pdf) = get_bytes(&served.url("/v1/report/2026-03-03?format=pdf&lang=ru"));
+        assert_eq!(code, 200, "{}", String::from_utf8_lossy(&pdf));
+        assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    }
     eprintln!("end to end: {:.1} s", started.elapsed().as_secs_f64());
 }
 

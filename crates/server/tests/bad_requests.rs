@@ -506,7 +506,7 @@ fn paths_never_leave_tile_and_bad_parameters_are_named() {
         ("/v1/status?colour=red", 400, Some("colour")),
         ("/v1/report/notaday", 400, Some("day")),
         ("/v1/report/2026-02-30", 400, Some("day")),
-        ("/v1/report/2026-03-03?format=pdf", 400, Some("format")),
+        ("/v1/report/2026-03-03?format=docx", 400, Some("format")),
         ("/v1/report/2026-03-03?lang=de", 400, Some("lang")),
         ("/v1/report/2026-03-03?period=year", 400, Some("period")),
         ("/v1/report/2026-03-03?colour=red", 400, Some("colour")),

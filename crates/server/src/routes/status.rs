@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use accord::evaluate::Status;
 use accord_engine::{ReplayOptions, SignatureCheck};
+use accord_report::pdf::Chromium;
 use accord_report::{Lang, Links, Report, Span};
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::App;
 use crate::admission::Job;
@@ -123,18 +124,26 @@ async fn status_at(app: &Arc<AppState>, size: u64) -> Result<Arc<Status>, Proble
         .ok_or_else(|| Problem::not_found(format!("no status at size {size}")))
 }
 
+/// How many PDFs the server prints at once: each is a headless Chromium.
+const PRINTS_AT_ONCE: usize = 2;
+/// How long one may take.
+const PDF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+static PRINTING: std::sync::OnceLock<Arc<Semaphore>> = std::sync::OnceLock::new();
+
 /// The report of a day (the reporting period that ends that day), or of
 /// the week or month ending with it, from the log as it stands, in English,
 /// Ukrainian or Russian, as HTML, Markdown or its model in JSON.
 #[utoipa::path(get, path = "/v1/report/{day}", tag = "evaluation",
     params(("day" = String, Path, description = "The day, YYYY-MM-DD: the report's last reporting period"),
-        ("format" = Option<String>, Query, description = "`html` (default), `md`, or `json` (the report's model)"),
+        ("format" = Option<String>, Query, description = "`html` (default), `md`, `json` (the report's model) or `pdf` (the HTML printed by the server's headless Chromium)"),
         ("lang" = Option<String>, Query, description = "`en` (default), `uk` or `ru`"),
-        ("period" = Option<String>, Query, description = "`day` (default), `week` (7 reporting periods ending with the day) or `month` (30)")),
+        ("period" = Option<String>, Query, description = "`day` (default), `week` (the 7 reporting periods ending with the day) or `month` (the calendar month to the day)")),
     responses(
         (status = 200, description = "The report, every figure linked to its entries", body = String, content_type = "text/html"),
         (status = 400, description = "Not a day, or a bad format, language or period", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "A period the log has not seen the end of, or before the adoption", body = Problem, content_type = "application/problem+json"),
+        (status = 501, description = "PDF asked of a server with no Chromium", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Busy (PDFs are printed a few at a time)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn report(
     axum::extract::State(app): App,
@@ -151,18 +160,42 @@ pub async fn report(
         Html,
         Md,
         Json,
+        Pdf,
     }
     let form = match q.get("format").map(String::as_str) {
         None | Some("html") => Form::Html,
         Some("md") | Some("markdown") => Form::Md,
         Some("json") => Form::Json,
+        Some("pdf") => Form::Pdf,
         Some(f) => {
             return Err(Problem::bad_request(
                 "format",
-                format!("format {f:?}: use html, md or json"),
+                format!("format {f:?}: use html, md, json or pdf"),
             )
             .with("parameter", "format"));
         }
+    };
+    // Whether a PDF can be printed, and a place to print it, before the
+    // replay is asked for: Chromium is heavy, so only a few print at once.
+    let printing = if form == Form::Pdf {
+        let chromium = Chromium::find().map_err(|e| {
+            Problem::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "no-pdf",
+                "PDF is not available on this server",
+                format!("{e}; ask for format=html and print it"),
+            )
+        })?;
+        let permit = PRINTING
+            .get_or_init(|| Arc::new(Semaphore::new(PRINTS_AT_ONCE)))
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| {
+                Problem::busy("the server is printing other reports; try again shortly", 5)
+            })?;
+        Some((chromium, permit))
+    } else {
+        None
     };
     let lang: Lang = match q.get("lang") {
         None => Lang::En,
@@ -244,6 +277,30 @@ pub async fn report(
             "text/markdown; charset=utf-8",
         ),
         Form::Json => (report.json(), "application/json"),
+        Form::Pdf => {
+            let (chromium, permit) = printing.expect("checked above");
+            let html = report.html(app.agreement, lang, &links);
+            let pdf = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                let dir = tempfile::tempdir()?;
+                let page = dir.path().join("report.html");
+                std::fs::write(&page, html)?;
+                let out = dir.path().join("report.pdf");
+                chromium
+                    .print(&page, &out, PDF_TIME_LIMIT)
+                    .map_err(std::io::Error::other)?;
+                std::fs::read(&out)
+            })
+            .await
+            .map_err(|e| Problem::internal(format!("printing the PDF: {e}")))?
+            .map_err(|e| Problem::internal(format!("printing the PDF: {e}")))?;
+            return Ok((
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/pdf")],
+                pdf,
+            )
+                .into_response());
+        }
     };
     Ok((StatusCode::OK, [(header::CONTENT_TYPE, ct)], body).into_response())
 }
