@@ -302,6 +302,22 @@ fn bad_fields_are_refused_with_their_path() {
             "body.position.lat: 148.5 is not a latitude",
         ),
         (
+            with(
+                cv.clone(),
+                &["body", "observer"],
+                json!({"lon": 37.6, "lat": -91.0, "uncertainty_m": 50}),
+            ),
+            "body.observer.lat: -91 is not a latitude",
+        ),
+        (
+            with(
+                cv.clone(),
+                &["body", "observer"],
+                json!({"lon": 37.6, "lat": 48.1}),
+            ),
+            "body.observer: missing field `uncertainty_m`",
+        ),
+        (
             with(cv.clone(), &["body", "position", "lon"], json!("37.6")),
             "body.position.lon: invalid type: string",
         ),

@@ -53,6 +53,14 @@ pub struct SignArgs {
     /// Position uncertainty in metres.
     #[arg(long, default_value_t = 500.0)]
     pub uncertainty_m: f64,
+    /// Where the monitors were, as LON,LAT (the report's annex gives it).
+    #[arg(
+        long,
+        requires = "observation",
+        value_name = "LON,LAT",
+        allow_hyphen_values = true
+    )]
+    pub observer: Option<String>,
     /// patrol, camera, uav, acoustic, satellite or open_source.
     #[arg(long, default_value = "patrol")]
     pub sensor: String,
@@ -361,6 +369,24 @@ fn observation_from_flags(a: &SignArgs, category: &str) -> Result<Value> {
         }),
         None => None,
     };
+    let observer = match &a.observer {
+        None => None,
+        Some(s) => {
+            let parsed = s
+                .split_once(',')
+                .and_then(|(lon, lat)| Some((lon.trim().parse().ok()?, lat.trim().parse().ok()?)));
+            let Some((lon, lat)) = parsed else {
+                return Err(miette!(
+                    "--observer {s:?}: give the monitors' position as LON,LAT"
+                ));
+            };
+            Some(Position {
+                lon,
+                lat,
+                uncertainty_m: a.uncertainty_m,
+            })
+        }
+    };
     let o = Observation {
         category: cat,
         observed: Interval { from, to },
@@ -369,6 +395,7 @@ fn observation_from_flags(a: &SignArgs, category: &str) -> Result<Value> {
             lat,
             uncertainty_m: a.uncertainty_m,
         },
+        observer,
         sensor,
         details,
         evidence,

@@ -325,7 +325,9 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
                 {"type": "burst", "count": 4, "weapon": "anti_aircraft"},
                 {"type": "explosion", "count": 3, "weapon": "grenade_launcher"}
             ]}),
-            m.extra(json!({"sensor": "patrol"})),
+            // The patrol's own position, as the SMM gave it: what it could
+            // hear depends on where it stood.
+            m.extra(json!({"sensor": "patrol", "observer": {"lon": 38.36, "lat": 48.91, "uncertainty_m": 50}})),
         ),
         "the Mission's patrol hears small-arms, anti-aircraft and grenade-launcher fire near Lysychansk, origin undetermined",
     );

@@ -131,6 +131,7 @@ impl Builder {
             period: o.period,
             lat: o.lat,
             lon: o.lon,
+            observer: o.observer.map(|(lon, lat)| (lat, lon)),
             regions: o
                 .zones
                 .iter()

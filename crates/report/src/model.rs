@@ -229,6 +229,10 @@ pub struct Item {
     pub period: Date,
     pub lat: f64,
     pub lon: f64,
+    /// Where the monitors were (latitude, longitude), when they said: the
+    /// SMM's "positioned at", what they could see from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<(f64, f64)>,
     /// The named regions it lies in, and every other zone (crossings,
     /// disengagement areas, ...).
     pub regions: Vec<String>,

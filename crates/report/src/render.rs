@@ -87,6 +87,16 @@ fn place(w: &Words<'_>, i: &Item) -> String {
             )
         })
         .unwrap_or_default();
+    let held = match i.observer {
+        Some((lat, lon)) => format!(
+            "{held}; {}",
+            w.t(
+                "report-observer-at",
+                &Args::new().dec("lat", lat, 3).dec("lon", lon, 3)
+            )
+        ),
+        None => held,
+    };
     if names.is_empty() {
         format!("{at}{held}")
     } else {

@@ -113,6 +113,9 @@ pub struct Obs {
     pub period: Date,
     pub lon: f64,
     pub lat: f64,
+    /// Where the monitors were (longitude, latitude), when they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<(f64, f64)>,
     /// The reporting organisation, and those that corroborated it.
     pub orgs: Orgs,
     /// The reporting organisation alone (one of `orgs`): it does not

@@ -372,6 +372,7 @@ impl Held<'_> {
             period,
             lon: o.position.lon,
             lat: o.position.lat,
+            observer: o.observer.as_ref().map(|p| (p.lon, p.lat)),
             // The reporter's is added when applied.
             orgs: Orgs::default(),
             reporter: 0,

@@ -709,6 +709,7 @@ impl Event {
             category,
             observed: self.observed.clone(),
             position: self.position.clone(),
+            observer: None,
             sensor: Sensor::OpenSource,
             details: value,
             evidence: Vec::new(),

@@ -462,6 +462,9 @@ fn check_observation(o: &Observation, d: &Details) -> Result<(), StatementError>
             "must be a distance in metres, 0 or more",
         ));
     }
+    if let Some(observer) = &o.observer {
+        check_position(observer, "body.observer")?;
+    }
     if let Some(to) = o.observed.to
         && to < o.observed.from
     {

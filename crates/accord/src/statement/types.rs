@@ -246,6 +246,11 @@ pub struct Observation {
     pub category: Category,
     pub observed: Interval,
     pub position: Position,
+    /// Where the monitors were when they saw or heard it (the SMM's
+    /// "positioned at ..."): what they could see depends on it, and the
+    /// report's annex gives it beside the event's place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<Position>,
     pub sensor: Sensor,
     /// Category-specific facts; their shape depends on `category`.
     pub details: serde_json::Value,

@@ -170,6 +170,7 @@ report-no = no
 report-disputed = disputed
 report-position = { $lat }° N, { $lon }° E
 report-held-by = held by { $party }
+report-observer-at = the monitors at { $lat }° N, { $lon }° E
 report-dissent = { $n ->
     [one] { $n } dissenting
    *[other] { $n } dissenting

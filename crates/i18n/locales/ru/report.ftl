@@ -177,6 +177,7 @@ report-no = нет
 report-disputed = оспаривается
 report-position = { $lat }° с. ш., { $lon }° в. д.
 report-held-by = под контролем: { $party }
+report-observer-at = наблюдатели находились в точке { $lat }° с. ш., { $lon }° в. д.
 report-dissent = { $n ->
     [one] { $n } возражение
     [few] { $n } возражения

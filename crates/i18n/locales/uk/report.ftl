@@ -185,6 +185,7 @@ report-no = ні
 report-disputed = оскаржується
 report-position = { $lat }° пн. ш., { $lon }° сх. д.
 report-held-by = під контролем: { $party }
+report-observer-at = спостерігачі перебували в точці { $lat }° пн. ш., { $lon }° сх. д.
 report-dissent = { $n ->
     [one] { $n } заперечення
     [few] { $n } заперечення
