@@ -44,6 +44,11 @@ if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs npm >/dev/null
   fi
+  # poppler reads the printed PDF back (page size, page numbers, text).
+  command -v pdftotext >/dev/null || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  }
   command -v npm >/dev/null || {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null

@@ -112,6 +112,34 @@ fn the_report_in_each_language_loads_clean_in_chromium_and_prints_to_pdf() {
     );
     let pdf = std::fs::read(dir.join("report-uk.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+    // Read back with poppler (installed with Chromium by scripts/test.sh):
+    // A4, numbered "n / N" on every page, the Ukrainian words in it.
+    let info = std::process::Command::new("pdfinfo")
+        .arg(dir.join("report-uk.pdf"))
+        .output()
+        .expect("pdfinfo (Debian: poppler-utils) to read the PDF back");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count: {info}"));
+    assert!(pages > 1, "{info}");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(dir.join("report-uk.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for n in 1..=pages {
+        assert!(
+            text.contains(&format!("{n} / {pages}")),
+            "page {n} is not numbered \"{n} / {pages}\""
+        );
+    }
+    assert!(text.contains("Порушення режиму припинення вогню"), "{text}");
     assert!(!dir.join("report-uk.print.html").exists());
     assert!(dir.join("report-uk.proofs/checkpoint").exists());
 }
