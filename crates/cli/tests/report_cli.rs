@@ -172,3 +172,48 @@ fn pdf_without_a_browser_is_refused_before_anything_is_done() {
     assert!(!err.contains("no-such-agreement"), "{err}");
     let _ = fails;
 }
+
+/// What a report of a past day says falls due is what stood at that day's
+/// end: not a dispute opened later, and a consultation decided later was
+/// still awaited then.
+#[test]
+fn a_report_of_a_past_day_says_what_fell_due_as_it_stood_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let breach = demo(dir);
+    let day: jiff::civil::Date = breach.parse().unwrap();
+    let before = day.yesterday().unwrap().to_string();
+    let deadlines = |d: &str| -> Vec<(String, String, String)> {
+        let out = format!("r-{d}.json");
+        report(dir, d, &["--format", "json", "--out", &out]);
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(&out)).unwrap()).unwrap();
+        r["relief"]["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                let s = |k: &str| x[k].as_str().unwrap().to_string();
+                (s("of"), s("id"), s("kind"))
+            })
+            .collect()
+    };
+    assert_eq!(
+        deadlines(&before),
+        vec![],
+        "nothing was due the day before the breach"
+    );
+    let on_the_day = deadlines(&breach);
+    assert!(
+        on_the_day.contains(&(
+            "guarantee".into(),
+            "collective_defence".into(),
+            "consultation".into()
+        )),
+        "the guarantors' consultation was due on the breach day, though decided later: {on_the_day:?}"
+    );
+    assert!(
+        on_the_day.iter().any(|(of, _, _)| of == "tranche"),
+        "{on_the_day:?}"
+    );
+}

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use accord::agreement::ZoneKind;
-use accord::evaluate::{DisputeState, Evaluator, Obs, ObsDetail, Status, Verdict};
+use accord::evaluate::{At, DisputeState, Evaluator, Obs, ObsDetail, Status, Verdict};
 use accord::statement::{Category, Sensor};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -682,9 +682,13 @@ fn relief(st: &Status, w: &Window) -> Relief {
             )
         })
         .collect();
+    // What fell due after the period, as it stood at its end: a dispute
+    // opened or a guarantee triggered later is not yet in a report of an
+    // earlier day, and a consultation decided later was still awaited.
+    let by_end = |at: &At| at.time.0 <= w.end;
     let mut deadlines = Vec::new();
     for (id, t) in &st.tranches {
-        if let Some(d) = &t.dispute {
+        if let Some(d) = t.dispute.as_ref().filter(|d| by_end(&d.opened)) {
             let entries = vec![d.opened.index];
             for s in &d.stages {
                 deadlines.push(Deadline {
@@ -707,9 +711,13 @@ fn relief(st: &Status, w: &Window) -> Relief {
         }
     }
     for (id, g) in &st.guarantees {
+        if !g.triggered.as_ref().is_some_and(by_end) {
+            continue;
+        }
         let mut entries: Vec<u64> = g.triggered.iter().map(|at| at.index).collect();
         entries.extend(&g.cause);
-        if let (Some(due), None) = (g.consultation_due, g.decided) {
+        let decided_by_end = g.decided.as_ref().is_some_and(by_end);
+        if let (Some(due), false) = (g.consultation_due, decided_by_end) {
             deadlines.push(Deadline {
                 kind: "consultation".into(),
                 of: "guarantee".into(),
