@@ -390,7 +390,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     }
     // Each party's baseline: where its heavy weapons are stored, and which.
     for (w, what) in history::declarations(&mut story.s, &story.marks) {
-        say(m, &w, &what);
+        say(m, &w, &m.plain(&what));
     }
     // The Mission's patrols cover the Donbas, the security zone, the
     // crossings and the disengagement areas every day, and report it: what
@@ -519,7 +519,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     );
     // Everything else a mission's daily report carries, that day.
     for (w, what) in history::full_day(&mut story.s, &story.marks) {
-        say(m, &w, &what);
+        say(m, &w, &m.plain(&what));
     }
     // From now on, one side's officers report the other's fire too.
     story.allegations = true;
@@ -554,7 +554,7 @@ pub fn run(a: DemoArgs) -> Result<()> {
     // The story's last day: again everything a daily report carries.
     story.hours(12.0);
     for (w, what) in history::full_day(&mut story.s, &story.marks) {
-        say(m, &w, &what);
+        say(m, &w, &m.plain(&what));
     }
     story.s.wait_hours(-12.0);
     story.days(1);

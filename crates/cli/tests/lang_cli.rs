@@ -140,6 +140,14 @@ fn the_demo_speaks_the_language_asked_for() {
     ] {
         assert!(uk.contains(words), "{words}:\n{uk}");
     }
+    // The scripted full days say what each entry is in Ukrainian too, and
+    // no message is missing.
+    assert!(
+        uk.contains("Місія відвідує місце зберігання в Павлограді: відсутні"),
+        "{uk}"
+    );
+    assert!(!uk.contains("Mission"), "English left in:\n{uk}");
+    assert!(!uk.contains("cli-demo-h-") && !uk.contains('⟦'), "{uk}");
     // The audit shows the status in Ukrainian too.
     assert!(
         uk.contains("ДОТРИМАННЯ за останній завершений період"),
@@ -150,12 +158,15 @@ fn the_demo_speaks_the_language_asked_for() {
     let ru = demo(tmp.path(), "ru");
     assert!(ru.contains("1. Запись истории"), "{ru}");
     assert!(ru.contains("СМОДЕЛИРОВАНО"), "{ru}");
+    assert!(ru.contains("пункт пропуска «Торецк» закрыт"), "{ru}");
+    assert!(!ru.contains("Mission") && !ru.contains('⟦'), "{ru}");
     let en = demo(tmp.path(), "en");
     assert!(en.contains("1. Writing the history"), "{en}");
     assert!(
         en.contains("SIMULATED  adoption, signed by Ukraine"),
         "{en}"
     );
+    assert!(en.contains("the Toretsk crossing is closed"), "{en}");
     // The same story in each language: the same entries.
     let entries = |s: &str| {
         s.lines()

@@ -113,7 +113,9 @@ fn pos(at: (f64, f64)) -> Value {
 }
 
 /// Each party's baseline declaration of its storage sites and what they
-/// hold, signed by the party: the list visits are held against.
+/// hold, signed by the party: the list visits are held against. Each entry
+/// comes with the id of the message (accord-i18n's `cli.ftl`) that says
+/// what it is, in the reader's language.
 pub fn declarations(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
     let ua = json!({
         "party": "UA",
@@ -154,11 +156,11 @@ pub fn declarations(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
     vec![
         (
             s.write("declaration", ua, &["UA"]),
-            "Ukraine declares its storage sites and their inventories (two sites, serial numbers for the artillery and rocket launchers)".into(),
+            "cli-demo-h-declare-ua".into(),
         ),
         (
             s.write("declaration", ru, &["RU"]),
-            "the Russian Federation declares its storage sites and their inventories (two sites)".into(),
+            "cli-demo-h-declare-ru".into(),
         ),
     ]
 }
@@ -296,6 +298,8 @@ pub fn routine_day(
 /// every means of observation, in several regions. No party's heavy fire
 /// reaches twenty events and no missile is verified, so that on its own it
 /// makes no armed attack (the breach day's attack is the storyline's).
+/// Each entry comes with the id of the message (accord-i18n's `cli.ftl`)
+/// that says what it is.
 pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
     let mut out = vec![];
     let mut say = |w: Written, what: &str| out.push((w, what.to_string()));
@@ -312,7 +316,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             ]}),
             m.with_evidence(json!({"sensor": "uav", "assessment": {"responsible": "RU", "confidence": "medium", "basis": "firing positions seen"}})),
         ),
-        "the Mission's UAV sees artillery and rocket fire and tank muzzle flashes near Horlivka, assessed as fire by the Russian Federation",
+        "cli-demo-h-horlivka-fire",
     );
     say(
         s.observe(
@@ -329,7 +333,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             // hear depends on where it stood.
             m.extra(json!({"sensor": "patrol", "observer": {"lon": 38.36, "lat": 48.91, "uncertainty_m": 50}})),
         ),
-        "the Mission's patrol hears small-arms, anti-aircraft and grenade-launcher fire near Lysychansk, origin undetermined",
+        "cli-demo-h-lysychansk-fire",
     );
     say(
         s.observe(
@@ -342,7 +346,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             ]}),
             m.with_evidence(json!({"sensor": "camera", "assessment": {"responsible": "RU", "confidence": "low"}})),
         ),
-        "the Mission's camera near Mariupol records flares and two drone strikes",
+        "cli-demo-h-mariupol-flares",
     );
     say(
         s.observe(
@@ -352,7 +356,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"events": [{"type": "explosion", "count": 5, "weapon_class": "artillery_100mm", "weapon": "artillery"}]}),
             m.with_evidence(json!({"sensor": "satellite"})),
         ),
-        "satellite imagery shows five fresh craters in the Kupiansk disengagement area",
+        "cli-demo-h-kupiansk-craters",
     );
     say(
         s.observe(
@@ -362,7 +366,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"events": [{"type": "explosion", "count": 5, "weapon_class": "mortars", "weapon": "mortar", "direction": "incoming"}]}),
             m.extra(json!({"sensor": "acoustic", "assessment": {"responsible": "UA", "confidence": "medium"}})),
         ),
-        "JCCC (Russian officers) report mortar fire near Avdiivka, charged to Ukraine (not verified by their report alone)",
+        "cli-demo-h-avdiivka-mortar",
     );
     say(
         s.observe(
@@ -372,7 +376,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"events": [{"type": "explosion", "count": 1, "weapon_class": "cruise_missiles", "weapon": "missile"}]}),
             m.extra(json!({"sensor": "open_source", "source": {"dataset": "demo-osint", "id": format!("demo-{}", s.now.as_second()), "credibility": "possible"}})),
         ),
-        "open sources report a missile strike on Zaporizhzhia (reported, not verified)",
+        "cli-demo-h-zaporizhzhia-missile",
     );
     // Weapons: in violation of the withdrawal lines, outside storage
     // beyond them, absent from a declared storage site.
@@ -384,7 +388,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"system": "2A65 Msta-B", "calibre_mm": 152, "count": 2, "weapon_class": "artillery_100mm", "status": "in_violation_of_withdrawal_line"}),
             m.with_evidence(json!({"sensor": "uav"})),
         ),
-        "the Mission's UAV sees two 152 mm towed howitzers near Horlivka, inside the withdrawal zone",
+        "cli-demo-h-horlivka-howitzers",
     );
     say(
         s.observe(
@@ -394,7 +398,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"system": "T-64BV", "count": 3, "weapon_class": "tanks", "status": "outside_storage"}),
             m.extra(json!({})),
         ),
-        "the Mission sees three tanks near Zaporizhzhia, beyond the withdrawal lines but outside storage",
+        "cli-demo-h-zaporizhzhia-tanks",
     );
     say(
         s.observe(
@@ -407,7 +411,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             ]}),
             m.extra(json!({})),
         ),
-        "the Mission visits Pavlohrad storage: one howitzer (UA-2S1-0103) and two Grad launchers absent",
+        "cli-demo-h-pavlohrad-absent",
     );
     say(
         s.observe(
@@ -417,7 +421,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"site": "RU-PSS-01", "access": "denied"}),
             m.extra(json!({})),
         ),
-        "the Mission is denied access to Rovenky storage: nothing can be said of what is there",
+        "cli-demo-h-rovenky-denied",
     );
     // Military presence.
     say(
@@ -428,7 +432,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"area": "disengagement_huliaipole", "presence": "armed_personnel", "count": 6}),
             m.extra(json!({})),
         ),
-        "the Mission sees six armed men in the Huliaipole disengagement area",
+        "cli-demo-h-huliaipole-armed",
     );
     say(
         s.observe(
@@ -438,7 +442,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"unit": "motorised company", "personnel": 60, "vehicles": 9, "heading_deg": 270}),
             m.with_evidence(json!({"sensor": "uav"})),
         ),
-        "the Mission's UAV sees a motorised company moving west in the security zone near Horlivka",
+        "cli-demo-h-horlivka-company",
     );
     // Mines and UXO.
     say(
@@ -449,7 +453,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"kind": "new_mines", "count": 30, "area_m2": 5000}),
             m.extra(json!({})),
         ),
-        "the Mission sees some 30 newly laid anti-tank mines near Chasiv Yar",
+        "cli-demo-h-chasiv-yar-mines",
     );
     say(
         s.observe(
@@ -459,7 +463,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"kind": "uxo", "count": 2}),
             m.extra(json!({})),
         ),
-        "the Mission sees two unexploded rockets near Avdiivka",
+        "cli-demo-h-avdiivka-uxo",
     );
     say(
         s.observe(
@@ -469,7 +473,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"kind": "warning_signs", "count": 12}),
             m.extra(json!({})),
         ),
-        "the Mission sees mine warning signs near Starobilsk",
+        "cli-demo-h-starobilsk-signs",
     );
     // Civilians.
     say(
@@ -480,7 +484,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"killed": 0, "injured": 2, "cause": "mine_or_uxo"}),
             m.extra(json!({})),
         ),
-        "the Mission learns of two civilians injured by a mine near Avdiivka",
+        "cli-demo-h-avdiivka-casualties",
     );
     say(
         s.observe(
@@ -490,7 +494,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"facility": "power", "damage": "major"}),
             m.extra(json!({})),
         ),
-        "the Mission sees a power line near Shchastia badly damaged",
+        "cli-demo-h-shchastia-damage",
     );
     // Windows of silence: one held, one did not.
     say(
@@ -502,7 +506,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
                    "purpose": "repairs to the Donetsk Filter Station"}),
             m.extra(json!({})),
         ),
-        "the window of silence for repairs to the Donetsk Filter Station held",
+        "cli-demo-h-dfs-window-held",
     );
     say(
         s.observe(
@@ -513,7 +517,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
                    "purpose": "repairs to the power line near Shchastia"}),
             m.extra(json!({})),
         ),
-        "the window of silence for repairs to the power line near Shchastia did not hold",
+        "cli-demo-h-shchastia-window-broken",
     );
     // Crossings: open with a queue, restricted, closed.
     say(
@@ -524,7 +528,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"crossing": "crossing_siversk", "status": "open", "people_waiting": 420, "vehicles_waiting": 150, "wait_minutes": 180}),
             m.extra(json!({})),
         ),
-        "the Siversk crossing is open; 420 people and 150 vehicles queue, three hours' wait",
+        "cli-demo-h-siversk-queue",
     );
     say(
         s.observe(
@@ -534,7 +538,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"crossing": "crossing_orikhiv", "status": "restricted", "people_waiting": 90, "wait_minutes": 240}),
             m.extra(json!({})),
         ),
-        "the Orikhiv crossing is restricted: pedestrians only",
+        "cli-demo-h-orikhiv-restricted",
     );
     say(
         s.observe(
@@ -544,7 +548,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"crossing": "crossing_toretsk", "status": "closed"}),
             m.extra(json!({})),
         ),
-        "the Toretsk crossing is closed",
+        "cli-demo-h-toretsk-closed",
     );
     // The monitors' freedom of movement.
     say(
@@ -555,7 +559,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"restriction": "uav_jamming", "duration_minutes": 40}),
             m.extra(json!({"sensor": "uav"})),
         ),
-        "the Mission's UAV is jammed near Lysychansk",
+        "cli-demo-h-lysychansk-jammed",
     );
     say(
         s.observe(
@@ -565,7 +569,7 @@ pub fn full_day(s: &mut Script<'_>, m: &Marks) -> Vec<(Written, String)> {
             json!({"restriction": "delay", "duration_minutes": 50, "route": "Orikhiv to Robotyne"}),
             m.extra(json!({})),
         ),
-        "the Mission's patrol is held at a checkpoint near Orikhiv for 50 minutes",
+        "cli-demo-h-orikhiv-held",
     );
     out
 }

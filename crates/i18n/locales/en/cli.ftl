@@ -62,3 +62,31 @@ cli-demo-routine = { $count } routine reports over { $days ->
     [yes] , one side's reports of the other's fire
    *[no] {""}
 }
+
+## What the demo's scripted history says of its full days (accord_example::history).
+cli-demo-h-declare-ua = Ukraine declares its storage sites and their inventories (two sites, serial numbers for the artillery and rocket launchers)
+cli-demo-h-declare-ru = the Russian Federation declares its storage sites and their inventories (two sites)
+cli-demo-h-horlivka-fire = the Mission's UAV sees artillery and rocket fire and tank muzzle flashes near Horlivka, assessed as fire by the Russian Federation
+cli-demo-h-lysychansk-fire = the Mission's patrol hears small-arms, anti-aircraft and grenade-launcher fire near Lysychansk, origin undetermined
+cli-demo-h-mariupol-flares = the Mission's camera near Mariupol records flares and two drone strikes
+cli-demo-h-kupiansk-craters = satellite imagery shows five fresh craters in the Kupiansk disengagement area
+cli-demo-h-avdiivka-mortar = JCCC (Russian officers) report mortar fire near Avdiivka, charged to Ukraine (not verified by their report alone)
+cli-demo-h-zaporizhzhia-missile = open sources report a missile strike on Zaporizhzhia (reported, not verified)
+cli-demo-h-horlivka-howitzers = the Mission's UAV sees two 152 mm towed howitzers near Horlivka, inside the withdrawal zone
+cli-demo-h-zaporizhzhia-tanks = the Mission sees three tanks near Zaporizhzhia, beyond the withdrawal lines but outside storage
+cli-demo-h-pavlohrad-absent = the Mission visits Pavlohrad storage: one howitzer (UA-2S1-0103) and two Grad launchers absent
+cli-demo-h-rovenky-denied = the Mission is denied access to Rovenky storage: nothing can be said of what is there
+cli-demo-h-huliaipole-armed = the Mission sees six armed men in the Huliaipole disengagement area
+cli-demo-h-horlivka-company = the Mission's UAV sees a motorised company moving west in the security zone near Horlivka
+cli-demo-h-chasiv-yar-mines = the Mission sees some 30 newly laid anti-tank mines near Chasiv Yar
+cli-demo-h-avdiivka-uxo = the Mission sees two unexploded rockets near Avdiivka
+cli-demo-h-starobilsk-signs = the Mission sees mine warning signs near Starobilsk
+cli-demo-h-avdiivka-casualties = the Mission learns of two civilians injured by a mine near Avdiivka
+cli-demo-h-shchastia-damage = the Mission sees a power line near Shchastia badly damaged
+cli-demo-h-dfs-window-held = the window of silence for repairs to the Donetsk Filter Station held
+cli-demo-h-shchastia-window-broken = the window of silence for repairs to the power line near Shchastia did not hold
+cli-demo-h-siversk-queue = the Siversk crossing is open; 420 people and 150 vehicles queue, three hours' wait
+cli-demo-h-orikhiv-restricted = the Orikhiv crossing is restricted: pedestrians only
+cli-demo-h-toretsk-closed = the Toretsk crossing is closed
+cli-demo-h-lysychansk-jammed = the Mission's UAV is jammed near Lysychansk
+cli-demo-h-orikhiv-held = the Mission's patrol is held at a checkpoint near Orikhiv for 50 minutes
