@@ -43,7 +43,8 @@ pub enum Block {
     },
     /// An inline SVG chart (HTML only; its table fallback is beside it).
     Svg(String),
-    /// Side by side (HTML), one after the other (Markdown): the
+    /// Side by side (HTML: a table, row against row, when the versions
+    /// have as many blocks each), one after the other (Markdown): the
     /// agreement's language versions.
     Columns(Vec<(String, Vec<Block>)>),
     /// A section of the page, with a class (HTML).
@@ -173,6 +174,12 @@ impl Markdown<'_> {
     }
 }
 
+/// Whether side-by-side versions can be read row against row: more than
+/// one, each with as many blocks as the others.
+fn aligned(cols: &[(String, Vec<Block>)]) -> bool {
+    cols.len() > 1 && cols.iter().all(|(_, b)| b.len() == cols[0].1.len())
+}
+
 pub struct Html<'l> {
     pub links: &'l Links,
     pub more: &'l dyn Fn(usize) -> String,
@@ -259,6 +266,29 @@ impl Html<'_> {
                 }
                 Block::Svg(s) => {
                     let _ = write!(o, "<figure>{s}</figure>");
+                }
+                Block::Columns(cols) if aligned(cols) => {
+                    // Equally authentic texts are read against each other,
+                    // clause by clause: one row per block, one column per
+                    // language, each cell in its own language.
+                    o.push_str("<table class=parallel><thead><tr>");
+                    for (lang, _) in cols {
+                        let name = lang
+                            .parse::<accord_i18n::Lang>()
+                            .map_or(lang.as_str(), |l| l.native_name());
+                        let _ = write!(o, "<th lang=\"{}\">{}</th>", esc(lang), esc(name));
+                    }
+                    o.push_str("</tr></thead><tbody>");
+                    for row in 0..cols[0].1.len() {
+                        o.push_str("<tr>");
+                        for (lang, blocks) in cols {
+                            let _ = write!(o, "<td lang=\"{}\">", esc(lang));
+                            self.write(std::slice::from_ref(&blocks[row]), o);
+                            o.push_str("</td>");
+                        }
+                        o.push_str("</tr>");
+                    }
+                    o.push_str("</tbody></table>");
                 }
                 Block::Columns(cols) => {
                     o.push_str("<div class=columns>");
