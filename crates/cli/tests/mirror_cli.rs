@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -38,25 +37,7 @@ impl Running {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .expect("start accord");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(l)) => {
-                    if let Some(at) = l.find("listening on http://") {
-                        break l[at + "listening on ".len()..]
-                            .split_whitespace()
-                            .next()
-                            .unwrap()
-                            .to_string();
-                    }
-                }
-                _ => panic!(
-                    "accord {args:?} did not say where it listens:\n{}",
-                    std::fs::read_to_string(&stderr).unwrap_or_default()
-                ),
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let base = common::listening_at(&mut child, &stderr, &format!("accord {args:?}"));
         Running {
             child,
             base,
@@ -77,11 +58,7 @@ impl Drop for Running {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
+    common::http_agent(Duration::from_secs(30))
 }
 
 fn get(url: &str) -> (u16, Vec<u8>) {

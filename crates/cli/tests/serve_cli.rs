@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,25 +124,7 @@ impl Served {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .expect("start accord serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(l)) => {
-                    if let Some(at) = l.find("listening on http://") {
-                        let addr = l[at + "listening on ".len()..]
-                            .split_whitespace()
-                            .next()
-                            .unwrap();
-                        break addr.to_string();
-                    }
-                }
-                _ => panic!(
-                    "accord serve did not say where it listens:\n{}",
-                    std::fs::read_to_string(&stderr).unwrap_or_default()
-                ),
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let base = common::listening_at(&mut child, &stderr, "accord serve");
         Served {
             child,
             base,
@@ -188,11 +169,7 @@ impl Drop for Served {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
+    common::http_agent(Duration::from_secs(60))
 }
 
 fn get(url: &str) -> (u16, String) {

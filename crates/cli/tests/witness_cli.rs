@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -106,25 +105,7 @@ impl Served {
             .stderr(std::fs::File::create(&stderr).unwrap())
             .spawn()
             .expect("start accord witness serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            match lines.next() {
-                Some(Ok(l)) => {
-                    if let Some(at) = l.find("listening on http://") {
-                        let addr = l[at + "listening on ".len()..]
-                            .split_whitespace()
-                            .next()
-                            .unwrap();
-                        break addr.to_string();
-                    }
-                }
-                _ => panic!(
-                    "accord witness serve did not say where it listens:\n{}",
-                    std::fs::read_to_string(&stderr).unwrap_or_default()
-                ),
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let base = common::listening_at(&mut child, &stderr, "accord witness serve");
         Served {
             child,
             base,
@@ -168,11 +149,7 @@ impl Drop for Served {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
+    common::http_agent(Duration::from_secs(30))
 }
 
 fn post(url: &str, body: &[u8]) -> (u16, String, Vec<u8>) {

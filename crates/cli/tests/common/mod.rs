@@ -4,8 +4,10 @@
 
 pub mod logs;
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::time::Duration;
 
 /// Runs `accord` with `args` in `dir`, as a user whose data directory
 /// (where checkpoints seen are remembered) is `dir/.accord-state`, in
@@ -45,4 +47,40 @@ pub fn fails(args: &[&str], dir: &Path) -> String {
         text(&o)
     );
     text(&o)
+}
+
+/// The address a server started with `--bind`/`--listen 127.0.0.1:0`
+/// says it listens on (its first stdout line naming one); the rest of its
+/// stdout is drained on a thread. Panics with its stderr (`stderr`) if it
+/// ends without saying: `what` names it.
+pub fn listening_at(child: &mut Child, stderr: &Path, what: &str) -> String {
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout piped")).lines();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(l)) => {
+                if let Some(at) = l.find("listening on http://") {
+                    break l[at + "listening on ".len()..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap()
+                        .to_string();
+                }
+            }
+            _ => panic!(
+                "{what} did not say where it listens:\n{}",
+                std::fs::read_to_string(stderr).unwrap_or_default()
+            ),
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    base
+}
+
+/// An HTTP client for the tests: statuses are answers, not errors.
+pub fn http_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
 }
