@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use accord::agreement::ZoneKind;
 use accord::evaluate::{At, DisputeState, Evaluator, Obs, ObsDetail, Status, Verdict};
+use accord::geography::Pos;
 use accord::statement::{Category, Sensor};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -51,14 +52,11 @@ fn event_list(o: &Obs) -> Vec<Event> {
     }
 }
 
-/// The distance between two points on the sphere, in kilometres: enough to
-/// tell what is near a window of silence.
+/// The distance between two points (longitude, latitude), in kilometres,
+/// on the WGS 84 ellipsoid as the geography measures every distance: what
+/// is near a window of silence.
 fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
-    let dla = la2 - la1;
-    let dlo = (b.0 - a.0).to_radians();
-    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
+    Pos::new(a.0, a.1).distance(&Pos::new(b.0, b.1)) / 1000.0
 }
 
 /// The reporting periods of a span ending with `last`.
