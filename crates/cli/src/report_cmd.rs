@@ -271,17 +271,12 @@ pub fn write_with(
         Format::Json => report.json(),
     };
     if format == Format::Pdf {
-        // The page is written beside the PDF (so that its links to the
-        // proofs resolve alike), printed, and removed; the PDF appears
-        // whole or not at all (`Chromium::print`).
+        // Printed from a page beside it, so that its links to the proofs
+        // resolve alike; the PDF appears whole or not at all.
         let chromium = Chromium::find().map_err(|e| miette!("--format pdf: {e}"))?;
-        let page = out.with_extension("print.html");
-        std::fs::write(&page, &text)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("writing {}", page.display()))?;
-        let printed = chromium.print(&page, out, PDF_TIME_LIMIT);
-        let _ = std::fs::remove_file(&page);
-        return printed.map_err(|e| miette!("{e}"));
+        return chromium
+            .print_html(&text, out, PDF_TIME_LIMIT)
+            .map_err(|e| miette!("{e}"));
     }
     // Written whole, then renamed: a reader never sees half a report.
     let tmp = out.with_extension("tmp");

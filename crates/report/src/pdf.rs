@@ -104,6 +104,29 @@ impl Chromium {
         &self.path
     }
 
+    /// Prints the page `html` to `pdf`: the page is written beside the PDF
+    /// (so that its relative links resolve as they would from the PDF's
+    /// place), printed, and removed whatever happens.
+    pub fn print_html(&self, html: &str, pdf: &Path, limit: Duration) -> Result<(), PdfError> {
+        let dir = pdf
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut page = tempfile::Builder::new()
+            .prefix(".accord-page-")
+            .suffix(".html")
+            .tempfile_in(dir)
+            .map_err(|source| PdfError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        std::io::Write::write_all(&mut page, html.as_bytes()).map_err(|source| PdfError::Io {
+            path: page.path().to_path_buf(),
+            source,
+        })?;
+        self.print(page.path(), pdf, limit)
+    }
+
     /// Prints the HTML file `html` to `pdf` (A4 unless the page's CSS says
     /// otherwise), within `limit`.
     pub fn print(&self, html: &Path, pdf: &Path, limit: Duration) -> Result<(), PdfError> {

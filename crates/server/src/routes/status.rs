@@ -283,11 +283,9 @@ pub async fn report(
             let pdf = tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 let dir = tempfile::tempdir()?;
-                let page = dir.path().join("report.html");
-                std::fs::write(&page, html)?;
                 let out = dir.path().join("report.pdf");
                 chromium
-                    .print(&page, &out, PDF_TIME_LIMIT)
+                    .print_html(&html, &out, PDF_TIME_LIMIT)
                     .map_err(std::io::Error::other)?;
                 std::fs::read(&out)
             })
