@@ -137,6 +137,7 @@ function closeDetails() {
 async function loadData() {
   const [status, features] = await Promise.all([api.json('/v1/status'), api.allObservations()]);
   ctx.status = status;
+  verify.noteStatusAgreement(status.agreement);
   ctx.features = features;
   ctx.byIndex = new Map(features.map((f) => [f.properties.index, f]));
 }
@@ -282,6 +283,9 @@ async function main() {
   await checkpoint;
   stamp();
   document.body.dataset.ready = 'true';
+  // For browser tests and the curious: the MapLibre map (to find an
+  // observation's pixel with map.project) and the selection.
+  window.accordDashboard = { map: ctx.map ? ctx.map.map : null, select, features: () => ctx.features };
   const obs = Number(q.get('obs'));
   if (q.get('obs') && ctx.byIndex.has(obs)) select(obs);
   live.start(refresh, (state, text) => {

@@ -111,5 +111,5 @@ function series(report, title) {
       const pt = r.points.find((q) => q.period === p);
       return el('td', { class: 'num', text: number(pt ? value(pt.count && pt.count.verified) : 0) });
     })))));
-  return el('figure', {}, el('figcaption', { text: heading }), s, el('details', {}, el('summary', { text: t('dashboard-chart-numbers') }), el('div', { class: 'table-scroll' }, table)));
+  return el('figure', {}, el('figcaption', { text: heading }), s, el('details', {}, el('summary', { text: t('dashboard-chart-numbers') }), el('div', { class: 'table-scroll', tabindex: '0', role: 'group', 'aria-label': heading }, table)));
 }

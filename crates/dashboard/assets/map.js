@@ -232,7 +232,7 @@ export class MapView {
         m.addImage(`${g.id}-${vs}`, { width: c.width, height: c.height, data: new Uint8Array(data.data.buffer) }, { pixelRatio: ratio });
       }
     }
-    m.addSource('obs', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, cluster: true, clusterMaxZoom: 7, clusterRadius: 32 });
+    m.addSource('obs', { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, cluster: true, clusterMaxZoom: 14, clusterRadius: 32 });
     m.addLayer({ id: 'clusters', type: 'circle', source: 'obs', filter: ['has', 'point_count'],
       paint: { 'circle-color': '#ffffff', 'circle-opacity': 0.92, 'circle-stroke-color': '#1b1b1b', 'circle-stroke-width': 2,
         'circle-radius': ['step', ['get', 'point_count'], 13, 10, 17, 50, 22, 200, 28] } });
@@ -248,8 +248,27 @@ export class MapView {
     m.on('click', 'clusters', async (e) => {
       const f = e.features && e.features[0];
       if (!f) return;
-      const zoom = await m.getSource('obs').getClusterExpansionZoom(f.properties.cluster_id);
-      m.easeTo({ center: f.geometry.coordinates, zoom });
+      const src = m.getSource('obs');
+      const zoom = await src.getClusterExpansionZoom(f.properties.cluster_id);
+      if (zoom <= 14 && zoom > m.getZoom()) {
+        m.easeTo({ center: f.geometry.coordinates, zoom });
+        return;
+      }
+      // Observations at one place do not come apart by zooming: list them.
+      const leaves = await src.getClusterLeaves(f.properties.cluster_id, 50, 0);
+      const ul = document.createElement('ul');
+      ul.className = 'cluster-list';
+      for (const l of leaves.sort((a, b) => b.properties.index - a.properties.index)) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'row-open';
+        b.textContent = `${t('dashboard-entry', { index: l.properties.index })}: ${word('common-category', l.properties.category)}`;
+        b.onclick = () => this.onSelect(Number(l.properties.index));
+        const li = document.createElement('li');
+        li.append(b);
+        ul.append(li);
+      }
+      new window.maplibregl.Popup({ maxWidth: '320px' }).setLngLat(f.geometry.coordinates).setDOMContent(ul).addTo(m);
     });
     for (const id of ['obs-points', 'clusters']) {
       m.on('mouseenter', id, () => { m.getCanvas().style.cursor = 'pointer'; });
@@ -265,7 +284,7 @@ export class MapView {
       features: features.map((f) => ({
         type: 'Feature',
         geometry: f.geometry,
-        properties: { index: f.properties.index, group: groupOf(f.properties.category).id, vstate: vstate(f.properties) },
+        properties: { index: f.properties.index, category: f.properties.category, group: groupOf(f.properties.category).id, vstate: vstate(f.properties) },
       })),
     };
     this.map.getSource('obs').setData(data);

@@ -12,7 +12,7 @@ const el = (tag, props = {}, ...kids) => {
   for (const [k, v] of Object.entries(props)) {
     if (k === 'class') x.className = v;
     else if (k === 'text') x.textContent = v;
-    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'scope' || k === 'role') x.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'scope' || k === 'role' || k === 'tabindex') x.setAttribute(k, v);
     else x[k] = v;
   }
   for (const k of kids) if (k !== null && k !== undefined) x.append(k);

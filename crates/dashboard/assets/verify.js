@@ -20,6 +20,7 @@ const state = {
   checkpointText: null,
   entries: new Map(), // index -> result (promise until settled)
   replay: null,
+  statusAgreement: null, // the agreement the server's status says it judges by
   listeners: [],
 };
 
@@ -58,6 +59,13 @@ export async function start(agreementText, headerHash) {
   }
   changed();
   return state.loaded;
+}
+
+// The agreement hash the server's status names: it must be the one
+// verified here, or the status is about another agreement.
+export function noteStatusAgreement(hash) {
+  state.statusAgreement = hash || null;
+  changed();
 }
 
 export function loaded() {
@@ -188,6 +196,7 @@ export function summary() {
   const a = state.agreement;
   lines.push(['good', t('dashboard-trust-hash', { hash: a.hash })]);
   if (state.headerHash && state.headerHash !== a.hash) lines.push(['bad', t('dashboard-trust-hash-header', { hash: state.headerHash })]);
+  if (state.statusAgreement && state.statusAgreement !== a.hash) lines.push(['bad', t('dashboard-trust-status-agreement', { hash: state.statusAgreement })]);
   if (a.pinned) {
     lines.push(a.matches_pin ? ['good', t('dashboard-trust-pin-matches', { pin: a.pinned })] : ['bad', t('dashboard-trust-pin-differs', { pin: a.pinned })]);
   } else {

@@ -67,7 +67,7 @@ dashboard-zone-disengagement = disengagement areas
 dashboard-zone-ua = area controlled by Ukraine
 dashboard-zone-ru = area controlled by the Russian Federation
 dashboard-zone-crossing = crossing point
-dashboard-cluster = several observations (the number inside; select to zoom in)
+dashboard-cluster = several observations (the number inside; select to zoom in, or to list those at one place)
 
 dashboard-trust-what = What was verified in this browser
 dashboard-trust-checking = Checking what the server says…
@@ -79,6 +79,7 @@ dashboard-verifier-why = Why: { $reason }
 dashboard-trust-hash = The agreement's hash, computed here: { $hash }
 dashboard-trust-hash-browser = The agreement's hash, computed by the browser: { $hash } (nothing else could be checked)
 dashboard-trust-hash-header = The server names another hash for it: { $hash }
+dashboard-trust-status-agreement = The server's status is about another agreement: { $hash }.
 dashboard-trust-pin-matches = It matches the hash you were given ({ $pin }).
 dashboard-trust-pin-differs = It does NOT match the hash you were given ({ $pin }): this is not the agreement you expected.
 dashboard-trust-no-pin = No hash was given to compare it with (add #agreement=sha256:… to the address).

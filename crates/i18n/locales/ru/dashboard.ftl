@@ -67,7 +67,7 @@ dashboard-zone-disengagement = районы разведения
 dashboard-zone-ua = территория под контролем Украины
 dashboard-zone-ru = территория под контролем Российской Федерации
 dashboard-zone-crossing = пункт пропуска
-dashboard-cluster = несколько наблюдений (число внутри; выберите, чтобы приблизить)
+dashboard-cluster = несколько наблюдений (число внутри; выберите, чтобы приблизить или увидеть список тех, что в одном месте)
 
 dashboard-trust-what = Что проверено в этом браузере
 dashboard-trust-checking = Проверяем то, что говорит сервер…
@@ -79,6 +79,7 @@ dashboard-verifier-why = Причина: { $reason }
 dashboard-trust-hash = Хеш соглашения, вычисленный здесь: { $hash }
 dashboard-trust-hash-browser = Хеш соглашения, вычисленный браузером: { $hash } (больше ничего проверить не удалось)
 dashboard-trust-hash-header = Сервер называет для него другой хеш: { $hash }
+dashboard-trust-status-agreement = Состояние на сервере относится к другому соглашению: { $hash }.
 dashboard-trust-pin-matches = Он совпадает с хешем, который вам дали ({ $pin }).
 dashboard-trust-pin-differs = Он НЕ совпадает с хешем, который вам дали ({ $pin }): это не то соглашение, которого вы ожидали.
 dashboard-trust-no-pin = Хеш для сравнения не задан (добавьте к адресу #agreement=sha256:…).

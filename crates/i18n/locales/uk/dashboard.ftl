@@ -67,7 +67,7 @@ dashboard-zone-disengagement = райони розведення
 dashboard-zone-ua = територія під контролем України
 dashboard-zone-ru = територія під контролем Російської Федерації
 dashboard-zone-crossing = пункт пропуску
-dashboard-cluster = кілька спостережень (число всередині; виберіть, щоб наблизити)
+dashboard-cluster = кілька спостережень (число всередині; виберіть, щоб наблизити або побачити список тих, що в одному місці)
 
 dashboard-trust-what = Що перевірено в цьому браузері
 dashboard-trust-checking = Перевіряємо те, що каже сервер…
@@ -79,6 +79,7 @@ dashboard-verifier-why = Причина: { $reason }
 dashboard-trust-hash = Хеш угоди, обчислений тут: { $hash }
 dashboard-trust-hash-browser = Хеш угоди, обчислений браузером: { $hash } (більше нічого перевірити не вдалося)
 dashboard-trust-hash-header = Сервер називає для неї інший хеш: { $hash }
+dashboard-trust-status-agreement = Стан на сервері стосується іншої угоди: { $hash }.
 dashboard-trust-pin-matches = Він збігається з хешем, який вам дали ({ $pin }).
 dashboard-trust-pin-differs = Він НЕ збігається з хешем, який вам дали ({ $pin }): це не та угода, на яку ви очікували.
 dashboard-trust-no-pin = Хеш для порівняння не задано (додайте до адреси #agreement=sha256:…).
