@@ -238,7 +238,7 @@ async function main() {
   };
   // On a phone the legend starts folded: the map comes first.
   if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) document.querySelector('.legend').open = false;
-  ctx.list = new tables.List($('list-body'), $('list-more-button'), (i) => select(i));
+  ctx.list = new tables.List($('list-body'), $('list-more-button'), (i) => select(i), title);
   $('details-close').onclick = closeDetails;
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') closeDetails();

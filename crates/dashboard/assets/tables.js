@@ -25,8 +25,9 @@ const PAGE = 100;
 // The list of observations shown: one row each, newest first, each with a
 // button that opens its details.
 export class List {
-  constructor(body, moreButton, onOpen) {
+  constructor(body, moreButton, onOpen, title) {
     this.body = body;
+    this.title = title;
     this.more = moreButton;
     this.onOpen = onOpen;
     this.rows = [];
@@ -58,7 +59,7 @@ export class List {
           el('td', { text: time(o.observed) }),
           el('td', { text: word('common-category', o.category) }),
           el('td', { class: `state-${o.standing}`, text: `${{ verified: '✓', reported: '○', disputed: '⚠' }[vs]} ${t(`dashboard-state-${o.standing}`)}` }),
-          el('td', { text: o.responsible ? o.responsible : t('dashboard-nobody') }),
+          el('td', { 'data-party': o.responsible || '', text: o.responsible ? this.title('parties', o.responsible) : t('dashboard-nobody') }),
           el('td', { 'data-testid': 'observation-proof' }),
         );
         if (o.index === this.selected) tr.classList.add('selected');
