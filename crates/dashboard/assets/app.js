@@ -214,6 +214,8 @@ function setupReplay() {
         kids.push(tables.el('p', { class: 'bad', text: `✗ ${t('dashboard-replay-differs', { count: r.comparison.differences.length })}` }));
         kids.push(tables.el('ul', { class: 'bad', 'data-testid': 'replay-differences' }, ...r.comparison.differences.map((d) => tables.el('li', { text: t('dashboard-replay-difference', { path: d.path, replayed: JSON.stringify(d.replayed), served: JSON.stringify(d.served) }) }))));
       }
+      // The entries shown are checked again, now with the monitors' keys.
+      if (r.replayed.ok && ctx.selected !== null) select(ctx.selected);
       kids.push(tables.el('p', { class: 'note', text: t('dashboard-replay-fetched', { count: i18n.number(r.tiles), url: r.base || location.origin }) }));
       for (const f of r.replayed.findings || []) kids.push(tables.el('p', { class: 'note', text: `${f.kind}: ${f.detail}` }));
       out.replaceChildren(...kids);

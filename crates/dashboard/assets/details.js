@@ -57,12 +57,16 @@ export async function open(panel, feature, ctx) {
   const r = await verify.entry(o.index);
   if (token !== openToken) return;
   const b = badge.firstChild;
-  if (r.ok) {
-    b.dataset.state = 'verified';
-    b.textContent = `✓ ${t('dashboard-proof-verified', { index: o.index, size: r.checkpoint && r.checkpoint.size !== undefined ? r.checkpoint.size : '?' })}`;
+  const size = r.checkpoint && r.checkpoint.size !== undefined ? r.checkpoint.size : '?';
+  b.dataset.state = r.state;
+  if (r.state === 'verified') {
+    b.textContent = `✓ ${t('dashboard-proof-verified', { index: o.index, size })}`;
+  } else if (r.state === 'included') {
+    // The proof holds; the monitor's key is known once a replay has read
+    // its accreditation from the log.
+    b.textContent = `✓ ${t('dashboard-proof-included-long', { index: o.index, size })}`;
   } else {
-    b.dataset.state = r.unverified ? 'unverified' : 'failed';
-    b.textContent = `✗ ${r.unverified ? t('dashboard-proof-unverified') : t('dashboard-proof-failed')}`;
+    b.textContent = `✗ ${r.state === 'unverified' ? t('dashboard-proof-unverified') : t('dashboard-proof-failed')}`;
     problems.replaceChildren(...(r.problems || []).map((p) => el('li', { text: p })));
   }
   for (const s of r.signatures || []) {

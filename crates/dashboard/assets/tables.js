@@ -76,11 +76,18 @@ export class List {
     for (const td of this.body.querySelectorAll('[data-testid="observation-proof"]')) {
       const i = Number(td.parentElement.dataset.index);
       const r = verify.entryResult(i);
-      const [s, text] = !r ? ['pending', t('dashboard-proof-pending')] : r.ok ? ['verified', `✓ ${t('dashboard-proof-ok')}`] : r.unverified ? ['unverified', `✗ ${t('dashboard-proof-unverified')}`] : ['failed', `✗ ${t('dashboard-proof-failed')}`];
+      const s = r ? r.state : 'pending';
+      const text = {
+        pending: t('dashboard-proof-pending'),
+        verified: `✓ ${t('dashboard-proof-ok')}`,
+        included: `✓ ${t('dashboard-proof-included')}`,
+        unverified: `✗ ${t('dashboard-proof-unverified')}`,
+        failed: `✗ ${t('dashboard-proof-failed')}`,
+      }[s];
       if (td.dataset.state !== s) {
         td.dataset.state = s;
         td.textContent = text;
-        td.className = s === 'verified' ? 'good' : s === 'pending' ? '' : 'bad';
+        td.className = { verified: 'good', included: 'warn', pending: '' }[s] ?? 'bad';
       }
     }
   }

@@ -131,16 +131,36 @@ function pump() {
 
 async function checkEntry(index) {
   if (!state.loaded) {
-    return { ok: false, unverified: true, index, problems: [t('dashboard-verifier-missing')] };
+    return { ok: false, unverified: true, state: 'unverified', index, problems: [t('dashboard-verifier-missing')] };
   }
   try {
     const [e, p] = await Promise.all([api.text(`/v1/entries/${index}`), api.text(`/v1/proof/${index}?format=text`)]);
     const r = JSON.parse(state.v.entry(index, e.text, p.text));
     r.entryText = e.text;
+    r.state = classify(r);
     return r;
   } catch (err) {
-    return { ok: false, index, problems: [String(err.message || err)] };
+    return { ok: false, state: 'failed', index, problems: [String(err.message || err)] };
   }
+}
+
+// verified; included (the proof holds, but every signature is by a key the
+// verifier does not know yet: a monitor accredited in the log, whose key a
+// replay learns; nothing failed); or failed.
+function classify(r) {
+  if (r.ok) return 'verified';
+  const sigs = r.signatures || [];
+  const unknownSigner = sigs.length > 0 && sigs.every((x) => !x.valid && !x.who);
+  if (r.included && r.checkpoint && r.checkpoint.ok && unknownSigner && (r.problems || []).length === 1) return 'included';
+  return 'failed';
+}
+
+// After a replay the verifier knows the monitors the log accredits: every
+// entry checked so far is checked again.
+function recheck() {
+  const indices = [...state.entries.keys()];
+  state.entries.clear();
+  for (const i of indices) entry(i);
 }
 
 // The replay: the tiles from `base` ('' for this server, or a mirror's URL),
@@ -173,6 +193,7 @@ export async function replay(base, progress) {
     comparison = JSON.parse(state.v.compare_status(JSON.stringify(replayed.status), served.text));
   }
   state.replay = { base: root, size, checkpoint: checked, replayed, comparison, tiles: paths.length };
+  if (replayed.ok) recheck();
   changed();
   return state.replay;
 }
@@ -218,16 +239,15 @@ export function summary() {
     }
     for (const p of c.problems || []) lines.push(['bad', p]);
   }
-  let checked = 0;
-  let failed = 0;
+  const n = { verified: 0, included: 0, failed: 0 };
   for (const r of state.entries.values()) {
     if (r instanceof Promise) continue;
-    if (r.ok) checked++;
-    else failed++;
+    n[r.state === 'verified' || r.state === 'included' ? r.state : 'failed']++;
   }
-  if (checked || failed) {
-    lines.push([failed ? 'bad' : 'good', t(failed ? 'dashboard-trust-entries-failed' : 'dashboard-trust-entries', { count: checked, of: checked + failed, total: failed })]);
-  }
+  const all = n.verified + n.included + n.failed;
+  if (n.failed) lines.push(['bad', t('dashboard-trust-entries-failed', { total: n.failed, of: all })]);
+  else if (n.verified) lines.push(['good', t('dashboard-trust-entries', { count: n.verified })]);
+  if (n.included) lines.push(['warn', t('dashboard-trust-entries-included', { count: n.included })]);
   const rp = state.replay;
   if (rp) {
     if (!rp.replayed.ok) lines.push(['bad', t('dashboard-replay-failed')]);

@@ -90,8 +90,11 @@ dashboard-trust-no-witnesses = The agreement names no witnesses: only the log's 
 dashboard-trust-witnesses-met = The witnesses' cosignatures meet the agreement's policy: { $witnesses }.
 dashboard-trust-witnesses-not-met = The witnesses' cosignatures do NOT meet the agreement's policy: { $witnesses }.
 dashboard-trust-entries = Inclusion proofs and signatures checked here: { $count } entries, all valid.
+dashboard-trust-entries-included = Inclusion proofs checked here for { $count } entries signed by monitors the log accredits: their signatures are checked once a replay (below) has read the accreditations.
 dashboard-trust-entries-failed = Inclusion proofs and signatures: { $total } of { $of } entries FAILED.
 
+dashboard-proof-included = included; signer checked by a replay
+dashboard-proof-included-long = Inclusion proof verified in this browser: entry { $index } is in the log of { $size } entries. It is signed by a monitor the log accredits: replay the log below to check the signature.
 dashboard-proof-pending = checking…
 dashboard-proof-ok = verified
 dashboard-proof-failed = FAILED

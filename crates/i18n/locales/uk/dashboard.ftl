@@ -90,8 +90,11 @@ dashboard-trust-no-witnesses = Угода не називає свідків: є
 dashboard-trust-witnesses-met = Підписи свідків відповідають політиці угоди: { $witnesses }.
 dashboard-trust-witnesses-not-met = Підписи свідків НЕ відповідають політиці угоди: { $witnesses }.
 dashboard-trust-entries = Докази включення й підписи перевірено тут: записів { $count }, усі дійсні.
+dashboard-trust-entries-included = Докази включення перевірено тут для { $count } записів, підписаних спостерігачами, акредитованими в журналі: їхні підписи буде перевірено після повторного обчислення (нижче), яке прочитає акредитації.
 dashboard-trust-entries-failed = Докази включення й підписи: НЕ ПРОЙШЛИ перевірку { $total } з { $of } записів.
 
+dashboard-proof-included = включено; підпис — після повторного обчислення
+dashboard-proof-included-long = Доказ включення перевірено в цьому браузері: запис { $index } є в журналі із записів: { $size }. Його підписав спостерігач, акредитований у журналі: щоб перевірити підпис, повторіть обчислення журналу нижче.
 dashboard-proof-pending = перевіряємо…
 dashboard-proof-ok = перевірено
 dashboard-proof-failed = НЕ ПРОЙШОВ
