@@ -166,6 +166,8 @@ export class MapView {
       this.map.once('error', (e) => reject(e.error || new Error('the map failed')));
     });
     this.layers(borders, zones, agreement);
+    this.container.dataset.zones = String(zones.features.length);
+    this.container.dataset.borders = String(borders.features.length);
     this.map.on('moveend', () => this.counts());
     this.map.on('sourcedata', (e) => {
       if (e.sourceId === 'obs' && e.isSourceLoaded) this.counts();
