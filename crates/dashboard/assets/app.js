@@ -270,7 +270,11 @@ async function main() {
     ctx.map = null;
     mapEl.dataset.ready = 'false';
     $('map-error').hidden = false;
-    $('map-error').textContent = t('dashboard-map-failed', { reason: e && e.message ? e.message : String(e) });
+    // MapLibre's WebGL failure is a JSON dump: said in words instead.
+    const m = e && e.message ? e.message : String(e);
+    const reason = /webgl|^\{/i.test(m) || m.length > 160 ? t('dashboard-map-no-webgl') : m;
+    $('map-error').textContent = t('dashboard-map-failed', { reason });
+    mapEl.hidden = true;
   });
 
   await loadData();

@@ -249,3 +249,47 @@ fn every_argument_of_a_served_message_is_one_the_server_names() {
         vec!["a-b", "term-x"]
     );
 }
+
+#[test]
+fn nothing_the_csp_refuses_and_no_server_text_parsed_as_html() {
+    let html = text("index.html");
+    // Every script is a file: the CSP has no 'unsafe-inline'.
+    for (i, _) in html.match_indices("<script") {
+        let end = html[i..].find('>').expect("a closed tag") + i;
+        assert!(
+            html[i..end].contains(" src="),
+            "an inline script: {}",
+            &html[i..end]
+        );
+    }
+    assert!(
+        !html.contains("<style") && !html.contains(" style="),
+        "inline style"
+    );
+    for handler in [
+        " onclick=",
+        " onload=",
+        " onchange=",
+        " oninput=",
+        " onsubmit=",
+        "javascript:",
+    ] {
+        assert!(!html.contains(handler), "index.html has {handler}");
+    }
+    // What the server sends (statement text, names, problems) is set as
+    // text, never parsed as HTML; styles go through the CSSOM.
+    for js in own_files().into_iter().filter(|p| p.ends_with(".js")) {
+        let t = text(js);
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "setAttribute('style'",
+        ] {
+            assert!(!t.contains(sink), "{js} uses {sink}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ dashboard-zoom-in = Zoom in
 dashboard-zoom-out = Zoom out
 dashboard-map-help = The list of observations below shows everything on the map, and can be used with the keyboard.
 dashboard-map-failed = The map cannot be drawn in this browser ({ $reason }); the list below shows every observation.
+dashboard-map-no-webgl = WebGL is not available
 dashboard-legend = Legend
 dashboard-legend-kinds = Kinds of observation (colour and shape)
 dashboard-legend-states = Verification (fill)

@@ -14,6 +14,7 @@ dashboard-zoom-in = Приблизить
 dashboard-zoom-out = Отдалить
 dashboard-map-help = Список наблюдений ниже содержит всё, что есть на карте, и им можно пользоваться с клавиатуры.
 dashboard-map-failed = Этот браузер не может показать карту ({ $reason }); список ниже содержит все наблюдения.
+dashboard-map-no-webgl = WebGL недоступен
 dashboard-legend = Легенда
 dashboard-legend-kinds = Виды наблюдений (цвет и форма)
 dashboard-legend-states = Подтверждение (заливка)

@@ -14,6 +14,7 @@ dashboard-zoom-in = Наблизити
 dashboard-zoom-out = Віддалити
 dashboard-map-help = Список спостережень нижче містить усе, що є на мапі, і ним можна користуватися з клавіатури.
 dashboard-map-failed = Цей браузер не може показати мапу ({ $reason }); список нижче містить усі спостереження.
+dashboard-map-no-webgl = WebGL недоступний
 dashboard-legend = Легенда
 dashboard-legend-kinds = Види спостережень (колір і форма)
 dashboard-legend-states = Підтвердження (заливка)
