@@ -83,6 +83,8 @@ function downloads(f) {
 
 function reportLinks(day) {
   ctx.reportDay = day;
+  const period = $('report-period').value || 'day';
+  const span = period === 'day' ? '' : `&period=${period}`;
   const ul = $('report-links');
   if (!day) {
     ul.replaceChildren(tables.el('li', { text: t('dashboard-no-data') }));
@@ -91,13 +93,13 @@ function reportLinks(day) {
   const items = [];
   for (const lang of i18n.LANGS) {
     for (const fmt of ['html', 'pdf']) {
-      const a = tables.el('a', { href: `/v1/report/${day}?format=${fmt}&lang=${lang}`, hreflang: lang, 'data-testid': `report-${fmt}-${lang}`, text: t('dashboard-report-link', { day: i18n.date(day), what: fmt.toUpperCase(), name: t(`common-lang-${lang}`) }) });
+      const a = tables.el('a', { href: `/v1/report/${day}?format=${fmt}&lang=${lang}${span}`, hreflang: lang, 'data-testid': `report-${fmt}-${lang}`, text: t('dashboard-report-link', { day: i18n.date(day), what: fmt.toUpperCase(), name: t(`common-lang-${lang}`) }) });
       items.push(tables.el('li', {}, a));
     }
   }
-  items.push(tables.el('li', {}, tables.el('a', { href: `/v1/report/${day}?format=json`, 'data-testid': 'report-json', text: t('dashboard-report-link', { day: i18n.date(day), what: 'JSON', name: '' }).replace(/[,;—\s]+$/, '') })));
+  items.push(tables.el('li', {}, tables.el('a', { href: `/v1/report/${day}?format=json${span}`, 'data-testid': 'report-json', text: t('dashboard-report-link', { day: i18n.date(day), what: 'JSON', name: '' }).replace(/[,;—\s]+$/, '') })));
   ul.replaceChildren(...items);
-  api.json(`/v1/report/${day}?format=json`).then((r) => charts.render($('charts'), r, title)).catch((e) => {
+  api.json(`/v1/report/${day}?format=json${span}`).then((r) => charts.render($('charts'), r, title)).catch((e) => {
     $('charts').replaceChildren(tables.el('p', { class: 'bad', text: t('dashboard-load-failed', { what: `/v1/report/${day}`, reason: e.message }) }));
   });
 }
@@ -284,6 +286,7 @@ async function main() {
   renderStatus();
   $('report-day').value = ctx.status.last_complete_period || '';
   $('report-day').onchange = () => reportLinks($('report-day').value);
+  $('report-period').onchange = () => reportLinks($('report-day').value);
   reportLinks(ctx.status.last_complete_period);
   setupReplay();
   await checkpoint;

@@ -40,7 +40,9 @@ function bars(report, title, day) {
   const W = 640, rowH = 30, left = 170, top = 28;
   const H = top + rows.length * rowH + 30;
   const scale = (v) => ((W - left - 50) * v) / max;
-  const heading = t('dashboard-chart-regions', { day: day ? date(day) : '' });
+  const p = report.header && report.header.period;
+  const span = p && p.first && p.last && p.first !== p.last ? `${date(p.first)} – ${date(p.last)}` : day ? date(day) : '';
+  const heading = t('dashboard-chart-regions', { day: span });
   const id = 'chart-regions';
   const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${id}-t ${id}-d`, 'data-testid': 'chart-regions' },
     svg('title', { id: `${id}-t` }), svg('desc', { id: `${id}-d` }));

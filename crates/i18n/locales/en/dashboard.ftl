@@ -176,13 +176,17 @@ dashboard-deadline-open = Consultation due by { $time }: { $days } days left
 
 dashboard-report = Daily report and data
 dashboard-report-day = Day
+dashboard-report-period = Period
+dashboard-period-day = the day
+dashboard-period-week = the 7 days to the day
+dashboard-period-month = the month to the day
 dashboard-report-link = Report of { $day }, { $what }, { $name }
 dashboard-downloads = Download the observations shown
 dashboard-download = { $what }
 dashboard-download-note = Up to 1,000 rows a file; the Link header of each gives the next.
 
 dashboard-charts = Violations by region
-dashboard-chart-regions = Verified ceasefire violations by region, { $day }, against the day before
+dashboard-chart-regions = Verified ceasefire violations by region, { $day }, against the period before
 dashboard-chart-series = Verified ceasefire violations by region and day, { $from } to { $to }
 dashboard-chart-now = this period
 dashboard-chart-before = the period before

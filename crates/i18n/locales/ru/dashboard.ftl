@@ -176,13 +176,17 @@ dashboard-deadline-open = Консультации — до { $time }: оста�
 
 dashboard-report = Ежедневный отчёт и данные
 dashboard-report-day = День
+dashboard-report-period = Период
+dashboard-period-day = день
+dashboard-period-week = 7 дней до этого дня
+dashboard-period-month = месяц до этого дня
 dashboard-report-link = Отчёт за { $day }, { $what }, { $name }
 dashboard-downloads = Скачать показанные наблюдения
 dashboard-download = { $what }
 dashboard-download-note = До 1 000 строк в файле; заголовок Link каждого указывает на следующий.
 
 dashboard-charts = Нарушения по регионам
-dashboard-chart-regions = Подтверждённые нарушения режима прекращения огня по регионам, { $day }, в сравнении с предыдущим днём
+dashboard-chart-regions = Подтверждённые нарушения режима прекращения огня по регионам, { $day }, в сравнении с предыдущим периодом
 dashboard-chart-series = Подтверждённые нарушения режима прекращения огня по регионам и дням, с { $from } по { $to }
 dashboard-chart-now = этот период
 dashboard-chart-before = предыдущий период

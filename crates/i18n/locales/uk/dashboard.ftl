@@ -176,13 +176,17 @@ dashboard-deadline-open = Консультації — до { $time }: зали�
 
 dashboard-report = Щоденний звіт і дані
 dashboard-report-day = День
+dashboard-report-period = Період
+dashboard-period-day = день
+dashboard-period-week = 7 днів до цього дня
+dashboard-period-month = місяць до цього дня
 dashboard-report-link = Звіт за { $day }, { $what }, { $name }
 dashboard-downloads = Завантажити показані спостереження
 dashboard-download = { $what }
 dashboard-download-note = До 1 000 рядків у файлі; заголовок Link кожного вказує на наступний.
 
 dashboard-charts = Порушення за регіонами
-dashboard-chart-regions = Підтверджені порушення режиму припинення вогню за регіонами, { $day }, порівняно з попереднім днем
+dashboard-chart-regions = Підтверджені порушення режиму припинення вогню за регіонами, { $day }, порівняно з попереднім періодом
 dashboard-chart-series = Підтверджені порушення режиму припинення вогню за регіонами й днями, з { $from } по { $to }
 dashboard-chart-now = цей період
 dashboard-chart-before = попередній період
