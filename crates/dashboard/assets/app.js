@@ -153,6 +153,12 @@ function setupFilters() {
     applyFilters();
   });
   legend($('legend'), cats);
+  // The date pickers span the days observed.
+  const days = ctx.features.map((f) => (f.properties.observed || '').slice(0, 10)).filter(Boolean).sort();
+  for (const id of ['f-from', 'f-to']) {
+    $(id).min = days[0] || '';
+    $(id).max = days[days.length - 1] || '';
+  }
 }
 
 function agreementTitle() {
