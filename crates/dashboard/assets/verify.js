@@ -101,7 +101,7 @@ const PARALLEL = 4;
 
 export function entry(index) {
   if (state.entries.has(index)) return state.entries.get(index);
-  const p = new Promise((resolve) => queue.push({ index, resolve }));
+  const p = new Promise((resolve) => queue.push({ index, resolve, gen: generation }));
   state.entries.set(index, p);
   pump();
   return p;
@@ -112,13 +112,17 @@ export function entryResult(index) {
   return r && !(r instanceof Promise) ? r : null;
 }
 
+// Bumped when the verifier learns keys (a replay): a check begun before
+// does not overwrite the one begun after.
+let generation = 0;
+
 function pump() {
   while (running < PARALLEL && queue.length) {
-    const { index, resolve } = queue.shift();
+    const { index, resolve, gen } = queue.shift();
     running++;
     checkEntry(index)
       .then((r) => {
-        state.entries.set(index, r);
+        if (gen === generation) state.entries.set(index, r);
         resolve(r);
         changed();
       })
@@ -159,6 +163,7 @@ function classify(r) {
 // entry checked so far is checked again.
 function recheck() {
   const indices = [...state.entries.keys()];
+  generation++;
   state.entries.clear();
   for (const i of indices) entry(i);
 }
