@@ -40,7 +40,7 @@ function title(kind, id) {
 }
 
 function viewState() {
-  return { lang: i18n.current() === 'en' ? null : i18n.current(), obs: ctx.selected };
+  return { lang: i18n.current(), obs: ctx.selected };
 }
 
 function announce(text) {
@@ -61,7 +61,7 @@ function applyFilters() {
   const by = { verified: 0, reported: 0, disputed: 0 };
   for (const x of shown) by[vstate(x.properties)]++;
   const counts = $('counts');
-  counts.textContent = t('dashboard-counts', { shown: i18n.number(shown.length), total: i18n.number(ctx.features.length), count: i18n.number(by.verified), value: i18n.number(by.reported), done: i18n.number(by.disputed) });
+  counts.textContent = t('dashboard-counts', { shown: i18n.number(shown.length), total: i18n.number(ctx.features.length), verified: i18n.number(by.verified), reported: i18n.number(by.reported), disputed: i18n.number(by.disputed) });
   counts.dataset.shown = String(shown.length);
   counts.dataset.total = String(ctx.features.length);
   downloads(f);
@@ -113,7 +113,7 @@ function renderStatus() {
   tables.guarantees($('guarantees'), s, title);
 }
 
-function select(index, { focus = true } = {}) {
+function select(index) {
   const f = ctx.byIndex.get(index);
   if (!f) return;
   ctx.selected = index;
@@ -121,7 +121,6 @@ function select(index, { focus = true } = {}) {
   if (ctx.map) ctx.map.select(index, f);
   for (const tr of document.querySelectorAll('#list-body tr')) tr.classList.toggle('selected', Number(tr.dataset.index) === index);
   filters.toUrl(ctx.filters, viewState());
-  if (!focus) $('main').focus();
 }
 
 function closeDetails() {
@@ -214,6 +213,9 @@ function setupReplay() {
         out.dataset.state = 'failed';
         kids.push(tables.el('p', { class: 'bad', text: `✗ ${t('dashboard-replay-failed')}` }));
         kids.push(tables.el('ul', { class: 'bad' }, ...(r.replayed.problems || []).map((p) => tables.el('li', { text: p }))));
+      } else if (!r.comparison) {
+        out.dataset.state = 'failed';
+        kids.push(tables.el('p', { class: 'bad', text: `✗ ${t('dashboard-replay-failed')}` }));
       } else if (r.comparison.same) {
         out.dataset.state = 'same';
         kids.push(tables.el('p', { class: 'good', 'data-testid': 'replay-same', text: `✓ ${t('dashboard-replay-same', { size: i18n.number(r.size) })}` }));

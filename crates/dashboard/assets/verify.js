@@ -18,6 +18,7 @@ const state = {
   pin: null,
   checkpoint: null, // v.checkpoint() of the current /checkpoint
   checkpointText: null,
+  checkpointError: null,
   entries: new Map(), // index -> result (promise until settled)
   replay: null,
   statusAgreement: null, // the agreement the server's status says it judges by
@@ -73,7 +74,16 @@ export function loaded() {
 }
 
 export async function checkCheckpoint() {
-  const { text } = await api.text('/checkpoint');
+  let text;
+  try {
+    ({ text } = await api.text('/checkpoint'));
+    state.checkpointError = null;
+  } catch (e) {
+    // No checkpoint, no trust: said in red.
+    state.checkpointError = String(e.message || e);
+    changed();
+    throw e;
+  }
   state.checkpointText = text;
   if (state.loaded) {
     try {
@@ -229,6 +239,7 @@ export function summary() {
     lines.push(['warn', t('dashboard-trust-no-pin')]);
   }
   const c = state.checkpoint;
+  if (state.checkpointError) lines.push(['bad', t('dashboard-trust-checkpoint-failed', { reason: state.checkpointError })]);
   if (!c) {
     lines.push(['warn', t('dashboard-trust-no-checkpoint')]);
   } else {

@@ -132,6 +132,9 @@ pub const ARGUMENTS: &[&str] = &[
     "quorum",
     "witnesses",
     "origin",
+    "verified",
+    "reported",
+    "disputed",
 ];
 
 /// The ids of the messages a Fluent source defines (`id = ...` at the

@@ -28,7 +28,7 @@ dashboard-filter-party = Held responsible
 dashboard-filter-standing = Verification
 dashboard-filter-reset = Clear the filters
 dashboard-any = all
-dashboard-counts = { $shown } of { $total } observations shown: { $count } verified, { $value } reported only, { $done } disputed.
+dashboard-counts = { $shown } of { $total } observations shown: { $verified } verified, { $reported } reported only, { $disputed } disputed.
 dashboard-close = Close
 dashboard-list = Observations shown
 dashboard-list-caption = The observations the filters select, newest first; each row's button opens its details.
@@ -84,6 +84,7 @@ dashboard-trust-status-agreement = The server's status is about another agreemen
 dashboard-trust-pin-matches = It matches the hash you were given ({ $pin }).
 dashboard-trust-pin-differs = It does NOT match the hash you were given ({ $pin }): this is not the agreement you expected.
 dashboard-trust-no-pin = No hash was given to compare it with (add #agreement=sha256:… to the address).
+dashboard-trust-checkpoint-failed = The log's checkpoint could not be fetched: { $reason }
 dashboard-trust-no-checkpoint = The checkpoint has not been checked yet.
 dashboard-trust-log-signature = The log's signature on its checkpoint ({ $origin }, { $size } entries) is valid, by the key the agreement names.
 dashboard-trust-log-signature-bad = The log's signature on its checkpoint is { $state }: the log cannot be trusted.

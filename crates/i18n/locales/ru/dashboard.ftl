@@ -28,7 +28,7 @@ dashboard-filter-party = Ответственная сторона
 dashboard-filter-standing = Подтверждение
 dashboard-filter-reset = Сбросить фильтры
 dashboard-any = все
-dashboard-counts = Показано наблюдений: { $shown } из { $total }; подтверждено: { $count }, только сообщено: { $value }, оспорено: { $done }.
+dashboard-counts = Показано наблюдений: { $shown } из { $total }; подтверждено: { $verified }, только сообщено: { $reported }, оспорено: { $disputed }.
 dashboard-close = Закрыть
 dashboard-list = Показанные наблюдения
 dashboard-list-caption = Наблюдения, выбранные фильтрами, от новых к старым; кнопка в каждой строке открывает подробности.
@@ -84,6 +84,7 @@ dashboard-trust-status-agreement = Состояние на сервере отн
 dashboard-trust-pin-matches = Он совпадает с хешем, который вам дали ({ $pin }).
 dashboard-trust-pin-differs = Он НЕ совпадает с хешем, который вам дали ({ $pin }): это не то соглашение, которого вы ожидали.
 dashboard-trust-no-pin = Хеш для сравнения не задан (добавьте к адресу #agreement=sha256:…).
+dashboard-trust-checkpoint-failed = Не удалось получить контрольную точку журнала: { $reason }
 dashboard-trust-no-checkpoint = Контрольная точка ещё не проверена.
 dashboard-trust-log-signature = Подпись журнала на его контрольной точке ({ $origin }, записей: { $size }) действительна, ключом, который называет соглашение.
 dashboard-trust-log-signature-bad = Подпись журнала на его контрольной точке: { $state }; журналу нельзя доверять.

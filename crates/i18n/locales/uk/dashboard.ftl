@@ -28,7 +28,7 @@ dashboard-filter-party = Відповідальна сторона
 dashboard-filter-standing = Підтвердження
 dashboard-filter-reset = Скинути фільтри
 dashboard-any = усі
-dashboard-counts = Показано спостережень: { $shown } з { $total }; підтверджено: { $count }, лише повідомлено: { $value }, оскаржено: { $done }.
+dashboard-counts = Показано спостережень: { $shown } з { $total }; підтверджено: { $verified }, лише повідомлено: { $reported }, оскаржено: { $disputed }.
 dashboard-close = Закрити
 dashboard-list = Показані спостереження
 dashboard-list-caption = Спостереження, які вибрали фільтри, від найновіших; кнопка в кожному рядку відкриває подробиці.
@@ -84,6 +84,7 @@ dashboard-trust-status-agreement = Стан на сервері стосуєть
 dashboard-trust-pin-matches = Він збігається з хешем, який вам дали ({ $pin }).
 dashboard-trust-pin-differs = Він НЕ збігається з хешем, який вам дали ({ $pin }): це не та угода, на яку ви очікували.
 dashboard-trust-no-pin = Хеш для порівняння не задано (додайте до адреси #agreement=sha256:…).
+dashboard-trust-checkpoint-failed = Не вдалося отримати контрольну точку журналу: { $reason }
 dashboard-trust-no-checkpoint = Контрольну точку ще не перевірено.
 dashboard-trust-log-signature = Підпис журналу на його контрольній точці ({ $origin }, записів: { $size }) дійсний, ключем, який називає угода.
 dashboard-trust-log-signature-bad = Підпис журналу на його контрольній точці: { $state }; журналу не можна довіряти.
