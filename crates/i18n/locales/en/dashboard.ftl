@@ -86,13 +86,13 @@ dashboard-trust-pin-differs = It does NOT match the hash you were given ({ $pin 
 dashboard-trust-no-pin = No hash was given to compare it with (add #agreement=sha256:… to the address).
 dashboard-trust-checkpoint-failed = The log's checkpoint could not be fetched: { $reason }
 dashboard-trust-no-checkpoint = The checkpoint has not been checked yet.
-dashboard-trust-log-signature = The log's signature on its checkpoint ({ $origin }, { $size } entries) is valid, by the key the agreement names.
+dashboard-trust-log-signature = The log's signature on its checkpoint ({ $origin }, entries: { $size }) is valid, by the key the agreement names.
 dashboard-trust-log-signature-bad = The log's signature on its checkpoint is { $state }: the log cannot be trusted.
 dashboard-trust-no-witnesses = The agreement names no witnesses: only the log's own signature stands.
 dashboard-trust-witnesses-met = The witnesses' cosignatures meet the agreement's policy: { $witnesses }.
 dashboard-trust-witnesses-not-met = The witnesses' cosignatures do NOT meet the agreement's policy: { $witnesses }.
-dashboard-trust-entries = Inclusion proofs and signatures checked here: { $count } entries, all valid.
-dashboard-trust-entries-included = Inclusion proofs checked here for { $count } entries signed by monitors the log accredits: their signatures are checked once a replay (below) has read the accreditations.
+dashboard-trust-entries = Inclusion proofs and signatures checked here, all valid; entries: { $count }.
+dashboard-trust-entries-included = Inclusion proofs checked here for entries signed by monitors the log accredits (entries: { $count }): their signatures are checked once a replay (below) has read the accreditations.
 dashboard-trust-entries-failed = Inclusion proofs and signatures: { $total } of { $of } entries FAILED.
 
 dashboard-proof-included = included; signer checked by a replay
@@ -143,14 +143,14 @@ dashboard-confidence-high = high
 dashboard-confidence-confirmed = confirmed
 
 dashboard-compliance = Compliance, clause by party
-dashboard-compliance-note = For the last complete period ({ $day }); { $count } of { $of } periods had coverage; the status covers the log's first { $size } entries.
+dashboard-compliance-note = For the last complete period ({ $day }); periods with coverage: { $count } of { $of }; the status covers the log up to entry { $size } (not included).
 dashboard-clause = Clause
 dashboard-not-bound = not bound
 dashboard-rests-figures = { $name }: { $value } verified, { $count } reported
 dashboard-rests-allegations = allegations pending (entries { $what })
 dashboard-rests-provisional = provisional
 dashboard-rests-final = final
-dashboard-rests-revised = { $count } periods revised by late reports
+dashboard-rests-revised = periods revised by late reports: { $count }
 dashboard-rests-last-breach = last breach { $day }
 
 dashboard-phases = Phases
@@ -162,7 +162,7 @@ dashboard-relief = Relief tranches
 dashboard-since = since { $time } (entry { $index })
 dashboard-snapback-stages = The stages of the snapback
 dashboard-snapback-opened = Snapback opened { $time } (entry { $index }): { $reason }
-dashboard-snapback-left = now: { $days } days left, until { $until }
+dashboard-snapback-left = now, until { $until } (days left: { $days })
 dashboard-provisional-until = provisional until { $until }: its cause can still be disputed
 dashboard-stage-joint-commission = joint commission
 dashboard-stage-ministers = ministers
@@ -173,7 +173,7 @@ dashboard-guarantees = Guarantees and deadlines
 dashboard-guarantee-triggered = Triggered { $time } (entry { $index })
 dashboard-guarantee-decided = Decided { $time } (entry { $index })
 dashboard-deadline = Consultation due by { $time }
-dashboard-deadline-open = Consultation due by { $time }: { $days } days left
+dashboard-deadline-open = Consultation due by { $time } (days left: { $days })
 
 dashboard-report = Daily report and data
 dashboard-report-day = Day
@@ -202,12 +202,12 @@ dashboard-replay-url = Fetch the tiles from (empty: this server)
 dashboard-replay-button = Replay in this browser
 dashboard-replay-running = Fetching the tiles…
 dashboard-replay-progress = Tiles fetched: { $done } of { $total }
-dashboard-replay-same = The server's status matches the replay of the log's first { $size } entries.
-dashboard-replay-differs = The server's status does NOT match the replay: { $count } differences.
+dashboard-replay-same = The server's status matches the replay of the log (entries: { $size }).
+dashboard-replay-differs = The server's status does NOT match the replay. Differences: { $count }.
 dashboard-replay-difference = { $path }: replayed { $replayed }, the server shows { $served }
 dashboard-replay-failed = The replay failed: the tiles do not verify against the checkpoint.
 dashboard-replay-error = The replay could not run: { $reason }
-dashboard-replay-fetched = { $count } tiles fetched from { $url }.
+dashboard-replay-fetched = Tiles fetched from { $url }: { $count }.
 
 dashboard-live-on = live
 dashboard-live-polling = checking every 15 s
