@@ -143,7 +143,7 @@ dashboard-confidence-high = high
 dashboard-confidence-confirmed = confirmed
 
 dashboard-compliance = Compliance, clause by party
-dashboard-compliance-note = For the last complete period ({ $day }); periods with coverage: { $count } of { $of }; the status covers the log up to entry { $size } (not included).
+dashboard-compliance-note = For the last complete period ({ $day }); periods with coverage: { $count } of { $of }; the status covers the log's first { $size } entries.
 dashboard-clause = Clause
 dashboard-not-bound = not bound
 dashboard-rests-figures = { $name }: { $value } verified, { $count } reported
