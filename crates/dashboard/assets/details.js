@@ -2,7 +2,7 @@
 // index, its inclusion proof checked here (v.entry), corroborations,
 // disputes, and the attribution with its confidence.
 
-import { t, word, time } from './i18n.js';
+import { t, word, maybe, time } from './i18n.js';
 import { el } from './tables.js';
 import * as api from './api.js';
 import * as verify from './verify.js';
@@ -102,7 +102,10 @@ function describe(s) {
   }
   for (const [k, v] of Object.entries(d)) {
     if (k === 'events') continue;
-    put(k.replace(/_/g, ' '), typeof v === 'object' ? JSON.stringify(v) : String(v));
+    // A code the shared words name (`common-restriction-delay`) is said
+    // in the reader's language; anything else as it was written.
+    const named = typeof v === 'string' ? maybe(`common-${k.replace(/_/g, '-')}-${v.replace(/_/g, '-')}`) : null;
+    put(k.replace(/_/g, ' '), named ?? (typeof v === 'object' ? JSON.stringify(v) : String(v)));
   }
   if (b.position) put(t('dashboard-uncertainty'), `${b.position.uncertainty_m ?? '?'} m`);
   if (s.issued_at) put(t('dashboard-issued'), time(s.issued_at));
