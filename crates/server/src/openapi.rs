@@ -11,7 +11,7 @@ use axum::response::Response;
 use tower::ServiceExt;
 use utoipa::OpenApi;
 
-use crate::routes::{agreement, events, log, ops, query, status, submit};
+use crate::routes::{agreement, dashboard, events, log, ops, query, status, submit};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,10 @@ use crate::routes::{agreement, events, log, ops, query, status, submit};
         ops::openapi_json,
         ops::docs_page,
         ops::docs_asset,
+        dashboard::root,
+        dashboard::bare,
+        dashboard::page,
+        dashboard::file,
     ),
     components(schemas(
         crate::problem::Problem,
@@ -58,6 +62,7 @@ use crate::routes::{agreement, events, log, ops, query, status, submit};
         (name = "evaluation", description = "The evaluator's status and the daily report"),
         (name = "live", description = "Server-sent events"),
         (name = "operations", description = "Health, metrics, this document"),
+        (name = "dashboard", description = "The dashboard page, which verifies what it shows in the browser"),
     )
 )]
 pub struct ApiDoc;

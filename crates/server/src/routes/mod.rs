@@ -22,6 +22,7 @@ use crate::metrics::RouteLabels;
 use crate::problem::Problem;
 
 pub mod agreement;
+pub mod dashboard;
 pub mod events;
 pub mod log;
 pub mod ops;
@@ -86,6 +87,10 @@ pub fn routes() -> Routes {
         .add("/openapi.json", g, get(ops::openapi_json))
         .add("/docs", g, get(ops::docs_page))
         .add("/docs/{file}", g, get(ops::docs_asset))
+        .add("/", g, get(dashboard::root))
+        .add("/dashboard", g, get(dashboard::bare))
+        .add("/dashboard/", g, get(dashboard::page))
+        .add("/dashboard/{*file}", g, get(dashboard::file))
 }
 
 /// The whole service: the routes, with the layers every request passes.
