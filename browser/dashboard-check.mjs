@@ -22,7 +22,7 @@
 // Exits 0 when it could look (whatever it saw), 1 when the page never
 // became ready, 2 on bad use.
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -71,7 +71,10 @@ async function open(viewport, lie) {
     locale: 'en-GB',
   });
   const page = await context.newPage();
-  const seen = { console_errors: [], page_errors: [], foreign_requests: [], lied: [] };
+  const seen = { console_errors: [], page_errors: [], foreign_requests: [], lied: [], error_responses: [] };
+  page.on('response', (r) => {
+    if (r.status() >= 400) seen.error_responses.push(`${r.status()} ${r.url()}`);
+  });
   page.on('console', (m) => {
     if (m.type() === 'error') seen.console_errors.push(m.text());
   });
@@ -352,6 +355,10 @@ try {
       await page.evaluate((i) => window.accordDashboard.select(i), first);
       result.honest.details = await details(page);
       result.honest.replay = await replay(page);
+      // The replay has read the accreditations: the monitor's signature on
+      // the entry shown is checked now.
+      await waitState(page, '[data-testid="proof-badge"]', ['pending', 'included', '']);
+      result.honest.details_after_replay = await details(page);
       result.screenshots.push(await shot(page, 'dashboard-witnessed'));
       await context.close();
     }
@@ -432,5 +439,7 @@ try {
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+const json = JSON.stringify(result, null, 2) + '\n';
+writeFileSync(join(out, `dashboard-check-${mode}.json`), json);
+process.stdout.write(json);
 process.exit(result.error ? 1 : 0);

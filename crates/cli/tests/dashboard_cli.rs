@@ -168,7 +168,12 @@ fn check(base: &str, mode: &str) -> Value {
 /// The page did nothing it should not: no console error, no uncaught
 /// exception, no request beyond the server.
 fn clean(seen: &Value, what: &str) {
-    for k in ["console_errors", "page_errors", "foreign_requests"] {
+    for k in [
+        "console_errors",
+        "page_errors",
+        "foreign_requests",
+        "error_responses",
+    ] {
         assert_eq!(
             seen[k].as_array().map(Vec::len),
             Some(0),
@@ -363,7 +368,13 @@ fn the_dashboard_shows_the_demo_verified_in_the_browser() {
     let k = &seen["keyboard"];
     assert_eq!(k["first"], "skip-link", "{k:#}");
     assert!(k["reached"].is_u64(), "{k:#}");
-    assert_eq!(k["opened"]["proof"], "verified", "{k:#}");
+    // Proved included; a monitor's signature is checked once a replay has
+    // read the accreditations (the badge says which).
+    assert!(
+        matches!(k["opened"]["proof"].as_str(), Some("verified" | "included")),
+        "{k:#}"
+    );
+    assert_eq!(k["opened"]["index"], k["reached"]);
     assert_eq!(k["closed"], true);
     assert_eq!(k["focus_back"], "observation-open", "{k:#}");
 
@@ -398,8 +409,14 @@ fn a_lying_server_is_caught_by_the_page_in_red() {
         "{:#}",
         h["trust"]
     );
-    assert_eq!(h["details"]["proof"], "verified", "{:#}", h["details"]);
+    // A monitor's entry: proved included at once; its signature checked
+    // once the replay has read who the log accredits.
+    assert_eq!(h["details"]["proof"], "included", "{:#}", h["details"]);
+    assert!(h["details"]["problems"].as_array().unwrap().is_empty());
     assert_eq!(h["replay"]["state"], "same", "{:#}", h["replay"]);
+    let after = &h["details_after_replay"];
+    assert_eq!(after["index"], h["details"]["index"]);
+    assert_eq!(after["proof"], "verified", "{after:#}");
 
     // The witness's cosignature stripped from the checkpoint.
     let u = &seen["unwitnessed"];
@@ -451,4 +468,15 @@ fn a_witnessed_log_is_served_with_its_cosignature() {
         .read_to_string()
         .unwrap();
     assert!(cp.starts_with("log.mission.accord.example/log\n"), "{cp}");
+    // A proof ends with the checkpoint it leads to: the cosigned one, so
+    // that a reader holding the policy can check it alone.
+    let proof: String = common::http_agent(Duration::from_secs(10))
+        .get(&server.url("/v1/proof/3?format=text"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(proof.ends_with(&cp), "{proof}\n---\n{cp}");
+    assert!(proof.contains(&format!("— {WITNESS} ")), "{proof}");
 }
