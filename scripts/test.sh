@@ -53,7 +53,9 @@ if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   }
-  [[ -d browser/node_modules/playwright-core ]] || (cd browser && npm ci --no-audit --no-fund --loglevel=error)
+  # Again whenever the lockfile changed since the last install.
+  [[ browser/node_modules/.package-lock.json -nt browser/package-lock.json ]] ||
+    (cd browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # Build the independent verifier once, up front, so that no test times it.
 "$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null

@@ -67,7 +67,8 @@ pub fn listening_at(child: &mut Child, stderr: &Path, what: &str) -> String {
                 }
             }
             _ => panic!(
-                "{what} did not say where it listens:\n{}",
+                "{what} did not say where it listens ({:?}):\n{}",
+                child.wait(),
                 std::fs::read_to_string(stderr).unwrap_or_default()
             ),
         }
@@ -83,4 +84,55 @@ pub fn http_agent(timeout: Duration) -> ureq::Agent {
         .timeout_global(Some(timeout))
         .build()
         .into()
+}
+
+/// A running `accord` server (`serve`, `witness serve`, `mirror`): where it
+/// listens, killed when dropped.
+pub struct Running {
+    pub child: Child,
+    pub base: String,
+    pub stderr: std::path::PathBuf,
+}
+
+impl Running {
+    /// Starts `accord args…` in `dir` (with its own state directory) and
+    /// waits until it says where it listens; `what` names it in a failure.
+    pub fn start(dir: &Path, args: &[&str], what: &str) -> Running {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, Ordering::Relaxed);
+        let stderr = dir.join(format!("{}-{n}.err", what.replace(' ', "-")));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(args)
+            .current_dir(dir)
+            .env("ACCORD_STATE", dir.join(".accord-state"))
+            .env_remove("ACCORD_LANG")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).expect("create the server's stderr file"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {what}: {e}"));
+        let base = listening_at(&mut child, &stderr, what);
+        Running {
+            child,
+            base,
+            stderr,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// What it wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -289,7 +289,14 @@ pub async fn proof(
     Path(index): Path<String>,
     axum::extract::Query(q): axum::extract::Query<std::collections::BTreeMap<String, String>>,
 ) -> Result<Response, Problem> {
-    let (i, d) = durable_index(&app, &index)?;
+    let (i, durable) = durable_index(&app, &index)?;
+    // Against the checkpoint served at /checkpoint, with its witnesses'
+    // cosignatures, when it covers the entry: a reader holding the
+    // agreement's witness policy can then check the proof alone. (With
+    // `ack = "durable"` the served checkpoint may trail: then the durable
+    // one, unwitnessed so far, is all there is.)
+    let served = app.live.served();
+    let d = if i < served.size { served } else { durable };
     let e = read_entry(&app, &d, i)?;
     let digest = accord::statement::Digest::of(
         tlog::Note::parse(&e)
