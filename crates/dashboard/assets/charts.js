@@ -37,7 +37,9 @@ function bars(report, title, day) {
     reportedNow: value(r.now && r.now.reported),
   }));
   const max = Math.max(1, ...rows.flatMap((r) => [r.now, r.before]));
-  const W = 640, rowH = 30, left = 170, top = 28;
+  // Room for the longest region's name (about 6.5 px a character at 12 px).
+  const longest = Math.max(8, ...rows.map((r) => r.region.length));
+  const W = 640, rowH = 30, left = Math.min(300, 16 + Math.ceil(longest * 6.5)), top = 28;
   const H = top + rows.length * rowH + 30;
   const scale = (v) => ((W - left - 50) * v) / max;
   const p = report.header && report.header.period;
