@@ -56,6 +56,10 @@ if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then
   # Again whenever the lockfile changed since the last install.
   [[ browser/node_modules/.package-lock.json -nt browser/package-lock.json ]] ||
     (cd browser && npm ci --no-audit --no-fund --loglevel=error)
+  # The dashboard's vendored libraries are checked against npm's originals
+  # (crates/dashboard/tests/vendor.rs), when these are installed.
+  [[ crates/dashboard/vendor/node_modules/.package-lock.json -nt crates/dashboard/vendor/package-lock.json ]] ||
+    (cd crates/dashboard/vendor && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 # Build the independent verifier once, up front, so that no test times it.
 "$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null

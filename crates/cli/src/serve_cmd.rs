@@ -278,7 +278,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         let addr = listener.local_addr().into_diagnostic()?;
         let live = started.state.live.clone();
         outln!(
-            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries){witnessed}\n   listening on http://{addr}  (API docs: http://{addr}/docs)",
+            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries){witnessed}\n   listening on http://{addr}  (dashboard: http://{addr}/dashboard/, API docs: http://{addr}/docs)",
             log_dir.display(),
             live.durable().size
         );

@@ -215,6 +215,6 @@ dashboard-live-retrying = reconnecting…
 dashboard-announce = Updated: the log has { $size } entries, { $total } observations.
 dashboard-update = the update
 dashboard-load-failed = Could not load { $what }: { $reason }
-dashboard-footer = Everything on this page comes from this server; the badge says what this browser verified.
+dashboard-footer = Everything on this page comes from this server, the page and its verifier included; the badge says what this browser verified with them. For a page no server can alter, run accord yourself on a copy of the log.
 dashboard-api = API
 dashboard-licences = Libraries and licences
