@@ -17,7 +17,8 @@
 //   the server lying, one lie per browser context (the answers are changed
 //   on their way to the page): a checkpoint stripped of the witness's
 //   cosignature, a status that does not match the log, an entry whose
-//   proof fails, a tile altered.
+//   proof fails, a list that places an observation elsewhere than its
+//   signed entry, a tile altered.
 //
 // Exits 0 when it could look (whatever it saw), 1 when the page never
 // became ready, 2 on bad use.
@@ -417,6 +418,37 @@ try {
       await page.evaluate((i) => window.accordDashboard.select(i), target);
       result.lying_entry = { target, details: await details(page), seen };
       result.screenshots.push(await shot(page, 'dashboard-lie-entry'));
+      await context.close();
+    }
+    // The list of observations places one elsewhere than its signed entry
+    // (the entry itself untouched): the page must hold the list to it.
+    {
+      const probe = await open({ width: 1280, height: 900 });
+      await load(probe.page);
+      const target = await probe.page.evaluate(() => Number(document.querySelector('[data-testid="observation-row"]').dataset.index));
+      await probe.context.close();
+      const { context, page, seen } = await open({ width: 1280, height: 900 }, async (route, u) => {
+        if (u.pathname !== '/v1/observations') return false;
+        const r = await route.fetch();
+        const text = await r.text();
+        let body = text;
+        try {
+          const fc = JSON.parse(text);
+          for (const f of fc.features || []) {
+            if (f.properties.index !== target) continue;
+            f.properties.lat += 0.25;
+            f.geometry.coordinates[1] += 0.25;
+          }
+          body = JSON.stringify(fc);
+        } catch {
+          return false;
+        }
+        await route.fulfill({ response: r, body });
+        return true;
+      });
+      await load(page);
+      await page.evaluate((i) => window.accordDashboard.select(i), target);
+      result.lying_listing = { target, details: await details(page), trust: await trust(page), seen };
       await context.close();
     }
     // A tile altered: the replay must refuse it.

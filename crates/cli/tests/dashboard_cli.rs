@@ -8,7 +8,8 @@
 //!
 //! Then the server lies (the browser's requests are answered falsely by
 //! the check script: a status that does not match the log, an entry whose
-//! proof fails, a tile altered, a checkpoint stripped of the policy's
+//! proof fails, a list that places an observation elsewhere than its
+//! signed entry, a tile altered, a checkpoint stripped of the policy's
 //! cosignatures) and the page must say so, in red.
 
 mod common;
@@ -448,6 +449,18 @@ fn a_lying_server_is_caught_by_the_page_in_red() {
         "{e:#}"
     );
     assert!(red(&e["details"]["proof_color"]), "{e:#}");
+
+    // The list places an observation elsewhere than its signed entry says:
+    // the entry's proof holds, but the page holds the list to the entry.
+    let l = &seen["lying_listing"];
+    assert!(!l["seen"]["lied"].as_array().unwrap().is_empty(), "{l:#}");
+    assert_eq!(l["details"]["index"], l["target"]);
+    assert_eq!(l["details"]["proof"], "failed", "{l:#}");
+    assert!(
+        l["details"]["problems"].to_string().contains("position"),
+        "{l:#}"
+    );
+    assert_eq!(l["trust"]["state"], "failed", "{l:#}");
 
     // A tile altered: the replay refuses the log.
     let t = &seen["lying_tile"];

@@ -141,6 +141,7 @@ async function loadData() {
   verify.noteStatusAgreement(status.agreement);
   ctx.features = features;
   ctx.byIndex = new Map(features.map((f) => [f.properties.index, f]));
+  verify.listing(ctx.features);
 }
 
 function setupFilters() {

@@ -22,6 +22,7 @@ const state = {
   entries: new Map(), // index -> result (promise until settled)
   replay: null,
   statusAgreement: null, // the agreement the server's status says it judges by
+  listing: null, // index -> the server's GeoJSON feature of that observation
   listeners: [],
 };
 
@@ -143,6 +144,59 @@ function pump() {
   }
 }
 
+// What the server's list of observations says of each entry (the map and
+// the list draw from it): held against the signed statement the proof
+// covers, so that a list which places, dates or names an observation
+// otherwise than its signed entry is caught, not only a changed entry.
+export function listing(features) {
+  const next = new Map(features.map((f) => [f.properties.index, f]));
+  // An entry whose listing changed is checked again against the new one.
+  if (state.listing) {
+    for (const [i, f] of next) {
+      const old = state.listing.get(i);
+      if (old && JSON.stringify(old) !== JSON.stringify(f)) state.entries.delete(i);
+    }
+  }
+  state.listing = next;
+}
+
+// The tree a proof leads to must be the one the badge verified: the same
+// size and root (after fetching the checkpoint again if the log has grown
+// since). Two trees of one size under the log's key is a split view.
+async function sameTree(r) {
+  const mine = () => state.checkpoint;
+  const theirs = r.checkpoint;
+  if (!theirs || !theirs.ok || !mine()) return [];
+  if (Number(theirs.size) !== Number(mine().size)) await checkCheckpoint().catch(() => {});
+  const c = mine();
+  if (!c) return [];
+  if (Number(theirs.size) === Number(c.size)) {
+    return theirs.root_hash === c.root_hash ? [] : [t('dashboard-proof-split-view', { size: c.size })];
+  }
+  return [t('dashboard-proof-other-tree', { size: theirs.size, shown: c.size })];
+}
+
+function crossCheck(r, f) {
+  const s = r.statement;
+  if (!s || !f) return [];
+  const o = f.properties;
+  const b = s.body || {};
+  const out = [];
+  const differ = (what, served, value) => out.push(t('dashboard-listing-differs', { what, served: String(served), value: String(value) }));
+  if (s.kind !== 'observation') differ('kind', 'observation', s.kind);
+  if (b.category !== o.category) differ('category', o.category, b.category);
+  const from = b.observed && b.observed.from;
+  if (Date.parse(from) !== Date.parse(o.observed)) differ('observed', o.observed, from);
+  if (o.issued && Date.parse(s.issued_at) !== Date.parse(o.issued)) differ('issued_at', o.issued, s.issued_at);
+  const p = b.position || {};
+  const [lon, lat] = (f.geometry && f.geometry.coordinates) || [o.lon, o.lat];
+  const near = (x, y) => typeof x === 'number' && typeof y === 'number' && Math.abs(x - y) < 1e-9;
+  if (!(near(p.lat, o.lat) && near(p.lon, o.lon) && near(p.lat, lat) && near(p.lon, lon))) {
+    differ('position', `${lat}, ${lon}`, `${p.lat}, ${p.lon}`);
+  }
+  return out;
+}
+
 async function checkEntry(index) {
   if (!state.loaded) {
     return { ok: false, unverified: true, state: 'unverified', index, problems: [t('dashboard-verifier-missing')] };
@@ -151,6 +205,11 @@ async function checkEntry(index) {
     const [e, p] = await Promise.all([api.text(`/v1/entries/${index}`), api.text(`/v1/proof/${index}?format=text`)]);
     const r = JSON.parse(state.v.entry(index, e.text, p.text));
     r.entryText = e.text;
+    const lies = [...(await sameTree(r)), ...crossCheck(r, state.listing && state.listing.get(index))];
+    if (lies.length) {
+      r.ok = false;
+      r.problems = [...(r.problems || []), ...lies];
+    }
     r.state = classify(r);
     return r;
   } catch (err) {
