@@ -260,6 +260,12 @@ export async function replay(base, progress) {
   }
   await Promise.all(Array.from({ length: 6 }, worker));
   const replayed = JSON.parse(state.v.replay(cp.text, tiles));
+  // A mirror's tree of the size the badge verified must be the same tree.
+  const shown = state.checkpoint;
+  if (shown && shown.ok && checked.ok && Number(shown.size) === size && shown.root_hash !== checked.root_hash) {
+    replayed.ok = false;
+    replayed.problems = [...(replayed.problems || []), t('dashboard-replay-split-view', { size })];
+  }
   let comparison = null;
   let served = null;
   if (replayed.status) {

@@ -125,6 +125,7 @@ dashboard-who-signed = Who signed it
 dashboard-listing-differs = The server's list says the { $what } is { $served }; the signed entry says { $value }.
 dashboard-proof-split-view = The proof leads to another tree of { $size } entries than the checkpoint verified above: the server shows two versions of the log (a split view).
 dashboard-proof-other-tree = The proof leads to a checkpoint of { $size } entries, not to the one verified above ({ $shown } entries).
+dashboard-replay-split-view = The checkpoint the tiles were fetched by is another tree of { $size } entries than the one verified above: two versions of the log exist (a split view).
 dashboard-says-unverified = As the server sent it: not verified in this browser.
 dashboard-note = Note
 dashboard-description = Description
