@@ -44,7 +44,8 @@ cargo build --locked --profile wasm -p accord-web --target "$target"
 
 mkdir -p "$out"
 rm -f "$out/accord_web.js" "$out/accord_web_bg.wasm"
-"$tools/bin/wasm-bindgen" --target web --no-typescript --out-dir "$out" \
+"$tools/bin/wasm-bindgen" --target web --no-typescript --remove-name-section \
+    --remove-producers-section --out-dir "$out" \
     "$target_dir/$target/wasm/accord_web.wasm"
 
 # The inputs: of every crate of this workspace that accord-web is built

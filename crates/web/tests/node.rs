@@ -55,6 +55,10 @@ fn the_built_webassembly_verifies_and_replays_the_log_in_node() {
     );
     let o: Value =
         serde_json::from_slice(&std::fs::read(work.path().join("output.json")).unwrap()).unwrap();
+    eprintln!(
+        "the replay of {size} entries took {:.0} ms in Node",
+        o["replay_ms"].as_f64().unwrap_or(f64::NAN)
+    );
     assert_eq!(o["agreement"]["matches_pin"], true, "{o}");
     assert_eq!(o["checkpoint"]["ok"], true, "{}", o["checkpoint"]);
     assert_eq!(o["checkpoint"]["witnesses"]["met"], true);
