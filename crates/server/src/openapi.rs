@@ -31,6 +31,7 @@ use crate::routes::{agreement, events, log, ops, query, status, submit};
         query::observations,
         agreement::canonical,
         agreement::toml,
+        agreement::versions,
         agreement::annex,
         status::status,
         status::report,

@@ -34,6 +34,16 @@ impl Verifier {
         self.0.agreement().to_string()
     }
 
+    /// JSON `{"ok", "hash", "version", "problems"}`: an amended text (its
+    /// canonical JSON, from `GET /v1/agreement/versions`) the replay may
+    /// judge by.
+    pub fn add_version(&mut self, canonical_json: &str) -> Result<String, JsError> {
+        self.0
+            .add_version(canonical_json)
+            .map(|v| v.to_string())
+            .map_err(to_js)
+    }
+
     /// JSON `{"ok", "problems"}`: an annex file against the agreement.
     pub fn annex(&self, name: &str, bytes: &[u8]) -> String {
         self.0.annex(name, bytes).to_string()

@@ -33,7 +33,7 @@ mod js;
 use std::collections::BTreeMap;
 
 use accord::agreement::Agreement;
-use accord::evaluate::Versions;
+use accord::evaluate::{Version, Versions};
 use accord::statement::{Digest, SignedStatement};
 use accord_engine::{AuditOptions, ReplayOptions};
 use serde_json::{Value, json};
@@ -70,11 +70,35 @@ pub struct Verifier {
     agreement: Agreement,
     hash: Digest,
     pinned: Option<Digest>,
-    log_key: Option<VerifierKey>,
-    policy: Option<Policy>,
-    /// Every key statements may be signed with: the agreement's, and the
+    /// Amended texts the log may adopt by amendment (`add_version`).
+    amended: Vec<(Agreement, Digest)>,
+    /// The version whose log key and witness policy checkpoints are held
+    /// to: the adopted text until a replay finds an amendment in force.
+    in_force: Digest,
+    /// Every key statements may be signed with: every version's, and the
     /// monitors' accredited in the log (known once a replay has read them).
     keys: Vec<(VerifierKey, Holder)>,
+}
+
+/// The keys an agreement gives, and whose each is.
+fn agreement_keys(agreement: &Agreement) -> Vec<(VerifierKey, Holder)> {
+    let mut keys = Vec::new();
+    for (id, p) in &agreement.parties {
+        for k in &p.keys {
+            keys.push((k.get_ref().clone(), holder(id, "party")));
+        }
+    }
+    for (id, o) in &agreement.organisations {
+        for k in &o.keys {
+            keys.push((k.get_ref().clone(), holder(id, "organisation")));
+        }
+    }
+    if let Some(o) = &agreement.operator {
+        for k in &o.keys {
+            keys.push((k.get_ref().clone(), holder(o.name.get_ref(), "operator")));
+        }
+    }
+    keys
 }
 
 impl Verifier {
@@ -85,36 +109,88 @@ impl Verifier {
             .map(|p| Digest::parse(p.trim()).map_err(|_| Misuse::Pin(p.to_string())))
             .transpose()?;
         let (agreement, hash) = agreement::rebuild(canonical_json)?;
-        let log_key = agreement
-            .operator
-            .as_ref()
-            .and_then(|o| o.log.as_ref())
-            .map(|k| k.get_ref().clone());
-        let policy = agreement.witness_policy();
-        let mut keys = Vec::new();
-        for (id, p) in &agreement.parties {
-            for k in &p.keys {
-                keys.push((k.get_ref().clone(), holder(id, "party")));
-            }
-        }
-        for (id, o) in &agreement.organisations {
-            for k in &o.keys {
-                keys.push((k.get_ref().clone(), holder(id, "organisation")));
-            }
-        }
-        if let Some(o) = &agreement.operator {
-            for k in &o.keys {
-                keys.push((k.get_ref().clone(), holder(o.name.get_ref(), "operator")));
-            }
-        }
+        let keys = agreement_keys(&agreement);
         Ok(Verifier {
             agreement,
             hash,
             pinned,
-            log_key,
-            policy,
+            amended: Vec::new(),
+            in_force: hash,
             keys,
         })
+    }
+
+    /// An amended text of the agreement (its canonical JSON, as `GET
+    /// /v1/agreement/versions` serves it), which an amendment statement in
+    /// the log may adopt: the replay judges by it from then on, as the
+    /// server does. Refused (an answer, `ok: false`) if it is not the same
+    /// agreement or is given twice.
+    pub fn add_version(&mut self, canonical_json: &str) -> Result<Value, Misuse> {
+        let (a, h) = agreement::rebuild(canonical_json)?;
+        let chain = Versions::new(
+            self.version(self.hash),
+            self.amended
+                .iter()
+                .map(|(a, h)| Version {
+                    agreement: a,
+                    hash: *h,
+                })
+                .chain([Version {
+                    agreement: &a,
+                    hash: h,
+                }]),
+        );
+        if let Err(e) = chain {
+            return Ok(json!({"ok": false, "hash": h.to_string(), "problems": [e.to_string()]}));
+        }
+        let version = a.version.get_ref().clone();
+        for (k, holder) in agreement_keys(&a) {
+            if !self.keys.iter().any(|(x, _)| x == &k) {
+                self.keys.push((k, holder));
+            }
+        }
+        self.amended.push((a, h));
+        Ok(json!({"ok": true, "hash": h.to_string(), "version": version, "problems": []}))
+    }
+
+    /// The text of `hash` (the adopted one if it is none of them).
+    fn version(&self, hash: Digest) -> Version<'_> {
+        match self.amended.iter().find(|(_, h)| *h == hash) {
+            Some((agreement, hash)) => Version {
+                agreement,
+                hash: *hash,
+            },
+            None => Version {
+                agreement: &self.agreement,
+                hash: self.hash,
+            },
+        }
+    }
+
+    fn versions(&self) -> Versions<'_> {
+        Versions::new(
+            self.version(self.hash),
+            self.amended.iter().map(|(a, h)| Version {
+                agreement: a,
+                hash: *h,
+            }),
+        )
+        .expect("each amended text was checked when it was added")
+    }
+
+    /// The log's key, by the version in force.
+    fn log_key(&self) -> Option<VerifierKey> {
+        self.version(self.in_force)
+            .agreement
+            .operator
+            .as_ref()
+            .and_then(|o| o.log.as_ref())
+            .map(|k| k.get_ref().clone())
+    }
+
+    /// The witness policy of the version in force.
+    fn policy(&self) -> Option<Policy> {
+        self.version(self.in_force).agreement.witness_policy()
     }
 
     /// The agreement as rebuilt from its canonical JSON (for tests and
@@ -140,7 +216,8 @@ impl Verifier {
     }
 
     fn run_by(&self, witness: &str) -> Value {
-        self.agreement
+        self.version(self.in_force)
+            .agreement
             .witnesses
             .as_ref()
             .and_then(|w| w.list.get(witness))
@@ -151,13 +228,22 @@ impl Verifier {
     /// What the agreement is: its hash against the pin, the log's key, the
     /// witness policy.
     pub fn agreement(&self) -> Value {
+        let log_key = self.log_key();
+        let policy = self.policy();
+        let versions: Vec<Value> = self
+            .versions()
+            .iter()
+            .map(|v| json!({"hash": v.hash.to_string(), "version": v.agreement.version.get_ref()}))
+            .collect();
         json!({
             "hash": self.hash.to_string(),
             "pinned": self.pinned.map(|p| p.to_string()),
             "matches_pin": self.matches_pin(),
             "title": self.agreement.title.get_ref(),
-            "log": self.log_key.as_ref().map(|k| json!({"origin": k.name(), "key": k.to_string()})),
-            "witness_policy": self.policy.as_ref().map(|p| json!({
+            "versions": versions,
+            "in_force": self.in_force.to_string(),
+            "log": log_key.as_ref().map(|k| json!({"origin": k.name(), "key": k.to_string()})),
+            "witness_policy": policy.as_ref().map(|p| json!({
                 "quorum": p.quorum(),
                 "witnesses": p.witnesses().iter().map(|w| json!({
                     "name": w.name,
@@ -185,13 +271,13 @@ impl Verifier {
                 let v = json!({
                     "ok": false, "origin": null, "size": null, "root_hash": null,
                     "log_signature": "missing",
-                    "witnesses": {"policy": self.policy.is_some(), "met": null, "cosigned": [], "short": []},
+                    "witnesses": {"policy": self.policy().is_some(), "met": null, "cosigned": [], "short": []},
                     "problems": problems,
                 });
                 return (v, None);
             }
         };
-        let log_signature = match &self.log_key {
+        let log_signature = match &self.log_key() {
             None => {
                 problems.push(
                     "the agreement names no log key ([operator] log): the checkpoint's signature cannot be checked"
@@ -251,8 +337,8 @@ impl Verifier {
     /// The checkpoint held to the witness policy, with the engine's check
     /// (the audit's): who cosigned, and which groups are short.
     fn witnesses(&self, cp: &SignedCheckpoint, problems: &mut Vec<String>) -> Value {
-        let (Some(policy), Some(log_key)) = (&self.policy, &self.log_key) else {
-            return json!({"policy": self.policy.is_some(), "met": null, "cosigned": [], "short": []});
+        let (Some(policy), Some(log_key)) = (self.policy(), self.log_key()) else {
+            return json!({"policy": self.policy().is_some(), "met": null, "cosigned": [], "short": []});
         };
         let cosigned = |cosigners: &[tlog_core::policy::Cosigner]| -> Vec<Value> {
             cosigners
@@ -266,7 +352,7 @@ impl Verifier {
                 })
                 .collect()
         };
-        match accord_engine::witnessed::check(policy, log_key, cp) {
+        match accord_engine::witnessed::check(&policy, &log_key, cp) {
             Ok(w) => {
                 json!({"policy": true, "met": true, "cosigned": cosigned(&w.cosigners), "short": []})
             }
@@ -333,10 +419,11 @@ impl Verifier {
                 (Value::Null, vec![])
             }
             Ok(s) => {
-                if s.statement.agreement != self.hash {
+                let named = s.statement.agreement;
+                if named != self.hash && !self.amended.iter().any(|(_, h)| *h == named) {
                     problems.push(format!(
-                        "the statement is made under the agreement {}, not {}",
-                        s.statement.agreement, self.hash
+                        "the statement is made under the agreement {named}, not {} (nor an amended text given)",
+                        self.hash
                     ));
                 }
                 let sigs = self.signatures(&s, &mut problems);
@@ -440,7 +527,7 @@ impl Verifier {
     /// accredits are learned, for [`Verifier::entry`].
     pub fn replay(&mut self, checkpoint: &[u8], tiles: BTreeMap<String, Vec<u8>>) -> Value {
         let mut problems: Vec<String> = self.pin_problem().into_iter().collect();
-        let Some(log_key) = self.log_key.clone() else {
+        let Some(log_key) = self.log_key() else {
             problems.push(
                 "the agreement names no log key ([operator] log): the log cannot be verified"
                     .into(),
@@ -448,7 +535,7 @@ impl Verifier {
             return json!({"ok": false, "size": null, "status": null, "findings": [], "problems": problems});
         };
         let source = tiles::MemorySource::new(checkpoint.to_vec(), tiles);
-        let versions = Versions::one(&self.agreement, self.hash);
+        let versions = self.versions();
         let opts = AuditOptions {
             log_key: &log_key,
             witnesses: &[],
@@ -465,7 +552,9 @@ impl Verifier {
             .collect();
         let size = report.log.as_ref().map(|l| l.size());
         let mut learned = Vec::new();
+        let mut in_force = None;
         let status = report.replay.as_ref().map(|r| {
+            in_force = Some(r.evaluator.version_in_force().hash);
             for (org, vkey) in r.evaluator.state.monitors.values() {
                 if let Ok(k) = VerifierKey::parse(vkey) {
                     learned.push((k, holder(org, "monitor")));
@@ -478,6 +567,10 @@ impl Verifier {
         }
         let ok = report.findings.is_empty() && problems.is_empty();
         drop(report);
+        drop(versions);
+        if let Some(h) = in_force {
+            self.in_force = h;
+        }
         for (k, h) in learned {
             let known = self
                 .keys

@@ -412,3 +412,120 @@ fn an_annex_file_is_checked_by_the_zones_it_draws() {
     let not = v.annex("annex/SOURCES.md", b"# Sources\n");
     assert_eq!(not["ok"], false);
 }
+
+/// The example with the regional withdrawal's deadline moved from D+30 to
+/// D+45, as version 1.1.0.
+fn amended_example() -> (accord::agreement::Agreement, accord::statement::Digest) {
+    let text = example::AGREEMENT_TOML
+        .replacen(
+            "from = \"D+30\"\ncondition = \"troop_movements == 0",
+            "from = \"D+45\"\ncondition = \"troop_movements == 0",
+            1,
+        )
+        .replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1);
+    let c = accord::agreement::check(example::AGREEMENT_PATH, &text, &example::EmbeddedLoader);
+    (c.agreement.unwrap(), c.hash.unwrap())
+}
+
+#[test]
+fn an_amended_text_is_judged_by_once_it_is_given() {
+    use accord::evaluate::{Version, Versions};
+    let (a, h) = example::agreement();
+    let (b, hb) = amended_example();
+    let versions = Versions::new(
+        Version {
+            agreement: &a,
+            hash: h,
+        },
+        [Version {
+            agreement: &b,
+            hash: hb,
+        }],
+    )
+    .unwrap();
+    // Adopted, amended on day 20 by the quorum [amendments] requires, then
+    // Russian troops seen in Kharkiv oblast on day 31 (a breach under the
+    // old deadline, not under the new).
+    let mut s = accord_example::Script::with_versions(&versions, D.parse().unwrap());
+    s.adopt().ok();
+    s.accredit("MISSION", 1).ok();
+    s.days(20);
+    s.wait_hours(2.0);
+    s.write(
+        "amendment",
+        json!({"new_agreement": hb, "summary": "the regional withdrawal by D+45"}),
+        &["UA", "RU", "US"],
+    )
+    .ok();
+    s.wait_hours(-2.0);
+    s.name_version(hb);
+    s.days(11);
+    s.wait_hours(1.0);
+    s.observe(
+        "MISSION/1",
+        "troop_movement",
+        (36.94, 50.29),
+        json!({"personnel": 40, "vehicles": 6}),
+        json!({"sensor": "patrol", "assessment": {"responsible": "RU", "confidence": "medium"}}),
+    )
+    .ok();
+    s.wait_hours(-1.0);
+    s.days(2);
+    let dir = tempfile::tempdir().unwrap();
+    let storage = Arc::new(DirStorage::new(dir.path()).unwrap());
+    let mut log = Log::create(storage, example::key(LOG)).unwrap();
+    log.append_batch(&s.entries).unwrap();
+    let dir = dir.path();
+    let size = s.entries.len() as u64;
+    let served = {
+        let source = tlog::DirSource::new(dir);
+        let log =
+            accord_engine::verify_log(&source, &example::key(LOG).verifier(), &[], None).unwrap();
+        let st = accord_engine::replay::status_at(
+            &versions,
+            &source,
+            &log,
+            size,
+            &accord_engine::ReplayOptions::default(),
+        )
+        .unwrap()
+        .unwrap();
+        serde_json::to_value(st).unwrap()
+    };
+
+    // Without the amended text: a status other than the server's.
+    let mut v = Verifier::new(&canonical_json(&a), Some(&h.to_string())).unwrap();
+    let r = v.replay(&read(dir, "checkpoint"), tiles(dir, &v, size));
+    let c = accord_web::compare_status(&r["status"].to_string(), &served.to_string()).unwrap();
+    assert_eq!(c["same"], false, "{c}");
+    assert_eq!(v.agreement()["in_force"], h.to_string());
+
+    // Given it (as /v1/agreement/versions serves it): the server's status.
+    let added = v.add_version(&canonical_json(&b)).unwrap();
+    assert_eq!(added["ok"], true, "{added}");
+    assert_eq!(added["version"], "1.1.0");
+    let r = v.replay(&read(dir, "checkpoint"), tiles(dir, &v, size));
+    assert_eq!(r["ok"], true, "{}", r["findings"]);
+    assert_eq!(r["status"], served);
+    assert_eq!(v.agreement()["in_force"], hb.to_string());
+    assert_eq!(v.agreement()["versions"].as_array().unwrap().len(), 2);
+
+    // Another agreement, or the same text twice, is refused.
+    let again = v.add_version(&canonical_json(&b)).unwrap();
+    assert_eq!(again["ok"], false);
+    assert!(
+        again["problems"].to_string().contains("given twice"),
+        "{again}"
+    );
+    let (w, _) = witnessed_agreement();
+    let other = canonical_json(&w).replacen("\"id\":\"ukraine-2025\"", "\"id\":\"other\"", 1);
+    assert!(other.contains("\"id\":\"other\""));
+    let refused = v.add_version(&other).unwrap();
+    assert_eq!(refused["ok"], false);
+    assert!(
+        refused["problems"]
+            .to_string()
+            .contains("must be the same agreement"),
+        "{refused}"
+    );
+}

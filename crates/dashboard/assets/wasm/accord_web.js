@@ -13,6 +13,33 @@ export class Verifier {
         wasm.__wbg_verifier_free(ptr, 0);
     }
     /**
+     * JSON `{"ok", "hash", "version", "problems"}`: an amended text (its
+     * canonical JSON, from `GET /v1/agreement/versions`) the replay may
+     * judge by.
+     * @param {string} canonical_json
+     * @returns {string}
+     */
+    add_version(canonical_json) {
+        let deferred3_0;
+        let deferred3_1;
+        try {
+            const ptr0 = passStringToWasm0(canonical_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len0 = WASM_VECTOR_LEN;
+            const ret = wasm.verifier_add_version(this.__wbg_ptr, ptr0, len0);
+            var ptr2 = ret[0];
+            var len2 = ret[1];
+            if (ret[3]) {
+                ptr2 = 0; len2 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred3_0 = ptr2;
+            deferred3_1 = len2;
+            return getStringFromWasm0(ptr2, len2);
+        } finally {
+            wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+        }
+    }
+    /**
      * JSON: the agreement's hash against the pin, its log, its witness
      * policy, its title.
      * @returns {string}
