@@ -529,3 +529,33 @@ fn an_amended_text_is_judged_by_once_it_is_given() {
         "{refused}"
     );
 }
+
+/// The C2SP tlog-proof spec's own example reads as the spec says; its
+/// checkpoint (signatures elided in the spec) is not this agreement's log's,
+/// and the verifier says so instead of failing.
+#[test]
+fn the_c2sp_proof_example_reads_and_is_not_our_logs() {
+    let text = std::fs::read(testkit::vectors(
+        "c2sp-spec-examples/tlog-proof-example.txt",
+    ))
+    .unwrap();
+    let p = accord_web::proof::parse(&text).unwrap();
+    assert_eq!(p.index, 73894);
+    assert_eq!(p.hashes.len(), 5);
+    assert_eq!(
+        p.hashes[0].to_base64(),
+        "gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ="
+    );
+    assert_eq!(
+        p.extra.as_deref(),
+        Some("YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ")
+    );
+    assert!(p.checkpoint.starts_with(b"example.com/fancylog\n109482\n"));
+    let (a, h) = witnessed_agreement();
+    let v = verifier(&a, h);
+    let r = v.entry(73894, b"not a statement", &text);
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["included"], false);
+    assert_eq!(r["checkpoint"]["ok"], false);
+    assert_eq!(r["statement"], Value::Null);
+}
