@@ -194,7 +194,7 @@ fn replay_once<'a, S: TileSource + Sync>(
     let failed_batches = std::sync::atomic::AtomicU64::new(0);
     crate::pipeline::apply_pipelined(
         &mut evaluator,
-        |tx| -> Result<(), ReplayError> {
+        |sink| -> Result<(), ReplayError> {
             // Keys of every version: an amended text may give new ones.
             let mut book = KeyBook::new(versions.adopted().agreement);
             for v in versions.iter().skip(1) {
@@ -224,7 +224,7 @@ fn replay_once<'a, S: TileSource + Sync>(
                     std::sync::atomic::Ordering::Relaxed,
                 );
                 t = end;
-                if tx.send((prepared, verified.signatures)).is_err() {
+                if !sink((prepared, verified.signatures)) {
                     break;
                 }
             }

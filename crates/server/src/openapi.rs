@@ -31,6 +31,7 @@ use crate::routes::{agreement, dashboard, events, log, ops, query, status, submi
         query::observations,
         agreement::canonical,
         agreement::toml,
+        agreement::versions,
         agreement::annex,
         status::status,
         status::report,

@@ -143,3 +143,26 @@ fn the_docs_page_is_served_with_its_own_assets_and_no_cdn() {
     assert_eq!(served, doc);
     assert!(page.body.contains("/openapi.json"));
 }
+
+/// `/v1/agreement/versions`: every text the server judges by, the adopted
+/// first, each the very canonical JSON `/v1/agreement` serves for it, under
+/// its hash (what the dashboard's replay needs to judge as the server does).
+#[test]
+fn the_agreements_texts_are_served_with_their_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    make_log(dir.path(), &[]);
+    let server = TestServer::start(dir.path());
+    let adopted = get(&server.url("/v1/agreement"));
+    let hash = adopted.header("x-accord-agreement").unwrap().to_string();
+    let r = get(&server.url("/v1/agreement/versions"));
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.starts_with("application/json"));
+    let v = r.json();
+    let versions = v["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1, "{v}");
+    assert_eq!(versions[0]["hash"], hash.as_str());
+    assert_eq!(versions[0]["version"], "1.0.0");
+    assert_eq!(versions[0]["canonical"], adopted.body.as_str());
+    let digest = accord::statement::Digest::of(adopted.body.as_bytes());
+    assert_eq!(digest.to_string(), hash);
+}

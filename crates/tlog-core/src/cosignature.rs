@@ -296,6 +296,7 @@ pub struct CosignerSecret {
 
 impl CosignerSecret {
     /// A new random key.
+    #[cfg(feature = "keygen")]
     pub fn generate(name: &str, kind: CosignatureType) -> Result<CosignerSecret, KeyError> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;

@@ -265,6 +265,7 @@ impl SignerKey {
     }
 
     /// A fresh key from the operating system's randomness.
+    #[cfg(feature = "keygen")]
     pub fn generate(name: &str, key_type: KeyType) -> Result<SignerKey, KeyError> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;

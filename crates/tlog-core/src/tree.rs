@@ -271,6 +271,10 @@ pub fn hash_entries<E: AsRef<[u8]> + Sync>(entries: &[E]) -> Vec<Hash> {
     if bytes < (1 << 20) || entries.len() < 2 {
         return entries.iter().map(|e| leaf_hash(e.as_ref())).collect();
     }
+    // WebAssembly without atomics has no threads to share with.
+    if cfg!(all(target_arch = "wasm32", not(target_feature = "atomics"))) {
+        return entries.iter().map(|e| leaf_hash(e.as_ref())).collect();
+    }
     let mid = entries.len() / 2;
     let (a, b) = entries.split_at(mid);
     std::thread::scope(|s| {

@@ -1,5 +1,7 @@
 //! The agreement as adopted: its canonical JSON (what its hash is of), its
-//! TOML text, and its annex files.
+//! TOML text, and its annex files; and every text the server judges by (the
+//! adopted one and the amended ones it was given), so that a replay
+//! elsewhere (the dashboard's, in the browser) can judge by them too.
 
 use std::collections::BTreeMap;
 
@@ -32,6 +34,35 @@ pub fn canonical_response(headers: &HeaderMap, hash: &Digest, canonical_json: &s
         r.headers_mut().insert("x-accord-agreement", v);
     }
     r
+}
+
+/// Every text of the agreement the server judges the log by: the adopted
+/// one first, then the amended texts it was given (`amended` in its
+/// configuration, `--amended`), each with its hash and its canonical JSON.
+/// An amendment statement in the log adopts one by its hash; a replay
+/// without that text cannot judge by it.
+#[utoipa::path(get, path = "/v1/agreement/versions", tag = "agreement",
+    responses((status = 200, description = "`{\"versions\": [{\"hash\", \"version\", \"canonical\"}]}`: the adopted text first, then the amended ones; `canonical` is the text's canonical JSON (a string), whose SHA-256 is `hash`", body = Object)))]
+pub async fn versions(axum::extract::State(app): App, headers: HeaderMap) -> Response {
+    let list: Vec<serde_json::Value> = app
+        .versions
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "hash": v.hash.to_string(),
+                "version": v.agreement.version.get_ref(),
+                "canonical": accord::agreement::canonical::canonical_json(v.agreement),
+            })
+        })
+        .collect();
+    let body = serde_json::json!({ "versions": list }).to_string();
+    cached(
+        &headers,
+        &format!("\"versions-{}-{}\"", app.hash.hex(), list.len()),
+        "public, max-age=300",
+        "application/json",
+        body.into_bytes(),
+    )
 }
 
 /// The agreement's TOML text, as its parties wrote it.

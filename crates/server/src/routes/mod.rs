@@ -77,6 +77,7 @@ pub fn routes() -> Routes {
         .add("/v1/observations", g, get(query::observations))
         .add("/v1/agreement", g, get(agreement::canonical))
         .add("/v1/agreement.toml", g, get(agreement::toml))
+        .add("/v1/agreement/versions", g, get(agreement::versions))
         .add("/v1/agreement/annex/{*file}", g, get(agreement::annex))
         .add("/v1/status", g, get(status::status))
         .add("/v1/report/{day}", g, get(status::report))
