@@ -50,7 +50,7 @@ rm -f "$out/accord_web.js" "$out/accord_web_bg.wasm"
 
 # The inputs: of every crate of this workspace that accord-web is built
 # from, its Cargo.toml, build.rs, src/ and locales/ (embedded messages);
-# Cargo.lock; this script. One line per file, sorted by path.
+# this script. One line per file, sorted by path.
 crates="$(cargo tree --locked -p accord-web --target "$target" -e normal --prefix none \
     | sed -n "s|.*($root/\(crates/[^)]*\)).*|\1|p" | sort -u)"
 {
@@ -62,9 +62,36 @@ crates="$(cargo tree --locked -p accord-web --target "$target" -e normal --prefi
             [ -d "$d" ] && find "$d" -type f
         done
     done
-    echo Cargo.lock
     echo scripts/build-wasm.sh
 } | LC_ALL=C sort | xargs sha256sum > "$out/SOURCES.sha256"
+# Of Cargo.lock, the packages accord-web can be built from (its closure in
+# the lock, which also holds its dev- and other targets' dependencies: a
+# little more than the build, never less), one line each, "name version
+# source checksum", sorted; so that a dependency added elsewhere in the
+# workspace does not make this build stale. tests/fresh.rs computes the same.
+python3 - >> "$out/SOURCES.sha256" <<'PY'
+import hashlib, tomllib
+lock = tomllib.load(open("Cargo.lock", "rb"))["package"]
+by_name = {}
+for p in lock:
+    by_name.setdefault(p["name"], []).append(p)
+def find(dep):
+    parts = dep.split(" ")
+    cands = by_name[parts[0]]
+    if len(parts) > 1:
+        cands = [p for p in cands if p["version"] == parts[1]]
+    return cands[0]
+seen, todo = {}, [find("accord-web")]
+while todo:
+    p = todo.pop()
+    key = (p["name"], p["version"])
+    if key in seen:
+        continue
+    seen[key] = p
+    todo.extend(find(d) for d in p.get("dependencies", []))
+lines = sorted(f'{p["name"]} {p["version"]} {p.get("source", "")} {p.get("checksum", "")}\n' for p in seen.values())
+print(f'{hashlib.sha256("".join(lines).encode()).hexdigest()}  Cargo.lock[accord-web]')
+PY
 
 ls -l "$out"
 for f in accord_web_bg.wasm accord_web.js; do

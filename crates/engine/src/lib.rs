@@ -33,6 +33,7 @@ pub mod refusal;
 pub mod remembered;
 pub mod replay;
 pub mod signatures;
+#[cfg(feature = "text")]
 pub mod text;
 pub mod titles;
 pub mod witnessed;

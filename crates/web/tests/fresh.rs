@@ -1,7 +1,8 @@
 //! The WebAssembly checked in (crates/dashboard/assets/wasm/) is built from
 //! the source as it is: `SOURCES.sha256`, written by scripts/build-wasm.sh,
 //! is recomputed here from the files, and any change (a source edited,
-//! added or removed, Cargo.lock, the script) fails with what to run.
+//! added or removed, a package it is built from in Cargo.lock, the script)
+//! fails with what to run.
 
 use std::path::{Path, PathBuf};
 
@@ -53,20 +54,67 @@ fn recompute(root: &Path, manifest: &str) -> String {
         files_under(root, &format!("{c}/src"), &mut files);
         files_under(root, &format!("{c}/locales"), &mut files);
     }
-    files.push("Cargo.lock".into());
     files.push("scripts/build-wasm.sh".into());
     files.sort();
-    files
+    let mut out: String = files
         .iter()
         .map(|f| {
             let bytes = std::fs::read(root.join(f)).unwrap();
-            let hex: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            format!("{hex}  {f}\n")
+            format!("{}  {f}\n", hex(&Sha256::digest(&bytes)))
         })
-        .collect()
+        .collect();
+    out.push_str(&format!("{}  Cargo.lock[accord-web]\n", locked(root)));
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Of Cargo.lock, the packages accord-web can be built from (its closure
+/// in the lock), as scripts/build-wasm.sh hashes them: one line each,
+/// "name version source checksum", sorted.
+fn locked(root: &Path) -> String {
+    let lock: toml::Table = std::fs::read_to_string(root.join("Cargo.lock"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    let get = |p: &toml::Value, k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let find = |dep: &str| -> &toml::Value {
+        let mut parts = dep.split(' ');
+        let (name, version) = (parts.next().unwrap(), parts.next());
+        packages
+            .iter()
+            .find(|p| get(p, "name") == name && version.is_none_or(|v| get(p, "version") == v))
+            .unwrap_or_else(|| panic!("{dep} is not in Cargo.lock"))
+    };
+    let mut seen = std::collections::BTreeMap::new();
+    let mut todo = vec![find("accord-web")];
+    while let Some(p) = todo.pop() {
+        let key = (get(p, "name"), get(p, "version"));
+        if seen.contains_key(&key) {
+            continue;
+        }
+        seen.insert(key, p);
+        for d in p.get("dependencies").and_then(|d| d.as_array()).into_iter().flatten() {
+            todo.push(find(d.as_str().unwrap()));
+        }
+    }
+    let mut lines: Vec<String> = seen
+        .values()
+        .map(|p| {
+            format!(
+                "{} {} {} {}\n",
+                get(p, "name"),
+                get(p, "version"),
+                get(p, "source"),
+                get(p, "checksum")
+            )
+        })
+        .collect();
+    lines.sort();
+    hex(&Sha256::digest(lines.concat().as_bytes()))
 }
 
 #[test]
