@@ -30,6 +30,7 @@ pub mod tiles;
 #[cfg(target_arch = "wasm32")]
 mod js;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use accord::agreement::Agreement;
@@ -78,6 +79,9 @@ pub struct Verifier {
     /// Every key statements may be signed with: every version's, and the
     /// monitors' accredited in the log (known once a replay has read them).
     keys: Vec<(VerifierKey, Holder)>,
+    /// Checkpoints that passed, log signature and witness quorum, by their
+    /// text (see [`Verifier::checkpoint`]).
+    cosigned: RefCell<BTreeMap<String, SignedCheckpoint>>,
 }
 
 /// The keys an agreement gives, and whose each is.
@@ -117,6 +121,7 @@ impl Verifier {
             amended: Vec::new(),
             in_force: hash,
             keys,
+            cosigned: RefCell::default(),
         })
     }
 
@@ -256,7 +261,9 @@ impl Verifier {
 
     /// A checkpoint (the text of `GET /checkpoint`): the log's signature by
     /// the agreement's log key, and the cosignatures against the
-    /// agreement's witness policy.
+    /// agreement's witness policy. One that passes is remembered: a proof
+    /// whose checkpoint has the same text (signed by the log, perhaps not
+    /// yet cosigned) is witnessed by its cosignatures.
     pub fn checkpoint(&self, text: &[u8]) -> Value {
         self.check_checkpoint(text).0
     }
@@ -320,8 +327,21 @@ impl Verifier {
                 }
             }
         };
-        let witnesses = self.witnesses(&cp, &mut problems);
+        // A proof's checkpoint may be the log's own, before the witnesses
+        // cosigned it (the server proves against its durable checkpoint):
+        // cosignatures verified on the same text, fetched from
+        // `/checkpoint`, witness this one as well.
+        let cosigned = self.cosigned.borrow().get(cp.note.text()).cloned();
+        let mut witnesses = self.witnesses(cosigned.as_ref().unwrap_or(&cp), &mut problems);
+        if cosigned.is_some() {
+            witnesses["cosigned_on"] = json!("the same checkpoint, as served at /checkpoint");
+        }
         let ok = log_signature == "valid" && problems.is_empty();
+        if ok && witnesses["met"] == true && cosigned.is_none() {
+            self.cosigned
+                .borrow_mut()
+                .insert(cp.note.text().to_string(), cp.clone());
+        }
         let v = json!({
             "ok": ok,
             "origin": cp.checkpoint.origin,
@@ -568,8 +588,12 @@ impl Verifier {
         let ok = report.findings.is_empty() && problems.is_empty();
         drop(report);
         drop(versions);
-        if let Some(h) = in_force {
+        if let Some(h) = in_force
+            && h != self.in_force
+        {
+            // Checkpoints are now held to another version's policy.
             self.in_force = h;
+            self.cosigned.borrow_mut().clear();
         }
         for (k, h) in learned {
             let known = self

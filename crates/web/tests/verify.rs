@@ -559,3 +559,41 @@ fn the_c2sp_proof_example_reads_and_is_not_our_logs() {
     assert_eq!(r["checkpoint"]["ok"], false);
     assert_eq!(r["statement"], Value::Null);
 }
+
+/// The server proves entries against its durable checkpoint, which the
+/// witnesses may not have cosigned yet: once the page has verified the
+/// cosigned checkpoint of the same text (from `/checkpoint`), a proof
+/// against it is witnessed; before, it is short of the quorum.
+#[test]
+fn a_proof_against_the_uncosigned_checkpoint_is_witnessed_by_the_cosigned_one() {
+    let (a, h) = witnessed_agreement();
+    let hist = history(&a, h);
+    let dir = hist.dir.path();
+    let v = verifier(&a, h);
+    let (entry, proof) = entry_and_proof(dir, hist.adoption.index);
+    let p = accord_web::proof::parse(proof.as_bytes()).unwrap();
+    let cosigned = SignedCheckpoint::parse(&p.checkpoint).unwrap();
+    let mut bare = tlog::Note::new(cosigned.note.text()).unwrap();
+    bare.add_signature(cosigned.note.signatures()[0].clone())
+        .unwrap();
+    let text = tlog::proof::text(p.index, &p.hashes, &bare.to_bytes());
+
+    let before = v.entry(hist.adoption.index, &entry, text.as_bytes());
+    assert_eq!(before["ok"], false);
+    assert_eq!(before["checkpoint"]["witnesses"]["met"], false, "{before}");
+
+    // The cosigned checkpoint, as /checkpoint serves it, verified.
+    let cp = v.checkpoint(&read(dir, "checkpoint"));
+    assert_eq!(cp["ok"], true);
+    let after = v.entry(hist.adoption.index, &entry, text.as_bytes());
+    assert_eq!(after["ok"], true, "{after}");
+    assert_eq!(after["checkpoint"]["witnesses"]["met"], true);
+    assert!(after["checkpoint"]["witnesses"]["cosigned_on"].is_string());
+
+    // A checkpoint of another root, signed by the log, gains nothing.
+    let mut other = cosigned.checkpoint.clone();
+    other.root = tlog::leaf_hash(b"another tree");
+    let signed = other.sign(&example::key(LOG)).unwrap();
+    let r = v.checkpoint(&signed.to_bytes());
+    assert_eq!(r["witnesses"]["met"], false, "{r}");
+}
