@@ -16,6 +16,10 @@ if [[ ! -d $shared/vectors || ! -d $shared/data ]]; then
 fi
 export ACCORD_SHARED=$shared
 
+# Incremental state is useless on a clean clone and doubles the size of
+# the build directory.
+export CARGO_INCREMENTAL=0
+
 as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 command -v go >/dev/null && [[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]] || need_apt+=(golang-go golang-golang-x-mod-dev)
@@ -49,24 +53,35 @@ if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
   }
-  command -v npm >/dev/null || {
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-  }
   # Again whenever the lockfile changed since the last install.
   [[ browser/node_modules/.package-lock.json -nt browser/package-lock.json ]] ||
     (cd browser && npm ci --no-audit --no-fund --loglevel=error)
-  # The dashboard's vendored libraries are checked against npm's originals
-  # (crates/dashboard/tests/vendor.rs), when these are installed.
-  [[ crates/dashboard/vendor/node_modules/.package-lock.json -nt crates/dashboard/vendor/package-lock.json ]] ||
-    (cd crates/dashboard/vendor && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+# Node runs the dashboard's WebAssembly outside a browser
+# (crates/web/tests/node.rs), and npm fetches the originals of the
+# dashboard's vendored libraries, which crates/dashboard/tests/vendor.rs
+# compares with the copies served.
+command -v npm >/dev/null || {
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
+[[ crates/dashboard/vendor/node_modules/.package-lock.json -nt crates/dashboard/vendor/package-lock.json ]] ||
+  (cd crates/dashboard/vendor && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# The dashboard's WebAssembly is rebuilt from this source (the checked-in
+# build is what a machine with Rust alone serves; crates/web/tests/fresh.rs
+# holds it to the source either way), so that the browser tests run the
+# verifier built here. ACCORD_SKIP_WASM_BUILD=1 keeps the checked-in one.
+if [[ ${ACCORD_SKIP_WASM_BUILD:-} != 1 ]]; then
+  if scripts/build-wasm.sh >/dev/null; then
+    git diff --quiet -- crates/dashboard/assets/wasm ||
+      echo "scripts/test.sh: note: the WebAssembly built here differs from the checked-in bytes (another toolchain?); the tests use the one built here" >&2
+  else
+    echo "scripts/test.sh: WARNING: scripts/build-wasm.sh failed (above); the tests use the checked-in WebAssembly" >&2
+  fi
 fi
 # Build the independent verifier once, up front, so that no test times it.
 "$shared/tools/tlogcheck/tlogcheck" vectors -n 1 >/dev/null
 
-# Incremental state is useless on a clean clone and doubles the size of
-# the build directory.
-export CARGO_INCREMENTAL=0
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --locked "$@"

@@ -22,6 +22,7 @@ const state = {
   entries: new Map(), // index -> result (promise until settled)
   replay: null,
   statusAgreement: null, // the agreement the server's status says it judges by
+  versionProblems: [], // amended texts the verifier refused
   listing: null, // index -> the server's GeoJSON feature of that observation
   listeners: [],
 };
@@ -46,6 +47,20 @@ export async function start(agreementText, headerHash) {
     const mod = await import('./wasm/accord_web.js');
     await mod.default();
     state.v = new mod.Verifier(agreementText, state.pin);
+    // The amended texts the server judges by (after an amendment in the
+    // log), so that a replay here judges as the server does. Each is
+    // checked by the verifier; one that is not a text of this agreement is
+    // said in red.
+    state.versionProblems = [];
+    try {
+      const listed = (await api.json('/v1/agreement/versions')).versions || [];
+      for (const x of listed.slice(1)) {
+        const r = JSON.parse(state.v.add_version(x.canonical));
+        if (!r.ok) state.versionProblems.push(...(r.problems || [`version ${x.hash}`]));
+      }
+    } catch (e) {
+      state.versionProblems.push(t('dashboard-trust-versions-failed', { reason: String(e.message || e) }));
+    }
     state.agreement = JSON.parse(state.v.agreement());
     state.loaded = true;
   } catch (e) {
@@ -297,6 +312,8 @@ export function summary() {
   const a = state.agreement;
   lines.push(['good', t('dashboard-trust-hash', { hash: a.hash })]);
   if (state.headerHash && state.headerHash !== a.hash) lines.push(['bad', t('dashboard-trust-hash-header', { hash: state.headerHash })]);
+  for (const p of state.versionProblems || []) lines.push(['bad', p]);
+  if ((a.versions || []).length > 1) lines.push(['good', t('dashboard-trust-versions', { count: a.versions.length - 1 })]);
   if (state.statusAgreement && state.statusAgreement !== a.hash) lines.push(['bad', t('dashboard-trust-status-agreement', { hash: state.statusAgreement })]);
   if (a.pinned) {
     lines.push(a.matches_pin ? ['good', t('dashboard-trust-pin-matches', { pin: a.pinned })] : ['bad', t('dashboard-trust-pin-differs', { pin: a.pinned })]);

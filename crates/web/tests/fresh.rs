@@ -80,7 +80,8 @@ fn locked(root: &Path) -> String {
         .parse()
         .unwrap();
     let packages = lock["package"].as_array().unwrap();
-    let get = |p: &toml::Value, k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let get =
+        |p: &toml::Value, k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let find = |dep: &str| -> &toml::Value {
         let mut parts = dep.split(' ');
         let (name, version) = (parts.next().unwrap(), parts.next());
@@ -97,7 +98,12 @@ fn locked(root: &Path) -> String {
             continue;
         }
         seen.insert(key, p);
-        for d in p.get("dependencies").and_then(|d| d.as_array()).into_iter().flatten() {
+        for d in p
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+        {
             todo.push(find(d.as_str().unwrap()));
         }
     }
