@@ -273,7 +273,19 @@ try {
     result.filtered.map = await mapFacts(page);
 
     // A click on the map opens an observation; its proof is checked here.
-    const target = await page.evaluate(() => Number(document.querySelector('[data-testid="observation-row"]').dataset.index));
+    // One that stands alone: no other observation within about 100 m
+    // (events of one village share its coordinates, and a click there
+    // lists them all).
+    const target = await page.evaluate(() => {
+      const all = window.accordDashboard.features();
+      const rows = [...document.querySelectorAll('[data-testid="observation-row"]')].map((r) => Number(r.dataset.index));
+      const alone = rows.find((i) => {
+        const f = all.find((x) => x.properties.index === i);
+        const [lon, lat] = f.geometry.coordinates;
+        return !all.some((g) => g !== f && Math.abs(g.geometry.coordinates[0] - lon) < 0.001 && Math.abs(g.geometry.coordinates[1] - lat) < 0.001);
+      });
+      return alone ?? rows[0];
+    });
     await clickOnMap(page, target);
     result.map_click = await details(page);
     result.map_click.wanted = target;
