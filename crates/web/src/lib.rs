@@ -24,7 +24,6 @@
 pub mod agreement;
 pub mod annex;
 pub mod compare;
-pub mod proof;
 pub mod tiles;
 
 #[cfg(target_arch = "wasm32")]
@@ -401,7 +400,7 @@ impl Verifier {
     pub fn entry(&self, index: u64, entry: &[u8], proof_text: &[u8]) -> Value {
         let mut problems = Vec::new();
         let entry_hash = leaf_hash(entry);
-        let (checkpoint, included) = match proof::parse(proof_text) {
+        let (checkpoint, included) = match tlog_core::proof::parse(proof_text) {
             Err(e) => {
                 problems.push(e.to_string());
                 (Value::Null, false)

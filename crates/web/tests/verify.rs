@@ -207,7 +207,7 @@ fn a_proof_against_a_different_root_fails() {
     // The same proof, against a checkpoint of another tree of that size,
     // signed by the log's own key (and cosigned): the signatures hold, the
     // inclusion does not.
-    let p = accord_web::proof::parse(proof.as_bytes()).unwrap();
+    let p = tlog_core::proof::parse(proof.as_bytes()).unwrap();
     let mut cp = SignedCheckpoint::parse(&p.checkpoint).unwrap().checkpoint;
     cp.root = tlog::leaf_hash(b"another tree");
     let mut signed = cp.sign(&example::key(LOG)).unwrap();
@@ -539,7 +539,7 @@ fn the_c2sp_proof_example_reads_and_is_not_our_logs() {
         "c2sp-spec-examples/tlog-proof-example.txt",
     ))
     .unwrap();
-    let p = accord_web::proof::parse(&text).unwrap();
+    let p = tlog_core::proof::parse(&text).unwrap();
     assert_eq!(p.index, 73894);
     assert_eq!(p.hashes.len(), 5);
     assert_eq!(
@@ -571,7 +571,7 @@ fn a_proof_against_the_uncosigned_checkpoint_is_witnessed_by_the_cosigned_one() 
     let dir = hist.dir.path();
     let v = verifier(&a, h);
     let (entry, proof) = entry_and_proof(dir, hist.adoption.index);
-    let p = accord_web::proof::parse(proof.as_bytes()).unwrap();
+    let p = tlog_core::proof::parse(proof.as_bytes()).unwrap();
     let cosigned = SignedCheckpoint::parse(&p.checkpoint).unwrap();
     let mut bare = tlog::Note::new(cosigned.note.text()).unwrap();
     bare.add_signature(cosigned.note.signatures()[0].clone())
