@@ -26,32 +26,6 @@ use testkit::browser;
 /// The witness of the witnessed log: the Mission's.
 const WITNESS: &str = "witness.mission.example";
 
-/// The Ukraine example with a `[witnesses]` policy of one witness, whose
-/// verifier key is `vkey`, written with its annex into `dir`.
-fn witnessed_agreement(
-    dir: &Path,
-    vkey: &str,
-) -> (
-    PathBuf,
-    accord::agreement::Agreement,
-    accord::statement::Digest,
-) {
-    let example_dir = testkit::repo_root().join("examples/ukraine-2025");
-    std::fs::create_dir_all(dir.join("annex")).unwrap();
-    for e in std::fs::read_dir(example_dir.join("annex")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.join("annex").join(p.file_name().unwrap())).unwrap();
-    }
-    let mut text = std::fs::read_to_string(example_dir.join("agreement.toml")).unwrap();
-    text.push_str(&format!(
-        "\n[witnesses]\n# The Mission's witness.\nquorum = [{{ at_least = 1, of = [\"MISSION\"] }}]\n\n[witnesses.mission]\nrun_by = \"MISSION\"\nkey = \"{vkey}\"\nurl = \"https://{WITNESS}/\"\n"
-    ));
-    let path = dir.join("agreement.toml");
-    std::fs::write(&path, &text).unwrap();
-    let c = accord_engine::files::check_file(&path).unwrap();
-    (path, c.agreement.unwrap(), c.hash.unwrap())
-}
-
 /// A log under a witnessed agreement, served by `accord serve` with its
 /// witness (`accord witness serve`) running: the server gathers the
 /// witness's cosignature on its checkpoint. Returns (server, witness).
@@ -72,7 +46,11 @@ fn serve_witnessed(dir: &Path) -> (Running, Running) {
     assert!(o.status.success(), "{}", common::text(&o));
     let vkey = String::from_utf8(o.stdout).unwrap().trim().to_string();
     let ag_dir = dir.join("agreement");
-    let (ag, a, h) = witnessed_agreement(&ag_dir, &vkey);
+    let (ag, a, h) = common::logs::witnessed_agreement(
+        &ag_dir,
+        "[{ at_least = 1, of = [\"MISSION\"] }]",
+        &[("mission", "MISSION", vkey)],
+    );
     let mut s = Script::new(&a, h, D.parse().unwrap());
     history(&mut s);
     let log_key = accord_example::key("log.mission.accord.example/log");

@@ -42,26 +42,15 @@ fn witnesses() -> Vec<(&'static str, &'static str, CosignerSecret)> {
 /// The Ukraine example with `[witnesses]` (a witness of each signatory and
 /// the Mission's), written with its annex into `dir`.
 fn witnessed_agreement(dir: &Path) -> (PathBuf, Agreement, Digest) {
-    let example_dir = testkit::repo_root().join("examples/ukraine-2025");
-    std::fs::create_dir_all(dir.join("annex")).unwrap();
-    for e in std::fs::read_dir(example_dir.join("annex")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.join("annex").join(p.file_name().unwrap())).unwrap();
-    }
-    let mut text = std::fs::read_to_string(example_dir.join("agreement.toml")).unwrap();
-    text.push_str(
-        "\n[witnesses]\n# A witness of each signatory and the Mission's.\nquorum = [{ all = \"@signatories\" }, { at_least = 1, of = [\"MISSION\"] }]\n",
-    );
-    for (n, by, s) in witnesses() {
-        text.push_str(&format!(
-            "\n[witnesses.{n}]\nrun_by = \"{by}\"\nkey = \"{}\"\nurl = \"https://{n}.witness.example/\"\n",
-            s.verifier()
-        ));
-    }
-    let path = dir.join("agreement.toml");
-    std::fs::write(&path, &text).unwrap();
-    let c = accord_engine::files::check_file(&path).unwrap();
-    (path, c.agreement.unwrap(), c.hash.unwrap())
+    let keys: Vec<(&str, &str, String)> = witnesses()
+        .into_iter()
+        .map(|(n, by, s)| (n, by, s.verifier().to_string()))
+        .collect();
+    common::logs::witnessed_agreement(
+        dir,
+        "[{ all = \"@signatories\" }, { at_least = 1, of = [\"MISSION\"] }]",
+        &keys,
+    )
 }
 
 /// A log of the example's history under `a`, in `dir/log`, and the script

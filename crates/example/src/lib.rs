@@ -110,6 +110,21 @@ pub fn cosigner_key(
     tlog_core::cosignature::CosignerSecret::from_seed(name, kind, seed).expect("a valid key name")
 }
 
+/// The example's text with a `[witnesses]` policy, for tests and
+/// demonstrations of witnessing: `quorum` is the policy's quorum as TOML
+/// (`[{ at_least = 1, of = ["MISSION"] }]`); each witness is (its name in
+/// the policy, the organisation that runs it, its verifier key).
+pub fn witnessed_toml(quorum: &str, witnesses: &[(&str, &str, String)]) -> String {
+    let mut text = AGREEMENT_TOML.to_string();
+    text.push_str(&format!("\n[witnesses]\nquorum = {quorum}\n"));
+    for (name, run_by, key) in witnesses {
+        text.push_str(&format!(
+            "\n[witnesses.{name}]\nrun_by = \"{run_by}\"\nkey = \"{key}\"\nurl = \"https://{name}.witness.example/\"\n"
+        ));
+    }
+    text
+}
+
 /// The name of a monitor's key: `mission.accord.example/monitor-03`.
 pub fn monitor_key_name(org_key_name: &str, n: u32) -> String {
     let host = org_key_name.split('/').next().unwrap_or(org_key_name);

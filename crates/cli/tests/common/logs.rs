@@ -207,3 +207,22 @@ pub fn serve_with(
     });
     format!("http://{addr}/")
 }
+
+/// The example with a `[witnesses]` policy (see
+/// `accord_example::witnessed_toml`), written with its annex into `dir`:
+/// its file, the agreement and its hash.
+pub fn witnessed_agreement(
+    dir: &Path,
+    quorum: &str,
+    witnesses: &[(&str, &str, String)],
+) -> (PathBuf, accord::agreement::Agreement, Digest) {
+    for (path, text) in example::ANNEX {
+        let to = dir.join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, text).unwrap();
+    }
+    let path = dir.join("agreement.toml");
+    std::fs::write(&path, example::witnessed_toml(quorum, witnesses)).unwrap();
+    let c = accord_engine::files::check_file(&path).unwrap();
+    (path, c.agreement.unwrap(), c.hash.unwrap())
+}

@@ -46,16 +46,14 @@ pub fn witnesses() -> Vec<(&'static str, &'static str, CosignerSecret)> {
 /// The example with `[witnesses]`: every signatory's witness and the
 /// Mission's must cosign.
 pub fn witnessed_agreement() -> (Agreement, Digest) {
-    let mut text = example::AGREEMENT_TOML.to_string();
-    text.push_str(
-        "\n[witnesses]\nquorum = [{ all = \"@signatories\" }, { at_least = 1, of = [\"MISSION\"] }]\n",
+    let keys: Vec<(&str, &str, String)> = witnesses()
+        .into_iter()
+        .map(|(n, by, s)| (n, by, s.verifier().to_string()))
+        .collect();
+    let text = example::witnessed_toml(
+        "[{ all = \"@signatories\" }, { at_least = 1, of = [\"MISSION\"] }]",
+        &keys,
     );
-    for (n, by, s) in witnesses() {
-        text.push_str(&format!(
-            "\n[witnesses.{n}]\nrun_by = \"{by}\"\nkey = \"{}\"\nurl = \"https://{n}.witness.example/\"\n",
-            s.verifier()
-        ));
-    }
     let c = accord::agreement::check(example::AGREEMENT_PATH, &text, &example::EmbeddedLoader);
     (c.agreement.unwrap(), c.hash.unwrap())
 }
