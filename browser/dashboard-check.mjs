@@ -2,7 +2,7 @@
 // says what they saw, as JSON on stdout (the Rust test asserts on it:
 // crates/cli/tests/dashboard_cli.rs).
 //
-//   node dashboard-check.mjs BASE --out DIR --mode demo|witnessed
+//   node dashboard-check.mjs BASE --out DIR --mode demo|witnessed [--submit FILE]
 //
 // BASE is where `accord serve` listens (http://127.0.0.1:PORT). Every
 // request to another origin is recorded and refused: the dashboard works
@@ -13,7 +13,9 @@
 //   filters, the details with the proof checked in the browser, the
 //   compliance table, the replay in WebAssembly, the keyboard path, and
 //   axe-core's accessibility findings.
-// --mode witnessed: the page on a witnessed log, honestly served, then with
+// --mode witnessed: the page on a witnessed log, honestly served (with
+//   --submit, a signed statement posted to the server while the page is
+//   open: the page must follow the log live), then with
 //   the server lying, one lie per browser context (the answers are changed
 //   on their way to the page): a checkpoint stripped of the witness's
 //   cosignature, a status that does not match the log, an entry whose
@@ -29,17 +31,18 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 function usage(why) {
-  process.stderr.write(`dashboard-check: ${why}\nusage: node dashboard-check.mjs BASE --out DIR --mode demo|witnessed\n`);
+  process.stderr.write(`dashboard-check: ${why}\nusage: node dashboard-check.mjs BASE --out DIR --mode demo|witnessed [--submit STATEMENT_FILE]\n`);
   process.exit(2);
 }
 
 const argv = process.argv.slice(2);
-let base, out, mode;
+let base, out, mode, submit;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const value = () => argv[++i] ?? usage(`${a} needs a value`);
   if (a === '--out') out = value();
   else if (a === '--mode') mode = value();
+  else if (a === '--submit') submit = value();
   else if (a.startsWith('--')) usage(`unknown option ${a}`);
   else if (base === undefined) base = a.replace(/\/$/, '');
   else usage(`one server at a time (also given ${a})`);
@@ -373,6 +376,24 @@ try {
       await waitState(page, '[data-testid="proof-badge"]', ['pending', 'included', '']);
       result.honest.details_after_replay = await details(page);
       result.screenshots.push(await shot(page, 'dashboard-witnessed'));
+      if (submit) {
+        const total = () => page.evaluate(() => Number(document.querySelector('[data-testid="counts"]').dataset.total));
+        const live = { total_before: await total(), size_before: (await page.evaluate(() => fetch('/checkpoint').then((r) => r.text()))).split('\n')[1] };
+        const r = await fetch(`${base}/v1/statements`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: readFileSync(submit) });
+        live.submitted = r.status;
+        live.answer = await r.json().catch(() => null);
+        await page.waitForFunction((n) => Number(document.querySelector('[data-testid="counts"]').dataset.total) > n, live.total_before, { timeout: PATIENCE });
+        live.total_after = await total();
+        live.size_after = live.answer && live.answer.index + 1;
+        live.listed = await page.evaluate((i) => window.accordDashboard.features().some((f) => f.properties.index === i), live.answer && live.answer.index);
+        // The badge follows the new checkpoint, cosigned.
+        live.followed = await page
+          .waitForFunction((n) => [...document.querySelectorAll('[data-testid="trust-details"] li')].some((li) => li.textContent.includes('log.mission.accord.example/log') && new RegExp(`[^0-9]${n}[^0-9]`).test(li.textContent)), live.size_after, { timeout: PATIENCE })
+          .then(() => true, () => false);
+        live.trust = await trust(page);
+        live.announced = await page.evaluate(() => document.querySelector('[data-testid="live-region"]').textContent);
+        result.honest.live = live;
+      }
       await context.close();
     }
     // A checkpoint stripped of the witness's cosignature.

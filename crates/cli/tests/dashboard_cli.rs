@@ -28,7 +28,9 @@ const WITNESS: &str = "witness.mission.example";
 
 /// A log under a witnessed agreement, served by `accord serve` with its
 /// witness (`accord witness serve`) running: the server gathers the
-/// witness's cosignature on its checkpoint. Returns (server, witness).
+/// witness's cosignature on its checkpoint. Returns (server, witness); the
+/// next statement of the history, signed and not logged, is in
+/// `dir/next-statement.txt`.
 fn serve_witnessed(dir: &Path) -> (Running, Running) {
     let o = common::accord(
         &[
@@ -53,6 +55,21 @@ fn serve_witnessed(dir: &Path) -> (Running, Running) {
     );
     let mut s = Script::new(&a, h, D.parse().unwrap());
     history(&mut s);
+    // One more observation, signed but not logged: the test submits it
+    // while the page is open, to see the page follow the log.
+    let logged = s.entries.len();
+    s.wait_hours(3.0);
+    s.observe(
+        "MISSION/1",
+        "ceasefire_violation",
+        (37.9, 48.3),
+        serde_json::json!({"events": [{"type": "explosion", "count": 2}]}),
+        serde_json::json!({"sensor": "patrol"}),
+    )
+    .ok();
+    assert_eq!(s.entries.len(), logged + 1);
+    let next = s.entries.pop().unwrap();
+    std::fs::write(dir.join("next-statement.txt"), &next).unwrap();
     let log_key = accord_example::key("log.mission.accord.example/log");
     std::fs::write(dir.join("log.key"), log_key.to_secret_string()).unwrap();
     let log_vkey = log_key.verifier().to_string();
@@ -117,11 +134,12 @@ fn serve_witnessed(dir: &Path) -> (Running, Running) {
 }
 
 /// Runs `browser/dashboard-check.mjs` against `base`; what it saw.
-fn check(base: &str, mode: &str) -> Value {
+fn check(base: &str, mode: &str, extra: &[&str]) -> Value {
     let out = browser::screenshots();
     let o = std::process::Command::new("node")
         .arg(browser::dir().join("dashboard-check.mjs"))
         .args([base, "--out", out.to_str().unwrap(), "--mode", mode])
+        .args(extra)
         .output()
         .expect("run node browser/dashboard-check.mjs");
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -215,7 +233,7 @@ fn the_dashboard_shows_the_demo_verified_in_the_browser() {
     );
     assert!(o.status.success(), "{}", common::text(&o));
     let status: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let seen = check(&server.base, "demo");
+    let seen = check(&server.base, "demo", &[]);
 
     for (what, s) in [
         ("laptop", &seen["seen"]),
@@ -246,6 +264,8 @@ fn the_dashboard_shows_the_demo_verified_in_the_browser() {
             "nothing drawn in {layer}: {layers:#}"
         );
     }
+    // Dense: clustered at the whole view.
+    assert!(layers["clusters"].as_u64().unwrap_or(0) > 0, "{layers:#}");
     let points =
         layers["obs-points"].as_u64().unwrap_or(0) + layers["clusters"].as_u64().unwrap_or(0);
     assert!(points > 0, "no observation drawn: {layers:#}");
@@ -376,7 +396,12 @@ fn a_lying_server_is_caught_by_the_page_in_red() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (server, _witness) = serve_witnessed(tmp.path());
-    let seen = check(&server.base, "witnessed");
+    let next = tmp.path().join("next-statement.txt");
+    let seen = check(
+        &server.base,
+        "witnessed",
+        &["--submit", next.to_str().unwrap()],
+    );
 
     // Honestly served: the checkpoint is the log's and its witness's, the
     // entry is proved, the replay matches.
@@ -396,6 +421,32 @@ fn a_lying_server_is_caught_by_the_page_in_red() {
     let after = &h["details_after_replay"];
     assert_eq!(after["index"], h["details"]["index"]);
     assert_eq!(after["proof"], "verified", "{after:#}");
+
+    // Live: a statement logged while the page is open appears on it, and
+    // the page verifies the new checkpoint (and its cosignature).
+    let live = &h["live"];
+    assert!(
+        matches!(live["submitted"].as_u64(), Some(200 | 201)),
+        "{live:#}"
+    );
+    assert_eq!(
+        live["total_after"].as_u64().unwrap(),
+        live["total_before"].as_u64().unwrap() + 1,
+        "{live:#}"
+    );
+    assert!(live["listed"].as_bool().unwrap(), "{live:#}");
+    assert_eq!(
+        live["followed"], true,
+        "the badge did not follow the new checkpoint: {live:#}"
+    );
+    assert_eq!(live["trust"]["state"], "verified", "{live:#}");
+    assert!(
+        live["announced"]
+            .as_str()
+            .unwrap()
+            .contains(&live["size_after"].to_string()),
+        "{live:#}"
+    );
 
     // The witness's cosignature stripped from the checkpoint.
     let u = &seen["unwitnessed"];

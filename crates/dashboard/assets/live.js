@@ -1,5 +1,5 @@
-// Live updates: the server's events (/v1/events, SSE). On `entry` or
-// `status`, `refresh()` is called (debounced): it refetches and re-verifies
+// Live updates: the server's events (/v1/events, SSE). On `entry`,
+// `status` or `checkpoint`, `refresh()` is called (debounced): it refetches and re-verifies
 // the checkpoint, the status and the observations. If the stream fails,
 // the page falls back to polling /checkpoint.
 
@@ -43,6 +43,9 @@ export function start(refresh, setState) {
   });
   es.addEventListener('entry', soon);
   es.addEventListener('status', soon);
+  // A checkpoint served (or cosigned) after the entries it covers: the
+  // badge follows it.
+  es.addEventListener('checkpoint', soon);
   es.onerror = () => {
     // EventSource retries on its own while CONNECTING; once CLOSED, poll.
     if (es.readyState === EventSource.CLOSED) {

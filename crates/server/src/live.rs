@@ -84,7 +84,17 @@ pub struct Change {
 #[derive(Clone, Debug)]
 pub enum Event {
     Entry(EntryEvent),
-    Status { size: u64, changes: Vec<Change> },
+    Status {
+        size: u64,
+        changes: Vec<Change>,
+    },
+    /// A checkpoint is served at `/checkpoint`: larger, or the same with
+    /// more cosignatures (a reader re-verifies it).
+    Checkpoint {
+        size: u64,
+        cosigners: usize,
+        quorum: bool,
+    },
 }
 
 /// The status of the evaluation at a log size.
@@ -246,6 +256,11 @@ impl Live {
                     && d.root == cur.root
                     && (d.cosigners.len() > cur.cosigners.len() || (d.quorum && !cur.quorum)));
             if better {
+                let _ = self.events.send(Event::Checkpoint {
+                    size: d.size,
+                    cosigners: d.cosigners.len(),
+                    quorum: d.quorum,
+                });
                 *cur = d;
             }
             better
@@ -267,6 +282,11 @@ impl Live {
         if !self.witnessing {
             self.served.send_if_modified(|cur| {
                 if d.size > cur.size {
+                    let _ = self.events.send(Event::Checkpoint {
+                        size: d.size,
+                        cosigners: d.cosigners.len(),
+                        quorum: d.quorum,
+                    });
                     *cur = d.clone();
                     true
                 } else {

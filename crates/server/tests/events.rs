@@ -121,6 +121,7 @@ fn a_verified_breach_reaches_the_live_stream() {
     let mut entries_seen: Vec<Value> = Vec::new();
     let mut breach: Option<Value> = None;
     let mut status_events = 0;
+    let mut checkpoints: Vec<u64> = Vec::new();
     while entries_seen.len() < want.len() || breach.is_none() {
         let (name, data) = next("the entries and the verdict's change");
         match name.as_str() {
@@ -133,6 +134,13 @@ fn a_verified_breach_reaches_the_live_stream() {
                         breach = Some(data.clone());
                     }
                 }
+            }
+            "checkpoint" => {
+                // A checkpoint served as the log grows: never smaller.
+                let size = data["size"].as_u64().unwrap();
+                assert!(size <= s.entries.len() as u64, "{data}");
+                assert!(checkpoints.last().is_none_or(|&l| l <= size), "{data}");
+                checkpoints.push(size);
             }
             "lagged" => panic!("the stream fell behind: {data}"),
             other => panic!("an unexpected event {other}: {data}"),

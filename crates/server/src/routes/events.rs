@@ -21,7 +21,7 @@ use crate::problem::Problem;
 /// (it should read `/v1/status` and the log again).
 #[utoipa::path(get, path = "/v1/events", tag = "live",
     responses(
-        (status = 200, description = "An event stream: `hello` {size}, `entry` {index, entry_hash, digest, kind}, `status` {size, changes: [{what, from, to}]}, `lagged` {missed}", body = String, content_type = "text/event-stream"),
+        (status = 200, description = "An event stream: `hello` {size}, `entry` {index, entry_hash, digest, kind}, `status` {size, changes: [{what, from, to}]}, `checkpoint` {size, cosigners, quorum} (a new checkpoint served, or more cosignatures on it), `lagged` {missed}", body = String, content_type = "text/event-stream"),
         (status = 503, description = "Too many clients", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn events(axum::extract::State(app): App) -> Response {
@@ -43,6 +43,13 @@ pub async fn events(axum::extract::State(app): App) -> Response {
             Ok(Event::Status { size, changes }) => SseEvent::default()
                 .event("status")
                 .json_data(json!({"size": size, "changes": changes})),
+            Ok(Event::Checkpoint {
+                size,
+                cosigners,
+                quorum,
+            }) => SseEvent::default()
+                .event("checkpoint")
+                .json_data(json!({"size": size, "cosigners": cosigners, "quorum": quorum})),
             Err(RecvError::Lagged(n)) => SseEvent::default()
                 .event("lagged")
                 .json_data(json!({"missed": n})),
