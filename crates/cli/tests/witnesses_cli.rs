@@ -16,33 +16,12 @@ use common::logs::{D, append_log, history, ok, serve, write_log};
 use common::{accord, fails, text};
 use serde_json::Value;
 use tlog::SignedCheckpoint;
-use tlog::cosignature::{CosignatureType, CosignerSecret};
 use tlog::policy::Policy;
-
-/// The witnesses: Ukraine's, Russia's and the Mission's.
-fn witnesses() -> Vec<(&'static str, &'static str, CosignerSecret)> {
-    [
-        ("kyiv", "UA", 81),
-        ("moscow", "RU", 82),
-        ("mission", "MISSION", 83),
-    ]
-    .into_iter()
-    .map(|(n, by, seed)| {
-        let s = CosignerSecret::from_seed(
-            &format!("witness.{n}.example"),
-            CosignatureType::Ed25519,
-            [seed; 32],
-        )
-        .unwrap();
-        (n, by, s)
-    })
-    .collect()
-}
 
 /// The Ukraine example with `[witnesses]` (a witness of each signatory and
 /// the Mission's), written with its annex into `dir`.
 fn witnessed_agreement(dir: &Path) -> (PathBuf, Agreement, Digest) {
-    let keys: Vec<(&str, &str, String)> = witnesses()
+    let keys: Vec<(&str, &str, String)> = example::witnesses()
         .into_iter()
         .map(|(n, by, s)| (n, by, s.verifier().to_string()))
         .collect();
@@ -66,7 +45,7 @@ fn logged<'a>(a: &'a Agreement, h: Digest, dir: &Path) -> (PathBuf, Script<'a>) 
 /// The log's checkpoint cosigned by `who`, at 2026-03-20T00:00:00Z.
 fn cosign(log: &Path, who: &[&str]) {
     let mut cp = SignedCheckpoint::parse(&std::fs::read(log.join("checkpoint")).unwrap()).unwrap();
-    for (n, _, s) in witnesses() {
+    for (n, _, s) in example::witnesses() {
         if who.contains(&n) {
             cp.note
                 .add_signature(s.cosign(&cp.checkpoint, 1_773_964_800).unwrap())
@@ -296,7 +275,7 @@ fn a_policy_file_overrides_the_agreement_and_a_bad_one_says_where() {
     let (ag, a, h) = witnessed_agreement(tmp.path());
     let (log, _) = logged(&a, h, tmp.path());
     cosign(&log, &["kyiv"]);
-    let kyiv = &witnesses()[0].2;
+    let kyiv = &example::witnesses()[0].2;
     std::fs::write(
         tmp.path().join("kyiv-alone.policy"),
         format!(

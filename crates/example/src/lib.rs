@@ -110,6 +110,26 @@ pub fn cosigner_key(
     tlog_core::cosignature::CosignerSecret::from_seed(name, kind, seed).expect("a valid key name")
 }
 
+/// The demonstration's witnesses: Ukraine's, Russia's and the Mission's,
+/// as (name in a policy, the organisation that runs it, its key, made by
+/// [`cosigner_key`] from `witness.NAME.example`).
+pub fn witnesses() -> Vec<(
+    &'static str,
+    &'static str,
+    tlog_core::cosignature::CosignerSecret,
+)> {
+    [("kyiv", "UA"), ("moscow", "RU"), ("mission", "MISSION")]
+        .into_iter()
+        .map(|(n, by)| {
+            let key = cosigner_key(
+                &format!("witness.{n}.example"),
+                tlog_core::cosignature::CosignatureType::Ed25519,
+            );
+            (n, by, key)
+        })
+        .collect()
+}
+
 /// The example's text with a `[witnesses]` policy, for tests and
 /// demonstrations of witnessing: `quorum` is the policy's quorum as TOML
 /// (`[{ at_least = 1, of = ["MISSION"] }]`); each witness is (its name in

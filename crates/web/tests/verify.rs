@@ -211,7 +211,7 @@ fn a_proof_against_a_different_root_fails() {
     let mut cp = SignedCheckpoint::parse(&p.checkpoint).unwrap().checkpoint;
     cp.root = tlog::leaf_hash(b"another tree");
     let mut signed = cp.sign(&example::key(LOG)).unwrap();
-    for (_, _, s) in witnesses() {
+    for (_, _, s) in example::witnesses() {
         signed
             .note
             .add_signature(s.cosign(&signed.checkpoint, 1_773_964_800).unwrap())

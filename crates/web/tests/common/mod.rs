@@ -16,37 +16,16 @@ use accord_engine::ReplayOptions;
 use accord_example::{self as example, Script, Written};
 use accord_web::Verifier;
 use serde_json::{Value, json};
-use tlog::cosignature::{CosignatureType, CosignerSecret};
 use tlog::{DirSource, DirStorage, Log, SignedCheckpoint, TileReader};
 
 pub const D: &str = "2026-03-02T10:00:00Z";
 pub const LOG: &str = "log.mission.accord.example/log";
 pub const KRAMATORSK: (f64, f64) = (37.58, 48.74);
 
-/// The witnesses: Ukraine's, Russia's and the Mission's.
-pub fn witnesses() -> Vec<(&'static str, &'static str, CosignerSecret)> {
-    [
-        ("kyiv", "UA", 81),
-        ("moscow", "RU", 82),
-        ("mission", "MISSION", 83),
-    ]
-    .into_iter()
-    .map(|(n, by, seed)| {
-        let s = CosignerSecret::from_seed(
-            &format!("witness.{n}.example"),
-            CosignatureType::Ed25519,
-            [seed; 32],
-        )
-        .unwrap();
-        (n, by, s)
-    })
-    .collect()
-}
-
 /// The example with `[witnesses]`: every signatory's witness and the
 /// Mission's must cosign.
 pub fn witnessed_agreement() -> (Agreement, Digest) {
-    let keys: Vec<(&str, &str, String)> = witnesses()
+    let keys: Vec<(&str, &str, String)> = example::witnesses()
         .into_iter()
         .map(|(n, by, s)| (n, by, s.verifier().to_string()))
         .collect();
@@ -108,7 +87,7 @@ pub fn cosign(log: &Path, who: &[&str]) {
     let mut note = tlog::Note::new(cp.note.text()).unwrap();
     note.add_signature(cp.note.signatures()[0].clone()).unwrap();
     cp.note = note;
-    for (n, _, s) in witnesses() {
+    for (n, _, s) in example::witnesses() {
         if who.contains(&n) {
             cp.note
                 .add_signature(s.cosign(&cp.checkpoint, 1_773_964_800).unwrap())
