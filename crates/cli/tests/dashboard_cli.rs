@@ -417,10 +417,17 @@ fn a_lying_server_is_caught_by_the_page_in_red() {
     // once the replay has read who the log accredits.
     assert_eq!(h["details"]["proof"], "included", "{:#}", h["details"]);
     assert!(h["details"]["problems"].as_array().unwrap().is_empty());
+    // Its signature is unchecked until then, not shown as invalid.
+    let signers = h["details"]["signers"].as_str().unwrap();
+    assert!(!signers.contains('✗') && signers.contains('…'), "{signers}");
     assert_eq!(h["replay"]["state"], "same", "{:#}", h["replay"]);
     let after = &h["details_after_replay"];
     assert_eq!(after["index"], h["details"]["index"]);
     assert_eq!(after["proof"], "verified", "{after:#}");
+    assert!(
+        after["signers"].as_str().unwrap().contains('✓'),
+        "{after:#}"
+    );
 
     // Live: a statement logged while the page is open appears on it, and
     // the page verifies the new checkpoint (and its cosignature).

@@ -70,7 +70,11 @@ export async function open(panel, feature, ctx) {
     problems.replaceChildren(...(r.problems || []).map((p) => el('li', { text: p })));
   }
   for (const s of r.signatures || []) {
-    fact(signed, s.who || s.role || t('dashboard-signature'), `${s.valid ? '✓' : '✗'} ${s.key || ''}`, 'details-signature');
+    // Before a replay a monitor's key is not known yet: that signature is
+    // unchecked, which is not the same as invalid.
+    const mark = s.valid ? '✓' : r.state === 'included' ? '…' : '✗';
+    const note = !s.valid && r.state === 'included' ? ` (${t('dashboard-signature-pending')})` : '';
+    fact(signed, s.who || s.role || t('dashboard-signature'), `${mark} ${s.key || ''}${note}`, 'details-signature');
   }
   // What it says: the statement the verifier parsed, else the entry's
   // text as the server sent it (said to be unverified).

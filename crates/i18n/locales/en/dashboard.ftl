@@ -128,6 +128,7 @@ dashboard-proof-other-tree = The proof leads to a checkpoint of { $size } entrie
 dashboard-replay-split-view = The checkpoint the tiles were fetched by is another tree of { $size } entries than the one verified above: two versions of the log exist (a split view).
 dashboard-trust-versions = Amended texts of the agreement the log may adopt, checked here: { $count }.
 dashboard-trust-versions-failed = The amended texts of the agreement could not be fetched: { $reason }
+dashboard-signature-pending = not checked yet: the monitor's key is read from the log by a replay
 dashboard-says-unverified = As the server sent it: not verified in this browser.
 dashboard-note = Note
 dashboard-description = Description

@@ -128,6 +128,7 @@ dashboard-proof-other-tree = Доказ веде до контрольної т�
 dashboard-replay-split-view = Контрольна точка, за якою отримано плитки, — інше дерево (записів: { $size }), ніж перевірене вище: існують дві версії журналу (розщеплене подання).
 dashboard-trust-versions = Змінені тексти угоди, які журнал може ухвалити, перевірені тут: { $count }.
 dashboard-trust-versions-failed = Не вдалося отримати змінені тексти угоди: { $reason }
+dashboard-signature-pending = ще не перевірено: ключ спостерігача зчитується з журналу під час повторного обчислення
 dashboard-says-unverified = Як надіслав сервер: у цьому браузері не перевірено.
 dashboard-note = Примітка
 dashboard-description = Опис
