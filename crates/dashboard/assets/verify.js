@@ -89,7 +89,20 @@ export function loaded() {
   return state.loaded;
 }
 
-export async function checkCheckpoint() {
+// Concurrent callers (every entry whose proof leads past the checkpoint
+// shown, after the log grew) share one fetch and one verification.
+let checkpointInFlight = null;
+
+export function checkCheckpoint() {
+  if (!checkpointInFlight) {
+    checkpointInFlight = fetchCheckpoint().finally(() => {
+      checkpointInFlight = null;
+    });
+  }
+  return checkpointInFlight;
+}
+
+async function fetchCheckpoint() {
   let text;
   try {
     ({ text } = await api.text('/checkpoint'));
@@ -165,11 +178,13 @@ function pump() {
 // otherwise than its signed entry is caught, not only a changed entry.
 export function listing(features) {
   const next = new Map(features.map((f) => [f.properties.index, f]));
-  // An entry whose listing changed is checked again against the new one.
+  // An entry already checked whose listing changed is checked again
+  // against the new one (only those: the rest are checked when shown).
   if (state.listing) {
-    for (const [i, f] of next) {
+    for (const i of [...state.entries.keys()]) {
       const old = state.listing.get(i);
-      if (old && JSON.stringify(old) !== JSON.stringify(f)) state.entries.delete(i);
+      const now = next.get(i);
+      if (old && now && JSON.stringify(old) !== JSON.stringify(now)) state.entries.delete(i);
     }
   }
   state.listing = next;
