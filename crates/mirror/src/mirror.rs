@@ -544,7 +544,7 @@ impl Mirror {
         };
         let sig = self.key.cosign(&cp.checkpoint, now())?;
         cp.note.add_signature(sig)?;
-        self.storage.replace("checkpoint", &cp.to_bytes())?;
+        self.publish_checkpoint(&cp.to_bytes())?;
         let n = cp.checkpoint.size;
         self.mirrored = Some(cp);
         self.edge = edge;
@@ -631,7 +631,7 @@ impl Mirror {
                 checkpoint: mine.checkpoint,
                 note,
             };
-            self.storage.replace("checkpoint", &cp.to_bytes())?;
+            self.publish_checkpoint(&cp.to_bytes())?;
             self.mirrored = Some(cp);
             tracing::info!(
                 size,
@@ -798,9 +798,19 @@ impl Mirror {
             checkpoint: cp.checkpoint.clone(),
             note,
         };
-        self.storage.replace("checkpoint", &cp.to_bytes())?;
+        self.publish_checkpoint(&cp.to_bytes())?;
         tracing::info!(size = cp.checkpoint.size, cosigner = %key, "mirror checkpoint cosigned by this mirror's key");
         self.mirrored = Some(cp);
+        Ok(())
+    }
+
+    /// Replaces the mirror checkpoint (or publishes the first). The mirror
+    /// holds its storage's writer lock, so the one read is the one swapped.
+    fn publish_checkpoint(&self, bytes: &[u8]) -> Result<(), MirrorError> {
+        match self.storage.read(tlog::storage::CHECKPOINT)? {
+            Some(current) => self.storage.swap_checkpoint(&current, bytes)?,
+            None => self.storage.create_checkpoint(bytes)?,
+        }
         Ok(())
     }
 

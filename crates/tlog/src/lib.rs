@@ -37,5 +37,5 @@ pub use keys::{KeyType, SignerKey, VerifierKey};
 pub use log::{Log, LogError};
 pub use note::Note;
 pub use sequencer::{AppendError, BatchOptions, Sequencer};
-pub use storage::{DirStorage, Storage, StorageError, StorageSource};
+pub use storage::{Commit, DirStorage, LeaseInfo, Storage, StorageError, StorageSource, WriterLock};
 pub use tile::{MAX_ENTRY_SIZE, TileId};

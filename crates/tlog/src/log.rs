@@ -35,7 +35,7 @@ use std::sync::Arc;
 use crate::checkpoint::{Checkpoint, CheckpointError, SignedCheckpoint};
 use crate::hash::Hash;
 use crate::keys::{KeyType, SignerKey, VerifierKey};
-use crate::storage::{CommitStage, Storage, StorageError, WriterLock};
+use crate::storage::{CHECKPOINT, Commit, CommitStage, Storage, StorageError, WriterLock};
 use crate::tile::{MAX_ENTRY_SIZE, TILE_WIDTH, TileId, hashes_at_level, new_tiles};
 use crate::tree::{EdgeError, RightEdge, hash_entries};
 
@@ -106,7 +106,7 @@ impl Log {
             return Err(LogError::WrongKeyType);
         }
         let lock = storage.lock()?;
-        if storage.read("checkpoint")?.is_some() {
+        if storage.read(CHECKPOINT)?.is_some() {
             return Err(LogError::AlreadyExists);
         }
         let cp = Checkpoint {
@@ -116,7 +116,12 @@ impl Log {
             extensions: vec![],
         };
         let signed = cp.sign(&signer)?;
-        storage.replace("checkpoint", &signed.to_bytes())?;
+        storage
+            .create_checkpoint(&signed.to_bytes())
+            .map_err(|e| match e {
+                StorageError::AlreadyExists { .. } => LogError::AlreadyExists,
+                e => e.into(),
+            })?;
         let verifier = signer.verifier();
         Ok(Log {
             storage,
@@ -134,10 +139,22 @@ impl Log {
     /// checkpoint's signature, removes what an interrupted batch left behind,
     /// and checks that the partial tiles reproduce the checkpoint's root.
     pub fn open(storage: Arc<dyn Storage>, signer: SignerKey) -> Result<Log, LogError> {
+        let lock = storage.lock()?;
+        Log::open_locked(storage, signer, lock)
+    }
+
+    /// As [`Log::open`], with the writer lock already taken (by
+    /// [`Storage::lock_as`], naming its holder).
+    pub fn open_locked(
+        storage: Arc<dyn Storage>,
+        signer: SignerKey,
+        lock: Box<dyn WriterLock>,
+    ) -> Result<Log, LogError> {
         if signer.key_type() != KeyType::Ed25519 {
             return Err(LogError::WrongKeyType);
         }
-        let lock = storage.lock()?;
+        lock.check()?;
+        storage.recover()?;
         let verifier = signer.verifier();
         let (checkpoint, edge) = recover(storage.as_ref(), &signer, &verifier)?;
         let mut partial_widths = Vec::new();
@@ -222,18 +239,34 @@ impl Log {
 
         let intent = format!("{old} {new}\n");
         let cp_bytes = signed.to_bytes();
-        if let Err(e) = self.storage.commit_batch(
-            (PENDING, intent.as_bytes()),
-            &objects,
-            ("checkpoint", &cp_bytes),
-        ) {
-            if e.stage == CommitStage::Checkpoint {
+        let previous = self.checkpoint.to_bytes();
+        if let Err(e) = self._lock.check() {
+            self.poisoned = Some(e.to_string());
+            return Err(e.into());
+        }
+        if let Err(e) = self.storage.commit_batch(&Commit {
+            old_size: old,
+            new_size: new,
+            intent: (PENDING, intent.as_bytes()),
+            objects: &objects,
+            previous: &previous,
+            checkpoint: &cp_bytes,
+        }) {
+            if matches!(
+                e.error,
+                StorageError::Conflict { .. } | StorageError::LeaseLost { .. }
+            ) {
+                // Another writer holds the log now: this one must neither
+                // undo anything (the objects at these paths may be the other
+                // writer's) nor go on.
+                self.poisoned = Some(format!("{e}; this writer has stopped"));
+            } else if e.stage == CommitStage::Checkpoint {
                 // The new checkpoint may or may not be visible: only recovery
                 // on reopen can tell, so stop here.
                 self.poisoned = Some(format!(
                     "publishing the checkpoint failed: {e}; reopen the log to recover"
                 ));
-            } else {
+            } else if e.stage == CommitStage::Objects {
                 // The published checkpoint is untouched, so undoing the
                 // batch's objects is safe.
                 let paths: Vec<String> = new_tiles(old, new).iter().map(TileId::path).collect();
@@ -282,7 +315,15 @@ impl Log {
             checkpoint: self.checkpoint.checkpoint.clone(),
             note,
         };
-        self.storage.replace("checkpoint", &signed.to_bytes())?;
+        if let Err(e) = self
+            .storage
+            .swap_checkpoint(&self.checkpoint.to_bytes(), &signed.to_bytes())
+        {
+            if matches!(e, StorageError::Conflict { .. }) {
+                self.poisoned = Some(format!("{e}; this writer has stopped"));
+            }
+            return Err(e.into());
+        }
         self.checkpoint = signed;
         Ok(true)
     }
@@ -352,7 +393,7 @@ fn recover(
     signer: &SignerKey,
     verifier: &VerifierKey,
 ) -> Result<(SignedCheckpoint, RightEdge), LogError> {
-    let raw = storage.read("checkpoint")?.ok_or(LogError::NoLog)?;
+    let raw = storage.read(CHECKPOINT)?.ok_or(LogError::NoLog)?;
     let cp = SignedCheckpoint::parse(&raw)?;
     if cp.checkpoint.origin != verifier.name() {
         return Err(LogError::OriginMismatch {
@@ -391,7 +432,7 @@ fn recover(
         match (it.next(), it.next()) {
             (Some(Ok(old)), Some(Ok(new))) if old < new => {
                 if old == size {
-                    return finish_interrupted_batch(storage, signer, cp, edge, new);
+                    return finish_interrupted_batch(storage, signer, &raw, cp, edge, new);
                 } else if size < old {
                     return Err(LogError::Corrupt(format!(
                         "a batch from size {old} was in progress but the checkpoint is at size {size}"
@@ -414,6 +455,7 @@ fn recover(
 fn finish_interrupted_batch(
     storage: &dyn Storage,
     signer: &SignerKey,
+    raw: &[u8],
     cp: SignedCheckpoint,
     edge: RightEdge,
     new: u64,
@@ -462,7 +504,7 @@ fn finish_interrupted_batch(
                 extensions: vec![],
             };
             let signed = next.sign(signer)?;
-            storage.replace("checkpoint", &signed.to_bytes())?;
+            storage.swap_checkpoint(raw, &signed.to_bytes())?;
             tracing::info!(
                 old,
                 new,

@@ -1,8 +1,15 @@
 //! Where a log's objects live. The sequencer needs only the few operations
-//! of [`Storage`]; [`DirStorage`] is the local filesystem. An object-store
-//! backend fits the same seam: immutable objects are created with a
-//! conditional put (`If-None-Match: *`), the checkpoint is a plain put, and
-//! the single-writer lock is a lease.
+//! of [`Storage`]; [`DirStorage`] is the local filesystem, and the
+//! `tlog-s3` crate any S3-compatible object store. Immutable objects are
+//! created create-only; the checkpoint is only ever replaced by a
+//! compare-and-swap on the one its writer last published, so that two
+//! writers that both believe they hold the log can never both extend it;
+//! and the single-writer lock is a lease that names its holder.
+//!
+//! A backend may commit a batch by its own protocol
+//! ([`Storage::commit_batch`]) and finish a crashed one of its own on open
+//! ([`Storage::recover`]); the default is the directory's, argued in
+//! `log.rs`.
 //!
 //! Public objects are the C2SP ones (`checkpoint`, `tile/...`). Private
 //! objects (the writer's lock and its record of a batch in progress) are kept
@@ -29,6 +36,16 @@ pub enum StorageError {
     Locked { what: String },
     #[error("invalid object path {0:?}")]
     BadPath(String),
+    /// A compare-and-swap lost: the object is no longer what this writer
+    /// last saw, so another writer has moved the log on.
+    #[error("{path} was changed by another writer ({detail}); this writer no longer holds the log")]
+    Conflict { path: String, detail: String },
+    /// This writer's lease on the log has expired or was taken over.
+    #[error("the lease on {what} was lost ({detail}); another writer may hold the log now")]
+    LeaseLost { what: String, detail: String },
+    /// Any other failure of a backend (a remote store's error, say).
+    #[error("{path}: {message}")]
+    Backend { path: String, message: String },
 }
 
 impl StorageError {
@@ -62,13 +79,51 @@ pub struct CommitError {
 }
 
 impl CommitError {
-    fn at(stage: CommitStage) -> impl FnOnce(StorageError) -> CommitError {
+    pub fn at(stage: CommitStage) -> impl FnOnce(StorageError) -> CommitError {
         move |error| CommitError { stage, error }
     }
 }
 
 /// Proof that the single-writer lock is held; dropping it releases the lock.
-pub trait WriterLock: Send {}
+pub trait WriterLock: Send {
+    /// Whether the lock is still held. A lease can be lost (it expired, or
+    /// another writer took it over); a writer checks before each commit,
+    /// and the checkpoint's compare-and-swap catches what slips between.
+    fn check(&self) -> Result<(), StorageError> {
+        Ok(())
+    }
+}
+
+/// Who holds a log's writer lock, as they told it when they took it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseInfo {
+    /// What the holder said of itself: for `accord serve`, the address to
+    /// which other replicas forward submissions.
+    pub holder: String,
+    /// When the lease runs out unless renewed (Unix milliseconds), for
+    /// backends whose locks expire; `None` while a process holds it.
+    pub expires_unix_ms: Option<u64>,
+}
+
+/// A batch to commit: the tree grows from `old_size` to `new_size`.
+#[derive(Debug, Clone, Copy)]
+pub struct Commit<'a> {
+    pub old_size: u64,
+    pub new_size: u64,
+    /// The private intent record (name, bytes) that the directory
+    /// protocol writes first (see `log.rs`).
+    pub intent: (&'a str, &'a [u8]),
+    /// Every new tile and entry bundle of the batch.
+    pub objects: &'a [Object],
+    /// The checkpoint published now, which the commit must replace: the
+    /// compare-and-swap's expected value.
+    pub previous: &'a [u8],
+    /// The new signed checkpoint.
+    pub checkpoint: &'a [u8],
+}
+
+/// The name of the checkpoint object (C2SP tlog-tiles).
+pub const CHECKPOINT: &str = "checkpoint";
 
 /// The operations a log needs from its storage.
 pub trait Storage: Send + Sync {
@@ -80,9 +135,15 @@ pub trait Storage: Send + Sync {
     /// once every object is durable.
     fn create_all(&self, objects: &[Object]) -> Result<(), StorageError>;
 
-    /// Atomically and durably replaces a mutable object (the checkpoint):
-    /// readers see the old bytes or the new, never a mix.
-    fn replace(&self, path: &str, data: &[u8]) -> Result<(), StorageError>;
+    /// Publishes the first checkpoint of a new log, create-only:
+    /// [`StorageError::AlreadyExists`] if the log has one.
+    fn create_checkpoint(&self, data: &[u8]) -> Result<(), StorageError>;
+
+    /// Atomically and durably replaces the checkpoint with `new` if it is
+    /// still `current` (compare-and-swap); otherwise
+    /// [`StorageError::Conflict`] and nothing changes. Readers see the old
+    /// bytes or the new, never a mix.
+    fn swap_checkpoint(&self, current: &[u8], new: &[u8]) -> Result<(), StorageError>;
 
     /// Removes objects; absent ones are skipped. Used only for objects no
     /// published checkpoint needs: tiles of a batch that was never published,
@@ -98,23 +159,38 @@ pub trait Storage: Send + Sync {
 
     /// Takes the single-writer lock, failing at once (with
     /// [`StorageError::Locked`]) if another writer holds it.
-    fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError>;
+    fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError> {
+        self.lock_as("")
+    }
 
-    /// Commits a batch, in this order, each step durable before the next
-    /// becomes visible: the private `intent`, then the immutable `objects`,
-    /// then the replaced `checkpoint`. Backends may overlap what the order
-    /// allows, such as uploading or syncing data before it is made visible.
-    fn commit_batch(
-        &self,
-        intent: (&str, &[u8]),
-        objects: &[Object],
-        checkpoint: (&str, &[u8]),
-    ) -> Result<(), CommitError> {
-        self.write_private(intent.0, intent.1)
+    /// As [`Storage::lock`], recording `holder` (what other processes
+    /// should know of the holder, such as its address) in the lease.
+    fn lock_as(&self, holder: &str) -> Result<Box<dyn WriterLock>, StorageError>;
+
+    /// Who holds the writer lock now, if anyone.
+    fn lease(&self) -> Result<Option<LeaseInfo>, StorageError>;
+
+    /// Finishes, under the writer lock and before the log is opened, what
+    /// a crash left of this backend's own commit protocol. The directory
+    /// protocol needs nothing here (`log.rs` recovers it).
+    fn recover(&self) -> Result<(), StorageError> {
+        Ok(())
+    }
+
+    /// Commits a batch. The default is the directory protocol (argued in
+    /// `log.rs`), each step durable before the next becomes visible: the
+    /// private `intent`, then the immutable `objects`, then the checkpoint
+    /// swapped in. Backends may overlap what the order allows, such as
+    /// uploading or syncing data before it is made visible, or commit by a
+    /// protocol of their own that keeps the same promises: nothing a
+    /// reader can rely on changes before [`CommitStage::Checkpoint`], and
+    /// the checkpoint moves only from `previous`.
+    fn commit_batch(&self, commit: &Commit<'_>) -> Result<(), CommitError> {
+        self.write_private(commit.intent.0, commit.intent.1)
             .map_err(CommitError::at(CommitStage::Intent))?;
-        self.create_all(objects)
+        self.create_all(commit.objects)
             .map_err(CommitError::at(CommitStage::Objects))?;
-        self.replace(checkpoint.0, checkpoint.1)
+        self.swap_checkpoint(commit.previous, commit.checkpoint)
             .map_err(CommitError::at(CommitStage::Checkpoint))
     }
 }
@@ -136,6 +212,9 @@ pub struct DirStorage {
 }
 
 const PRIVATE_DIR: &str = ".tlog";
+
+/// The private object naming the writer lock's holder.
+const HOLDER: &str = "holder";
 
 /// Files and directories are synced on up to this many threads: the work is
 /// waiting on the device, not computing.
@@ -254,6 +333,32 @@ impl DirStorage {
         sync_dirs(&dirs)
     }
 
+    /// Fails with [`StorageError::Conflict`] unless the checkpoint holds
+    /// exactly `current`.
+    fn expect_checkpoint(&self, current: &[u8]) -> Result<(), StorageError> {
+        let now = read_opt(&self.public_path(CHECKPOINT)?, CHECKPOINT)?;
+        if now.as_deref() != Some(current) {
+            return Err(StorageError::Conflict {
+                path: CHECKPOINT.into(),
+                detail: "it is not the checkpoint this writer published".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn lock_file(&self) -> Result<(File, String), StorageError> {
+        let path = self.private.join("lock");
+        let disp = path.display().to_string();
+        let f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| StorageError::io(&disp, e))?;
+        Ok((f, disp))
+    }
+
     fn rename_into(&self, tmp: &Path, dest: &Path, name: &str) -> Result<(), StorageError> {
         fs::rename(tmp, dest).map_err(|e| StorageError::io(name, e))?;
         sync_dir(dest.parent().expect("has parent"))
@@ -272,10 +377,30 @@ impl Storage for DirStorage {
         self.create_direct(objects)
     }
 
-    fn replace(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
-        let dest = self.public_path(path)?;
+    fn create_checkpoint(&self, data: &[u8]) -> Result<(), StorageError> {
+        let dest = self.public_path(CHECKPOINT)?;
         let staged = self.stage_all(&[data])?;
-        let r = self.rename_into(&staged[0], &dest, path);
+        // A hard link is a create-only rename: it fails if the name exists.
+        let r = match fs::hard_link(&staged[0], &dest) {
+            Ok(()) => sync_dir(dest.parent().expect("has parent")),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StorageError::AlreadyExists {
+                path: CHECKPOINT.into(),
+            }),
+            Err(e) => Err(StorageError::io(CHECKPOINT, e)),
+        };
+        remove_quietly(&staged);
+        r
+    }
+
+    fn swap_checkpoint(&self, current: &[u8], new: &[u8]) -> Result<(), StorageError> {
+        // The writer holds the directory's lock, so nothing else changes the
+        // file between this check and the rename; the check catches a
+        // checkpoint changed behind the writer's back (by hand, or by a
+        // writer on another machine sharing the directory without locks).
+        self.expect_checkpoint(current)?;
+        let dest = self.public_path(CHECKPOINT)?;
+        let staged = self.stage_all(&[new])?;
+        let r = self.rename_into(&staged[0], &dest, CHECKPOINT);
         remove_quietly(&staged);
         r
     }
@@ -309,16 +434,8 @@ impl Storage for DirStorage {
         r
     }
 
-    fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError> {
-        let path = self.private.join("lock");
-        let disp = path.display().to_string();
-        let f = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| StorageError::io(&disp, e))?;
+    fn lock_as(&self, holder: &str) -> Result<Box<dyn WriterLock>, StorageError> {
+        let (f, disp) = self.lock_file()?;
         match f.try_lock() {
             Ok(()) => {
                 // Temporary files left by a crashed writer are garbage: nothing
@@ -328,6 +445,7 @@ impl Storage for DirStorage {
                         let _ = fs::remove_file(e.path());
                     }
                 }
+                self.write_private(HOLDER, holder.as_bytes())?;
                 Ok(Box::new(DirLock(f)))
             }
             Err(fs::TryLockError::WouldBlock) => Err(StorageError::Locked {
@@ -337,32 +455,48 @@ impl Storage for DirStorage {
         }
     }
 
-    fn commit_batch(
-        &self,
-        intent: (&str, &[u8]),
-        objects: &[Object],
-        checkpoint: (&str, &[u8]),
-    ) -> Result<(), CommitError> {
+    fn lease(&self) -> Result<Option<LeaseInfo>, StorageError> {
+        // The lock is a `flock`, released by the kernel when its holder
+        // dies: it is held exactly when it cannot be taken. (Taken here for
+        // a moment, it is let go at once.)
+        let (f, disp) = self.lock_file()?;
+        match f.try_lock() {
+            Ok(()) => Ok(None),
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = self.read_private(HOLDER)?.unwrap_or_default();
+                Ok(Some(LeaseInfo {
+                    holder: String::from_utf8_lossy(&holder).into_owned(),
+                    expires_unix_ms: None,
+                }))
+            }
+            Err(fs::TryLockError::Error(e)) => Err(StorageError::io(&disp, e)),
+        }
+    }
+
+    fn commit_batch(&self, commit: &Commit<'_>) -> Result<(), CommitError> {
         use CommitStage::*;
+        let intent = commit.intent;
+        self.expect_checkpoint(commit.previous)
+            .map_err(CommitError::at(Intent))?;
         let intent_dest = self
             .private_path(intent.0)
             .map_err(CommitError::at(Intent))?;
         let cp_dest = self
-            .public_path(checkpoint.0)
+            .public_path(CHECKPOINT)
             .map_err(CommitError::at(Intent))?;
         // Round 1: the intent and the new checkpoint, staged and synced.
         let staged = self
-            .stage_all(&[intent.1, checkpoint.1])
+            .stage_all(&[intent.1, commit.checkpoint])
             .map_err(CommitError::at(Intent))?;
         let result = (|| {
             // Round 2: the intent made visible, so that recovery knows what follows.
             self.rename_into(&staged[0], &intent_dest, intent.0)
                 .map_err(CommitError::at(Intent))?;
             // Round 3: the objects, written and synced in parallel.
-            self.create_direct(objects)
+            self.create_direct(commit.objects)
                 .map_err(CommitError::at(Objects))?;
             // Round 4: the commit point.
-            self.rename_into(&staged[1], &cp_dest, checkpoint.0)
+            self.rename_into(&staged[1], &cp_dest, CHECKPOINT)
                 .map_err(CommitError::at(Checkpoint))
         })();
         remove_quietly(&staged);

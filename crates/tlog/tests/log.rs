@@ -214,7 +214,8 @@ fn crash_mid_batch(
         .create_all(&objects[..written.min(objects.len())])
         .unwrap();
     if publish {
-        storage.replace("checkpoint", &cp.to_bytes()).unwrap();
+        let current = storage.read("checkpoint").unwrap().unwrap();
+        storage.swap_checkpoint(&current, &cp.to_bytes()).unwrap();
     }
     (dir, storage, cp)
 }
@@ -301,17 +302,20 @@ impl Storage for Faulty {
         }
         self.inner.create_all(objects)
     }
-    fn replace(&self, path: &str, data: &[u8]) -> Result<(), StorageError> {
+    fn create_checkpoint(&self, data: &[u8]) -> Result<(), StorageError> {
+        self.inner.create_checkpoint(data)
+    }
+    fn swap_checkpoint(&self, current: &[u8], new: &[u8]) -> Result<(), StorageError> {
         if *self.fail_replace.lock().unwrap() {
             // The rename happened; making it durable failed.
-            self.inner.replace(path, data)?;
+            self.inner.swap_checkpoint(current, new)?;
             return Err(StorageError::io(
-                path,
+                "checkpoint",
                 std::io::Error::other("fsync failed (injected)"),
             ));
         }
         self.replaces.fetch_add(1, Ordering::SeqCst);
-        self.inner.replace(path, data)
+        self.inner.swap_checkpoint(current, new)
     }
     fn delete_all(&self, paths: &[String], durable: bool) -> Result<(), StorageError> {
         self.inner.delete_all(paths, durable)
@@ -322,8 +326,11 @@ impl Storage for Faulty {
     fn write_private(&self, name: &str, data: &[u8]) -> Result<(), StorageError> {
         self.inner.write_private(name, data)
     }
-    fn lock(&self) -> Result<Box<dyn WriterLock>, StorageError> {
-        self.inner.lock()
+    fn lock_as(&self, holder: &str) -> Result<Box<dyn WriterLock>, StorageError> {
+        self.inner.lock_as(holder)
+    }
+    fn lease(&self) -> Result<Option<tlog::LeaseInfo>, StorageError> {
+        self.inner.lease()
     }
 }
 
