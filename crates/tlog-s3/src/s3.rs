@@ -1033,7 +1033,7 @@ impl Inner {
             // checked or completed: publishing the commit point could
             // name tiles that are not there.
             return Err(corrupt(format!(
-                "the commit point is at tree size {psize} but the published checkpoint is behind it and the batch's staging record is gone"
+                "the commit point is at tree size {psize} but the published checkpoint is missing or behind it, and the batch's staging record is gone"
             )));
         }
         Ok(())
