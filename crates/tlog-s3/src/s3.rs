@@ -605,7 +605,7 @@ impl Inner {
             Put::Refused => match self.get(&key).await? {
                 Some((existing, _)) if existing == data => Ok(()),
                 Some(_) => Err(StorageError::AlreadyExists {
-                    path: path.to_string(),
+                    path: self.url_of(&key),
                 }),
                 // Deleted between the two calls: only a redundant partial
                 // tile is ever deleted, so this is a writer racing a stale
@@ -616,7 +616,7 @@ impl Inner {
                 {
                     Put::Done(_) => Ok(()),
                     Put::Refused => Err(StorageError::AlreadyExists {
-                        path: path.to_string(),
+                        path: self.url_of(&key),
                     }),
                 },
             },

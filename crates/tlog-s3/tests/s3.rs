@@ -692,6 +692,17 @@ fn bad_input_gives_errors_naming_what_and_where() {
             "{bad:?}"
         );
     }
+    // Create-only: the same bytes again are a retry, other bytes an error.
+    let obj = |b: &[u8]| vec![("tile/0/x001/000".to_string(), b.to_vec())];
+    s.create_all(&obj(b"one")).unwrap();
+    s.create_all(&obj(b"one")).unwrap();
+    match s.create_all(&obj(b"two")) {
+        Err(StorageError::AlreadyExists { path }) => {
+            assert_eq!(path, format!("s3://{bucket}/x/tile/0/x001/000"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.read("tile/0/x001/000").unwrap().unwrap(), b"one");
     s.write_private("note", b"kept").unwrap();
     assert_eq!(s.read_private("note").unwrap().unwrap(), b"kept");
     // A second log is refused where one is.
