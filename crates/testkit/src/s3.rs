@@ -151,6 +151,15 @@ impl S3Server {
                     ]);
                 }
             }
+            // Every port the server was given, for the cleanup of its
+            // sockets.
+            let ports: Vec<String> = args
+                .iter()
+                .filter_map(|a| a.split_once('=').map(|(_, v)| v))
+                .chain([port.to_string()].iter().map(String::as_str))
+                .filter(|v| v.parse::<u16>().is_ok())
+                .map(str::to_string)
+                .collect();
             let log = dir.path().join("server.log");
             let log_file = std::fs::File::create(&log).expect("server log");
             let mut child = Command::new("sh")
@@ -159,12 +168,17 @@ impl S3Server {
                 // stdin closes (the test process is gone or dropped us),
                 // and the server is killed and its data removed (a shared
                 // server's temporary directory is never dropped).
-                .arg(r#""$@" & p=$!; cat >/dev/null; kill -9 $p 2>/dev/null; wait $p 2>/dev/null; rm -rf "$ACCORD_S3_DIR"; exit 0"#)
+                //
+                // SeaweedFS also makes a Unix socket per port, at
+                // /tmp/seaweedfs-<component>-<port>.sock whatever TMPDIR
+                // says; they go too.
+                .arg(r#""$@" & p=$!; cat >/dev/null; kill -9 $p 2>/dev/null; wait $p 2>/dev/null; rm -rf "$ACCORD_S3_DIR"; for port in $ACCORD_S3_PORTS; do rm -f /tmp/seaweedfs-*-"$port".sock; done; exit 0"#)
                 .arg("sh")
                 .arg(&exe)
                 .args(&args)
                 .current_dir(dir.path())
                 .env("ACCORD_S3_DIR", dir.path())
+                .env("ACCORD_S3_PORTS", ports.join(" "))
                 .stdin(Stdio::piped())
                 .stdout(log_file.try_clone().expect("log"))
                 .stderr(log_file)
