@@ -732,3 +732,29 @@ fn reads_through_dir_and_s3_agree() {
         b.inclusion_proof(513, 300).unwrap()
     );
 }
+
+#[test]
+fn a_lease_whose_store_is_gone_is_lost_once_it_expires() {
+    if testkit::s3::skipped() {
+        return;
+    }
+    // A server of its own, to stop.
+    let server = S3Server::start(Kind::SeaweedFs);
+    let bucket = server.new_bucket("gone");
+    let ttl = 2000;
+    let s = S3Storage::open(&bucket, "", options(&server, Some(ttl))).unwrap();
+    let lock = s.lock_as("alpha").unwrap();
+    lock.check().unwrap();
+    drop(server);
+    // Renewing fails; the lease holds until it runs out (less a margin),
+    // then the holder must stop.
+    std::thread::sleep(Duration::from_millis(ttl + ttl / 2));
+    match lock.check() {
+        Err(StorageError::LeaseLost { what, .. }) => assert!(what.contains(&bucket), "{what}"),
+        other => panic!("{other:?}"),
+    }
+    // Dropping it neither hangs nor panics with the store gone.
+    let start = Instant::now();
+    drop(lock);
+    assert!(start.elapsed() < Duration::from_secs(30));
+}
