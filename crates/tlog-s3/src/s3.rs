@@ -32,7 +32,9 @@
 //!    of `previous` (cosignatures are added to the public checkpoint only,
 //!    so the two are compared by the signed text, which fixes the tree). A
 //!    412 is [`StorageError::Conflict`]: another writer moved the log on.
-//!    From here on the batch is acknowledged.
+//!    From here on the batch is committed: if this call fails later, the
+//!    next open's recovery finishes it (a caller told of a failure must
+//!    not assume its entries are absent).
 //! 3. **tiles**: create every object, 16 at a time; an object already
 //!    there with the same bytes is accepted (a retry, or a recovery by a
 //!    new holder racing this one), different bytes are an error.
