@@ -403,3 +403,74 @@ fn replicas_on_a_directory_fail_over_under_kill_9() {
         (tmpp.join("log.key"), vkey)
     });
 }
+
+/// The configuration: the log on S3 (SeaweedFS, on loopback), the
+/// index in one PostgreSQL database that the three replicas share.
+#[test]
+fn replicas_on_s3_and_postgresql_fail_over_under_kill_9() {
+    use testkit::s3::{Kind, S3Server};
+    let Some(server) = S3Server::shared(Kind::SeaweedFs) else {
+        eprintln!("skipped: ACCORD_SKIP_S3=1");
+        return;
+    };
+    let Some(pg) = testkit::postgres::Cluster::start() else {
+        eprintln!("skipped: ACCORD_SKIP_POSTGRES=1");
+        return;
+    };
+    let db = pg.create_db("accord_cluster");
+    let bucket = server.new_bucket("fail-over");
+    let tmp = tempfile::tempdir().unwrap();
+    let tmpp = tmp.path().to_path_buf();
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", server.endpoint()),
+        ("AWS_ALLOW_HTTP", "true".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ACCESS_KEY_ID", "accord-test".into()),
+        ("AWS_SECRET_ACCESS_KEY", "accord-test-secret".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let location = format!("s3://{bucket}/ceasefire");
+    let b = Backend {
+        log: location.clone(),
+        database: Box::new(move |_| db.clone()),
+        env: env.clone(),
+        lease_ttl_ms: 2000,
+    };
+    fail_over(&tmpp, &b, 10, |entries| {
+        // The log made as `accord log init` and `append` make it, on the
+        // store: the key stays a local file.
+        let key = accord_example::key(LOG_KEY);
+        let keyfile = tmpp.join("log.key");
+        std::fs::write(&keyfile, key.to_secret_string()).unwrap();
+        let storage: std::sync::Arc<dyn tlog::Storage> = std::sync::Arc::new(
+            tlog_s3::S3Storage::open(
+                &bucket,
+                "ceasefire",
+                tlog_s3::S3Options {
+                    endpoint: Some(server.endpoint()),
+                    allow_http: Some(true),
+                    region: Some("us-east-1".into()),
+                    access_key_id: Some("accord-test".into()),
+                    secret_access_key: Some("accord-test-secret".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        );
+        let mut log = tlog::Log::create(storage.clone(), key.clone()).unwrap();
+        log.append_batch(entries).unwrap();
+        drop(log);
+        let vkey = key.verifier().to_string();
+        let config = format!(
+            "origin = {:?}\nvkey = {vkey:?}\nkey = {:?}\n",
+            LOG_KEY,
+            keyfile.display().to_string()
+        );
+        storage
+            .write_private("config.toml", config.as_bytes())
+            .unwrap();
+        (keyfile, vkey)
+    });
+}
