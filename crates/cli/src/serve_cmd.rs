@@ -15,7 +15,23 @@ use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
 use crate::keys::read_secret_key;
-use crate::logdir::read_config;
+use crate::logdir::{LogConfig, read_config};
+use tlog_s3::Location;
+
+/// The log's config kept in an object store beside the log (private
+/// object `config.toml`, as `accord log init` writes it).
+fn read_store_config(location: &Location) -> Result<LogConfig> {
+    let storage = location.storage().map_err(|e| miette!("{location}: {e}"))?;
+    let bytes = storage
+        .read_private("config.toml")
+        .map_err(|e| miette!("{location}: {e}"))?
+        .ok_or_else(|| {
+            miette!("{location} is not a log made by `accord log init` (it has no config.toml)")
+        })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| miette!("{location}: config.toml is not UTF-8"))?;
+    toml::from_str(&text).map_err(|e| miette!("{location}: config.toml: {e}"))
+}
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -28,9 +44,9 @@ pub struct ServeArgs {
     /// Amended texts of the agreement the log may adopt.
     #[arg(long, value_name = "FILE")]
     pub amended: Vec<PathBuf>,
-    /// The log directory (made by `accord log init`).
-    #[arg(long, value_name = "DIR")]
-    pub log: Option<PathBuf>,
+    /// The log (made by `accord log init`): a directory, or s3://BUCKET/PREFIX (settings from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+    #[arg(long, value_name = "DIR|s3://…")]
+    pub log: Option<String>,
     /// The log's signer key (default: the one the log's .tlog/config.toml names).
     #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
@@ -130,7 +146,9 @@ pub fn run(a: ServeArgs) -> Result<()> {
                 .wrap_err_with(|| format!("reading {}", p.display()))?;
             let mut c = FileConfig::parse(&text).map_err(|e| miette!("{}: {e}", p.display()))?;
             c.agreement = beside(p, &c.agreement);
-            c.log = beside(p, &c.log);
+            if !c.log.starts_with("s3://") {
+                c.log = beside(p, Path::new(&c.log)).display().to_string();
+            }
             c.amended = c.amended.iter().map(|x| beside(p, x)).collect();
             c.log_key = c.log_key.as_ref().map(|k| beside(p, k));
             c.witnessing.policy = c.witnessing.policy.as_ref().map(|x| beside(p, x));
@@ -158,12 +176,13 @@ pub fn run(a: ServeArgs) -> Result<()> {
         file = Some(FileConfig {
             agreement: a.demo_dir.join("agreement").join("agreement.toml"),
             amended: vec![],
-            log: a.demo_dir.join("log"),
+            log: a.demo_dir.join("log").display().to_string(),
             log_key: None,
             bind: accord_server::config::DEFAULT_BIND.into(),
             database: None,
             limits: Limits::default(),
             witnessing: Default::default(),
+            cluster: None,
         });
     }
     let agreement = a
@@ -173,11 +192,13 @@ pub fn run(a: ServeArgs) -> Result<()> {
         .ok_or_else(|| {
             miette!("give --agreement FILE and --log DIR (or --config FILE, or --demo)")
         })?;
-    let log_dir = a
+    let log_at = a
         .log
         .clone()
         .or_else(|| file.as_ref().map(|f| f.log.clone()))
         .ok_or_else(|| miette!("give --log DIR (or --config FILE, or --demo)"))?;
+    let location = Location::parse(&log_at).map_err(|e| miette!("--log: {e}"))?;
+    let cluster = file.as_ref().and_then(|f| f.cluster.clone());
     let mut amended = file.as_ref().map(|f| f.amended.clone()).unwrap_or_default();
     amended.extend(a.amended.iter().cloned());
     let bind = a
@@ -193,12 +214,16 @@ pub fn run(a: ServeArgs) -> Result<()> {
         .database
         .clone()
         .or_else(|| file.as_ref().and_then(|f| f.database.clone()))
-        .unwrap_or_else(|| {
-            format!(
+        .map(Ok)
+        .unwrap_or_else(|| match location.as_dir() {
+            Some(dir) => Ok(format!(
                 "sqlite:{}",
-                log_dir.join(".tlog").join("index.sqlite").display()
-            )
-        });
+                dir.join(".tlog").join("index.sqlite").display()
+            )),
+            None => Err(miette!(
+                "a log at {location} needs `database` (a postgres:// URL, which replicas share, or a SQLite file)"
+            )),
+        })?;
 
     let (adopted, hash, files) = load(&agreement)?;
     let mut later = Vec::new();
@@ -217,19 +242,23 @@ pub fn run(a: ServeArgs) -> Result<()> {
         later,
     )
     .map_err(|e| miette!("amended texts: {e}"))?;
-    let log_cfg = read_config(&log_dir)?;
+    // The log's own record of its origin, key and key file: in a
+    // directory's .tlog/, or the store's private objects.
+    let (log_cfg, key_base) = match location.as_dir() {
+        Some(dir) => (read_config(dir)?, dir.to_path_buf()),
+        None => (read_store_config(&location)?, PathBuf::from(".")),
+    };
     let signer = match a
         .log_key
         .clone()
         .or_else(|| file.as_ref().and_then(|f| f.log_key.clone()))
     {
         Some(k) => read_secret_key(&k)?,
-        None => log_cfg.signer(&log_dir)?,
+        None => log_cfg.signer(&key_base)?,
     };
     if signer.verifier().to_string() != log_cfg.vkey {
         return Err(miette!(
-            "the log key given is not the key of the log in {} ({})",
-            log_dir.display(),
+            "the log key given is not the key of the log at {location} ({})",
             log_cfg.vkey
         ));
     }
@@ -254,7 +283,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
     let cfg = ServerConfig {
         versions,
         files,
-        log_dir: log_dir.clone(),
+        log: location.clone(),
         signer,
         limits,
         database: Some(database),
@@ -271,6 +300,25 @@ pub fn run(a: ServeArgs) -> Result<()> {
             .await
             .into_diagnostic()
             .wrap_err_with(|| format!("listening on {bind}"))?;
+        if let Some(cluster) = cluster {
+            let addr = listener.local_addr().into_diagnostic()?;
+            outln!(
+                "accord serve: {title}\n   agreement {hash}\n   log {location}{witnessed}\n   replica ({:?}, advertised as {}) listening on http://{addr}",
+                cluster.role,
+                cluster.advertise
+            );
+            let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+            let shutdown = async move {
+                shutdown_signal().await;
+                errln!("accord serve: shutting down");
+                let _ = closing_tx.send(true);
+            };
+            let end = accord_server::cluster::serve(cfg, cluster, listener, shutdown, closing_rx)
+                .await
+                .map_err(|e| miette!("{e}"))?;
+            errln!("accord serve: stopped: {end}");
+            return Ok(());
+        }
         let started = tokio::task::spawn_blocking(move || accord_server::start(cfg))
             .await
             .into_diagnostic()?
@@ -278,8 +326,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         let addr = listener.local_addr().into_diagnostic()?;
         let live = started.state.live.clone();
         outln!(
-            "accord serve: {title}\n   agreement {hash}\n   log {} ({} entries){witnessed}\n   listening on http://{addr}  (dashboard: http://{addr}/dashboard/, API docs: http://{addr}/docs)",
-            log_dir.display(),
+            "accord serve: {title}\n   agreement {hash}\n   log {location} ({} entries){witnessed}\n   listening on http://{addr}  (dashboard: http://{addr}/dashboard/, API docs: http://{addr}/docs)",
             live.durable().size
         );
         let closing = live.clone();

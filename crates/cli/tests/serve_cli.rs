@@ -14,80 +14,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use accord::statement::{SignedStatement, Statement, Time};
-use accord_example::{self as example, Script};
 use common::logs::*;
-use serde_json::{Value, json};
-
-const LOG_KEY: &str = "log.mission.accord.example/log";
-/// The monitors that submit, each from a thread of its own.
-const MONITORS: &[&str] = &["MISSION/1", "MISSION/2", "JCCC_UA/1", "JCCC_RU/1"];
-
-fn example_agreement() -> &'static (accord::agreement::Agreement, accord::statement::Digest) {
-    static A: std::sync::OnceLock<(accord::agreement::Agreement, accord::statement::Digest)> =
-        std::sync::OnceLock::new();
-    A.get_or_init(example::agreement)
-}
-
-/// Adoption, the monitors accredited, two days of patrols and statuses;
-/// and for each monitor, `per_monitor` observations of its own, not
-/// logged, each accepted whatever order they arrive in.
-fn history(per_monitor: usize) -> (Script<'static>, Vec<Vec<Vec<u8>>>) {
-    let (a, h) = example_agreement();
-    let mut s = script(a, *h);
-    s.adopt().ok();
-    for m in MONITORS {
-        let (org, n) = m.split_once('/').unwrap();
-        s.accredit(org, n.parse().unwrap()).ok();
-    }
-    s.patrol("MISSION/1", &[]);
-    s.days(2);
-    let now = s.now;
-    let queues = MONITORS
-        .iter()
-        .enumerate()
-        .map(|(t, m)| {
-            (0..per_monitor)
-                .map(|k| {
-                    let observed =
-                        jiff::Timestamp::from_second(now.as_second() - 600 - k as i64).unwrap();
-                    let v = json!({"v": 1, "kind": "observation", "agreement": h, "issued_at": Time(now), "body": {
-                        "category": "ceasefire_violation",
-                        "observed": {"from": Time(observed)},
-                        "position": {"lon": 37.40 + 0.001 * (k % 200) as f64, "lat": 48.60 + 0.01 * t as f64 + 0.0001 * (k / 200) as f64, "uncertainty_m": 200},
-                        "sensor": "patrol",
-                        "details": {"events": [{"type": "explosion", "count": 1 + k % 5}]},
-                    }});
-                    let st = Statement::from_value(v).unwrap();
-                    SignedStatement::sign(st, s.signer(m)).unwrap().to_bytes()
-                })
-                .collect()
-        })
-        .collect();
-    (s, queues)
-}
-
-/// `accord log init` with the example's log key, then the history
-/// appended.
-fn make_log(tmp: &Path, entries: &[Vec<u8>]) -> (PathBuf, String) {
-    let key = example::key(LOG_KEY);
-    let keyfile = tmp.join("log.key");
-    std::fs::write(&keyfile, key.to_secret_string()).unwrap();
-    let log = tmp.join("log");
-    let o = common::accord(
-        &[
-            "log",
-            "init",
-            log.to_str().unwrap(),
-            "--key",
-            keyfile.to_str().unwrap(),
-        ],
-        tmp,
-    );
-    assert!(o.status.success(), "{}", common::text(&o));
-    append_log(&log, entries);
-    (log, key.verifier().to_string())
-}
+use common::serving::*;
+use serde_json::Value;
 
 /// A running `accord serve`.
 struct Served {
@@ -184,43 +113,6 @@ fn get_bytes(url: &str) -> (u16, Vec<u8>) {
     (status, r.into_body().read_to_vec().unwrap_or_default())
 }
 
-/// Submits one statement; its index when the server acknowledged it
-/// (201, or 200 for bytes logged before), None when it could not answer
-/// (shutting down, killed).
-fn submit(agent: &ureq::Agent, base: &str, entry: &[u8]) -> Result<Option<u64>, String> {
-    let r = agent
-        .post(format!("{base}/v1/statements"))
-        .header("content-type", "text/plain")
-        .send(entry);
-    let r = match r {
-        Ok(r) => r,
-        Err(_) => return Ok(None),
-    };
-    let status = r.status().as_u16();
-    let body = r.into_body().read_to_string().unwrap_or_default();
-    match status {
-        200 | 201 => {
-            let v: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
-            Ok(Some(v["index"].as_u64().unwrap()))
-        }
-        503 => Ok(None),
-        _ => Err(format!("{status}: {body}")),
-    }
-}
-
-/// What the monitors were told was logged: index → entry.
-type Acked = Arc<Mutex<BTreeMap<u64, Vec<u8>>>>;
-
-fn record(acked: &Acked, index: u64, entry: &[u8]) {
-    let mut a = acked.lock().unwrap();
-    if let Some(before) = a.insert(index, entry.to_vec()) {
-        assert_eq!(
-            before, entry,
-            "two statements acknowledged at index {index}"
-        );
-    }
-}
-
 /// Every acknowledged entry is in the log in `dir` at its index.
 fn assert_acknowledged_in_log(dir: &Path, acked: &BTreeMap<u64, Vec<u8>>) -> u64 {
     let cp = std::fs::read(dir.join("checkpoint")).unwrap();
@@ -240,7 +132,7 @@ fn assert_acknowledged_in_log(dir: &Path, acked: &BTreeMap<u64, Vec<u8>>) -> u64
 fn monitors_submit_at_once_and_the_served_log_verifies_and_audits() {
     let started = Instant::now();
     let tmp = tempfile::tempdir().unwrap();
-    let (s, queues) = history(15);
+    let (s, queues) = monitors_history(15);
     let (log, vkey) = make_log(tmp.path(), &s.entries);
     let served = Served::start(tmp.path(), &log);
     let base = served.base.clone();
@@ -382,7 +274,7 @@ fn submitters(
 fn sigterm_drains_and_exits_0_with_everything_acknowledged_logged() {
     let started = Instant::now();
     let tmp = tempfile::tempdir().unwrap();
-    let (s, queues) = history(400);
+    let (s, queues) = monitors_history(400);
     let (log, vkey) = make_log(tmp.path(), &s.entries);
     let mut served = Served::start(tmp.path(), &log);
     let acked: Acked = Arc::default();
@@ -427,19 +319,6 @@ fn sigterm_drains_and_exits_0_with_everything_acknowledged_logged() {
     );
 }
 
-/// A small deterministic generator, so that a failure can be replayed
-/// (`SERVE_CRASH_SEED`).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 #[test]
 fn kill_9_at_random_moments_loses_nothing_acknowledged() {
     const KILLS: usize = 20;
@@ -450,7 +329,7 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         .unwrap_or(20261207u64);
     let mut rng = Lcg(seed);
     let tmp = tempfile::tempdir().unwrap();
-    let (s, queues) = history(600);
+    let (s, queues) = monitors_history(600);
     let (log, vkey) = make_log(tmp.path(), &s.entries);
     let acked: Acked = Arc::default();
     let next = Arc::new(Mutex::new(vec![0; queues.len()]));

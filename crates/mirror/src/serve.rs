@@ -253,7 +253,7 @@ async fn tile(
     let (id, full_path) = parse_tile_path(&path)?;
     let s = served(&svc)?;
     check_covered(&id, &full_path, s.size)?;
-    let bytes = read_tile(&svc.dir, &svc.tiles, &id, &full_path)?;
+    let bytes = read_tile(&tlog::DirSource::new(&svc.dir), &svc.tiles, &id, &full_path)?;
     Ok(tile_response(&headers, &id, bytes))
 }
 

@@ -157,7 +157,7 @@ pub fn start(
     queue: usize,
     witnessing: Option<(
         crate::witnessing::Witnessing,
-        std::path::PathBuf,
+        tlog_s3::AnySource,
         Arc<crate::metrics::Metrics>,
     )>,
 ) -> (Admission, Threads) {

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use accord::agreement::Agreement;
@@ -12,10 +11,11 @@ use accord::evaluate::{Evaluator, Preparer, Versions};
 use accord::statement::Digest;
 use accord_engine::signatures::KeyBook;
 use accord_engine::{ReplayOptions, SignatureCheck};
-use tlog::client::{DirSource, fetch_tile};
+use tlog::client::{TileSource, fetch_tile};
 use tlog::sequencer::BatchOptions;
 use tlog::tile::{TILE_WIDTH, TileId};
-use tlog::{DirStorage, Hash, Log, SignerKey, VerifierKey};
+use tlog::{Hash, Log, SignerKey, VerifierKey};
+use tlog_s3::{AnySource, Location};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -25,12 +25,14 @@ use crate::limits::RateLimits;
 use crate::live::{Durable, Live};
 
 /// Everything `accord serve` needs, loaded.
+#[derive(Clone)]
 pub struct ServerConfig {
     /// The agreement and its amended texts (kept for the server's life).
     pub versions: Versions<'static>,
     /// The agreement as published: its TOML and annex files, by name.
     pub files: AgreementFiles,
-    pub log_dir: PathBuf,
+    /// Where the log is: a directory or `s3://bucket/prefix`.
+    pub log: Location,
     /// The operator's log key.
     pub signer: SignerKey,
     pub limits: Limits,
@@ -70,7 +72,9 @@ pub struct AppState {
     pub versions: Versions<'static>,
     pub canonical_json: String,
     pub files: AgreementFiles,
-    pub log_dir: PathBuf,
+    /// Where the log is, and its objects to read.
+    pub log: Location,
+    pub log_source: AnySource,
     pub verifier: VerifierKey,
     pub preparer: Preparer<'static>,
     pub keys: Arc<RwLock<KeyBook>>,
@@ -87,6 +91,8 @@ pub struct AppState {
     pub index: Option<Arc<dyn crate::routes::query::Queries>>,
     /// Full tiles served, kept in memory (see `routes::log`).
     pub tiles: crate::routes::log::TileCache,
+    /// On a replica that does not sequence: where submissions go.
+    pub forward: Option<Arc<crate::cluster::Forward>>,
 }
 
 /// The most bytes of full tiles kept in memory.
@@ -94,21 +100,20 @@ const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl AppState {
     /// The log's tiles, as a source.
-    pub fn source(&self) -> DirSource {
-        DirSource::new(&self.log_dir)
+    pub fn source(&self) -> AnySource {
+        self.log_source.clone()
     }
 }
 
-/// Replays a log directory: the evaluation of every entry, verified.
-pub fn replay_dir(
+/// Replays a log: the evaluation of every entry, verified.
+pub fn replay_log(
     versions: &Versions<'static>,
-    dir: &std::path::Path,
+    source: &AnySource,
     key: &VerifierKey,
 ) -> Result<Evaluator<'static>, StartError> {
-    let d = dir.display().to_string();
-    let source = DirSource::new(dir);
+    let d = source.describe();
     let log =
-        accord_engine::verify_log(&source, key, &[], None).map_err(|e| StartError::Verify {
+        accord_engine::verify_log(source, key, &[], None).map_err(|e| StartError::Verify {
             dir: d.clone(),
             error: e.to_string(),
         })?;
@@ -116,7 +121,7 @@ pub fn replay_dir(
         check: SignatureCheck::Batch,
         progress: None,
     };
-    let r = accord_engine::replay_versions(versions, &source, &log, &opts).map_err(|e| {
+    let r = accord_engine::replay_versions(versions, source, &log, &opts).map_err(|e| {
         StartError::Replay {
             dir: d,
             error: e.to_string(),
@@ -126,7 +131,7 @@ pub fn replay_dir(
 }
 
 /// Every entry's leaf hash, by index, read from the level-0 tiles.
-fn leaf_hashes(source: &DirSource, size: u64) -> Result<HashMap<Hash, u64>, String> {
+pub fn leaf_hashes(source: &AnySource, size: u64) -> Result<HashMap<Hash, u64>, String> {
     let mut out = HashMap::with_capacity(size as usize);
     let mut n = 0u64;
     while n * TILE_WIDTH < size {
@@ -151,31 +156,43 @@ pub struct Started {
 /// Opens the log (recovering an interrupted commit), replays it, and
 /// starts admission. Blocking: the replay of a large log takes a while.
 pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
-    let d = cfg.log_dir.display().to_string();
+    start_as(cfg, "")
+}
+
+/// [`start`], naming this server in the log's writer lease as `holder`
+/// (the address other replicas forward submissions to).
+pub fn start_as(cfg: ServerConfig, holder: &str) -> Result<Started, StartError> {
+    let log_err = |e: &dyn std::fmt::Display| StartError::Log {
+        dir: cfg.log.to_string(),
+        error: e.to_string(),
+    };
+    let storage = cfg.log.storage().map_err(|e| log_err(&e))?;
+    let lock = storage.lock_as(holder).map_err(|e| log_err(&e))?;
+    start_with(cfg, storage, lock)
+}
+
+/// [`start`] on this storage, whose writer lock is already held.
+pub fn start_with(
+    cfg: ServerConfig,
+    storage: Arc<dyn tlog::Storage>,
+    lock: Box<dyn tlog::WriterLock>,
+) -> Result<Started, StartError> {
+    let d = cfg.log.to_string();
     let log_err = |e: &dyn std::fmt::Display| StartError::Log {
         dir: d.clone(),
         error: e.to_string(),
     };
-    let storage = Arc::new(DirStorage::new(&cfg.log_dir).map_err(|e| log_err(&e))?);
-    let log = Log::open(storage, cfg.signer.clone()).map_err(|e| log_err(&e))?;
+    let log = Log::open_locked(storage, cfg.signer.clone(), lock).map_err(|e| log_err(&e))?;
+    let source = cfg.log.source().map_err(|e| log_err(&e))?;
     let verifier = log.verifier().clone();
-    let evaluator = replay_dir(&cfg.versions, &cfg.log_dir, &verifier)?;
-    let leaves = leaf_hashes(&DirSource::new(&cfg.log_dir), log.size()).map_err(|e| log_err(&e))?;
+    let evaluator = replay_log(&cfg.versions, &source, &verifier)?;
+    let leaves = leaf_hashes(&source, log.size()).map_err(|e| log_err(&e))?;
     let adopted = cfg.versions.adopted();
     let agreement: &'static Agreement = adopted.agreement;
-    let mut book = KeyBook::new(agreement);
-    for v in cfg.versions.iter() {
-        book.add_agreement(v.agreement);
-    }
-    for (_, vkey) in evaluator.state.monitors.values() {
-        if let Ok(k) = VerifierKey::parse(vkey) {
-            book.add(&k);
-        }
-    }
-    let keys = Arc::new(RwLock::new(book));
+    let keys = key_book(&cfg.versions, &evaluator);
     let (follower, index) = match &cfg.database {
         Some(url) => {
-            let (f, q) = open_index(url, &cfg.versions, &cfg.log_dir, &verifier, &evaluator)?;
+            let (f, q) = open_index(url, &cfg.versions, &source, &verifier, &evaluator, None)?;
             (
                 Some(Box::new(f) as Box<dyn Follower>),
                 Some(Arc::new(q) as Arc<dyn crate::routes::query::Queries>),
@@ -199,10 +216,10 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
     ));
     let preparer = evaluator.preparer();
     let rebuild_versions = cfg.versions.clone();
-    let rebuild_dir = cfg.log_dir.clone();
+    let rebuild_source = source.clone();
     let rebuild_key = verifier.clone();
     let rebuild: admission::Rebuild = Box::new(move || {
-        replay_dir(&rebuild_versions, &rebuild_dir, &rebuild_key).map_err(|e| e.to_string())
+        replay_log(&rebuild_versions, &rebuild_source, &rebuild_key).map_err(|e| e.to_string())
     });
     let batching = BatchOptions {
         max_batch_delay: std::time::Duration::from_millis(cfg.limits.batch_delay_ms),
@@ -223,7 +240,7 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         cfg.limits.queue,
         cfg.witnessing
             .clone()
-            .map(|w| (w, cfg.log_dir.clone(), metrics.clone())),
+            .map(|w| (w, source.clone(), metrics.clone())),
     );
     let state = Arc::new(AppState {
         agreement,
@@ -231,7 +248,8 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         canonical_json: accord::agreement::canonical::canonical_json(agreement),
         versions: cfg.versions,
         files: cfg.files,
-        log_dir: cfg.log_dir,
+        log: cfg.log,
+        log_source: source,
         verifier,
         preparer,
         keys,
@@ -245,8 +263,168 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
         witnessing: cfg.witnessing,
         index,
         tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
+        forward: None,
     });
     Ok(Started { state, threads })
+}
+
+/// The keys request threads check signatures with: the agreements' and
+/// the accredited monitors'.
+fn key_book(versions: &Versions<'static>, evaluator: &Evaluator<'static>) -> Arc<RwLock<KeyBook>> {
+    let mut book = KeyBook::new(versions.adopted().agreement);
+    for v in versions.iter() {
+        book.add_agreement(v.agreement);
+    }
+    for (_, vkey) in evaluator.state.monitors.values() {
+        if let Ok(k) = VerifierKey::parse(vkey) {
+            book.add(&k);
+        }
+    }
+    Arc::new(RwLock::new(book))
+}
+
+/// Starts a replica that does not sequence (see `replica`): the log
+/// replayed from its store, followed every `poll`, submissions forwarded
+/// by `forward`. A shared index (PostgreSQL) is only read here: the
+/// sequencer writes it; a replica's own SQLite index it keeps itself.
+pub fn start_replica(
+    cfg: ServerConfig,
+    poll: std::time::Duration,
+    forward: Arc<crate::cluster::Forward>,
+) -> Result<Started, StartError> {
+    let d = cfg.log.to_string();
+    let log_err = |e: &dyn std::fmt::Display| StartError::Log {
+        dir: d.clone(),
+        error: e.to_string(),
+    };
+    let source = cfg.log.source().map_err(|e| log_err(&e))?;
+    let verifier = cfg.signer.verifier();
+    // The checkpoint the replay verifies is the one the follower starts
+    // from: read once, parsed from the same bytes.
+    let verified = accord_engine::verify_log(&source, &verifier, &[], None).map_err(|e| {
+        StartError::Verify {
+            dir: d.clone(),
+            error: e.to_string(),
+        }
+    })?;
+    let checkpoint = verified.checkpoint().clone();
+    let opts = ReplayOptions {
+        check: SignatureCheck::Batch,
+        progress: None,
+    };
+    let evaluator = accord_engine::replay_versions(&cfg.versions, &source, &verified, &opts)
+        .map_err(|e| StartError::Replay {
+            dir: d.clone(),
+            error: e.to_string(),
+        })?
+        .evaluator;
+    let adopted = cfg.versions.adopted();
+    let keys = key_book(&cfg.versions, &evaluator);
+    let shared = cfg
+        .database
+        .as_deref()
+        .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+    let (follower, index) = match &cfg.database {
+        Some(url) if shared => {
+            let index = Arc::new(
+                crate::index::Index::open(url)
+                    .map_err(|e| StartError::Index(format!("{url}: {e}")))?,
+            );
+            (
+                None,
+                Some(Arc::new(crate::follow::IndexQueries {
+                    index: crate::follow::OffRuntime::new(index),
+                    failed: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+                }) as Arc<dyn crate::routes::query::Queries>),
+            )
+        }
+        Some(url) => {
+            let (f, q) = open_index(
+                url,
+                &cfg.versions,
+                &source,
+                &verifier,
+                &evaluator,
+                Some(&verified),
+            )?;
+            (
+                Some(Box::new(f) as Box<dyn Follower>),
+                Some(Arc::new(q) as Arc<dyn crate::routes::query::Queries>),
+            )
+        }
+        None => (None, None),
+    };
+    let live = Arc::new(Live::new(
+        match &cfg.witnessing {
+            None => Durable::of(&checkpoint),
+            Some(w) => {
+                let got = w.cosigned_on(&checkpoint.note);
+                Durable::witnessed(&checkpoint, (w.quorum)(&got), w.names(&got))
+            }
+        },
+        cfg.witnessing.is_some(),
+    ));
+    let preparer = evaluator.preparer();
+    let (jobs, rx) = tokio::sync::mpsc::channel(cfg.limits.queue);
+    let size = checkpoint.checkpoint.size;
+    let follower_thread = crate::replica::start(
+        crate::replica::FollowStart {
+            evaluator,
+            checkpoint,
+            source: source.clone(),
+            verifier: verifier.clone(),
+            versions: cfg.versions.clone(),
+            keys: keys.clone(),
+            follower,
+            witnessing: cfg.witnessing.clone(),
+            poll,
+        },
+        live.clone(),
+        rx,
+    )
+    .map_err(|e| log_err(&e))?;
+    // The follower ends once the last request holding the state is done;
+    // the live state then says the server has finished.
+    let finishing = live.clone();
+    let admission_thread = std::thread::Builder::new()
+        .name("replica-end".into())
+        .spawn(move || {
+            let _ = follower_thread.join();
+            finishing.finish(finishing.durable().size.max(size));
+        })
+        .map_err(|e| log_err(&e))?;
+    let committer = std::thread::spawn(|| {});
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    let state = Arc::new(AppState {
+        agreement: adopted.agreement,
+        hash: adopted.hash,
+        canonical_json: accord::agreement::canonical::canonical_json(adopted.agreement),
+        versions: cfg.versions,
+        files: cfg.files,
+        log: cfg.log,
+        log_source: source,
+        verifier,
+        preparer,
+        keys,
+        admission: Admission { jobs },
+        live,
+        rates: RateLimits::new(&cfg.limits),
+        replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
+        event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
+        limits: cfg.limits,
+        metrics,
+        witnessing: cfg.witnessing,
+        index,
+        tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
+        forward: Some(forward),
+    });
+    Ok(Started {
+        state,
+        threads: admission::Threads {
+            admission: admission_thread,
+            committer,
+        },
+    })
 }
 
 /// Opens the index and brings it up to the log (after a crash it may be
@@ -254,9 +432,10 @@ pub fn start(cfg: ServerConfig) -> Result<Started, StartError> {
 fn open_index(
     url: &str,
     versions: &Versions<'static>,
-    dir: &std::path::Path,
+    source: &AnySource,
     key: &VerifierKey,
     ev: &Evaluator<'static>,
+    verified: Option<&tlog::verify::VerifiedLog>,
 ) -> Result<(crate::follow::IndexFollower, crate::follow::IndexQueries), StartError> {
     use crate::index::{Collector, Index, catch_up};
     let err = |e: &dyn std::fmt::Display| StartError::Index(format!("{url}: {e}"));
@@ -268,9 +447,13 @@ fn open_index(
             log = ev.state.size,
             "catching the index up with the log"
         );
-        let source = DirSource::new(dir);
-        let log = accord_engine::verify_log(&source, key, &[], None).map_err(|e| err(&e))?;
-        catch_up(&index, versions, &source, &log).map_err(|e| err(&e))?;
+        // The log the evaluation is the replay of: a replica's log may have
+        // grown since, and the index must stop where the evaluation does.
+        let log = match verified {
+            Some(v) => v.clone(),
+            None => accord_engine::verify_log(source, key, &[], None).map_err(|e| err(&e))?,
+        };
+        catch_up(&index, versions, source, &log).map_err(|e| err(&e))?;
     }
     let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     Ok((
@@ -320,6 +503,14 @@ impl Started {
         .await?;
         tidy.abort();
         let _ = tidy.await;
+        Ok(Started { state, threads }.finish().await)
+    }
+
+    /// Once no request is served any more: lets admission drain, and waits
+    /// until everything acknowledged is durable. Returns the log's final
+    /// size.
+    pub async fn finish(self) -> u64 {
+        let Started { state, threads } = self;
         // Every handler has returned and dropped its clone of the state;
         // dropping the last one closes the admission queue. It is dropped
         // off the async threads: the index's PostgreSQL client blocks as it
@@ -331,6 +522,6 @@ impl Started {
             let _ = threads.committer.join();
         });
         let _ = done.await;
-        Ok(live.finished().await.unwrap_or(0))
+        live.finished().await.unwrap_or(0)
     }
 }

@@ -22,8 +22,9 @@ pub struct FileConfig {
     /// Amended texts the log may adopt.
     #[serde(default)]
     pub amended: Vec<PathBuf>,
-    /// The log directory (made by `accord log init`).
-    pub log: PathBuf,
+    /// The log (made by `accord log init`): a directory, or
+    /// `s3://bucket/prefix` on an S3-compatible store.
+    pub log: String,
     /// The operator's log signer key; by default the one the log's
     /// `.tlog/config.toml` names.
     pub log_key: Option<PathBuf>,
@@ -38,6 +39,53 @@ pub struct FileConfig {
     /// Gathering witnesses' cosignatures.
     #[serde(default)]
     pub witnessing: WitnessingConfig,
+    /// Running as one of several replicas of one log (`[cluster]`); none,
+    /// the one server of its log.
+    pub cluster: Option<ClusterConfig>,
+}
+
+/// What a replica does (`[cluster] role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Takes the log's writer lease when it is free, at once.
+    Sequencer,
+    /// Serves reads and forwards submissions; takes the lease when its
+    /// holder has been gone a whole lease (so that at a cold start the
+    /// sequencer, not the standby, takes it).
+    Standby,
+    /// Serves reads and forwards submissions; never sequences.
+    Reader,
+}
+
+/// Several `accord serve` processes behind one address, over one log
+/// (`[cluster]`). One at a time holds the log's writer lease and
+/// sequences; the others follow the log as it grows, answer reads, and
+/// forward submissions to the holder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    pub role: Role,
+    /// How the other replicas reach this one (e.g. `http://accord-1:8470`):
+    /// recorded in the lease while this one sequences.
+    pub advertise: String,
+    /// How long a lease lasts unless renewed, in milliseconds: how soon a
+    /// standby takes over from a sequencer that died (an S3 log; a
+    /// directory's lock is let go by the system when its holder dies).
+    #[serde(default = "default_lease_ttl")]
+    pub lease_ttl_ms: u64,
+    /// How often a replica that does not sequence looks for new entries
+    /// and for a free lease, in milliseconds.
+    #[serde(default = "default_poll")]
+    pub poll_ms: u64,
+}
+
+fn default_lease_ttl() -> u64 {
+    10_000
+}
+
+fn default_poll() -> u64 {
+    500
 }
 
 /// How the server asks witnesses for cosignatures (`[witnessing]`). The

@@ -19,6 +19,7 @@
 
 pub mod admission;
 pub mod app;
+pub mod cluster;
 pub mod config;
 pub mod follow;
 pub mod index;
@@ -27,6 +28,7 @@ pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
+pub mod replica;
 pub mod routes;
 pub mod witnessing;
 

@@ -31,12 +31,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use tlog::client::{DirSource, TileReader};
+use tlog::client::TileReader;
 use tlog::cosignature::CosignerKey;
 use tlog::sequencer::Sequencer;
 use tlog::witness::{AddCheckpoint, parse_signature_lines, parse_size};
 use tlog::{Hash, SignedCheckpoint};
 use tlog_core::note::NoteSignature;
+use tlog_s3::AnySource;
 
 use crate::live::{Durable, Live};
 use crate::metrics::{Metrics, WitnessLabels};
@@ -106,19 +107,19 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    /// Starts the publisher over the log in `log_dir`.
+    /// Starts the publisher over the log read from `log`.
     pub fn start(
         w: Witnessing,
         seq: Sequencer,
         live: Arc<Live>,
-        log_dir: std::path::PathBuf,
+        log: AnySource,
         metrics: Arc<Metrics>,
     ) -> Publisher {
         let stop = Arc::new(AtomicBool::new(false));
         let s2 = stop.clone();
         let handle = std::thread::Builder::new()
             .name("witness-publisher".into())
-            .spawn(move || run(w, seq, live, log_dir, metrics, s2))
+            .spawn(move || run(w, seq, live, log, metrics, s2))
             .expect("spawn the witness publisher");
         Publisher { stop, handle }
     }
@@ -143,7 +144,7 @@ fn run(
     w: Witnessing,
     seq: Sequencer,
     live: Arc<Live>,
-    log_dir: std::path::PathBuf,
+    log: AnySource,
     metrics: Arc<Metrics>,
     stop: Arc<AtomicBool>,
 ) {
@@ -151,7 +152,7 @@ fn run(
     // The size each witness holds, as last learnt (None: not yet known;
     // the first request then says `old 0`, and a 409 tells).
     let mut held: Vec<Option<u64>> = vec![None; w.witnesses.len()];
-    let mut reader = TileReader::new(DirSource::new(&log_dir)).with_cache_limit(64);
+    let mut reader = TileReader::new(log).with_cache_limit(64);
     let mut last_round: Option<(u64, bool, Instant)> = None;
     while !stop.load(Ordering::Acquire) {
         let cp = seq.checkpoint();
@@ -193,7 +194,7 @@ fn round(
     agent: &ureq::Agent,
     cp: &SignedCheckpoint,
     held: &mut [Option<u64>],
-    reader: &mut TileReader<DirSource>,
+    reader: &mut TileReader<AnySource>,
     seq: &Sequencer,
     live: &Live,
     metrics: &Metrics,
@@ -247,7 +248,7 @@ fn round(
             let tx = tx.clone();
             // The tiles are read on this thread; a 409 needs a proof from
             // another size, read by the witness's own thread.
-            let dir = reader.source().0.clone();
+            let dir = reader.source().clone();
             scope.spawn(move || {
                 let (now_held, answer) = ask(agent, t, cp, old, proof, &dir, deadline, metrics);
                 let _ = tx.send((i, now_held, answer));
@@ -287,7 +288,7 @@ fn round(
     met
 }
 
-fn proof_or_empty(reader: &mut TileReader<DirSource>, old: u64, size: u64) -> Vec<Hash> {
+fn proof_or_empty(reader: &mut TileReader<AnySource>, old: u64, size: u64) -> Vec<Hash> {
     if old == 0 || old == size {
         return Vec::new();
     }
@@ -311,7 +312,7 @@ fn ask(
     cp: &SignedCheckpoint,
     mut old: u64,
     mut proof: Vec<Hash>,
-    dir: &std::path::Path,
+    dir: &AnySource,
     deadline: Instant,
     metrics: &Metrics,
 ) -> (Option<u64>, Answer) {
@@ -410,7 +411,7 @@ fn ask(
                 proof = if old == 0 || old == size {
                     Vec::new()
                 } else {
-                    match TileReader::new(DirSource::new(dir)).consistency_proof(old, size) {
+                    match TileReader::new(dir.clone()).consistency_proof(old, size) {
                         Ok(p) => p,
                         Err(e) => {
                             tracing::error!(old, size, "consistency proof: {e}");

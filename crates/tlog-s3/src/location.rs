@@ -71,6 +71,17 @@ impl Location {
         }
     }
 
+    /// As [`Location::storage`], with these S3 settings (a directory has
+    /// none).
+    pub fn storage_with(&self, options: S3Options) -> Result<Arc<dyn Storage>, StorageError> {
+        match self {
+            Location::Dir(d) => Ok(Arc::new(DirStorage::new(d)?)),
+            Location::S3 { bucket, prefix } => {
+                Ok(Arc::new(S3Storage::open(bucket, prefix, options)?))
+            }
+        }
+    }
+
     /// The log's objects, to read. Nothing is created.
     pub fn source(&self) -> Result<AnySource, StorageError> {
         match self {

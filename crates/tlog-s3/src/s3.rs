@@ -30,7 +30,11 @@ pub struct S3Storage {
 }
 
 impl S3Storage {
-    pub fn open(bucket: &str, prefix: &str, _options: S3Options) -> Result<S3Storage, StorageError> {
+    pub fn open(
+        bucket: &str,
+        prefix: &str,
+        _options: S3Options,
+    ) -> Result<S3Storage, StorageError> {
         Ok(S3Storage {
             bucket: bucket.into(),
             prefix: prefix.into(),

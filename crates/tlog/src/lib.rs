@@ -37,5 +37,7 @@ pub use keys::{KeyType, SignerKey, VerifierKey};
 pub use log::{Log, LogError};
 pub use note::Note;
 pub use sequencer::{AppendError, BatchOptions, Sequencer};
-pub use storage::{Commit, DirStorage, LeaseInfo, Storage, StorageError, StorageSource, WriterLock};
+pub use storage::{
+    Commit, DirStorage, LeaseInfo, Storage, StorageError, StorageSource, WriterLock,
+};
 pub use tile::{MAX_ENTRY_SIZE, TileId};

@@ -383,9 +383,11 @@ impl Storage for DirStorage {
         // A hard link is a create-only rename: it fails if the name exists.
         let r = match fs::hard_link(&staged[0], &dest) {
             Ok(()) => sync_dir(dest.parent().expect("has parent")),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StorageError::AlreadyExists {
-                path: CHECKPOINT.into(),
-            }),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                Err(StorageError::AlreadyExists {
+                    path: CHECKPOINT.into(),
+                })
+            }
             Err(e) => Err(StorageError::io(CHECKPOINT, e)),
         };
         remove_quietly(&staged);

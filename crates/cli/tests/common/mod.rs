@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses its own part of it
 
 pub mod logs;
+pub mod serving;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

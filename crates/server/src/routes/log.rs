@@ -67,7 +67,18 @@ pub async fn tile(
     let (id, full_path) = parse_tile_path(&path)?;
     let d = app.live.durable();
     check_covered(&id, &full_path, d.size)?;
-    let bytes = read_tile(&app.log_dir, &app.tiles, &id, &full_path)?;
+    let bytes = match app.tiles.get(&id) {
+        Some(b) => b,
+        // The store may be remote (S3): read off the async threads.
+        None => {
+            let app = app.clone();
+            tokio::task::spawn_blocking(move || {
+                read_tile(&app.log_source, &app.tiles, &id, &full_path)
+            })
+            .await
+            .map_err(|e| Problem::internal(format!("reading a tile: {e}")))??
+        }
+    };
     Ok(tile_response(&headers, &id, bytes))
 }
 
@@ -119,7 +130,7 @@ pub fn tile_response(headers: &HeaderMap, id: &TileId, bytes: Bytes) -> Response
 /// Reads a tile from a log directory, through `cache`: a full one
 /// (immutable) is kept there.
 pub fn read_tile(
-    dir: &std::path::Path,
+    source: &impl tlog::client::TileSource,
     cache: &TileCache,
     id: &TileId,
     full_path: &str,
@@ -127,12 +138,11 @@ pub fn read_tile(
     if let Some(b) = cache.get(id) {
         return Ok(b);
     }
-    // The path is canonical (parsed and printed again), so it names a
-    // file under tile/ and nothing else.
-    let file = dir.join(id.path());
-    let bytes = match std::fs::read(&file) {
-        Ok(b) => Bytes::from(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    // The path is canonical (parsed and printed again), so it names an
+    // object under tile/ and nothing else.
+    let bytes = match source.fetch(&id.path()) {
+        Ok(Some(b)) => Bytes::from(b),
+        Ok(None) => {
             return Err(Problem::not_found(format!(
                 "{full_path}: no such tile (a partial tile is removed once its full tile exists)"
             )));

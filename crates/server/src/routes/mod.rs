@@ -106,6 +106,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .router
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
+        // Inside the limits: a replica forwards what it has admitted.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::cluster::forward_submissions,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), admit_request))
         .layer(CompressionLayer::new().compress_when(compress))
         .layer(CatchPanicLayer::custom(|_| {

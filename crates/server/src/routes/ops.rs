@@ -59,6 +59,9 @@ pub async fn readyz(axum::extract::State(app): App) -> Response {
         "status": "ready",
         "log_size": d.size,
         "indexed_size": index.and_then(Result::ok),
+        // A replica of a cluster that does not hold the log's lease
+        // follows the log and forwards submissions.
+        "sequencing": app.forward.is_none(),
     }))
     .into_response()
 }

@@ -74,7 +74,7 @@ impl TestServer {
                     .map(|(p, t)| (p.to_string(), t.to_string()))
                     .collect(),
             },
-            log_dir: dir.to_path_buf(),
+            log: tlog_s3::Location::Dir(dir.to_path_buf()),
             signer: example::key(LOG_KEY),
             limits,
             database: Some(db.to_string()),
