@@ -451,3 +451,66 @@ fn a_new_s3_log_keeps_its_key_here_and_says_where() {
         String::from_utf8_lossy(&o.stdout).starts_with("appended 2 entries at indices 2 to 3\n")
     );
 }
+
+/// `accord import --log s3://…`: the real UCDP extract imported into a log
+/// on S3, and imported again adding nothing (what is there is read back
+/// from the store).
+#[test]
+fn events_import_into_a_log_on_s3_once() {
+    let Some(server) = S3Server::shared(Kind::SeaweedFs) else {
+        return; // ACCORD_SKIP_S3=1
+    };
+    let env = store(server);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let s3 = format!("s3://{}/events", server.new_bucket("cli-import"));
+    ok_with(
+        &[
+            "keygen",
+            "osint.accord.example/importer",
+            "--out",
+            "importer.key",
+        ],
+        dir,
+        &env,
+    );
+    ok_with(
+        &["log", "init", &s3, "--origin", "test.example/import"],
+        dir,
+        &env,
+    );
+    let ag = agreement_path();
+    let ucdp = testkit::data("events/ucdp_ged_ukraine_2014-01_to_2022-02-23.csv");
+    let import = [
+        "import",
+        "--agreement",
+        ag.to_str().unwrap(),
+        "--format",
+        "ucdp",
+        "--log",
+        &s3,
+        "--key",
+        "importer.key",
+        ucdp.to_str().unwrap(),
+    ];
+    let first = ok_with(&import, dir, &env);
+    assert!(
+        first.contains("statements imported") && first.contains("(indices 0 to 3414)"),
+        "{first}"
+    );
+    let again = ok_with(&import, dir, &env);
+    let line = |name: &str| {
+        again
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| panic!("no {name} in {again}"))
+    };
+    assert_eq!(line("statements imported"), "0", "{again}");
+    assert!(line("duplicates skipped").starts_with("3415 "), "{again}");
+    let verified = ok_with(&["log", "verify", &s3], dir, &env);
+    assert!(
+        verified.contains("size 3415") && verified.ends_with("OK\n"),
+        "{verified}"
+    );
+}
