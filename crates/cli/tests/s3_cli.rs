@@ -1,5 +1,7 @@
 //! Logs at `s3://bucket/prefix`: every command that takes a log directory
-//! takes one, and says clearly where the store is when it cannot be used.
+//! takes one (on SeaweedFS, and on moto's emulation of AWS, started by
+//! `testkit::s3`), says the same of it as of a directory, and says clearly
+//! where the store is when it cannot be used.
 
 mod common;
 
@@ -210,7 +212,17 @@ fn store(server: &S3Server) -> Vec<(&'static str, String)> {
 /// copy on S3 read over plain HTTP.
 #[test]
 fn a_log_on_s3_is_made_read_and_checked_as_a_directory_is() {
-    let Some(server) = S3Server::shared(Kind::SeaweedFs) else {
+    made_read_and_checked_as_a_directory_is(Kind::SeaweedFs);
+}
+
+/// The same on moto's emulation of AWS S3.
+#[test]
+fn a_log_on_s3_is_made_read_and_checked_as_a_directory_is_on_moto_too() {
+    made_read_and_checked_as_a_directory_is(Kind::Moto);
+}
+
+fn made_read_and_checked_as_a_directory_is(kind: Kind) {
+    let Some(server) = S3Server::shared(kind) else {
         return; // ACCORD_SKIP_S3=1
     };
     let env = store(server);
