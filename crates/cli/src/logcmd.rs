@@ -486,10 +486,15 @@ fn log_key(source: &Source, given: Option<&str>) -> Result<(VerifierKey, &'stati
         )),
         None => match source.local_key() {
             Some(k) => Ok((k, "from the log's own config")),
-            None => Err(miette!(
-                "no --key given and {} has no .tlog/config.toml to take it from",
-                source.describe()
-            )),
+            None => Err(match source {
+                Source::Http(_) => miette!(
+                    "no --key given: a log read over HTTP does not show its private .tlog/config.toml, so pass the log's verifier key with --key"
+                ),
+                _ => miette!(
+                    "no --key given and {} has no .tlog/config.toml to take it from (or it cannot be read here)",
+                    source.describe()
+                ),
+            }),
         },
     }
 }

@@ -1,7 +1,8 @@
 //! Logs at `s3://bucket/prefix`: every command that takes a log directory
 //! takes one (on SeaweedFS, and on moto's emulation of AWS, started by
 //! `testkit::s3`), says the same of it as of a directory, and says clearly
-//! where the store is when it cannot be used.
+//! where the store is when it cannot be used. And `accord log ...` reads a
+//! log over HTTP as the other readers do.
 
 mod common;
 
@@ -525,4 +526,39 @@ fn events_import_into_a_log_on_s3_once() {
         verified.contains("size 3415") && verified.ends_with("OK\n"),
         "{verified}"
     );
+}
+
+/// `accord log verify`, `proof` and `get` read a log served over HTTP as
+/// well; its key must then be given, since its private configuration is
+/// not served.
+#[test]
+fn log_commands_read_a_log_over_http_given_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (a, h) = example::agreement();
+    let mut s = script(&a, h);
+    history(&mut s);
+    let log = dir.join("log");
+    common::logs::write_log(&log, &s.entries);
+    let url = common::logs::serve(&log);
+    let o = accord(&["log", "verify", &url], dir);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("a log read over HTTP does not show its private .tlog/config.toml, so pass the log's verifier key with --key"),
+        "{}",
+        text(&o)
+    );
+    let vkey = example::key("log.mission.accord.example/log")
+        .verifier()
+        .to_string();
+    let o = accord(&["log", "verify", &url, "--key", &vkey], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).ends_with("OK\n"),
+        "{}",
+        text(&o)
+    );
+    let o = accord(&["log", "get", &url, "--index", "2", "--raw"], dir);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(o.stdout, s.entries[2]);
 }
