@@ -56,6 +56,9 @@ export ACCORD_S3_TOOLS=$s3_tools
 py_geo='import shapely, pyproj; assert int(shapely.__version__.split(".")[0]) >= 2'
 python3 -c "$py_geo" 2>/dev/null || python3 -m pip install -q 'shapely>=2' pyproj >/dev/null 2>&1 ||
   python3 -m pip install -q --break-system-packages 'shapely>=2' pyproj >/dev/null
+# The deployment's test (crates/cli/tests/deploy.rs) reads deploy/compose.yaml with PyYAML.
+python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml >/dev/null 2>&1 ||
+  python3 -m pip install -q --break-system-packages pyyaml >/dev/null
 # The report's browser check (and the dashboard's) runs Debian's Chromium
 # through playwright-core (browser/). ACCORD_SKIP_BROWSER=1 skips them.
 if [[ ${ACCORD_SKIP_BROWSER:-} != 1 ]]; then

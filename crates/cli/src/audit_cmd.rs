@@ -25,7 +25,7 @@ pub struct AuditArgs {
     /// the log may adopt by an amendment statement (repeatable).
     #[arg(long = "amended", value_name = "FILE")]
     pub amended: Vec<PathBuf>,
-    /// The log: a directory or an http(s):// address.
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
     pub log: String,
     /// A witness whose cosignature the checkpoint must carry (repeatable).
     #[arg(long = "witness", value_name = "VKEY")]

@@ -21,7 +21,7 @@ pub enum InputFormat {
     Csv,
     /// A GeoJSON FeatureCollection of Points.
     Geojson,
-    /// Observation statements: a log directory, or one signed statement file.
+    /// Observation statements: a log (a directory or s3://BUCKET/PREFIX), or one signed statement file.
     Statements,
 }
 
@@ -38,7 +38,7 @@ pub struct ClassifyArgs {
     pub agreement: PathBuf,
     /// The points: a CSV file ('-' for standard input), a GeoJSON file, or statements.
     pub input: PathBuf,
-    /// What the input is (default: from the file name: .csv, .geojson/.json, or a directory of a log).
+    /// What the input is (default: from the file name: .csv, .geojson/.json, or a log's directory or s3:// location).
     #[arg(long, value_enum)]
     pub format: Option<InputFormat>,
     /// The CSV column with longitudes (default: lon, lng, long, longitude, x).
@@ -155,7 +155,7 @@ struct Stats {
 }
 
 fn guess_format(p: &Path) -> InputFormat {
-    if p.is_dir() {
+    if p.is_dir() || p.to_str().is_some_and(|p| p.starts_with("s3://")) {
         return InputFormat::Statements;
     }
     match p
@@ -325,18 +325,19 @@ fn read_statements(path: &Path, mut each: impl FnMut(Point) -> Result<()>) -> Re
         }
         Ok(())
     };
-    if !path.is_dir() {
+    let s3 = path.to_str().is_some_and(|p| p.starts_with("s3://"));
+    if !path.is_dir() && !s3 {
         let bytes = std::fs::read(path)
             .into_diagnostic()
             .wrap_err_with(|| format!("reading {}", path.display()))?;
         return one(0, &bytes);
     }
-    use tlog::client::{DirSource, TileReader, TileSource};
-    let src = DirSource::new(path);
+    use tlog::client::{TileReader, TileSource};
+    let src = crate::replay::Source::open(&path.to_string_lossy())?;
     let raw = src
         .fetch("checkpoint")
         .map_err(|e| miette!("{e}"))?
-        .ok_or_else(|| miette!("{} is not a log", path.display()))?;
+        .ok_or_else(|| miette!("{} is not a log", src.describe()))?;
     let size = tlog::SignedCheckpoint::parse(&raw)
         .map_err(|e| miette!("{e}"))?
         .checkpoint

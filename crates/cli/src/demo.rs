@@ -820,10 +820,11 @@ fn write_agreement(dir: &Path) -> Result<()> {
 fn write_log(dir: &Path, entries: &[Vec<u8>]) -> Result<()> {
     let key = example::key("log.mission.accord.example/log");
     let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
-    let mut log = Log::create(storage, key.clone()).map_err(|e| miette!("{e}"))?;
+    let mut log = Log::create(storage.clone(), key.clone()).map_err(|e| miette!("{e}"))?;
     crate::keys::write_secret_key(&dir.join(".tlog/log.key"), &key)?;
     write_config(
-        dir,
+        storage.as_ref(),
+        &tlog_s3::Location::Dir(dir.to_path_buf()),
         &LogConfig {
             origin: key.name().into(),
             vkey: key.verifier().to_string(),

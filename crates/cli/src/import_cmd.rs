@@ -26,12 +26,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::SignerKey;
 use tlog::checkpoint::SignedCheckpoint;
-use tlog::client::{DirSource, TileReader, TileSource};
+use tlog::client::{TileReader, TileSource};
 use tlog::sequencer::{BatchOptions, Sequencer, SequencerThread};
 
 use crate::check::load_agreement;
 use crate::keys::read_secret_key;
 use crate::logdir::{Appender, open_writer};
+use crate::replay::Source;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -63,9 +64,10 @@ pub struct ImportArgs {
     /// What the file holds.
     #[arg(long, value_enum)]
     pub format: FormatArg,
-    /// The log directory to append to (made by `accord log init`).
-    #[arg(long, required_unless_present = "dry_run")]
-    pub log: Option<PathBuf>,
+    /// The log to append to (made by `accord log init`): a directory or
+    /// s3://BUCKET/PREFIX.
+    #[arg(long, value_name = "DIR_OR_S3", required_unless_present = "dry_run")]
+    pub log: Option<String>,
     /// The importer's signer key file (an open-source organisation's key).
     #[arg(long, required_unless_present = "dry_run")]
     pub key: Option<PathBuf>,
@@ -133,11 +135,11 @@ pub fn run(a: ImportArgs) -> Result<()> {
     // Hold the log's lock from here on, so that nothing is appended between
     // reading what is there and appending.
     let log = match (&a.log, a.dry_run) {
-        (Some(dir), false) => Some(open_writer(dir)?),
+        (Some(at), false) => Some(open_writer(&crate::logdir::location(at)?)?),
         _ => None,
     };
     let mut seen = match &a.log {
-        Some(dir) => imported_keys(dir)?,
+        Some(at) => imported_keys(&Source::open(at)?)?,
         None => HashSet::new(),
     };
 
@@ -355,19 +357,23 @@ fn listing(name: &str, shown: &[String], total: u64) -> String {
 
 /// The keys of every imported observation already in the log: 16 bytes
 /// each, read a bundle range at a time.
-fn imported_keys(dir: &Path) -> Result<HashSet<u128>> {
-    let source = DirSource::new(dir);
+fn imported_keys(source: &Source) -> Result<HashSet<u128>> {
     let size = match source.fetch("checkpoint").map_err(|e| miette!("{e}"))? {
         Some(raw) => {
             SignedCheckpoint::parse(&raw)
-                .map_err(|e| miette!("{}/checkpoint: {e}", dir.display()))?
+                .map_err(|e| miette!("{}/checkpoint: {e}", source.describe()))?
                 .checkpoint
                 .size
         }
-        None => return Err(miette!("{} has no checkpoint: not a log", dir.display())),
+        None => {
+            return Err(miette!(
+                "{} has no checkpoint: not a log",
+                source.describe()
+            ));
+        }
     };
     let mut keys = HashSet::new();
-    let mut reader = TileReader::new(&source);
+    let mut reader = TileReader::new(source);
     const STEP: u64 = 16 * 256;
     let bar = if std::io::stderr().is_terminal() && size > 0 {
         let b = ProgressBar::new(size);
@@ -388,7 +394,7 @@ fn imported_keys(dir: &Path) -> Result<HashSet<u128>> {
             miette!(
                 "reading entries {at} to {} of {}: {e}",
                 end - 1,
-                dir.display()
+                source.describe()
             )
         })?;
         keys.extend(entry_keys(&entries));
@@ -457,7 +463,7 @@ fn print_summary(
         .or_else(|| a.dataset.clone())
         .unwrap_or_else(|| "named in the file".into());
     let (verb, into) = match (&a.log, a.dry_run) {
-        (Some(d), false) => ("imported", format!("into {}", d.display())),
+        (Some(d), false) => ("imported", format!("into {}", d)),
         _ => ("checked", "(dry run: nothing appended)".to_string()),
     };
     let imported: u64 = t.imported.values().sum();

@@ -4,44 +4,84 @@ use crate::out::OrClosed as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 use tlog::checkpoint::SignedCheckpoint;
-use tlog::client::{DirSource, TileReader, TileSource};
+use tlog::client::{TileReader, TileSource};
 use tlog::keys::KeyType;
 use tlog::note::is_valid_key_name;
 use tlog::sequencer::{BatchOptions, Sequencer};
 use tlog::verify::{VerifyOptions, verify_log};
-use tlog::{DirStorage, Log, MAX_ENTRY_SIZE, SignerKey, VerifierKey};
+use tlog::{Log, MAX_ENTRY_SIZE, SignerKey, VerifierKey};
+use tlog_s3::Location;
 
 use crate::keys::{read_secret_key, write_secret_key};
 use crate::logdir::{
-    Appender, LogConfig, inclusion_proof, open_writer, progress_bar, read_config, write_config,
+    Appender, LogConfig, inclusion_proof, location, open_storage, open_writer, progress_bar,
+    read_config_at, store_error, write_config,
 };
+use crate::replay::Source;
+
+/// Where an S3 log's settings come from, for `accord log init --help`.
+const S3_SETTINGS: &str = "\
+A log on an S3-compatible object store (AWS S3, MinIO, SeaweedFS, Ceph, Google Cloud \
+Storage's XML API) is named s3://BUCKET/PREFIX, here and in every command that reads or \
+writes a log. The store is reached with the standard AWS settings from the environment:
+  AWS_ENDPOINT_URL       the store's address, e.g. http://127.0.0.1:8333 (unset: AWS itself)
+  AWS_REGION             its region (e.g. us-east-1)
+  AWS_ACCESS_KEY_ID      the credentials of the writer
+  AWS_SECRET_ACCESS_KEY
+  AWS_ALLOW_HTTP=true    to allow an endpoint without TLS
+The log's configuration is the private object PREFIX/.tlog/config.toml; its signer key stays \
+a local file and never goes to the store: give --key FILE, or a new key is written to \
+ORIGIN.key in the working directory ('/' in the origin as '_'). A relative key path in an S3 \
+log's configuration is relative to the working directory of the command that reads it. \
+Make only PREFIX/checkpoint and PREFIX/tile/ public; PREFIX/.tlog/ is private.";
 
 #[derive(Args)]
+#[command(after_help = S3_SETTINGS)]
 pub struct InitArgs {
-    /// The directory to create the log in (created if missing; must not hold a log).
-    pub dir: PathBuf,
+    /// Where to create the log: a directory (created if missing; must not
+    /// hold a log), or s3://BUCKET/PREFIX on an object store (see below).
+    #[arg(value_name = "DIR_OR_S3")]
+    pub log: String,
     /// The log's origin, e.g. `log.example.org/accord` (no spaces or '+'). Also the log key's name.
     #[arg(long)]
     pub origin: Option<String>,
-    /// An existing Ed25519 signer key file; by default a new key is made in DIR/.tlog/log.key.
+    /// An existing Ed25519 signer key file; by default a new key is made in
+    /// DIR/.tlog/log.key, or for a log on S3 in ORIGIN.key here.
     #[arg(long)]
     pub key: Option<PathBuf>,
 }
 
 pub fn init(a: InitArgs) -> Result<()> {
-    let dir = &a.dir;
-    if dir.join("checkpoint").exists() {
-        return Err(miette!(
-            "{} already holds a log (it has a checkpoint)",
-            dir.display()
-        ));
-    }
+    let at = location(&a.log)?;
+    let storage = match &at {
+        Location::Dir(dir) => {
+            if dir.join("checkpoint").exists() {
+                return Err(miette!(
+                    "{} already holds a log (it has a checkpoint)",
+                    dir.display()
+                ));
+            }
+            None
+        }
+        Location::S3 { .. } => {
+            // Asked before a key file is written, so that a store that
+            // cannot be reached leaves nothing behind.
+            let storage = open_storage(&at)?;
+            match storage.read(tlog::storage::CHECKPOINT) {
+                Ok(None) => {}
+                Ok(Some(_)) => {
+                    return Err(miette!("{at} already holds a log (it has a checkpoint)"));
+                }
+                Err(e) => return Err(store_error(&at, "cannot read the log's checkpoint", &e)),
+            }
+            Some(storage)
+        }
+    };
     let (signer, key_path) = match &a.key {
         Some(p) => {
             let k = read_secret_key(p)?;
@@ -67,7 +107,13 @@ pub fn init(a: InitArgs) -> Result<()> {
                 ));
             }
             let k = SignerKey::generate(origin, KeyType::Ed25519).map_err(|e| miette!("{e}"))?;
-            (k, PathBuf::from(".tlog/log.key"))
+            let path = match &at {
+                Location::Dir(_) => PathBuf::from(".tlog/log.key"),
+                // An object store is no place for a secret key: it is kept
+                // here, under a name that says whose it is.
+                Location::S3 { .. } => PathBuf::from(format!("{}.key", origin.replace('/', "_"))),
+            };
+            (k, path)
         }
     };
     if signer.key_type() != KeyType::Ed25519 {
@@ -75,27 +121,57 @@ pub fn init(a: InitArgs) -> Result<()> {
             "a log key must be an Ed25519 (type 0x01) key, not a cosignature key"
         ));
     }
-    let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
-    if a.key.is_none() {
-        write_secret_key(&dir.join(&key_path), &signer)?;
-    }
+    let storage = match storage {
+        Some(s) => s,
+        None => open_storage(&at)?,
+    };
+    let key_path = match (&at, a.key.is_some()) {
+        (_, true) => key_path,
+        (Location::Dir(dir), false) => {
+            write_secret_key(&dir.join(&key_path), &signer)?;
+            key_path
+        }
+        (Location::S3 { .. }, false) => {
+            write_secret_key(&key_path, &signer)?;
+            // Absolute, so that the log's configuration finds the key from
+            // any working directory on this machine.
+            std::fs::canonicalize(&key_path).into_diagnostic()?
+        }
+    };
     let cfg = LogConfig {
         origin: signer.name().to_string(),
         vkey: signer.verifier().to_string(),
         key: key_path,
     };
-    write_config(dir, &cfg)?;
-    let log = Log::create(storage, signer).map_err(|e| miette!("{}: {e}", dir.display()))?;
-    errln!("created log {} with origin {}", dir.display(), cfg.origin);
-    errln!("serve only `checkpoint` and `tile/` from it; `.tlog/` is private");
+    write_config(storage.as_ref(), &at, &cfg)?;
+    let log = Log::create(storage, signer).map_err(|e| match e {
+        tlog::LogError::Storage(e) => store_error(&at, "creating the log", &e),
+        e => miette!("{at}: {e}"),
+    })?;
+    errln!("created log {at} with origin {}", cfg.origin);
+    match &at {
+        Location::Dir(_) => {
+            errln!("serve only `checkpoint` and `tile/` from it; `.tlog/` is private");
+        }
+        Location::S3 { .. } => {
+            if a.key.is_none() {
+                errln!(
+                    "the log's secret signer key is in {}: keep it private, and a copy of it safe (no one can append to the log without it)",
+                    cfg.key.display()
+                );
+            }
+            errln!("make only {at}/checkpoint and {at}/tile/ public; {at}/.tlog/ is private");
+        }
+    }
     outln!("{}", log.verifier());
     Ok(())
 }
 
 #[derive(Args)]
 pub struct AppendArgs {
-    /// The log directory.
-    pub dir: PathBuf,
+    /// The log: a directory or s3://BUCKET/PREFIX.
+    #[arg(value_name = "DIR_OR_S3")]
+    pub log: String,
     /// Input files; none, or `-`, reads standard input.
     pub files: Vec<PathBuf>,
     /// Take each file whole as one entry, instead of one entry per line.
@@ -128,7 +204,7 @@ struct Input {
     _spool: Option<tempfile::NamedTempFile>,
 }
 
-fn collect_inputs(files: &[PathBuf], dir: &Path) -> Result<Vec<Input>> {
+fn collect_inputs(files: &[PathBuf], at: &Location) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     let stdin_only = files.is_empty();
     for f in files.iter().map(Some).chain(stdin_only.then_some(None)) {
@@ -150,9 +226,16 @@ fn collect_inputs(files: &[PathBuf], dir: &Path) -> Result<Vec<Input>> {
                 })
             }
             _ => {
-                // Standard input can only be read once: keep a copy beside the
-                // log so that it can be checked whole before anything is appended.
-                let mut spool = tempfile::NamedTempFile::new_in(dir.join(".tlog").join("tmp"))
+                // Standard input can only be read once: keep a copy (beside
+                // the log when it is local, where there is room for it) so
+                // that it can be checked whole before anything is appended.
+                let spool = match at {
+                    Location::Dir(dir) => {
+                        tempfile::NamedTempFile::new_in(dir.join(".tlog").join("tmp"))
+                    }
+                    Location::S3 { .. } => tempfile::NamedTempFile::new(),
+                };
+                let mut spool = spool
                     .into_diagnostic()
                     .wrap_err("creating a spool file for standard input")?;
                 std::io::copy(&mut std::io::stdin().lock(), &mut spool)
@@ -204,8 +287,9 @@ fn for_each_line(path: &Path, mut f: impl FnMut(u64, Vec<u8>) -> Result<()>) -> 
 }
 
 pub fn append(a: AppendArgs) -> Result<()> {
-    let log = open_writer(&a.dir)?;
-    let inputs = collect_inputs(&a.files, &a.dir)?;
+    let at = location(&a.log)?;
+    let log = open_writer(&at)?;
+    let inputs = collect_inputs(&a.files, &at)?;
     let agreement = a
         .agreement
         .as_deref()
@@ -215,13 +299,8 @@ pub fn append(a: AppendArgs) -> Result<()> {
     // after the log and the entries before it in this append.
     let mut evaluator = match &agreement {
         Some((ag, hash)) => {
-            let key = read_config(&a.dir)?.vkey;
-            Some(crate::precheck::replay_log(
-                ag,
-                *hash,
-                &a.dir.to_string_lossy(),
-                Some(&key),
-            )?)
+            let key = read_config_at(&at)?.vkey;
+            Some(crate::precheck::replay_log(ag, *hash, &a.log, Some(&key))?)
         }
         None => {
             errln!(
@@ -382,9 +461,10 @@ fn listed(lines: &[String]) -> String {
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The log directory.
-    pub dir: PathBuf,
-    /// The log's verifier key (default: the one in DIR/.tlog/config.toml, which only checks the log against itself).
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
+    #[arg(value_name = "LOG")]
+    pub log: String,
+    /// The log's verifier key (default: the one in the log's .tlog/config.toml, which only checks the log against itself).
     #[arg(long)]
     pub key: Option<String>,
     /// A witness cosignature key (type 0x04) that must have cosigned the checkpoint. Repeatable.
@@ -398,24 +478,30 @@ pub struct VerifyArgs {
     pub skip_entries: bool,
 }
 
-fn log_key(dir: &Path, given: Option<&str>) -> Result<(VerifierKey, &'static str)> {
+fn log_key(source: &Source, given: Option<&str>) -> Result<(VerifierKey, &'static str)> {
     match given {
         Some(k) => Ok((
             VerifierKey::parse(k).map_err(|e| miette!("--key: {e}"))?,
             "given",
         )),
-        None => match read_config(dir) {
-            Ok(cfg) => Ok((cfg.verifier()?, "from the log's own config")),
-            Err(_) => Err(miette!(
-                "no --key given and {} has no .tlog/config.toml to take it from",
-                dir.display()
-            )),
+        None => match source.local_key() {
+            Some(k) => Ok((k, "from the log's own config")),
+            None => Err(match source {
+                Source::Http(_) => miette!(
+                    "no --key given: a log read over HTTP does not show its private .tlog/config.toml, so pass the log's verifier key with --key"
+                ),
+                _ => miette!(
+                    "no --key given and {} has no .tlog/config.toml to take it from (or it cannot be read here)",
+                    source.describe()
+                ),
+            }),
         },
     }
 }
 
 pub fn verify(a: VerifyArgs) -> Result<()> {
-    let (key, whence) = log_key(&a.dir, a.key.as_deref())?;
+    let source = Source::open(&a.log)?;
+    let (key, whence) = log_key(&source, a.key.as_deref())?;
     let witnesses = a
         .witnesses
         .iter()
@@ -429,7 +515,6 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
         ),
         None => None,
     };
-    let source = DirSource::new(&a.dir);
     let size = source
         .fetch("checkpoint")
         .ok()
@@ -447,7 +532,7 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
     };
     let report = verify_log(&source, &opts, |n| bar.set_position(n));
     bar.finish_and_clear();
-    let report = report.map_err(|e| miette!("{}: verification FAILED: {e}", a.dir.display()))?;
+    let report = report.map_err(|e| miette!("{}: verification FAILED: {e}", source.describe()))?;
     let cp = &report.checkpoint.checkpoint;
     outln!(
         "checkpoint ok: origin {}, size {}, root {}, signed by {} (key {whence})",
@@ -476,8 +561,9 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
 
 #[derive(Args)]
 pub struct ProofArgs {
-    /// The log directory.
-    pub dir: PathBuf,
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
+    #[arg(value_name = "LOG")]
+    pub log: String,
     /// Prove that the entry at this index is in the log (C2SP tlog-proof format).
     #[arg(long)]
     pub index: Option<u64>,
@@ -490,13 +576,13 @@ pub fn proof(a: ProofArgs) -> Result<()> {
     if a.index.is_none() && a.old_size.is_none() {
         return Err(miette!("give --index I, --old-size M, or both"));
     }
-    let source = DirSource::new(&a.dir);
+    let source = Source::open(&a.log)?;
     let raw = source
         .fetch("checkpoint")
         .map_err(|e| miette!("{e}"))?
-        .ok_or_else(|| miette!("{} has no checkpoint: not a log", a.dir.display()))?;
+        .ok_or_else(|| miette!("{} has no checkpoint: not a log", source.describe()))?;
     let cp = SignedCheckpoint::parse(&raw)
-        .map_err(|e| miette!("{}/checkpoint: {e}", a.dir.display()))?;
+        .map_err(|e| miette!("{}/checkpoint: {e}", source.describe()))?;
     let size = cp.checkpoint.size;
     let mut reader = TileReader::new(&source);
     let mut out = String::new();
@@ -530,8 +616,9 @@ pub fn proof(a: ProofArgs) -> Result<()> {
 
 #[derive(Args)]
 pub struct GetArgs {
-    /// The log directory.
-    pub dir: PathBuf,
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
+    #[arg(value_name = "LOG")]
+    pub log: String,
     /// The entry's index.
     #[arg(long)]
     pub index: u64,
@@ -541,13 +628,13 @@ pub struct GetArgs {
 }
 
 pub fn get(a: GetArgs) -> Result<()> {
-    let source = DirSource::new(&a.dir);
+    let source = Source::open(&a.log)?;
     let raw = source
         .fetch("checkpoint")
         .map_err(|e| miette!("{e}"))?
-        .ok_or_else(|| miette!("{} has no checkpoint: not a log", a.dir.display()))?;
+        .ok_or_else(|| miette!("{} has no checkpoint: not a log", source.describe()))?;
     let cp = SignedCheckpoint::parse(&raw)
-        .map_err(|e| miette!("{}/checkpoint: {e}", a.dir.display()))?;
+        .map_err(|e| miette!("{}/checkpoint: {e}", source.describe()))?;
     let size = cp.checkpoint.size;
     if a.index >= size {
         return Err(miette!(

@@ -1,6 +1,10 @@
-//! A log directory as the CLI keeps it: the public C2SP objects
-//! (`checkpoint`, `tile/`) and, under `.tlog/`, the writer's private state,
-//! including `config.toml` (origin, verifier key, where the signer key is).
+//! A log as the CLI keeps it, in a directory or under an `s3://bucket/prefix`:
+//! the public C2SP objects (`checkpoint`, `tile/`) and the writer's private
+//! state, including `config.toml` (origin, verifier key, where the signer key
+//! is). The configuration is a private object of the log's storage, so that
+//! both backends keep it alike: for a directory it is the file
+//! `DIR/.tlog/config.toml`, as it always was; on S3 the object
+//! `prefix/.tlog/config.toml`.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -12,9 +16,13 @@ use serde::{Deserialize, Serialize};
 use tlog::client::{TileReader, TileSource};
 use tlog::merkle::verify_inclusion;
 use tlog::sequencer::{Pending, Sequencer};
-use tlog::{DirStorage, Hash, Log, SignerKey, VerifierKey};
+use tlog::{Hash, Log, SignerKey, Storage, StorageError, VerifierKey};
+use tlog_s3::Location;
 
 use crate::keys::read_secret_key;
+
+/// The private object holding a log's [`LogConfig`].
+pub const CONFIG: &str = "config.toml";
 
 #[derive(Serialize, Deserialize)]
 pub struct LogConfig {
@@ -22,37 +30,87 @@ pub struct LogConfig {
     pub origin: String,
     /// The log's verifier key.
     pub vkey: String,
-    /// The signer key file, absolute or relative to the log directory.
+    /// The signer key file: absolute, or relative to the log directory; for
+    /// a log on S3 (whose config is an object, not beside any file) relative
+    /// to the working directory of the command that reads it. The key is
+    /// always a local file: it never goes to the object store.
     pub key: PathBuf,
 }
 
-pub fn config_path(dir: &Path) -> PathBuf {
-    dir.join(".tlog").join("config.toml")
+/// Parses a log's location as given on the command line (`DIR` or
+/// `s3://bucket/prefix`), the error naming it.
+pub fn location(given: &str) -> Result<Location> {
+    Location::parse(given).map_err(|e| miette!("{e}"))
 }
 
+/// What to tell a user whose object store could not be used.
+pub const STORE_HELP: &str = "the object store is reached with the standard AWS settings from the environment: \
+AWS_ENDPOINT_URL (e.g. http://127.0.0.1:8333; none for AWS itself), AWS_REGION, \
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and AWS_ALLOW_HTTP=true for an endpoint without TLS";
+
+/// The log's configuration in a directory (`DIR/.tlog/config.toml`).
 pub fn read_config(dir: &Path) -> Result<LogConfig> {
-    let p = config_path(dir);
-    let text = std::fs::read_to_string(&p)
-        .into_diagnostic()
-        .wrap_err_with(|| {
-            format!(
-                "{} is not a log made by `accord log init` (cannot read {})",
-                dir.display(),
-                p.display()
-            )
-        })?;
-    toml::from_str(&text).map_err(|e| miette!("{}: {e}", p.display()))
+    read_config_at(&Location::Dir(dir.to_path_buf()))
 }
 
-pub fn write_config(dir: &Path, cfg: &LogConfig) -> Result<()> {
-    let p = config_path(dir);
-    let tmp = p.with_extension("toml.tmp");
+/// The log's configuration, wherever the log is.
+pub fn read_config_at(at: &Location) -> Result<LogConfig> {
+    let (text, whence) = match at {
+        // Read as a file rather than through `DirStorage`, which would create
+        // the log's directories: reading must change nothing. It is the same
+        // file (a test holds them to it).
+        Location::Dir(dir) => {
+            let p = dir.join(".tlog").join(CONFIG);
+            let text = std::fs::read(&p).into_diagnostic().wrap_err_with(|| {
+                format!(
+                    "{} is not a log made by `accord log init` (cannot read {})",
+                    dir.display(),
+                    p.display()
+                )
+            })?;
+            (text, p.display().to_string())
+        }
+        Location::S3 { .. } => {
+            let storage = open_storage(at)?;
+            let text = storage
+                .read_private(CONFIG)
+                .map_err(|e| store_error(at, "cannot read the log's configuration", &e))?
+                .ok_or_else(|| {
+                    miette!(
+                        "{at} is not a log made by `accord log init` (it has no .tlog/{CONFIG})"
+                    )
+                })?;
+            (text, format!("{at}/.tlog/{CONFIG}"))
+        }
+    };
+    let text = String::from_utf8(text).map_err(|_| miette!("{whence}: not UTF-8 text"))?;
+    toml::from_str(&text).map_err(|e| miette!("{whence}: {e}"))
+}
+
+/// Writes the log's configuration as a private object of its storage
+/// (atomically: the old one or the new, never a mix).
+pub fn write_config(storage: &dyn Storage, at: &Location, cfg: &LogConfig) -> Result<()> {
     let text = toml::to_string(cfg).into_diagnostic()?;
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, &p))
-        .into_diagnostic()
-        .wrap_err_with(|| format!("writing {}", p.display()))
+    storage
+        .write_private(CONFIG, text.as_bytes())
+        .map_err(|e| miette!("{at}: writing the log's configuration: {e}"))
+}
+
+/// The log's storage, to write (a directory is created when missing).
+pub fn open_storage(at: &Location) -> Result<Arc<dyn Storage>> {
+    at.storage()
+        .map_err(|e| store_error(at, "cannot open the log", &e))
+}
+
+/// A storage failure at `at`, in a sentence; when the object store itself
+/// failed (rather than, say, a lock held by another writer), with where its
+/// settings come from.
+pub fn store_error(at: &Location, doing: &str, e: &StorageError) -> miette::Report {
+    let store_failed = matches!(e, StorageError::Backend { .. } | StorageError::Io { .. });
+    match at {
+        Location::S3 { .. } if store_failed => miette!(help = STORE_HELP, "{at}: {doing}: {e}"),
+        _ => miette!("{at}: {doing}: {e}"),
+    }
 }
 
 impl LogConfig {
@@ -60,20 +118,28 @@ impl LogConfig {
         VerifierKey::parse(&self.vkey).map_err(|e| miette!("log config: vkey: {e}"))
     }
 
-    pub fn key_path(&self, dir: &Path) -> PathBuf {
-        if self.key.is_absolute() {
-            self.key.clone()
-        } else {
-            dir.join(&self.key)
+    /// The signer key file: see [`LogConfig::key`].
+    pub fn key_path_at(&self, at: &Location) -> PathBuf {
+        match at {
+            _ if self.key.is_absolute() => self.key.clone(),
+            Location::Dir(dir) => dir.join(&self.key),
+            Location::S3 { .. } => self.key.clone(),
         }
     }
 
+    /// The signer key of the log in `dir`.
     pub fn signer(&self, dir: &Path) -> Result<SignerKey> {
-        let key = read_secret_key(&self.key_path(dir))?;
+        self.signer_at(&Location::Dir(dir.to_path_buf()))
+    }
+
+    /// The signer key, checked to be the log's.
+    pub fn signer_at(&self, at: &Location) -> Result<SignerKey> {
+        let path = self.key_path_at(at);
+        let key = read_secret_key(&path)?;
         if key.verifier().to_string() != self.vkey {
             return Err(miette!(
                 "the key in {} is not this log's key ({})",
-                self.key_path(dir).display(),
+                path.display(),
                 self.vkey
             ));
         }
@@ -81,12 +147,15 @@ impl LogConfig {
     }
 }
 
-/// Opens the log in `dir` for writing.
-pub fn open_writer(dir: &Path) -> Result<Log> {
-    let cfg = read_config(dir)?;
-    let signer = cfg.signer(dir)?;
-    let storage = Arc::new(DirStorage::new(dir).map_err(|e| miette!("{e}"))?);
-    Log::open(storage, signer).map_err(|e| miette!("opening log {}: {e}", dir.display()))
+/// Opens the log for writing, taking its writer lock (on S3, its lease).
+pub fn open_writer(at: &Location) -> Result<Log> {
+    let cfg = read_config_at(at)?;
+    let signer = cfg.signer_at(at)?;
+    let storage = open_storage(at)?;
+    Log::open(storage, signer).map_err(|e| match e {
+        tlog::LogError::Storage(e) => store_error(at, "opening the log", &e),
+        e => miette!("{at}: opening the log: {e}"),
+    })
 }
 
 /// A progress bar counting entries, on a terminal and for long inputs only.
@@ -205,5 +274,63 @@ impl Appender {
             Some(e) => Err(miette!("{e}")),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The configuration written as the storage's private object is the
+    /// file every log directory has had, `DIR/.tlog/config.toml`, and is
+    /// read back from it.
+    #[test]
+    fn a_directory_keeps_its_config_where_it_always_did() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("log");
+        let at = Location::Dir(dir.clone());
+        let storage = open_storage(&at).unwrap();
+        let cfg = LogConfig {
+            origin: "test.example/log".into(),
+            vkey: "test.example/log+00000000+AAAA".into(),
+            key: ".tlog/log.key".into(),
+        };
+        write_config(storage.as_ref(), &at, &cfg).unwrap();
+        let text = std::fs::read_to_string(dir.join(".tlog/config.toml")).unwrap();
+        assert!(text.contains("origin = \"test.example/log\""), "{text}");
+        let back = read_config(&dir).unwrap();
+        assert_eq!(back.vkey, cfg.vkey);
+        assert_eq!(back.key_path_at(&at), dir.join(".tlog/log.key"));
+    }
+
+    /// A relative key path is the log directory's for a directory, and the
+    /// working directory's for a log on S3 (its config is not beside any
+    /// file); an absolute one is itself.
+    #[test]
+    fn key_paths_are_resolved_by_where_the_log_is() {
+        let cfg = |key: &str| LogConfig {
+            origin: "o".into(),
+            vkey: "v".into(),
+            key: key.into(),
+        };
+        let dir = Location::parse("logs/x").unwrap();
+        let s3 = Location::parse("s3://b/p").unwrap();
+        assert_eq!(
+            cfg("k.key").key_path_at(&dir),
+            PathBuf::from("logs/x/k.key")
+        );
+        assert_eq!(cfg("k.key").key_path_at(&s3), PathBuf::from("k.key"));
+        assert_eq!(cfg("/k/l.key").key_path_at(&s3), PathBuf::from("/k/l.key"));
+        assert_eq!(cfg("/k/l.key").key_path_at(&dir), PathBuf::from("/k/l.key"));
+    }
+
+    /// Reading a directory's configuration creates nothing.
+    #[test]
+    fn reading_a_missing_log_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("nothing");
+        let e = read_config(&dir).err().unwrap().to_string();
+        assert!(e.contains("is not a log made by `accord log init`"), "{e}");
+        assert!(!dir.exists());
     }
 }

@@ -91,7 +91,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum LogCommand {
-    /// Create a new, empty log in DIR.
+    /// Create a new, empty log in a directory or at s3://BUCKET/PREFIX on an object store.
     Init(logcmd::InitArgs),
     /// Append entries: one per line of each FILE (or of standard input), or each FILE whole with --raw.
     Append(logcmd::AppendArgs),

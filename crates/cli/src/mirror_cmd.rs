@@ -24,8 +24,9 @@ pub struct MirrorArgs {
     pub command: Option<MirrorCommand>,
     /// Where to copy the log from: the operator's address
     /// (http(s)://...), another mirror's (its root or its /<origin hash>/
-    /// prefix), or a log directory.
-    #[arg(long, value_name = "URL_OR_DIR", required = true)]
+    /// prefix), a log directory, or a log on an object store
+    /// (s3://BUCKET/PREFIX, read with the AWS settings of the environment).
+    #[arg(long, value_name = "URL_DIR_OR_S3", required = true)]
     pub from: Option<String>,
     /// The mirror's directory (created when missing): the copy, in the
     /// C2SP tlog-tiles layout, and the evidence of refused checkpoints.
@@ -94,7 +95,9 @@ pub fn run(a: MirrorArgs) -> Result<()> {
     }
     let (Some(from), Some(dir), Some(keyfile)) = (a.from.clone(), a.dir.clone(), a.key.clone())
     else {
-        return Err(miette!("give --from URL_OR_DIR, --dir DIR and --key FILE"));
+        return Err(miette!(
+            "give --from URL_DIR_OR_S3, --dir DIR and --key FILE"
+        ));
     };
     let key = read_cosigner_key(&keyfile)?;
     let interval = parse_interval(&a.interval)?;

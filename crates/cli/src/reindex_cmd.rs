@@ -20,7 +20,7 @@ pub struct ReindexArgs {
     /// the log may adopt by an amendment statement (repeatable).
     #[arg(long = "amended", value_name = "FILE")]
     pub amended: Vec<PathBuf>,
-    /// The log: a directory or an http(s):// address.
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
     #[arg(long)]
     pub log: String,
     /// The index database: a file path or sqlite:PATH (SQLite), or a

@@ -1,43 +1,72 @@
-//! Where a log is read from (a directory, or HTTP(S) serving the C2SP
-//! tiles), which key it is checked with, and the engine's verified replay
-//! with a progress bar: what `accord audit`, `status` and `report` share.
+//! Where a log is read from (a directory, an `s3://bucket/prefix`, or
+//! HTTP(S) serving the C2SP tiles), which key it is checked with, and the
+//! engine's verified replay with a progress bar: what `accord audit`,
+//! `status` and `report` share.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use accord::agreement::Agreement;
 use miette::{Result, miette};
-use tlog::VerifierKey;
 use tlog::client::{DirSource, ReadError, TileSource};
+use tlog::{Storage, VerifierKey};
+use tlog_s3::Location;
+
+use crate::logdir::store_error;
 
 /// Where a log is read from.
 pub enum Source {
     Dir(DirSource, PathBuf),
+    /// A log on an S3-compatible object store, read through its storage
+    /// (the same reads whoever wrote it, public objects only).
+    S3(Arc<dyn Storage>, Location),
     Http(HttpSource),
 }
 
 impl Source {
-    /// A directory, or an `http://` or `https://` address.
+    /// A directory, an `s3://bucket/prefix`, or an `http://` or `https://`
+    /// address.
     pub fn open(location: &str) -> Result<Source> {
         if location.starts_with("http://") || location.starts_with("https://") {
             return Ok(Source::Http(HttpSource::new(location)));
         }
-        let dir = PathBuf::from(location);
-        if !dir.is_dir() {
-            return Err(miette!(
-                "{location} is neither a log directory nor an http(s):// address"
-            ));
+        match crate::logdir::location(location)? {
+            Location::Dir(dir) => {
+                if !dir.is_dir() {
+                    return Err(miette!(
+                        "{location} is neither a log directory, an s3://bucket/prefix nor an http(s):// address"
+                    ));
+                }
+                Ok(Source::Dir(DirSource::new(&dir), dir))
+            }
+            at @ Location::S3 { .. } => {
+                let storage = crate::logdir::open_storage(&at)?;
+                // Asked once here, so that a store that cannot be reached (or
+                // a prefix with no log) is named now, in words, rather than
+                // as the first tile that fails to read.
+                match storage.read(tlog::storage::CHECKPOINT) {
+                    Ok(Some(_)) => Ok(Source::S3(storage, at)),
+                    Ok(None) => Err(miette!(
+                        "{at} holds no log: there is no checkpoint at {at}/checkpoint"
+                    )),
+                    Err(e) => Err(store_error(&at, "cannot read the log's checkpoint", &e)),
+                }
+            }
         }
-        Ok(Source::Dir(DirSource::new(&dir), dir))
     }
 
-    /// The log's own key, when the log was made here (`.tlog/config.toml`).
+    /// The log's own key, when it was made by `accord log init` and its
+    /// configuration can be read here (`.tlog/config.toml`: on S3 it is a
+    /// private object, which a reader's credentials may not reach).
     pub fn local_key(&self) -> Option<VerifierKey> {
-        match self {
-            Source::Dir(_, dir) => crate::logdir::read_config(dir)
-                .ok()
-                .and_then(|c| c.verifier().ok()),
-            Source::Http(_) => None,
-        }
+        let at = match self {
+            Source::Dir(_, dir) => Location::Dir(dir.clone()),
+            Source::S3(_, at) => at.clone(),
+            Source::Http(_) => return None,
+        };
+        crate::logdir::read_config_at(&at)
+            .ok()
+            .and_then(|c| c.verifier().ok())
     }
 }
 
@@ -45,12 +74,17 @@ impl TileSource for Source {
     fn fetch(&self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
         match self {
             Source::Dir(d, _) => d.fetch(path),
+            Source::S3(s, at) => s.read(path).map_err(|e| ReadError::Fetch {
+                path: format!("{at}/{path}"),
+                message: e.to_string(),
+            }),
             Source::Http(h) => h.fetch(path),
         }
     }
     fn describe(&self) -> String {
         match self {
             Source::Dir(d, _) => d.describe(),
+            Source::S3(_, at) => at.to_string(),
             Source::Http(h) => h.describe(),
         }
     }

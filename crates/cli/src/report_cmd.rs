@@ -74,7 +74,7 @@ pub struct ReportArgs {
     /// the log may adopt by an amendment statement (repeatable).
     #[arg(long = "amended", value_name = "FILE")]
     pub amended: Vec<PathBuf>,
-    /// The log: a directory or an http(s):// address.
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
     pub log: String,
     /// The reporting day (the local date on which its period ends at the
     /// cut-off); a week's or a month's report ends with it.

@@ -84,10 +84,10 @@ pub struct SignArgs {
     /// The statement's time instead of now (UTC, to the second).
     #[arg(long)]
     pub issued_at: Option<String>,
-    /// The log it is for (a directory or an http(s):// address): the
+    /// The log it is for (a directory, s3://BUCKET/PREFIX, or an http(s):// address): the
     /// statement is checked as the evaluator will check it as the log's
     /// next entry (needs --agreement).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "LOG")]
     pub log: Option<String>,
     /// The log's verifier key (default: the agreement's `[operator] log`).
     #[arg(long, requires = "log")]

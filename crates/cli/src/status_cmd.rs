@@ -21,7 +21,7 @@ pub struct StatusArgs {
     /// the log may adopt by an amendment statement (repeatable).
     #[arg(long = "amended", value_name = "FILE")]
     pub amended: Vec<PathBuf>,
-    /// The log: a directory or an http(s):// address.
+    /// The log: a directory, s3://BUCKET/PREFIX, or an http(s):// address.
     pub log: String,
     /// Print the status as JSON (the document whose SHA-256 status
     /// statements name), with the entries the evaluator refused beside its
