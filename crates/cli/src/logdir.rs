@@ -7,7 +7,7 @@
 //! `prefix/.tlog/config.toml`.
 
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,11 +47,6 @@ pub fn location(given: &str) -> Result<Location> {
 pub const STORE_HELP: &str = "the object store is reached with the standard AWS settings from the environment: \
 AWS_ENDPOINT_URL (e.g. http://127.0.0.1:8333; none for AWS itself), AWS_REGION, \
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and AWS_ALLOW_HTTP=true for an endpoint without TLS";
-
-/// The log's configuration in a directory (`DIR/.tlog/config.toml`).
-pub fn read_config(dir: &Path) -> Result<LogConfig> {
-    read_config_at(&Location::Dir(dir.to_path_buf()))
-}
 
 /// The log's configuration, wherever the log is.
 pub fn read_config_at(at: &Location) -> Result<LogConfig> {
@@ -125,11 +120,6 @@ impl LogConfig {
             Location::Dir(dir) => dir.join(&self.key),
             Location::S3 { .. } => self.key.clone(),
         }
-    }
-
-    /// The signer key of the log in `dir`.
-    pub fn signer(&self, dir: &Path) -> Result<SignerKey> {
-        self.signer_at(&Location::Dir(dir.to_path_buf()))
     }
 
     /// The signer key, checked to be the log's.
@@ -298,7 +288,7 @@ mod tests {
         write_config(storage.as_ref(), &at, &cfg).unwrap();
         let text = std::fs::read_to_string(dir.join(".tlog/config.toml")).unwrap();
         assert!(text.contains("origin = \"test.example/log\""), "{text}");
-        let back = read_config(&dir).unwrap();
+        let back = read_config_at(&Location::Dir(dir.clone())).unwrap();
         assert_eq!(back.vkey, cfg.vkey);
         assert_eq!(back.key_path_at(&at), dir.join(".tlog/log.key"));
     }
@@ -329,7 +319,10 @@ mod tests {
     fn reading_a_missing_log_changes_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("nothing");
-        let e = read_config(&dir).err().unwrap().to_string();
+        let e = read_config_at(&Location::Dir(dir.clone()))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("is not a log made by `accord log init`"), "{e}");
         assert!(!dir.exists());
     }

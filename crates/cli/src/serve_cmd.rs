@@ -15,23 +15,8 @@ use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
 use crate::keys::read_secret_key;
-use crate::logdir::{LogConfig, read_config};
+use crate::logdir::read_config_at;
 use tlog_s3::Location;
-
-/// The log's config kept in an object store beside the log (private
-/// object `config.toml`, as `accord log init` writes it).
-fn read_store_config(location: &Location) -> Result<LogConfig> {
-    let storage = location.storage().map_err(|e| miette!("{location}: {e}"))?;
-    let bytes = storage
-        .read_private("config.toml")
-        .map_err(|e| miette!("{location}: {e}"))?
-        .ok_or_else(|| {
-            miette!("{location} is not a log made by `accord log init` (it has no config.toml)")
-        })?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| miette!("{location}: config.toml is not UTF-8"))?;
-    toml::from_str(&text).map_err(|e| miette!("{location}: config.toml: {e}"))
-}
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -244,17 +229,14 @@ pub fn run(a: ServeArgs) -> Result<()> {
     .map_err(|e| miette!("amended texts: {e}"))?;
     // The log's own record of its origin, key and key file: in a
     // directory's .tlog/, or the store's private objects.
-    let (log_cfg, key_base) = match location.as_dir() {
-        Some(dir) => (read_config(dir)?, dir.to_path_buf()),
-        None => (read_store_config(&location)?, PathBuf::from(".")),
-    };
+    let log_cfg = read_config_at(&location)?;
     let signer = match a
         .log_key
         .clone()
         .or_else(|| file.as_ref().and_then(|f| f.log_key.clone()))
     {
         Some(k) => read_secret_key(&k)?,
-        None => log_cfg.signer(&key_base)?,
+        None => log_cfg.signer_at(&location)?,
     };
     if signer.verifier().to_string() != log_cfg.vkey {
         return Err(miette!(
