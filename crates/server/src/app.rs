@@ -98,7 +98,48 @@ pub struct AppState {
 /// The most bytes of full tiles kept in memory.
 const TILE_CACHE_BYTES: usize = 256 << 20;
 
+/// What a server serves with, besides its configuration.
+struct Serving {
+    source: AnySource,
+    verifier: VerifierKey,
+    preparer: Preparer<'static>,
+    keys: Arc<RwLock<KeyBook>>,
+    admission: Admission,
+    live: Arc<Live>,
+    metrics: Arc<crate::metrics::Metrics>,
+    index: Option<Arc<dyn crate::routes::query::Queries>>,
+    forward: Option<Arc<crate::cluster::Forward>>,
+}
+
 impl AppState {
+    /// The state of a sequencer or a replica.
+    fn of(cfg: ServerConfig, s: Serving) -> Arc<AppState> {
+        let adopted = cfg.versions.adopted();
+        Arc::new(AppState {
+            agreement: adopted.agreement,
+            hash: adopted.hash,
+            canonical_json: accord::agreement::canonical::canonical_json(adopted.agreement),
+            versions: cfg.versions,
+            files: cfg.files,
+            log: cfg.log,
+            log_source: s.source,
+            verifier: s.verifier,
+            preparer: s.preparer,
+            keys: s.keys,
+            admission: s.admission,
+            live: s.live,
+            rates: RateLimits::new(&cfg.limits),
+            replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
+            event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
+            limits: cfg.limits,
+            metrics: s.metrics,
+            witnessing: cfg.witnessing,
+            index: s.index,
+            tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
+            forward: s.forward,
+        })
+    }
+
     /// The log's tiles, as a source.
     pub fn source(&self) -> AnySource {
         self.log_source.clone()
@@ -187,8 +228,6 @@ pub fn start_with(
     let verifier = log.verifier().clone();
     let evaluator = replay_log(&cfg.versions, &source, &verifier)?;
     let leaves = leaf_hashes(&source, log.size()).map_err(|e| log_err(&e))?;
-    let adopted = cfg.versions.adopted();
-    let agreement: &'static Agreement = adopted.agreement;
     let keys = key_book(&cfg.versions, &evaluator);
     let (follower, index) = match &cfg.database {
         Some(url) => {
@@ -242,29 +281,20 @@ pub fn start_with(
             .clone()
             .map(|w| (w, source.clone(), metrics.clone())),
     );
-    let state = Arc::new(AppState {
-        agreement,
-        hash: adopted.hash,
-        canonical_json: accord::agreement::canonical::canonical_json(agreement),
-        versions: cfg.versions,
-        files: cfg.files,
-        log: cfg.log,
-        log_source: source,
-        verifier,
-        preparer,
-        keys,
-        admission,
-        live,
-        rates: RateLimits::new(&cfg.limits),
-        replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
-        event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
-        limits: cfg.limits,
-        metrics,
-        witnessing: cfg.witnessing,
-        index,
-        tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
-        forward: None,
-    });
+    let state = AppState::of(
+        cfg,
+        Serving {
+            source,
+            verifier,
+            preparer,
+            keys,
+            admission,
+            live,
+            metrics,
+            index,
+            forward: None,
+        },
+    );
     Ok(Started { state, threads })
 }
 
@@ -318,7 +348,6 @@ pub fn start_replica(
             error: e.to_string(),
         })?
         .evaluator;
-    let adopted = cfg.versions.adopted();
     let keys = key_book(&cfg.versions, &evaluator);
     let shared = cfg
         .database
@@ -395,29 +424,20 @@ pub fn start_replica(
         .map_err(|e| log_err(&e))?;
     let committer = std::thread::spawn(|| {});
     let metrics = Arc::new(crate::metrics::Metrics::new());
-    let state = Arc::new(AppState {
-        agreement: adopted.agreement,
-        hash: adopted.hash,
-        canonical_json: accord::agreement::canonical::canonical_json(adopted.agreement),
-        versions: cfg.versions,
-        files: cfg.files,
-        log: cfg.log,
-        log_source: source,
-        verifier,
-        preparer,
-        keys,
-        admission: Admission { jobs },
-        live,
-        rates: RateLimits::new(&cfg.limits),
-        replays: Arc::new(Semaphore::new(cfg.limits.replays.max(1))),
-        event_clients: Arc::new(Semaphore::new(cfg.limits.event_clients.max(1))),
-        limits: cfg.limits,
-        metrics,
-        witnessing: cfg.witnessing,
-        index,
-        tiles: crate::routes::log::TileCache::new(TILE_CACHE_BYTES),
-        forward: Some(forward),
-    });
+    let state = AppState::of(
+        cfg,
+        Serving {
+            source,
+            verifier,
+            preparer,
+            keys,
+            admission: Admission { jobs },
+            live,
+            metrics,
+            index,
+            forward: Some(forward),
+        },
+    );
     Ok(Started {
         state,
         threads: admission::Threads {
