@@ -10,7 +10,7 @@ use accord::agreement::Loader;
 use accord::evaluate::{Version, Versions};
 use accord_engine::files::DirLoader;
 use accord_server::config::{FileConfig, Limits, parse_bind};
-use accord_server::{AgreementFiles, ServerConfig};
+use accord_server::{AgreementFiles, LogKey, ServerConfig};
 use clap::Args;
 use miette::{IntoDiagnostic, Result, WrapErr, miette};
 
@@ -230,15 +230,21 @@ pub fn run(a: ServeArgs) -> Result<()> {
     // The log's own record of its origin, key and key file: in a
     // directory's .tlog/, or the store's private objects.
     let log_cfg = read_config_at(&location)?;
-    let signer = match a
+    let given_key = a
         .log_key
         .clone()
-        .or_else(|| file.as_ref().and_then(|f| f.log_key.clone()))
-    {
-        Some(k) => read_secret_key(&k)?,
-        None => log_cfg.signer_at(&location)?,
+        .or_else(|| file.as_ref().and_then(|f| f.log_key.clone()));
+    let reader = cluster
+        .as_ref()
+        .is_some_and(|c| c.role == accord_server::config::Role::Reader);
+    let key: LogKey = match given_key {
+        Some(k) => read_secret_key(&k)?.into(),
+        // A reader never writes the log: it needs only the verifier key,
+        // from the log's own record, and holds no secret.
+        None if reader => LogKey::Verifier(log_cfg.verifier()?),
+        None => log_cfg.signer_at(&location)?.into(),
     };
-    if signer.verifier().to_string() != log_cfg.vkey {
+    if key.verifier().to_string() != log_cfg.vkey {
         return Err(miette!(
             "the log key given is not the key of the log at {location} ({})",
             log_cfg.vkey
@@ -266,7 +272,7 @@ pub fn run(a: ServeArgs) -> Result<()> {
         versions,
         files,
         log: location.clone(),
-        signer,
+        key,
         limits,
         database: Some(database),
         witnessing,

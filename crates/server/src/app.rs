@@ -33,8 +33,9 @@ pub struct ServerConfig {
     pub files: AgreementFiles,
     /// Where the log is: a directory or `s3://bucket/prefix`.
     pub log: Location,
-    /// The operator's log key.
-    pub signer: SignerKey,
+    /// The operator's log key: the signer, or for a replica that never
+    /// sequences (a reader), only the verifier key.
+    pub key: LogKey,
     pub limits: Limits,
     /// The index database's URL (a SQLite path, `sqlite:PATH`, or
     /// `postgres://...`); none, no index (queries answer 503).
@@ -42,6 +43,31 @@ pub struct ServerConfig {
     /// The witnesses to ask for cosignatures, and when to acknowledge; none,
     /// checkpoints are published as soon as durable.
     pub witnessing: Option<crate::witnessing::Witnessing>,
+}
+
+/// The log's key as a server holds it.
+#[derive(Clone)]
+pub enum LogKey {
+    /// The signer: this server may sequence.
+    Signer(SignerKey),
+    /// Only the verifier key: a reader, which checks the log and never
+    /// writes it, so never holds the secret.
+    Verifier(VerifierKey),
+}
+
+impl LogKey {
+    pub fn verifier(&self) -> VerifierKey {
+        match self {
+            LogKey::Signer(s) => s.verifier(),
+            LogKey::Verifier(v) => v.clone(),
+        }
+    }
+}
+
+impl From<SignerKey> for LogKey {
+    fn from(s: SignerKey) -> LogKey {
+        LogKey::Signer(s)
+    }
 }
 
 /// The agreement's text and annex, served as they are.
@@ -223,7 +249,12 @@ pub fn start_with(
         dir: d.clone(),
         error: e.to_string(),
     };
-    let log = Log::open_locked(storage, cfg.signer.clone(), lock).map_err(|e| log_err(&e))?;
+    let LogKey::Signer(signer) = cfg.key.clone() else {
+        return Err(log_err(
+            &"this server holds only the log's verifier key (a reader): it cannot sequence",
+        ));
+    };
+    let log = Log::open_locked(storage, signer, lock).map_err(|e| log_err(&e))?;
     let source = cfg.log.source().map_err(|e| log_err(&e))?;
     let verifier = log.verifier().clone();
     let evaluator = replay_log(&cfg.versions, &source, &verifier)?;
@@ -328,7 +359,7 @@ pub fn start_replica(
         error: e.to_string(),
     };
     let source = cfg.log.source().map_err(|e| log_err(&e))?;
-    let verifier = cfg.signer.verifier();
+    let verifier = cfg.key.verifier();
     // The checkpoint the replay verifies is the one the follower starts
     // from: read once, parsed from the same bytes.
     let verified = accord_engine::verify_log(&source, &verifier, &[], None).map_err(|e| {

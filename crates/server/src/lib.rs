@@ -32,5 +32,5 @@ pub mod replica;
 pub mod routes;
 pub mod witnessing;
 
-pub use app::{AgreementFiles, ServerConfig, Started, start};
+pub use app::{AgreementFiles, LogKey, ServerConfig, Started, start};
 pub use config::{FileConfig, Limits};

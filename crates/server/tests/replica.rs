@@ -44,7 +44,8 @@ fn config(dir: &std::path::Path) -> ServerConfig {
         versions: Versions::one(a, h),
         files: AgreementFiles::default(),
         log: tlog_s3::Location::Dir(dir.to_path_buf()),
-        signer: example::key(LOG_KEY),
+        // A reader's key: the verifier alone.
+        key: accord_server::app::LogKey::Verifier(example::key(LOG_KEY).verifier()),
         limits: accord_server::Limits::default(),
         database: None,
         witnessing: None,

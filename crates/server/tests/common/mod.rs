@@ -75,7 +75,7 @@ impl TestServer {
                     .collect(),
             },
             log: tlog_s3::Location::Dir(dir.to_path_buf()),
-            signer: example::key(LOG_KEY),
+            key: example::key(LOG_KEY).into(),
             limits,
             database: Some(db.to_string()),
             witnessing,
