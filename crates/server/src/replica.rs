@@ -176,8 +176,10 @@ impl Following {
         let mut indexed = Vec::with_capacity(entries.len());
         for (k, e) in entries.into_iter().enumerate() {
             let index = old + k as u64;
-            let p = preparer.prepare(&e);
-            if self.s.evaluator.apply_entry(&e).is_ok()
+            // Prepared once: applied (every signature checked, as a
+            // replay does) and told to the live stream.
+            let mut p = preparer.prepare(&e);
+            if self.s.evaluator.apply_entry_prepared(&mut p).is_ok()
                 && let Ok(s) = &p.statement
                 && let accord::statement::Body::Accreditation(_) = &s.statement.body
             {

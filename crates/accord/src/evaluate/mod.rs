@@ -745,11 +745,20 @@ impl<'a> Evaluator<'a> {
     /// if not, why (the reason it was counted under).
     pub fn apply_entry(&mut self, entry: &[u8]) -> Result<(), Rejected> {
         let mut p = self.preparer().prepare(entry);
+        self.apply_entry_prepared(&mut p)
+    }
+
+    /// [`Evaluator::apply_entry`] of an entry already prepared (by this
+    /// evaluator's [`Preparer`]), each signature verified here: for a
+    /// caller that also wants what the preparation found (a replica telling
+    /// its live stream of the entry), without preparing it twice. What the
+    /// state keeps is taken out of `p`; its statement is left.
+    pub fn apply_entry_prepared(&mut self, p: &mut Prepared) -> Result<(), Rejected> {
         let Some(note) = p.note() else {
-            return self.apply_checked(&mut p, |_, _, _, _| false);
+            return self.apply_checked(p, |_, _, _, _| false);
         };
         let text = note.text().as_bytes().to_vec();
-        self.apply_checked(&mut p, |_, _, sig, key| key.verify(&text, sig))
+        self.apply_checked(p, |_, _, sig, key| key.verify(&text, sig))
     }
 
     /// Whether `entry`, logged next, would be accepted, and if not why: a
