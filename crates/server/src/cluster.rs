@@ -293,16 +293,12 @@ pub async fn serve(
             _ = tokio::time::sleep(poll) => {}
             _ = closing.wait_for(|c| *c) => break Ok("shut down".into()),
         }
-        let sequencing = matches!(
-            mode.lock().unwrap_or_else(|e| e.into_inner()).as_ref(),
-            Some(Mode::Sequencer(_))
-        );
-        if sequencing {
-            let stopped = mode
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                .and_then(|m| m.started().state.live.stopped());
+        // Sequencing: whether it has stopped (and why).
+        let sequencing = match mode.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            Some(Mode::Sequencer(s)) => Some(s.state.live.stopped()),
+            _ => None,
+        };
+        if let Some(stopped) = sequencing {
             if let Some(why) = stopped {
                 break Err(StartError::Log {
                     dir: cfg.log.to_string(),
