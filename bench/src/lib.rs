@@ -101,3 +101,53 @@ pub fn observation(r: &mut Rng, at: Timestamp) -> Value {
     }
     body
 }
+
+/// `tasks` tasks appending through a sequencer over `log` for `seconds`,
+/// each one entry (`entry(n)`, every `n` distinct) at a time, waiting for
+/// it to be durable: how long it ran and every append's latency, sorted.
+/// The log is checked to hold exactly the appends answered.
+pub fn concurrent_appends(
+    log: tlog::Log,
+    opts: tlog::sequencer::BatchOptions,
+    tasks: u64,
+    seconds: f64,
+    entry: fn(u64) -> Vec<u8>,
+) -> (Duration, Vec<Duration>) {
+    use std::time::Instant;
+    let (seq, thread) = tlog::sequencer::Sequencer::start(log, opts);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stop = Instant::now() + Duration::from_secs_f64(seconds);
+    let start = Instant::now();
+    let mut latencies = rt.block_on(async {
+        let mut hs = Vec::new();
+        for t in 0..tasks {
+            let seq = seq.clone();
+            hs.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                let mut k = 0u64;
+                while Instant::now() < stop {
+                    let t0 = Instant::now();
+                    seq.append(entry(t * 1_000_000_000 + k)).await.unwrap();
+                    lat.push(t0.elapsed());
+                    k += 1;
+                }
+                lat
+            }));
+        }
+        let mut all = Vec::new();
+        for h in hs {
+            all.extend(h.await.unwrap());
+        }
+        all
+    });
+    let elapsed = start.elapsed();
+    drop(seq);
+    let log = thread.join();
+    assert_eq!(log.size(), latencies.len() as u64);
+    latencies.sort();
+    (elapsed, latencies)
+}

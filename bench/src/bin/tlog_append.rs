@@ -122,40 +122,7 @@ struct Concurrent {
 fn concurrent_accord(tasks: u64, seconds: f64, opts: BatchOptions) -> Concurrent {
     let dir = tmpdir();
     let log = new_log(dir.path());
-    let (seq, thread) = Sequencer::start(log, opts);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let stop = Instant::now() + Duration::from_secs_f64(seconds);
-    let start = Instant::now();
-    let latencies = rt.block_on(async {
-        let mut hs = Vec::new();
-        for t in 0..tasks {
-            let seq = seq.clone();
-            hs.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                let mut k = 0u64;
-                while Instant::now() < stop {
-                    let t0 = Instant::now();
-                    seq.append(entry(t * 1_000_000_000 + k)).await.unwrap();
-                    lat.push(t0.elapsed());
-                    k += 1;
-                }
-                lat
-            }));
-        }
-        let mut all = Vec::new();
-        for h in hs {
-            all.extend(h.await.unwrap());
-        }
-        all
-    });
-    let elapsed = start.elapsed();
-    drop(seq);
-    let log = thread.join();
-    assert_eq!(log.size(), latencies.len() as u64);
+    let (elapsed, latencies) = accord_bench::concurrent_appends(log, opts, tasks, seconds, entry);
     Concurrent {
         appends: latencies.len() as u64,
         elapsed,

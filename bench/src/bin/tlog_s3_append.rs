@@ -10,12 +10,12 @@
 //! `$ACCORD_S3_TOOLS`, or `~/.cache/accord/s3-tools`).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use accord_bench::{arg, ms, quantile};
 use testkit::s3::{Kind, S3Server};
 use tlog::keys::{KeyType, SignerKey};
-use tlog::sequencer::{BatchOptions, Sequencer};
+use tlog::sequencer::BatchOptions;
 use tlog::storage::Storage;
 use tlog::{DirStorage, Log};
 use tlog_s3::{S3Options, S3Storage};
@@ -36,41 +36,8 @@ struct Run {
 fn concurrent(storage: Arc<dyn Storage>, tasks: u64, seconds: f64) -> Run {
     let key = SignerKey::from_seed("bench.example/log", KeyType::Ed25519, [7; 32]).unwrap();
     let log = Log::create(storage, key).unwrap();
-    let (seq, thread) = Sequencer::start(log, BatchOptions::default());
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let stop = Instant::now() + Duration::from_secs_f64(seconds);
-    let start = Instant::now();
-    let mut latencies = rt.block_on(async {
-        let mut hs = Vec::new();
-        for t in 0..tasks {
-            let seq = seq.clone();
-            hs.push(tokio::spawn(async move {
-                let mut lat = Vec::new();
-                let mut k = 0u64;
-                while Instant::now() < stop {
-                    let t0 = Instant::now();
-                    seq.append(entry(t * 1_000_000_000 + k)).await.unwrap();
-                    lat.push(t0.elapsed());
-                    k += 1;
-                }
-                lat
-            }));
-        }
-        let mut all = Vec::new();
-        for h in hs {
-            all.extend(h.await.unwrap());
-        }
-        all
-    });
-    let elapsed = start.elapsed();
-    drop(seq);
-    let log = thread.join();
-    assert_eq!(log.size(), latencies.len() as u64);
-    latencies.sort();
+    let (elapsed, latencies) =
+        accord_bench::concurrent_appends(log, BatchOptions::default(), tasks, seconds, entry);
     Run { elapsed, latencies }
 }
 
