@@ -184,6 +184,9 @@ pub fn run(a: ServeArgs) -> Result<()> {
         .ok_or_else(|| miette!("give --log DIR (or --config FILE, or --demo)"))?;
     let location = Location::parse(&log_at).map_err(|e| miette!("--log: {e}"))?;
     let cluster = file.as_ref().and_then(|f| f.cluster.clone());
+    if let (Some(c), Some(p)) = (&cluster, &a.config) {
+        c.check().map_err(|e| miette!("{}: {e}", p.display()))?;
+    }
     let mut amended = file.as_ref().map(|f| f.amended.clone()).unwrap_or_default();
     amended.extend(a.amended.iter().cloned());
     let bind = a

@@ -480,3 +480,33 @@ fn replicas_on_s3_and_postgresql_fail_over_under_kill_9() {
         (keyfile, vkey)
     });
 }
+
+#[test]
+fn a_bad_cluster_setting_is_named_with_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (line, says) in [
+        ("advertise = \"accord-1:8470\"", "[cluster] advertise"),
+        (
+            "advertise = \"http://a:1\"\nlease_ttl_ms = 10",
+            "[cluster] lease_ttl_ms",
+        ),
+        (
+            "advertise = \"http://a:1\"\npoll_ms = 0",
+            "[cluster] poll_ms",
+        ),
+    ] {
+        let cfg = tmp.path().join("replica.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "agreement = \"a.toml\"\nlog = \"log\"\n[cluster]\nrole = \"reader\"\n{line}\n"
+            ),
+        )
+        .unwrap();
+        let err = common::fails(&["serve", "--config", cfg.to_str().unwrap()], tmp.path());
+        assert!(
+            err.contains(says) && err.contains("replica.toml"),
+            "{line}: {err}"
+        );
+    }
+}

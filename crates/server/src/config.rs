@@ -80,6 +80,31 @@ pub struct ClusterConfig {
     pub poll_ms: u64,
 }
 
+impl ClusterConfig {
+    /// What is wrong with the values, naming the key.
+    pub fn check(&self) -> Result<(), String> {
+        let a = &self.advertise;
+        if !(a.starts_with("http://") || a.starts_with("https://")) || a.len() < "http://x".len() {
+            return Err(format!(
+                "[cluster] advertise = {a:?}: the address the other replicas reach this one at, as http://HOST:PORT"
+            ));
+        }
+        if self.lease_ttl_ms < 1000 {
+            return Err(format!(
+                "[cluster] lease_ttl_ms = {}: at least 1000 (a lease shorter than a second is renewed more often than a store answers under load)",
+                self.lease_ttl_ms
+            ));
+        }
+        if self.poll_ms == 0 || self.poll_ms * 2 > self.lease_ttl_ms {
+            return Err(format!(
+                "[cluster] poll_ms = {}: more than 0 and at most half of lease_ttl_ms ({})",
+                self.poll_ms, self.lease_ttl_ms
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn default_lease_ttl() -> u64 {
     10_000
 }
