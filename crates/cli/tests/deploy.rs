@@ -100,7 +100,13 @@ fn the_compose_file_runs_three_servers_on_one_log_with_their_own_configs() {
         // It is a configuration `accord serve` takes.
         let text = read(path);
         let parsed = FileConfig::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(parsed.cluster.is_some(), "{name}");
+        let cluster = parsed
+            .cluster
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no [cluster]"));
+        cluster
+            .check()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let cfg: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(
             Location::parse(cfg["log"].as_str().unwrap()).unwrap(),
